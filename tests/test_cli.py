@@ -1,0 +1,168 @@
+"""The headless command: lesson output, side by side, JSON, exit codes, and bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tui_linreg.cli import HYPERPARAMETER_FLAGS, main
+from tui_linreg.config import TrainConfig
+from tui_linreg.engine.run import run_to_end
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as exit:  # argparse's own usage errors
+        code = int(exit.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_train_prints_the_lessons_lines_and_a_parameter_table(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run_cli(capsys, "train", "--device", "cpu")
+    lines = out.splitlines()
+    assert code == 0
+    epoch_lines = [line for line in lines if line.startswith("epoch ")]
+    assert [line.split(",")[0] for line in epoch_lines] == ["epoch 1", "epoch 2", "epoch 3"]
+    assert all(line.split("loss ")[1].replace(".", "").isdigit() for line in epoch_lines)
+    assert any(line.startswith("finished 3 epochs") for line in lines)
+    table = [line.split() for line in lines if line.startswith(("w[", "b "))]
+    assert [row[0] for row in table] == ["w[0]", "w[1]", "b"]
+    assert [float(row[1]) for row in table] == [2.0, -3.4, 4.2]  # true values
+    assert all(abs(float(row[4])) < 0.01 for row in table)  # true − learned
+
+
+def test_both_prints_the_two_implementations_side_by_side(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run_cli(capsys, "train", "--impl", "both", "--device", "cpu")
+    assert code == 0
+    assert "scratch loss (half-MSE)" in out
+    assert "concise loss (MSE)" in out
+    assert "scratch learned" in out
+    assert "concise learned" in out
+    assert "2× bigger step for concise" in out
+    epoch_rows = [line.split() for line in out.splitlines() if line[:1].isdigit()]
+    assert [row[0] for row in epoch_rows] == ["1", "2", "3"]
+
+
+def test_json_output_round_trips(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(
+        capsys, "train", "--json", "--device", "cpu", "--seed", "3", "--lr", "0.05"
+    )
+    assert code == 0
+    document = json.loads(out)
+    config = TrainConfig.from_dict(document["config"])
+    assert config == TrainConfig(device="cpu", seed=3, learning_rate=0.05)
+    (run,) = document["runs"]
+    assert run["outcome"] == "finished"
+    assert [e["epoch"] for e in run["history"]] == [1, 2, 3]
+    assert {"w", "b", "half_mse", "mse"} <= set(run["final"])
+    assert {"torch", "python", "tui_linreg"} <= set(document["versions"])
+    # Feeding the config back reproduces the numbers.
+    again = run_to_end(config)
+    assert [e.loss for e in again.history] == [e["loss"] for e in run["history"]]
+    assert list(again.w) == run["final"]["w"]
+
+
+def test_json_of_a_diverged_run_is_strict_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "train", "--json", "--lr", "10", "--device", "cpu")
+    assert code == 3
+    run = json.loads(out)["runs"][0]
+    assert run["outcome"] == "diverged"
+    assert run["message"].startswith("diverged in epoch 1")
+
+
+def test_invalid_arguments_exit_2_naming_every_field(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(capsys, "train", "--batch-size", "0", "--lr", "abc")
+    assert code == 2
+    assert out == ""
+    assert "batch size must be a whole number ≥ 1, got '0'" in err
+    assert "learning rate must be a number > 0, got 'abc'" in err
+    assert "Traceback" not in err
+
+
+def test_missing_cuda_is_a_clear_error_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    code, _, err = run_cli(capsys, "train", "--device", "cuda")
+    assert code == 2
+    assert "sees no CUDA GPU" in err
+
+
+def test_negative_values_may_follow_their_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "train", "--check", "--true-w", "-3.4,2", "--true-b", "-1")
+    assert code == 0
+    assert json.loads(out)["true_w"] == [-3.4, 2.0]
+
+
+def test_ctrl_c_stops_cleanly_with_exit_130() -> None:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tui_linreg",
+            "train",
+            "--num-examples",
+            "2000000",
+            "--epochs",
+            "50",
+            "--device",
+            "cpu",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    first = process.stdout.readline()  # the start line: training is under way
+    assert first.startswith("scratch on cpu")
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=20)
+    assert process.returncode == 130
+    assert "cancelled in epoch" in out
+    assert "Traceback" not in err
+
+
+VALUE_FLAGS = sorted([*HYPERPARAMETER_FLAGS, "--impl"])
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(flag=st.sampled_from(VALUE_FLAGS), value=st.text(max_size=40))
+def test_any_flag_value_gets_a_result_or_a_message_never_a_traceback(
+    capsys: pytest.CaptureFixture[str], flag: str, value: str
+) -> None:
+    code, out, err = run_cli(capsys, "train", "--check", f"{flag}={value}")
+    assert code in (0, 2)
+    if code == 2:
+        assert err.startswith(("tui-linreg: ", "usage: "))
+    else:
+        json.loads(out.splitlines()[0])
+
+
+def test_python_dash_m_and_the_console_script_agree() -> None:
+    env = {**os.environ, "NO_COLOR": "1"}
+    by_module = subprocess.run(
+        [sys.executable, "-m", "tui_linreg", "train", "--check"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert by_module.returncode == 0
+    assert json.loads(by_module.stdout)["learning_rate"] == 0.03

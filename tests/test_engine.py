@@ -1,0 +1,298 @@
+"""The training engine: data, both implementations, reference answers, run control."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import threading
+
+import pytest
+import torch
+
+from tui_linreg.config import TrainConfig
+from tui_linreg.engine.data import make_problem, shuffle_generator
+from tui_linreg.engine.events import EpochEnded, Outcome, Progress, RunEnded, RunStarted
+from tui_linreg.engine.reference import closed_form
+from tui_linreg.engine.run import RunControl, prepare, run_to_end, train
+from tui_linreg.engine.scratch import Scratch, data_iter
+
+CPU = torch.device("cpu")
+IMPLEMENTATIONS = ["scratch", "concise"]
+
+
+def config(**changes: object) -> TrainConfig:
+    return dataclasses.replace(TrainConfig(device="cpu"), **changes)  # type: ignore[arg-type]
+
+
+# --- data ---------------------------------------------------------------------------------
+
+
+def test_data_has_the_lessons_shapes_and_statistics() -> None:
+    problem = make_problem(config(num_examples=20_000), CPU)
+    assert problem.features.shape == (20_000, 2)
+    assert problem.labels.shape == (20_000, 1)
+    assert problem.features.dtype == torch.float32
+    assert abs(float(problem.features.mean())) < 0.03
+    assert abs(float(problem.features.std()) - 1) < 0.03
+    noise = problem.labels - (problem.features @ torch.tensor([[2.0], [-3.4]]) + 4.2)
+    assert abs(float(noise.std()) - 0.01) < 0.001
+    assert problem.initial_w.shape == (2, 1)
+    assert float(problem.initial_w.abs().max()) < 0.05  # drawn from N(0, 0.01²)
+    assert float(problem.initial_b) == 0.0
+
+
+def test_same_seed_gives_identical_data_and_start_different_seed_does_not() -> None:
+    first, again = make_problem(config(), CPU), make_problem(config(), CPU)
+    other = make_problem(config(seed=1), CPU)
+    assert torch.equal(first.features, again.features)
+    assert torch.equal(first.labels, again.labels)
+    assert torch.equal(first.initial_w, again.initial_w)
+    assert not torch.equal(first.features, other.features)
+
+
+def test_data_generation_leaves_the_global_rng_alone() -> None:
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    make_problem(config(), CPU)
+    run_to_end(config(implementation="concise", epochs=1))
+    assert torch.equal(torch.rand(3), expected)
+
+
+# --- training -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
+def test_default_run_converges_to_the_closed_form(implementation: str) -> None:
+    end = run_to_end(config(implementation=implementation))
+    assert end.outcome == Outcome.FINISHED
+    assert end.half_mse < 1.5 * end.closed_form.half_mse
+    for row in end.rows:
+        assert abs(row.error) < 0.01, row
+
+
+@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
+def test_lr_0_001_for_3_epochs_is_far_too_slow(implementation: str) -> None:
+    end = run_to_end(config(implementation=implementation, learning_rate=0.001))
+    assert end.outcome == Outcome.FINISHED
+    assert end.half_mse > 1
+
+
+@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
+def test_lr_10_diverges_and_stops_in_the_first_epoch_with_a_plain_reason(
+    implementation: str,
+) -> None:
+    events = list(train(config(implementation=implementation, learning_rate=10, epochs=10)))
+    end = events[-1]
+    assert isinstance(end, RunEnded)
+    assert end.outcome == Outcome.DIVERGED
+    assert end.epoch == 1
+    assert not [e for e in events if isinstance(e, EpochEnded)]  # no lines of nan
+    assert end.message.startswith("diverged in epoch 1 at step ")
+    assert "The learning rate 10 is above the stable bound" in end.message
+    step = int(end.message.split("at step ")[1].split(":")[0])
+    assert 1 <= step <= 30
+
+
+def test_a_loss_that_only_explodes_is_reported_before_it_overflows() -> None:
+    # Just above the stable bound, full-batch GD grows slowly; it must be caught while finite.
+    start = run_to_end(config(epochs=1, learning_rate=0.03))
+    bound = start.closed_form.stable_lr
+    end = run_to_end(config(batch_size=1000, learning_rate=1.3 * bound, epochs=200))
+    assert end.outcome == Outcome.DIVERGED
+    assert "the loss grew from" in end.message
+    assert math.isfinite(end.half_mse)
+
+
+def test_same_seed_gives_an_identical_history() -> None:
+    first = run_to_end(config(implementation="concise"))
+    again = run_to_end(config(implementation="concise"))
+    strip = [dataclasses.replace(e, elapsed_s=0, epoch_s=0, steps_per_s=0) for e in first.history]
+    assert strip == [
+        dataclasses.replace(e, elapsed_s=0, epoch_s=0, steps_per_s=0) for e in again.history
+    ]
+    other = run_to_end(config(implementation="concise", seed=5))
+    assert other.history[0].loss != first.history[0].loss
+
+
+@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
+def test_both_implementations_report_the_same_event_stream(implementation: str) -> None:
+    events = list(train(config(implementation=implementation, num_examples=100_000, epochs=2)))
+    kinds = [type(e) for e in events]
+    assert kinds[0] is RunStarted
+    assert kinds[-1] is RunEnded
+    assert kinds.count(EpochEnded) == 2
+    started = events[0]
+    assert isinstance(started, RunStarted)
+    assert started.loss_name == ("half-MSE" if implementation == "scratch" else "MSE")
+    for epoch in (e for e in events if isinstance(e, EpochEnded)):
+        scale = 1 if implementation == "scratch" else 2
+        assert epoch.loss == pytest.approx(scale * epoch.half_mse, rel=1e-4)
+        assert epoch.mse == pytest.approx(2 * epoch.half_mse)
+
+
+def test_progress_is_reported_at_a_bounded_rate() -> None:
+    events = list(train(config(num_examples=200_000, epochs=1)))
+    progress = [e for e in events if isinstance(e, Progress)]
+    end = events[-1]
+    assert isinstance(end, RunEnded)
+    assert len(progress) <= 10 * end.train_s + 2
+    assert all(0 < p.step <= p.steps_per_epoch for p in progress)
+
+
+def test_concise_at_lr_takes_the_same_steps_as_scratch_at_twice_lr() -> None:
+    # MSE's gradient is twice half-MSE's: with the same batch order the trajectories agree.
+    scratch = run_to_end(config(learning_rate=0.02, shuffle=False))
+    concise = run_to_end(config(implementation="concise", learning_rate=0.01, shuffle=False))
+    for mine, theirs in zip(scratch.history, concise.history, strict=True):
+        assert mine.w == pytest.approx(theirs.w, rel=1e-4, abs=1e-6)
+        assert mine.b == pytest.approx(theirs.b, rel=1e-4, abs=1e-6)
+
+
+def test_scratch_autograd_gradient_equals_the_analytic_gradient() -> None:
+    cfg = config(num_examples=37, batch_size=8)
+    problem = make_problem(cfg, CPU)
+    model = Scratch(problem, cfg, shuffle_generator(cfg))
+    X, y = problem.features[:8], problem.labels[:8]
+    from tui_linreg.engine.scratch import linreg, squared_loss
+
+    squared_loss(linreg(X, model.w, model.b), y).sum().backward()
+    assert model.w.grad is not None
+    assert model.b.grad is not None
+    autograd = torch.cat([model.w.grad.flatten(), model.b.grad]) / len(y)
+    A = torch.cat([X, torch.ones(len(X), 1)], dim=1).double()
+    theta = torch.cat([model.w.detach().flatten(), model.b.detach()]).double().reshape(-1, 1)
+    analytic = (A.T @ (A @ theta - y.double()) / len(y)).flatten()
+    torch.testing.assert_close(autograd.double(), analytic, atol=1e-6, rtol=0)
+
+
+def test_short_last_batch_is_averaged_over_its_own_length() -> None:
+    cfg = config(num_examples=25, batch_size=10, shuffle=False, learning_rate=0.1)
+    problem = make_problem(cfg, CPU)
+    batches = list(data_iter(10, problem.features, problem.labels, shuffle_generator(cfg), False))
+    assert [len(x) for x, _ in batches] == [10, 10, 5]
+    model = Scratch(problem, cfg, shuffle_generator(cfg))
+    for X, y in batches[:2]:
+        model.train_step(X, y)
+    w, b = model.w.detach().clone(), model.b.detach().clone()
+    X, y = batches[2]
+    model.train_step(X, y)
+    A = torch.cat([X, torch.ones(5, 1)], dim=1)
+    theta = torch.cat([w, b.reshape(1, 1)])
+    expected = theta - 0.1 * A.T @ (A @ theta - y) / 5  # divided by 5, not by batch_size 10
+    torch.testing.assert_close(
+        torch.cat([model.w.detach(), model.b.detach().reshape(1, 1)]), expected
+    )
+
+
+@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
+def test_examples_not_divisible_by_batch_size_visit_every_example(implementation: str) -> None:
+    started, *_, end = train(
+        config(implementation=implementation, num_examples=1003, batch_size=10)
+    )
+    assert isinstance(started, RunStarted)
+    assert isinstance(end, RunEnded)
+    assert started.steps_per_epoch == 101
+    assert end.step == 3 * 101
+    assert end.half_mse < 1.5 * end.closed_form.half_mse
+
+
+# --- run control --------------------------------------------------------------------------
+
+
+def test_cancel_stops_before_the_next_mini_batch() -> None:
+    control = RunControl()
+    stream = train(config(num_examples=200_000, epochs=3), control)
+    progress = next(e for e in stream if isinstance(e, Progress))
+    control.cancel()
+    end = next(stream)
+    assert isinstance(end, RunEnded)
+    assert end.outcome == Outcome.CANCELLED
+    assert end.step == progress.step  # not one more batch ran
+    assert "cancelled in epoch 1" in end.message
+
+
+def test_cancel_from_another_thread_ends_a_long_run() -> None:
+    control = RunControl()
+    events: list[object] = []
+    worker = threading.Thread(
+        target=lambda: events.extend(train(config(num_examples=1_000_000, epochs=50), control))
+    )
+    worker.start()
+    while not any(isinstance(e, Progress) for e in events):
+        worker.join(0.01)
+    control.cancel()
+    worker.join(5)
+    assert not worker.is_alive()
+    assert isinstance(events[-1], RunEnded)
+    assert events[-1].outcome == Outcome.CANCELLED
+
+
+def test_pause_holds_the_run_and_resume_continues_it() -> None:
+    control = RunControl()
+    events: list[object] = []
+    worker = threading.Thread(
+        target=lambda: events.extend(train(config(num_examples=200_000, epochs=2), control))
+    )
+    worker.start()
+    while not any(isinstance(e, Progress) for e in events):
+        worker.join(0.01)
+    control.pause()
+    worker.join(0.3)  # let the run reach its pause point
+    count = len(events)
+    worker.join(0.5)
+    assert len(events) == count  # nothing happens while paused
+    assert worker.is_alive()
+    control.resume()
+    worker.join(30)
+    assert isinstance(events[-1], RunEnded)
+    assert events[-1].outcome == Outcome.FINISHED
+
+
+# --- reference answers --------------------------------------------------------------------
+
+
+def test_closed_form_matches_numpy_least_squares() -> None:
+    import numpy as np
+
+    problem = make_problem(config(num_examples=150_000, true_w=(1.0, -2.0, 0.5)), CPU)
+    best = closed_form(problem)  # more rows than one chunk: exercises the running QR
+    A = np.hstack([problem.features.double().numpy(), np.ones((150_000, 1))])
+    y = problem.labels.double().numpy()
+    theta, *_ = np.linalg.lstsq(A, y, rcond=None)
+    np.testing.assert_allclose([*best.w, best.b], theta.flatten(), atol=1e-9)
+    residual = A @ theta - y
+    assert best.half_mse == pytest.approx(float((residual**2).mean() / 2), rel=1e-9)
+
+
+def test_closed_form_of_the_default_data_is_near_the_noise_floor() -> None:
+    best = closed_form(make_problem(config(), CPU))
+    assert best.half_mse == pytest.approx(0.01**2 / 2, rel=0.2)
+    assert best.w == pytest.approx((2.0, -3.4), abs=1e-3)
+
+
+def test_closed_form_copes_with_fewer_examples_than_parameters() -> None:
+    best = closed_form(make_problem(config(num_examples=1), CPU))
+    assert best.half_mse == pytest.approx(0, abs=1e-12)
+
+
+@pytest.mark.parametrize(("factor", "converges"), [(0.9, True), (1.1, False)])
+def test_the_stable_bound_separates_converging_from_diverging_full_batch_descent(
+    factor: float, converges: bool
+) -> None:
+    cfg = config(num_examples=500)
+    device, problem = prepare(cfg)
+    bound = closed_form(problem).stable_lr
+    end = run_to_end(
+        config(
+            num_examples=500,
+            batch_size=500,
+            learning_rate=factor * bound,
+            epochs=400,
+            shuffle=False,
+        ),
+        prepared=(device, problem),
+    )
+    assert (end.outcome == Outcome.FINISHED) == converges
+    if converges:
+        assert end.half_mse < 1.01 * end.closed_form.half_mse

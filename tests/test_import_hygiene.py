@@ -1,0 +1,41 @@
+"""The engine never imports Textual; what the UI needs at start-up never imports torch."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+
+def modules_after_importing(*names: str) -> set[str]:
+    code = (
+        "import importlib, json, sys\n"
+        f"for name in {list(names)!r}: importlib.import_module(name)\n"
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    return set(json.loads(result.stdout))
+
+
+def top_level(modules: set[str]) -> set[str]:
+    return {name.split(".")[0] for name in modules}
+
+
+def test_the_engine_and_the_headless_command_never_import_textual() -> None:
+    loaded = modules_after_importing(
+        "tui_linreg.engine.run",
+        "tui_linreg.cli",
+        "tui_linreg.report",
+        "tui_linreg.engine.reference",
+    )
+    assert "torch" in top_level(loaded)  # the engine really was imported
+    assert not top_level(loaded) & {"textual", "textual_plotext", "plotext"}
+
+
+def test_config_and_events_load_without_torch() -> None:
+    loaded = modules_after_importing(
+        "tui_linreg.config", "tui_linreg.engine.events", "tui_linreg.report"
+    )
+    assert "torch" not in top_level(loaded)

@@ -1,0 +1,64 @@
+"""Synthetic data, y = X w + b + ε, drawn from seeded generators that touch no global RNG.
+
+The lessons call ``torch.manual_seed``; we use our own ``torch.Generator`` instead so that two
+runs going at once (or a UI drawing random numbers) never disturb each other: the same seed
+always gives the same data, initial parameters and batch order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from tui_linreg.config import TrainConfig
+
+_SHUFFLE_STREAM = 0x9E3779B97F4A7C15
+"""Offset that gives the shuffling its own random stream, independent of the data's."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One data set and one starting point, shared by every implementation of a comparison."""
+
+    features: torch.Tensor
+    """X, shape (n, d), float32."""
+    labels: torch.Tensor
+    """y, shape (n, 1), float32."""
+    initial_w: torch.Tensor
+    """Starting weights, shape (d, 1), drawn from N(0, init_std²)."""
+    initial_b: torch.Tensor
+    """Starting bias, shape (1,), zero as in the lessons."""
+
+    @property
+    def num_examples(self) -> int:
+        return int(self.features.shape[0])
+
+
+def make_problem(config: TrainConfig, device: torch.device) -> Problem:
+    """Draw the data and initial parameters for ``config`` and place them on ``device``.
+
+    Numbers are always drawn on the CPU, so a seed gives the same data on every device.
+    """
+    generator = torch.Generator().manual_seed(config.seed)
+    true_w = torch.tensor(config.true_w, dtype=torch.float32).reshape(-1, 1)
+    features = torch.randn(config.num_examples, config.num_features, generator=generator)
+    labels = features @ true_w + config.true_b
+    labels += config.noise_std * torch.randn(labels.shape, generator=generator)
+    initial_w = config.init_std * torch.randn(config.num_features, 1, generator=generator)
+    initial_b = torch.zeros(1)
+    return Problem(
+        features.to(device), labels.to(device), initial_w.to(device), initial_b.to(device)
+    )
+
+
+def shuffle_generator(config: TrainConfig) -> torch.Generator:
+    """The generator that orders the mini-batches; every implementation gets an equal one."""
+    return torch.Generator().manual_seed((config.seed + _SHUFFLE_STREAM) % 2**64)
+
+
+def full_data_half_mse(problem: Problem, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """Mean over all examples of (Xw + b − y)² / 2, the common metric of every implementation."""
+    with torch.no_grad():
+        residual = torch.addmm(b, problem.features, w) - problem.labels
+        return residual.square().mean() / 2

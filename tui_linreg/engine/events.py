@@ -1,0 +1,165 @@
+"""What a run reports, as one stream of small immutable events.
+
+A run yields exactly one :class:`RunStarted`, then :class:`Progress` (at a bounded rate) and
+:class:`EpochEnded` events, and ends with exactly one :class:`RunEnded`. Every value is a plain
+Python number or tuple, never a tensor, so events can cross threads and be written as JSON.
+This module imports neither torch nor textual.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from tui_linreg.config import TrainConfig
+
+
+class Outcome(StrEnum):
+    FINISHED = "finished"
+    CANCELLED = "cancelled"
+    DIVERGED = "diverged"
+
+
+@dataclass(frozen=True)
+class ClosedForm:
+    """The least-squares answer on the run's data: the best any optimiser can reach."""
+
+    w: tuple[float, ...]
+    b: float
+    half_mse: float
+    """Full-data half-MSE at the closed-form parameters (about noise² / 2)."""
+    stable_lr: float
+    """Full-batch gradient descent on half-MSE is stable below this: 2 / λmax(AᵀA/n)."""
+
+
+@dataclass(frozen=True)
+class RunStarted:
+    config: TrainConfig
+    device: str
+    """The device actually used, e.g. ``cpu`` or ``cuda:0``."""
+    steps_per_epoch: int
+    closed_form: ClosedForm
+    stable_lr: float
+    """Stable learning-rate bound on this implementation's own loss (half of it for MSE)."""
+    loss_name: str
+    """What the implementation's own loss is: ``half-MSE`` or ``MSE``."""
+    initial_w: tuple[float, ...]
+    initial_b: float
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Training inside an epoch, sent at most about ten times a second."""
+
+    epoch: int
+    step: int
+    """Steps done in this epoch."""
+    steps_per_epoch: int
+    batch_loss: float
+    """Mean of the implementation's own loss over the mini-batches since the last report."""
+    batch_half_mse: float
+    """The same, on the common half-MSE scale."""
+    elapsed_s: float
+
+
+@dataclass(frozen=True)
+class EpochEnded:
+    epoch: int
+    loss: float
+    """The implementation's own full-data loss, as the lesson prints it."""
+    half_mse: float
+    mse: float
+    w: tuple[float, ...]
+    b: float
+    elapsed_s: float
+    """Training time since the start of the run, pauses and loss evaluations excluded."""
+    epoch_s: float
+    steps_per_s: float
+
+
+@dataclass(frozen=True)
+class ParameterRow:
+    """One parameter compared four ways, as the parameter table shows it."""
+
+    name: str
+    true: float
+    learned: float
+    closed_form: float
+
+    @property
+    def error(self) -> float:
+        """true − learned, as the lesson prints it."""
+        return self.true - self.learned
+
+    @property
+    def from_closed_form(self) -> float:
+        """learned − closed form: how far the optimiser is from the best it could do."""
+        return self.learned - self.closed_form
+
+
+@dataclass(frozen=True)
+class RunEnded:
+    outcome: Outcome
+    message: str
+    """One plain sentence: what happened, where, and why."""
+    epoch: int
+    """Epoch in which the run ended (the last one for a finished run)."""
+    step: int
+    """Total steps taken."""
+    history: tuple[EpochEnded, ...]
+    w: tuple[float, ...]
+    b: float
+    half_mse: float
+    mse: float
+    train_s: float
+    steps_per_s: float
+    closed_form: ClosedForm
+    config: TrainConfig
+    device: str
+    loss_name: str
+
+    @property
+    def rows(self) -> tuple[ParameterRow, ...]:
+        names = [f"w[{i}]" for i in range(len(self.w))] + ["b"]
+        true = (*self.config.true_w, self.config.true_b)
+        learned = (*self.w, self.b)
+        best = (*self.closed_form.w, self.closed_form.b)
+        return tuple(ParameterRow(*row) for row in zip(names, true, learned, best, strict=True))
+
+    @property
+    def seconds_per_epoch(self) -> float:
+        return self.train_s / len(self.history) if self.history else float("nan")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "implementation": self.config.implementation,
+            "device": self.device,
+            "outcome": str(self.outcome),
+            "message": self.message,
+            "ended_in_epoch": self.epoch,
+            "steps": self.step,
+            "loss_name": self.loss_name,
+            "history": [dataclasses.asdict(epoch) for epoch in self.history],
+            "final": {"w": list(self.w), "b": self.b, "half_mse": self.half_mse, "mse": self.mse},
+            "parameters": [
+                {
+                    "name": row.name,
+                    "true": row.true,
+                    "learned": row.learned,
+                    "error": row.error,
+                    "closed_form": row.closed_form,
+                    "learned_minus_closed_form": row.from_closed_form,
+                }
+                for row in self.rows
+            ],
+            "timing": {
+                "train_s": self.train_s,
+                "seconds_per_epoch": self.seconds_per_epoch,
+                "steps_per_s": self.steps_per_s,
+            },
+        }
+
+
+Event = RunStarted | Progress | EpochEnded | RunEnded

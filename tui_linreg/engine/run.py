@@ -1,0 +1,285 @@
+"""Drive one implementation through a run and report it as a stream of events.
+
+The loop is the same for every implementation. It keeps the hot path free of host
+synchronisation: each step's loss stays on the device in a small window, and the window is
+read back only at the reporting rate (about ten times a second, or every ``_MAX_WINDOW``
+steps), where divergence is checked and progress is reported. Cancel and pause are flags that
+the loop looks at before every mini-batch.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Iterator
+
+import torch
+
+from tui_linreg.config import TrainConfig
+from tui_linreg.engine.data import Problem, full_data_half_mse, make_problem, shuffle_generator
+from tui_linreg.engine.device import describe, resolve_device
+from tui_linreg.engine.events import (
+    EpochEnded,
+    Event,
+    Outcome,
+    Progress,
+    RunEnded,
+    RunStarted,
+)
+from tui_linreg.engine.implementation import Implementation, create
+from tui_linreg.engine.reference import closed_form
+
+PROGRESS_INTERVAL_S = 0.1
+"""Seconds between progress reports: at most ten a second, however fast training goes."""
+
+_MAX_WINDOW = 1024
+"""Read the loss back at least this often (in steps). Early in a run the window starts at one
+step and doubles after each read, so a blow-up in the first steps is caught where it happens
+for the price of a handful of extra reads."""
+
+EXPLOSION_FACTOR = 1e6
+"""A finite loss this many times the starting loss counts as diverged."""
+
+
+class RunControl:
+    """Cancel and pause, requested from any thread and honoured before the next mini-batch."""
+
+    def __init__(self) -> None:
+        self._cancelled = threading.Event()
+        self._running = threading.Event()
+        self._running.set()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+        self._running.set()  # a paused run must wake up to stop
+
+    def pause(self) -> None:
+        self._running.clear()
+
+    def resume(self) -> None:
+        self._running.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    def wait_while_paused(self) -> None:
+        self._running.wait()
+
+
+class _Stopwatch:
+    """Training time only: stopped while paused and while the consumer handles an event."""
+
+    def __init__(self) -> None:
+        self.total = 0.0
+        self._since: float | None = None
+
+    def start(self) -> None:
+        self._since = time.perf_counter()
+
+    def stop(self) -> None:
+        if self._since is not None:
+            self.total += time.perf_counter() - self._since
+            self._since = None
+
+    def read(self) -> float:
+        running = time.perf_counter() - self._since if self._since is not None else 0.0
+        return self.total + running
+
+
+def prepare(config: TrainConfig) -> tuple[torch.device, Problem]:
+    """Resolve the device and draw the data: the part several runs can share."""
+    device = resolve_device(config.device)
+    return device, make_problem(config, device)
+
+
+def train(
+    config: TrainConfig,
+    control: RunControl | None = None,
+    prepared: tuple[torch.device, Problem] | None = None,
+) -> Iterator[Event]:
+    """Run ``config`` and yield its events: RunStarted, Progress/EpochEnded…, RunEnded.
+
+    ``prepared`` lets several implementations train on the very same tensors. Raises
+    :class:`~tui_linreg.config.ConfigError` before the first event if the device is missing.
+    """
+    control = control or RunControl()
+    device, problem = prepared or prepare(config)
+    best = closed_form(problem)
+    model = create(config, problem, shuffle_generator(config))
+    n = problem.num_examples
+    steps_per_epoch = math.ceil(n / config.batch_size)
+    stable_lr = best.stable_lr * model.half_mse_per_loss  # MSE's gradient is twice as steep
+    initial_w, initial_b = problem.initial_w, problem.initial_b
+    yield RunStarted(
+        config=config,
+        device=describe(device),
+        steps_per_epoch=steps_per_epoch,
+        closed_form=best,
+        stable_lr=stable_lr,
+        loss_name=model.loss_name,
+        initial_w=tuple(initial_w.flatten().tolist()),
+        initial_b=float(initial_b),
+    )
+
+    start_loss = float(full_data_half_mse(problem, initial_w, initial_b)) / model.half_mse_per_loss
+    too_big = max(start_loss, 1e-12) * EXPLOSION_FACTOR
+    clock = _Stopwatch()
+    history: list[EpochEnded] = []
+    total_steps = 0
+    window_size = 1
+
+    def ended(outcome: Outcome, message: str, epoch: int) -> RunEnded:
+        half_mse, w, b = _snapshot(problem, model)
+        train_s = clock.read()
+        return RunEnded(
+            outcome=outcome,
+            message=message,
+            epoch=epoch,
+            step=total_steps,
+            history=tuple(history),
+            w=w,
+            b=b,
+            half_mse=half_mse,
+            mse=2 * half_mse,
+            train_s=train_s,
+            steps_per_s=total_steps / train_s if train_s > 0 else 0.0,
+            closed_form=best,
+            config=config,
+            device=describe(device),
+            loss_name=model.loss_name,
+        )
+
+    def diverged(epoch: int, step: int, value: float) -> RunEnded:
+        what = (
+            f"the loss became {value}"
+            if not math.isfinite(value)
+            else f"the loss grew from {start_loss:.3g} to {value:.3g}"
+        )
+        lr = config.learning_rate
+        bound = f"the stable bound ≈ {stable_lr:.3g} for {model.loss_name} on this data"
+        why = (
+            f"The learning rate {lr:g} is above {bound}."
+            if lr >= stable_lr
+            else f"The learning rate {lr:g} is below {bound}, but mini-batch noise lowers "
+            "that bound: try a smaller one."
+        )
+        return ended(
+            Outcome.DIVERGED, f"diverged in epoch {epoch} at step {step}: {what}. {why}", epoch
+        )
+
+    for epoch in range(1, config.epochs + 1):
+        window: list[torch.Tensor] = []
+        step = 0
+        epoch_started = clock.read()
+        clock.start()
+        last_report = time.perf_counter()
+        for X, y in model.batches():  # noqa: N806
+            if control.paused:
+                clock.stop()
+                control.wait_while_paused()
+                clock.start()
+            if control.cancelled:
+                clock.stop()
+                yield ended(
+                    Outcome.CANCELLED,
+                    f"cancelled in epoch {epoch} after step {step} of {steps_per_epoch}",
+                    epoch,
+                )
+                return
+            window.append(model.train_step(X, y))
+            step += 1
+            total_steps += 1
+            now = time.perf_counter()
+            report_due = now - last_report >= PROGRESS_INTERVAL_S
+            if report_due or len(window) >= window_size:
+                window_size = min(2 * window_size, _MAX_WINDOW)
+                first_bad, bad_value, mean_loss = _inspect(window, too_big)
+                if first_bad is not None:
+                    clock.stop()
+                    yield diverged(epoch, step - len(window) + 1 + first_bad, bad_value)
+                    return
+                window.clear()
+                if report_due:
+                    last_report = now
+                    clock.stop()
+                    yield Progress(
+                        epoch=epoch,
+                        step=step,
+                        steps_per_epoch=steps_per_epoch,
+                        batch_loss=mean_loss,
+                        batch_half_mse=mean_loss * model.half_mse_per_loss,
+                        elapsed_s=clock.read(),
+                    )
+                    clock.start()
+        first_bad, bad_value, _ = _inspect(window, too_big)
+        clock.stop()
+        if first_bad is not None:
+            yield diverged(epoch, step - len(window) + 1 + first_bad, bad_value)
+            return
+        epoch_s = clock.read() - epoch_started
+
+        own_loss = float(model.epoch_loss())
+        half_mse, w, b = _snapshot(problem, model)
+        history.append(
+            EpochEnded(
+                epoch=epoch,
+                loss=own_loss,
+                half_mse=half_mse,
+                mse=2 * half_mse,
+                w=w,
+                b=b,
+                elapsed_s=clock.read(),
+                epoch_s=epoch_s,
+                steps_per_s=step / epoch_s if epoch_s > 0 else 0.0,
+            )
+        )
+        if not math.isfinite(own_loss) or own_loss > too_big:
+            # The last update of the epoch blew up after its batch loss was measured.
+            yield diverged(epoch, step, own_loss)
+            return
+        yield history[-1]
+
+    epochs, train_s = config.epochs, max(clock.read(), 1e-9)
+    yield ended(
+        Outcome.FINISHED,
+        f"finished {epochs} epoch{'s' if epochs > 1 else ''} in {train_s:.2f} s "
+        f"({train_s / epochs:.3g} s/epoch, {total_steps / train_s:,.0f} steps/s)",
+        epochs,
+    )
+
+
+def run_to_end(
+    config: TrainConfig, prepared: tuple[torch.device, Problem] | None = None
+) -> RunEnded:
+    """Run ``config`` to completion and return its final event (for scripts and tests)."""
+    for event in train(config, prepared=prepared):
+        if isinstance(event, RunEnded):
+            return event
+    raise AssertionError("a run always ends with RunEnded")  # pragma: no cover
+
+
+def _inspect(window: list[torch.Tensor], too_big: float) -> tuple[int | None, float, float]:
+    """Read the window of batch losses back in one go: (first bad index, its value, mean)."""
+    if not window:
+        return None, 0.0, math.nan
+    losses = torch.stack(window)
+    bad = ~torch.isfinite(losses) | (losses > too_big)
+    any_bad, mean = torch.stack([bad.any().to(losses.dtype), losses.mean()]).tolist()
+    if not any_bad:
+        return None, 0.0, mean
+    first = int(bad.nonzero()[0, 0])
+    return first, float(losses[first]), mean
+
+
+def _snapshot(problem: Problem, model: Implementation) -> tuple[float, tuple[float, ...], float]:
+    """Full-data half-MSE and the current parameters, read back to the host in one transfer."""
+    w, b = model.parameters()
+    half_mse = full_data_half_mse(problem, w, b)
+    values = torch.cat([half_mse.reshape(1), w.flatten(), b.flatten()]).tolist()
+    return values[0], tuple(values[1:-1]), values[-1]

@@ -1,0 +1,105 @@
+"""Linear regression from scratch (Dive into Deep Learning 3.2).
+
+Everything is written by hand except the gradients, which come from autograd: that is what
+this lesson teaches. The functions keep the lesson's names and shapes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import torch
+
+from tui_linreg.config import TrainConfig
+from tui_linreg.engine.data import Problem
+
+
+def data_iter(
+    batch_size: int,
+    features: torch.Tensor,
+    labels: torch.Tensor,
+    generator: torch.Generator,
+    shuffle: bool = True,
+) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """Yield mini-batches of (features, labels) in a random order.
+
+    The lesson shuffles a Python list with ``random.shuffle`` and builds a tensor from each
+    slice. We draw the permutation with ``torch.randperm`` from the run's own generator (same
+    seed, same order, no global RNG) and slice it on the data's device: the same algorithm,
+    without a Python list of a million indices.
+    """
+    num_examples = len(features)
+    if shuffle:
+        indices = torch.randperm(num_examples, generator=generator).to(features.device)
+    else:
+        indices = torch.arange(num_examples, device=features.device)
+    for batch_indices in indices.split(batch_size):  # the last batch may be shorter
+        yield features[batch_indices], labels[batch_indices]
+
+
+def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:  # noqa: N803
+    """The linear regression model: X w + b."""
+    return torch.matmul(X, w) + b
+
+
+def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Half squared error, one per example: a vector, not yet averaged."""
+    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2
+
+
+def sgd(params: list[torch.Tensor], lr: float, batch_size: int) -> None:
+    """Mini-batch stochastic gradient descent.
+
+    ``backward`` summed the per-example gradients, so dividing by the batch length averages
+    them. Updates happen under ``no_grad`` (they are not part of the model), and gradients are
+    zeroed afterwards because PyTorch accumulates them across ``backward`` calls.
+    """
+    with torch.no_grad():
+        for param in params:
+            assert param.grad is not None
+            param -= lr * param.grad / batch_size
+            param.grad.zero_()
+
+
+class Scratch:
+    """The from-scratch implementation behind the engine's common interface."""
+
+    name = "scratch"
+    loss_name = "half-MSE"
+    half_mse_per_loss = 1.0
+    """Its own loss already is half-MSE."""
+
+    def __init__(self, problem: Problem, config: TrainConfig, generator: torch.Generator) -> None:
+        self.problem = problem
+        self.config = config
+        self.generator = generator
+        self.w = problem.initial_w.clone().requires_grad_(True)
+        self.b = problem.initial_b.clone().requires_grad_(True)
+
+    def batches(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        """One epoch of mini-batches."""
+        problem, config = self.problem, self.config
+        return data_iter(
+            config.batch_size, problem.features, problem.labels, self.generator, config.shuffle
+        )
+
+    def train_step(self, X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:  # noqa: N803
+        """One step of SGD; returns the batch's mean loss, still on the device."""
+        l = squared_loss(linreg(X, self.w, self.b), y)  # noqa: E741 (the lesson's name)
+        l.sum().backward()  # backward needs a scalar: the sum of the per-example losses
+        # The lesson passes batch_size here, which is wrong for a shorter last batch (when
+        # batch_size does not divide the number of examples): its summed gradient would be
+        # divided by more examples than it holds. Dividing by the batch's own length is right.
+        sgd([self.w, self.b], self.config.learning_rate, len(y))
+        return l.detach().mean()
+
+    def epoch_loss(self) -> torch.Tensor:
+        """Full-data loss as the lesson prints it: the mean of squared_loss, i.e. half-MSE."""
+        with torch.no_grad():
+            return squared_loss(
+                linreg(self.problem.features, self.w, self.b), self.problem.labels
+            ).mean()
+
+    def parameters(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """Current w, shape (d, 1), and b, shape (1,)."""
+        return self.w.detach(), self.b.detach()

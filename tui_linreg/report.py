@@ -1,0 +1,248 @@
+"""Turning a run's events into what ``tui-linreg train`` prints: the lesson's lines, a
+parameter table, or one JSON document. Imports neither torch nor textual."""
+
+from __future__ import annotations
+
+import json
+import math
+import platform
+import sys
+from collections.abc import Iterable, Iterator
+from typing import Any, TextIO
+
+from tui_linreg import __version__
+from tui_linreg.config import TrainConfig
+from tui_linreg.engine.events import EpochEnded, Outcome, Progress, RunEnded, RunStarted
+
+
+def lesson_line(epoch: EpochEnded) -> str:
+    """The line the lessons print after each epoch."""
+    return f"epoch {epoch.epoch}, loss {epoch.loss:f}"
+
+
+def describe_config(config: TrainConfig) -> str:
+    weights = ",".join(f"{w:g}" for w in config.true_w)
+    return (
+        f"{config.num_examples:,} examples × {config.num_features} feature"
+        f"{'s' if config.num_features > 1 else ''} · true w [{weights}], b {config.true_b:g}, "
+        f"noise {config.noise_std:g} · lr {config.learning_rate:g}, batch {config.batch_size}, "
+        f"{config.epochs} epoch{'s' if config.epochs > 1 else ''} · init std {config.init_std:g} · "
+        f"seed {config.seed}{'' if config.shuffle else ' · no shuffle'}"
+    )
+
+
+LOSS_SCALES_NOTE = (
+    "scratch's loss is half-MSE (squared_loss = (ŷ − y)² / 2); concise's nn.MSELoss is plain "
+    "MSE, 2× larger for the same parameters.\n"
+    "For the same reason the same learning rate is a 2× bigger step for concise: the gradient "
+    "of MSE is twice that of half-MSE."
+)
+
+
+def versions() -> dict[str, str]:
+    torch = sys.modules.get("torch")
+    return {
+        "tui_linreg": __version__,
+        "python": platform.python_version(),
+        "torch": getattr(torch, "__version__", "not loaded"),
+    }
+
+
+def _finite_or_none(value: Any) -> Any:
+    """Strict JSON has no nan or inf: they become null (the run's message says what happened)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite_or_none(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite_or_none(item) for item in value]
+    return value
+
+
+def json_document(started: RunStarted, ends: list[RunEnded]) -> dict[str, Any]:
+    best = started.closed_form
+    document = {
+        "config": started.config.to_dict(),
+        "data": {
+            "num_examples": started.config.num_examples,
+            "num_features": started.config.num_features,
+            "device": started.device,
+            "steps_per_epoch": started.steps_per_epoch,
+        },
+        "closed_form": {
+            "w": list(best.w),
+            "b": best.b,
+            "half_mse": best.half_mse,
+            "mse": 2 * best.half_mse,
+            "stable_lr_half_mse": best.stable_lr,
+            "stable_lr_mse": best.stable_lr / 2,
+        },
+        "initial": {"w": list(started.initial_w), "b": started.initial_b},
+        "runs": [{"config": end.config.to_dict(), **end.to_dict()} for end in ends],
+        "versions": versions(),
+    }
+    return _finite_or_none(document)  # type: ignore[no-any-return]
+
+
+def _number(value: float, width: int) -> str:
+    return (
+        f"{value:>{width}.6f}"
+        if math.isfinite(value) and abs(value) < 1e6
+        else f"{value:>{width}.4g}"
+    )
+
+
+def parameter_table(ends: list[RunEnded]) -> list[str]:
+    """true / closed form, then learned and error (true − learned) for each run."""
+    width = 12
+    head = f"{'parameter':<10}{'true':>{width}}{'closed form':>{width}}"
+    for end in ends:
+        name = end.config.implementation if len(ends) > 1 else ""
+        head += f"{(name + ' learned').strip():>{width + 4}}{'true − learned':>{width + 4}}"
+    if len(ends) == 1:
+        head += f"{'− closed form':>{width + 4}}"
+    lines = [head]
+    for index, row in enumerate(ends[0].rows):
+        line = f"{row.name:<10}{_number(row.true, width)}{_number(row.closed_form, width)}"
+        for end in ends:
+            mine = end.rows[index]
+            line += f"{_number(mine.learned, width + 4)}{_number(mine.error, width + 4)}"
+        if len(ends) == 1:
+            line += _number(row.from_closed_form, width + 4)
+        lines.append(line)
+    return lines
+
+
+def loss_summary(end: RunEnded) -> str:
+    best = end.closed_form.half_mse
+    ratio = (
+        f", {end.half_mse / best:.3g}× the optimum"
+        if best > 0 and math.isfinite(end.half_mse)
+        else ""
+    )
+    per_epoch = f"{end.seconds_per_epoch:.3g} s/epoch · " if end.history else ""
+    return (
+        f"{end.config.implementation}: half-MSE {end.half_mse:.4g} · MSE {end.mse:.4g} "
+        f"(closed form half-MSE {best:.4g}{ratio}) · {per_epoch}{end.steps_per_s:,.0f} steps/s"
+    )
+
+
+class Report:
+    """Follows one or more event streams and writes what the user asked for."""
+
+    def __init__(
+        self,
+        configs: list[TrainConfig],
+        *,
+        json_output: bool,
+        progress: bool,
+        out: TextIO | None = None,
+        err: TextIO | None = None,
+    ) -> None:
+        self.configs = configs
+        self.json_output = json_output
+        self.show_progress = progress and not json_output
+        self.out = out or sys.stdout
+        self.err = err or sys.stderr
+        self.side_by_side = len(configs) > 1
+
+    def _print(self, text: str = "") -> None:
+        print(text, file=self.out, flush=True)
+
+    def _progress(self, event: Progress | None) -> None:
+        if not self.show_progress:
+            return
+        if event is None:
+            self.err.write("\r\x1b[2K")
+        else:
+            done = event.step / event.steps_per_epoch
+            bar = "█" * int(20 * done) + "·" * (20 - int(20 * done))
+            self.err.write(f"\r\x1b[2Kepoch {event.epoch} {bar} {done:4.0%}")
+        self.err.flush()
+
+    def follow(self, streams: Iterable[Iterator[object]]) -> str:
+        """Consume every stream in turn; return the worst outcome (diverged > cancelled)."""
+        started: RunStarted | None = None
+        ends: list[RunEnded] = []
+        for stream in streams:
+            for event in stream:
+                if isinstance(event, Progress):
+                    self._progress(event)
+                    continue
+                self._progress(None)
+                if isinstance(event, RunStarted):
+                    started = started or event
+                    if not self.json_output and (not self.side_by_side or len(ends) == 0):
+                        self._print_start(event)
+                elif isinstance(event, EpochEnded):
+                    if not self.json_output and not self.side_by_side:
+                        self._print(lesson_line(event))
+                elif isinstance(event, RunEnded):
+                    ends.append(event)
+            if ends and ends[-1].outcome == Outcome.CANCELLED:
+                break  # Ctrl-C: do not start the next implementation
+        assert started is not None
+        if self.json_output:
+            self._print(json.dumps(json_document(started, ends), indent=2, allow_nan=False))
+        else:
+            self._print_end(ends)
+        outcomes = {end.outcome for end in ends}
+        for worst in (Outcome.DIVERGED, Outcome.CANCELLED):
+            if worst in outcomes:
+                return str(worst)
+        return str(Outcome.FINISHED)
+
+    def _print_start(self, event: RunStarted) -> None:
+        config = event.config
+        who = (
+            "scratch and concise (same data, same start)"
+            if self.side_by_side
+            else config.implementation
+        )
+        self._print(f"{who} on {event.device} · {describe_config(config)}")
+        bound = event.closed_form.stable_lr
+        self._print(
+            f"stable learning rate for this data (full-batch GD): < {bound:.3g} on half-MSE, "
+            f"< {bound / 2:.3g} on MSE"
+        )
+        if not self.side_by_side and config.implementation == "concise":
+            self._print("loss below is nn.MSELoss: plain MSE, 2× the half-MSE that scratch prints")
+
+    def _print_end(self, ends: list[RunEnded]) -> None:
+        if self.side_by_side:
+            self._print_epochs_side_by_side(ends)
+        for end in ends:
+            prefix = f"{end.config.implementation}: " if self.side_by_side else ""
+            self._print(prefix + end.message)
+        self._print()
+        for line in parameter_table(ends):
+            self._print(line)
+        self._print()
+        for end in ends:
+            self._print(loss_summary(end))
+        if self.side_by_side:
+            self._print()
+            self._print(LOSS_SCALES_NOTE)
+
+    def _print_epochs_side_by_side(self, ends: list[RunEnded]) -> None:
+        head = f"{'epoch':<7}"
+        for end in ends:
+            head += f"{end.config.implementation + ' loss (' + end.loss_name + ')':>26}"
+        head += "  │" + "".join(f"{'half-MSE ' + end.config.implementation:>20}" for end in ends)
+        self._print(head)
+        for index in range(max(len(end.history) for end in ends)):
+            line = f"{index + 1:<7}"
+            for end in ends:
+                line += (
+                    f"{end.history[index].loss:>26.6f}"
+                    if index < len(end.history)
+                    else f"{'—':>26}"
+                )
+            line += "  │"
+            for end in ends:
+                line += (
+                    f"{end.history[index].half_mse:>20.4e}"
+                    if index < len(end.history)
+                    else f"{'—':>20}"
+                )
+            self._print(line)
