@@ -47,6 +47,17 @@ class RunStarted:
     """What the implementation's own loss is: ``half-MSE`` or ``MSE``."""
     initial_w: tuple[float, ...]
     initial_b: float
+    initial_half_mse: float
+    """Full-data half-MSE before the first step."""
+    sample_features: tuple[tuple[float, ...], ...]
+    """Up to :data:`SCATTER_SAMPLE` examples for a scatter plot (the data is i.i.d., so the
+    first rows are a random sample); everything else is computed on all the data."""
+    sample_labels: tuple[float, ...]
+    feature_means: tuple[float, ...]
+    """Mean of each feature over all the data: the scatter's lines hold the others there."""
+
+
+SCATTER_SAMPLE = 2000
 
 
 @dataclass(frozen=True)

@@ -10,16 +10,17 @@ the loop looks at before every mini-batch.
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections.abc import Iterator
 
 import torch
 
 from tui_linreg.config import TrainConfig
+from tui_linreg.engine.control import RunControl
 from tui_linreg.engine.data import Problem, full_data_half_mse, make_problem, shuffle_generator
 from tui_linreg.engine.device import describe, resolve_device
 from tui_linreg.engine.events import (
+    SCATTER_SAMPLE,
     EpochEnded,
     Event,
     Outcome,
@@ -40,36 +41,6 @@ for the price of a handful of extra reads."""
 
 EXPLOSION_FACTOR = 1e6
 """A finite loss this many times the starting loss counts as diverged."""
-
-
-class RunControl:
-    """Cancel and pause, requested from any thread and honoured before the next mini-batch."""
-
-    def __init__(self) -> None:
-        self._cancelled = threading.Event()
-        self._running = threading.Event()
-        self._running.set()
-
-    def cancel(self) -> None:
-        self._cancelled.set()
-        self._running.set()  # a paused run must wake up to stop
-
-    def pause(self) -> None:
-        self._running.clear()
-
-    def resume(self) -> None:
-        self._running.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._cancelled.is_set()
-
-    @property
-    def paused(self) -> bool:
-        return not self._running.is_set()
-
-    def wait_while_paused(self) -> None:
-        self._running.wait()
 
 
 class _Stopwatch:
@@ -116,6 +87,8 @@ def train(
     steps_per_epoch = math.ceil(n / config.batch_size)
     stable_lr = best.stable_lr * model.half_mse_per_loss  # MSE's gradient is twice as steep
     initial_w, initial_b = problem.initial_w, problem.initial_b
+    start_half_mse = float(full_data_half_mse(problem, initial_w, initial_b))
+    sample = slice(0, SCATTER_SAMPLE)
     yield RunStarted(
         config=config,
         device=describe(device),
@@ -125,9 +98,13 @@ def train(
         loss_name=model.loss_name,
         initial_w=tuple(initial_w.flatten().tolist()),
         initial_b=float(initial_b),
+        initial_half_mse=start_half_mse,
+        sample_features=tuple(map(tuple, problem.features[sample].tolist())),
+        sample_labels=tuple(problem.labels[sample, 0].tolist()),
+        feature_means=tuple(problem.features.mean(dim=0).tolist()),
     )
 
-    start_loss = float(full_data_half_mse(problem, initial_w, initial_b)) / model.half_mse_per_loss
+    start_loss = start_half_mse / model.half_mse_per_loss
     too_big = max(start_loss, 1e-12) * EXPLOSION_FACTOR
     clock = _Stopwatch()
     history: list[EpochEnded] = []

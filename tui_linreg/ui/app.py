@@ -1,0 +1,409 @@
+"""The Textual app: it drives the engine in a thread worker and shows what the engine reports.
+
+Data flows one way: the form gives a config, the worker runs the engine and posts its events
+as messages, and the widgets update from the messages. Only cancel and pause flow back, as
+flags the engine checks before every mini-batch. PyTorch is imported in a background thread
+after the first frame, so the app appears at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Static
+from textual.worker import Worker, WorkerState
+
+from tui_linreg.config import IMPLEMENTATIONS, ConfigError, TrainConfig
+from tui_linreg.engine.control import RunControl
+from tui_linreg.engine.events import EpochEnded, Outcome, Progress, RunEnded, RunStarted
+from tui_linreg.ui import formatting
+from tui_linreg.ui.messages import RunEvent, RunRefused, TorchLoaded
+from tui_linreg.ui.screens.help import HelpScreen
+from tui_linreg.ui.widgets.epoch_log import EpochLog
+from tui_linreg.ui.widgets.hyperparameters import HyperparameterForm
+from tui_linreg.ui.widgets.parameter_table import ParameterTable
+from tui_linreg.ui.widgets.plots import LossPlot, ScatterPlot
+from tui_linreg.ui.widgets.status_line import StatusLine
+
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+REDRAW_INTERVAL_S = 0.1
+"""Plots redraw at most ten times a second, however fast training reports."""
+
+_DATA_FIELDS = ("true_w", "true_b", "num_examples", "noise_std", "init_std", "seed", "device")
+"""Fields that decide the data and initial parameters: runs that share them are comparable."""
+
+
+def data_key(config: TrainConfig) -> tuple[Any, ...]:
+    return tuple(getattr(config, name) for name in _DATA_FIELDS)
+
+
+class LinregApp(App[None]):
+    """Linear regression, from scratch and concise, trained live."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "tui-linreg"
+    # Every key is a priority binding, so it works while a text field has focus. None of them
+    # collides with the Input's editing keys, tmux (ctrl+b), screen (ctrl+a) or the terminal
+    # (ctrl+s, ctrl+z, ctrl+c).
+    BINDINGS = [
+        Binding("ctrl+r", "run", "Run", priority=True, tooltip="Run, or restart the run", id="run"),
+        Binding("ctrl+g", "stop", "Stop", priority=True, tooltip="Stop the run", id="stop"),
+        Binding("ctrl+o", "pause", "Pause", priority=True, tooltip="Pause or resume", id="pause"),
+        Binding(
+            "ctrl+t",
+            "toggle_implementation",
+            "Impl",
+            priority=True,
+            tooltip="Switch between scratch and concise",
+            id="toggle",
+        ),
+        Binding(
+            "ctrl+l", "log_scale", "Log", priority=True, tooltip="Log or linear loss axis", id="log"
+        ),
+        Binding(
+            "ctrl+n", "new_seed", "Seed", priority=True, tooltip="Next seed, and run", id="seed"
+        ),
+        Binding(
+            "ctrl+f",
+            "next_feature",
+            "Feat",
+            priority=True,
+            tooltip="Scatter the next feature",
+            id="feature",
+        ),
+        Binding(
+            "f1", "help", "Help", priority=True, tooltip="Every key, and what it does", id="help"
+        ),
+        Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="Quit the app", id="quit"),
+    ]
+
+    form: HyperparameterForm
+    log_view: EpochLog
+    table: ParameterTable
+    scatter: ScatterPlot
+    loss: LossPlot
+    status: StatusLine
+    main_screen: Screen[Any]
+    too_small: Static
+
+    def __init__(self, config: TrainConfig | None = None, *, cursor_blink: bool = True) -> None:
+        super().__init__()
+        self.initial = config or TrainConfig()
+        self.cursor_blink = cursor_blink
+        self.training: Worker[None] | None = None
+        """The current training worker; tests await it through this handle."""
+        self.loading: Worker[None] | None = None
+        """The background import of PyTorch."""
+        self.control: RunControl | None = None
+        self.run_id = 0
+        self.running: TrainConfig | None = None
+        """Config of the run in progress, None when idle."""
+        self.torch_ready = False
+        self.current_data: tuple[Any, ...] | None = None
+        self._prepared: tuple[tuple[Any, ...], Any] | None = None
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="workspace"):
+            with Vertical(id="sidebar"):
+                yield HyperparameterForm(self.initial, id="form")
+                yield EpochLog(id="log")
+            with Vertical(id="main"):
+                with Horizontal(id="plots"):
+                    yield ScatterPlot(id="scatter")
+                    yield LossPlot(id="loss")
+                yield ParameterTable(id="parameters")
+        yield StatusLine(id="status")
+        yield Static("", id="too-small")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        # The main screen's widgets, kept so that handlers reach them whichever screen is on top.
+        self.form = self.query_one(HyperparameterForm)
+        self.log_view = self.query_one(EpochLog)
+        self.table = self.query_one(ParameterTable)
+        self.scatter = self.query_one(ScatterPlot)
+        self.loss = self.query_one(LossPlot)
+        self.status = self.query_one(StatusLine)
+        self.main_screen = self.screen
+        self.too_small = self.query_one("#too-small", Static)
+        if not self.cursor_blink:
+            for field in self.query(Input):
+                field.cursor_blink = False
+        self.set_interval(REDRAW_INTERVAL_S, self.redraw_stale_plots)
+        self.scatter.replot()
+        self.loss.replot()
+        self._fit(self.size.width, self.size.height)
+        self.query_one("#field-learning_rate", Input).focus()
+        self.loading = self.load_torch()
+
+    def on_resize(self, event: Resize) -> None:
+        if "status" in vars(self):  # resizes can arrive before on_mount
+            self._fit(event.size.width, event.size.height)
+
+    def _fit(self, width: int, height: int) -> None:
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        self.main_screen.set_class(small, "too-small")
+        if small:
+            self.too_small.update(
+                f"Enlarge the terminal to at least {MIN_WIDTH}×{MIN_HEIGHT}\n"
+                f"(it is {width}×{height} now).\n\nctrl+q quits."
+            )
+
+    def redraw_stale_plots(self) -> None:
+        for plot in (self.scatter, self.loss):
+            if plot.stale:
+                plot.replot()
+
+    # --- PyTorch in the background ------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="torch", name="load torch")
+    def load_torch(self) -> None:
+        """Import torch and warm up the optimiser machinery, off the UI thread."""
+        try:
+            import torch
+
+            import tui_linreg.engine.run  # noqa: F401
+
+            # The first optim.SGD(...) in a process costs about a second (it loads dynamo):
+            # pay it now, not at the first run.
+            torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+        except Exception as error:
+            self.post_message(TorchLoaded(f"PyTorch could not be loaded: {error}"))
+            return
+        self.post_message(TorchLoaded())
+
+    def on_torch_loaded(self, message: TorchLoaded) -> None:
+        self.torch_ready = message.error is None
+        if message.error:
+            self.log_view.note(message.error)
+            self.notify(message.error, severity="error", timeout=10)
+        if self.running is None:
+            self._idle_status()
+
+    # --- actions --------------------------------------------------------------------------
+
+    def action_run(self) -> None:
+        form = self.form
+        try:
+            config = form.read_config()
+        except ConfigError as error:
+            self.notify(
+                "\n".join(p.message for p in error.problems),
+                title="Cannot run",
+                severity="error",
+                timeout=8,
+            )
+            return
+        self._start(config)
+
+    @on(Button.Pressed, "#run")
+    def run_pressed(self) -> None:
+        self.action_run()
+
+    @on(Input.Submitted)
+    def field_submitted(self) -> None:
+        self.action_run()
+
+    def _start(self, config: TrainConfig) -> None:
+        if self.control is not None:
+            self.control.cancel()  # the previous run stops before its next mini-batch
+        self.run_id += 1
+        self.control = RunControl()
+        self.running = config
+        status = self.status
+        status.say(
+            f"{config.implementation} · starting…" if self.torch_ready else "loading PyTorch…"
+        )
+        status.progress(0)
+        self.training = self.train(config, self.control, self.run_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="training", name="training")
+    def train(self, config: TrainConfig, control: RunControl, run_id: int) -> None:
+        """Run the engine and post every event; never touches a widget."""
+        from tui_linreg.engine.run import prepare, train
+
+        key = data_key(config)
+        try:
+            if self._prepared is None or self._prepared[0] != key:
+                self._prepared = (key, prepare(config))
+        except ConfigError as error:
+            self.post_message(RunRefused(run_id, "; ".join(p.message for p in error.problems)))
+            return
+        for event in train(config, control, self._prepared[1]):
+            self.post_message(RunEvent(run_id, event))
+
+    def action_stop(self) -> None:
+        if self.control is not None and self.running is not None:
+            self.control.cancel()
+
+    def action_pause(self) -> None:
+        control, config = self.control, self.running
+        if control is None or config is None:
+            self.notify("Nothing is running.", timeout=3)
+            return
+        status = self.status
+        if control.paused:
+            control.resume()
+            status.say(f"{config.implementation} · resumed")
+        else:
+            control.pause()
+            status.say(f"{config.implementation} · paused (ctrl+o resumes)")
+
+    def action_toggle_implementation(self) -> None:
+        form = self.form
+        names = IMPLEMENTATIONS
+        form.implementation = names[(names.index(form.implementation) + 1) % len(names)]
+        if self.running is not None:
+            message = f"{form.implementation} will be used for the next run"
+            self.log_view.note(message)
+            self.notify(message, timeout=4)
+        else:
+            self._idle_status()
+
+    def action_log_scale(self) -> None:
+        log = self.loss.toggle_log_scale()
+        self.notify(f"loss axis: {'log' if log else 'linear'} scale", timeout=2)
+
+    def action_new_seed(self) -> None:
+        form = self.form
+        try:
+            seed = int(form.texts()["seed"])
+        except ValueError:
+            seed = -1
+        form.set_field("seed", str(seed + 1))
+        self.action_run()
+
+    def action_next_feature(self) -> None:
+        scatter = self.scatter
+        feature = scatter.next_feature()
+        self.notify(f"scatter: feature x[{feature}]", timeout=2)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        keys = [
+            (b.key_display or self.get_key_display(b), b.tooltip)
+            for b in self.BINDINGS
+            if isinstance(b, Binding)
+        ]
+        keys.append(("ctrl+p", "Command palette: every action by name"))
+        self.push_screen(HelpScreen(keys))
+
+    async def action_quit(self) -> None:
+        if self.control is not None:
+            self.control.cancel()  # the worker ends within one mini-batch
+        self.exit()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.action not in ("quit",):
+                yield SystemCommand(
+                    f"{binding.description} ({binding.key})",
+                    binding.tooltip,
+                    getattr(self, f"action_{binding.action}"),
+                )
+
+    # --- what the worker reports ----------------------------------------------------------
+
+    def on_run_refused(self, message: RunRefused) -> None:
+        if message.run_id != self.run_id:
+            return
+        self.running = None
+        self.log_view.note(f"cannot run: {message.reason}")
+        self.notify(message.reason, title="Cannot run", severity="error", timeout=8)
+        self._idle_status()
+
+    def on_run_event(self, message: RunEvent) -> None:
+        if message.run_id != self.run_id:
+            return  # a report from a run that was replaced
+        event = message.event
+        log, table, scatter, loss, status = (
+            self.log_view,
+            self.table,
+            self.scatter,
+            self.loss,
+            self.status,
+        )
+        config = self.running or self.initial
+        if isinstance(event, RunStarted):
+            self.torch_ready = True
+            config = event.config
+            if data_key(config) != self.current_data:
+                self.current_data = data_key(config)
+                table.new_data((*config.true_w, config.true_b), event.closed_form)
+                loss.new_data()
+            scatter.show_data(event)
+            loss.start(event)
+            log.started(event)
+            status.say(f"{config.implementation} · {event.device} · epoch 1/{config.epochs}")
+        elif isinstance(event, Progress):
+            loss.progress(event)
+            status.progress((event.epoch - 1 + event.step / event.steps_per_epoch) / config.epochs)
+            status.say(
+                f"{config.implementation} · epoch {event.epoch}/{config.epochs} · "
+                f"{formatting.seconds(event.elapsed_s)}"
+            )
+        elif isinstance(event, EpochEnded):
+            log.epoch(event)
+            loss.epoch(event)
+            scatter.show_learned(event.w, event.b)
+            table.show(config.implementation, (*event.w, event.b))
+            status.progress(event.epoch / config.epochs)
+            status.say(
+                f"{config.implementation} · epoch {event.epoch}/{config.epochs} · "
+                f"{formatting.seconds(event.elapsed_s)}"
+            )
+        elif isinstance(event, RunEnded):
+            self.running = None
+            log.ended(event)
+            scatter.show_learned(event.w, event.b)
+            table.show(config.implementation, (*event.w, event.b))
+            self.redraw_stale_plots()  # the final state is drawn at once, not on the timer
+            if event.outcome == Outcome.DIVERGED:
+                self.notify(event.message, title="Diverged", severity="warning", timeout=8)
+            self._idle_status(event)
+
+    @on(Worker.StateChanged)
+    def worker_failed(self, event: Worker.StateChanged) -> None:
+        """One place for unexpected errors in a worker: say so, keep the app alive."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if event.worker.group == "training":
+            self.running = None
+        text = f"{event.worker.name} failed: {type(error).__name__}: {error}"
+        self.log_view.note(text)
+        self.notify(text, severity="error", timeout=10)
+        self._idle_status()
+
+    def _idle_status(self, ended: RunEnded | None = None) -> None:
+        status = self.status
+        implementation = self.form.implementation
+        if not self.torch_ready:
+            status.say("loading PyTorch…")
+            return
+        if ended is None:
+            status.say(f"{implementation} · ready · ctrl+r runs")
+            return
+        summary = {
+            Outcome.FINISHED: f"finished in {formatting.seconds(ended.train_s)}",
+            Outcome.CANCELLED: f"stopped in epoch {ended.epoch}",
+            Outcome.DIVERGED: f"diverged in epoch {ended.epoch}",
+        }[ended.outcome]
+        status.say(
+            f"{ended.config.implementation} · {ended.device} · {summary} · "
+            f"{formatting.rate(ended.steps_per_s)}"
+        )
+        if ended.outcome == Outcome.FINISHED:
+            status.progress(1)

@@ -1,0 +1,48 @@
+"""The epoch log: the lesson's line per epoch, between a start line and an end line."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import RichLog
+
+from tui_linreg.engine.events import EpochEnded, Outcome, RunEnded, RunStarted
+from tui_linreg.report import describe_config, lesson_line
+from tui_linreg.ui import formatting
+
+_OUTCOME_STYLE = {
+    Outcome.FINISHED: "bold green",
+    Outcome.CANCELLED: "bold yellow",
+    Outcome.DIVERGED: "bold red",
+}
+
+
+class EpochLog(RichLog):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, max_lines=5000, wrap=True, markup=False, min_width=20)
+        self.border_title = "log"
+
+    def started(self, event: RunStarted) -> None:
+        config = event.config
+        line = Text.assemble(
+            (f"▶ {config.implementation} ", "bold"),
+            f"on {event.device} · {describe_config(config)}",
+        )
+        self.write(line)
+        if config.implementation == "concise":
+            self.write(Text("  loss is nn.MSELoss: plain MSE, 2× scratch's half-MSE", style="dim"))
+
+    def epoch(self, event: EpochEnded) -> None:
+        self.write(lesson_line(event))
+
+    def ended(self, event: RunEnded) -> None:
+        text = event.message
+        if event.outcome == Outcome.FINISHED:
+            text = (
+                f"finished {len(event.history)} epochs in {formatting.seconds(event.train_s)} · "
+                f"{formatting.rate(event.steps_per_s)} · half-MSE {event.half_mse:.4g} "
+                f"(optimum {event.closed_form.half_mse:.4g})"
+            )
+        self.write(Text(text, style=_OUTCOME_STYLE[event.outcome]))
+
+    def note(self, text: str) -> None:
+        self.write(Text(text, style="italic"))

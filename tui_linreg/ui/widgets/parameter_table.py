@@ -1,0 +1,66 @@
+"""The parameter table: true, closed form, and each implementation's learned value and error."""
+
+from __future__ import annotations
+
+import math
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from tui_linreg.engine.events import ClosedForm
+
+WIDTH = 8
+"""Cells per number column; with no cell padding, right alignment keeps columns apart."""
+
+
+def _right(text: str) -> Text:
+    return Text(f"{text:>{WIDTH}}")
+
+
+def _number(value: float) -> Text:
+    if not math.isfinite(value):
+        return _right(str(value))
+    return _right(f"{value:.4f}" if abs(value) < 100 else f"{value:.2g}")
+
+
+class ParameterTable(DataTable[Text]):
+    """One row per w_i and b. Columns grow as implementations report on the same data."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(
+            id=id, cursor_type="none", zebra_stripes=True, show_cursor=False, cell_padding=0
+        )
+        self.border_title = "parameters"
+        self.true: tuple[float, ...] = ()
+        self.closed_form: ClosedForm | None = None
+        self.learned: dict[str, tuple[float, ...]] = {}
+        """Learned parameters (w…, b) of each implementation, on the current data."""
+
+    def new_data(self, true: tuple[float, ...], closed_form: ClosedForm) -> None:
+        """A run on different data: forget the other implementation's numbers."""
+        self.true, self.closed_form, self.learned = true, closed_form, {}
+        self._redraw()
+
+    def show(self, implementation: str, learned: tuple[float, ...]) -> None:
+        self.learned[implementation] = learned
+        self._redraw()
+
+    def _redraw(self) -> None:
+        self.clear(columns=True)
+        if self.closed_form is None:
+            return
+        self.add_column("", width=4 if len(self.true) <= 10 else 5)
+        for label in (
+            "true",
+            "closed",
+            *(x for name in sorted(self.learned) for x in (name, "error")),
+        ):
+            self.add_column(_right(label), width=WIDTH)
+        best = (*self.closed_form.w, self.closed_form.b)
+        names = [f"w[{i}]" for i in range(len(self.true) - 1)] + ["b"]
+        for index, name in enumerate(names):
+            row = [Text(name), _number(self.true[index]), _number(best[index])]
+            for implementation in sorted(self.learned):
+                value = self.learned[implementation][index]
+                row += [_number(value), _number(self.true[index] - value)]
+            self.add_row(*row)

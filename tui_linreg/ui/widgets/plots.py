@@ -1,0 +1,164 @@
+"""The two live plots, drawn with plotext through textual-plotext.
+
+Widgets only mark themselves stale when new numbers arrive; the app redraws stale plots on a
+timer (at most ten times a second), however fast training reports.
+"""
+
+from __future__ import annotations
+
+import math
+
+from textual_plotext import PlotextPlot
+
+from tui_linreg.engine.events import EpochEnded, Progress, RunStarted
+
+
+def _finite(points: list[tuple[float, float]], positive: bool) -> list[tuple[float, float]]:
+    return [(x, y) for x, y in points if math.isfinite(y) and (y > 0 or not positive)]
+
+
+class StalePlot(PlotextPlot):
+    stale = True
+    """New numbers arrived since the last draw."""
+
+    def replot(self) -> None:
+        self.plt.clear_data()
+        self.draw()
+        self.stale = False
+        self.refresh()
+
+    def draw(self) -> None:
+        raise NotImplementedError
+
+
+class ScatterPlot(StalePlot):
+    """One feature against the labels, with the true and the learned relation as lines."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.border_title = "data"
+        self.data: RunStarted | None = None
+        self.feature = 1
+        """Which feature column is on the x axis; the lesson plots the second one."""
+        self.learned: tuple[tuple[float, ...], float] | None = None
+
+    def show_data(self, started: RunStarted) -> None:
+        self.data = started
+        if self.feature >= started.config.num_features:
+            self.feature = min(1, started.config.num_features - 1)
+        self.learned = (started.initial_w, started.initial_b)
+        self.stale = True
+
+    def show_learned(self, w: tuple[float, ...], b: float) -> None:
+        self.learned = (w, b)
+        self.stale = True
+
+    def next_feature(self) -> int:
+        if self.data is not None:
+            self.feature = (self.feature + 1) % self.data.config.num_features
+            self.stale = True
+        return self.feature
+
+    def _line(self, w: tuple[float, ...], b: float, low: float, high: float) -> list[float]:
+        """The relation along feature j, the other features held at their means."""
+        assert self.data is not None
+        j = self.feature
+        means = self.data.feature_means
+        intercept = b + sum(
+            wi * mi for i, (wi, mi) in enumerate(zip(w, means, strict=True)) if i != j
+        )
+        return [w[j] * low + intercept, w[j] * high + intercept]
+
+    def draw(self) -> None:
+        plt = self.plt
+        plt.xlabel("")
+        if self.data is None:
+            plt.title("the data appears when a run starts (ctrl+r)")
+            return
+        j, config = self.feature, self.data.config
+        xs = [row[j] for row in self.data.sample_features]
+        plt.scatter(xs, list(self.data.sample_labels), marker="dot", color="blue+")
+        low, high = min(xs), max(xs)
+        plt.plot(
+            [low, high],
+            self._line(config.true_w, config.true_b, low, high),
+            color="green",
+            label="true",
+        )
+        if self.learned is not None:
+            line = self._line(*self.learned, low, high)
+            if all(math.isfinite(y) and abs(y) < 1e12 for y in line):
+                plt.plot([low, high], line, color="red", label="learned")
+        shown = len(xs)
+        plt.title(f"y vs x[{j}]")
+        notes = []
+        if shown < config.num_examples:
+            notes.append(f"{shown:,} of {config.num_examples:,} shown")
+        if config.num_features > 1:
+            notes.append("others at mean")
+        self.border_subtitle = " · ".join(notes)
+
+
+class LossPlot(StalePlot):
+    """Full-data half-MSE per epoch (and batch losses within epochs), the optimum as a line."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.border_title = "loss (half-MSE)"
+        self.log_scale = True
+        self.optimum: float | None = None
+        self.epochs: dict[str, list[tuple[float, float]]] = {}
+        """Per implementation: (epoch, full-data half-MSE) on the current data."""
+        self.batches: list[tuple[float, float]] = []
+        """The running implementation's batch losses within epochs."""
+        self.running = ""
+
+    def new_data(self) -> None:
+        self.epochs = {}
+        self.stale = True
+
+    def start(self, started: RunStarted) -> None:
+        self.running = started.config.implementation
+        self.optimum = started.closed_form.half_mse
+        self.epochs[self.running] = [(0.0, started.initial_half_mse)]
+        self.batches = []
+        self.stale = True
+
+    def progress(self, event: Progress) -> None:
+        x = event.epoch - 1 + event.step / event.steps_per_epoch
+        self.batches.append((x, event.batch_half_mse))
+        self.stale = True
+
+    def epoch(self, event: EpochEnded) -> None:
+        self.epochs.setdefault(self.running, []).append((float(event.epoch), event.half_mse))
+        self.stale = True
+
+    def toggle_log_scale(self) -> bool:
+        self.log_scale = not self.log_scale
+        self.stale = True
+        return self.log_scale
+
+    def draw(self) -> None:
+        plt = self.plt
+        batches = _finite(self.batches, self.log_scale)
+        curves = {name: _finite(points, self.log_scale) for name, points in self.epochs.items()}
+        curves = {name: points for name, points in curves.items() if points}
+        # plotext cannot draw an empty log axis: an empty plot stays linear.
+        log = self.log_scale and bool(batches or curves)
+        plt.yscale("log" if log else "linear")
+        plt.xlabel("epoch")
+        if not curves:
+            plt.title("the loss appears when a run starts")
+            self.border_subtitle = ""
+            return
+        plt.title("log scale · ctrl+l" if log else "linear scale · ctrl+l")
+        if batches:
+            plt.scatter(*zip(*batches, strict=True), marker="dot", color="gray")
+        colours = {"scratch": "red", "concise": "magenta"}
+        for name, points in curves.items():
+            plt.plot(*zip(*points, strict=True), marker="braille", color=colours.get(name, "cyan"))
+        if self.optimum is not None and (self.optimum > 0 or not log):
+            end = max(x for points in curves.values() for x, _ in points)
+            plt.plot([0, max(end, 1)], [self.optimum] * 2, color="green", marker="braille")
+        legend = [f"[{colours.get(name, 'cyan')}]━[/] {name}" for name in curves]
+        self.border_subtitle = " ".join([*legend, "[green]━[/] closed form"])
