@@ -163,7 +163,8 @@ def train_command(args: argparse.Namespace) -> int:
 
     from tui_linreg import report
     from tui_linreg.engine.device import resolve_device  # imports torch: arguments are good
-    from tui_linreg.engine.run import RunControl, prepare, train
+    from tui_linreg.engine.control import RunControl
+    from tui_linreg.engine.run import prepare, train
 
     if args.check:
         try:

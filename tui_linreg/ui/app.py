@@ -8,12 +8,13 @@ after the first frame, so the app appears at once.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
@@ -52,7 +53,7 @@ class LinregApp(App[None]):
     # Every key is a priority binding, so it works while a text field has focus. None of them
     # collides with the Input's editing keys, tmux (ctrl+b), screen (ctrl+a) or the terminal
     # (ctrl+s, ctrl+z, ctrl+c).
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "run", "Run", priority=True, tooltip="Run, or restart the run", id="run"),
         Binding("ctrl+g", "stop", "Stop", priority=True, tooltip="Stop the run", id="stop"),
         Binding("ctrl+o", "pause", "Pause", priority=True, tooltip="Pause or resume", id="pause"),
@@ -102,6 +103,9 @@ class LinregApp(App[None]):
         self.loading: Worker[None] | None = None
         """The background import of PyTorch."""
         self.control: RunControl | None = None
+        self.training_ended = threading.Event()
+        """Set when the current run's worker has returned (its thread is free again)."""
+        self.training_ended.set()
         self.run_id = 0
         self.running: TrainConfig | None = None
         """Config of the run in progress, None when idle."""
@@ -144,6 +148,12 @@ class LinregApp(App[None]):
         self._fit(self.size.width, self.size.height)
         self.query_one("#field-learning_rate", Input).focus()
         self.loading = self.load_torch()
+
+    def on_unmount(self) -> None:
+        """However the app ends, the training thread must not outlive it."""
+        if self.control is not None:
+            self.control.cancel()
+            self.training_ended.wait(1.0)  # it stops before its next mini-batch
 
     def on_resize(self, event: Resize) -> None:
         if "status" in vars(self):  # resizes can arrive before on_mount
@@ -224,22 +234,28 @@ class LinregApp(App[None]):
             f"{config.implementation} · starting…" if self.torch_ready else "loading PyTorch…"
         )
         status.progress(0)
-        self.training = self.train(config, self.control, self.run_id)
+        self.training_ended = threading.Event()
+        self.training = self.train(config, self.control, self.run_id, self.training_ended)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="training", name="training")
-    def train(self, config: TrainConfig, control: RunControl, run_id: int) -> None:
+    def train(
+        self, config: TrainConfig, control: RunControl, run_id: int, ended: threading.Event
+    ) -> None:
         """Run the engine and post every event; never touches a widget."""
         from tui_linreg.engine.run import prepare, train
 
-        key = data_key(config)
         try:
-            if self._prepared is None or self._prepared[0] != key:
-                self._prepared = (key, prepare(config))
-        except ConfigError as error:
-            self.post_message(RunRefused(run_id, "; ".join(p.message for p in error.problems)))
-            return
-        for event in train(config, control, self._prepared[1]):
-            self.post_message(RunEvent(run_id, event))
+            key = data_key(config)
+            try:
+                if self._prepared is None or self._prepared[0] != key:
+                    self._prepared = (key, prepare(config))
+            except ConfigError as error:
+                self.post_message(RunRefused(run_id, "; ".join(p.message for p in error.problems)))
+                return
+            for event in train(config, control, self._prepared[1]):
+                self.post_message(RunEvent(run_id, event))
+        finally:
+            ended.set()
 
     def action_stop(self) -> None:
         if self.control is not None and self.running is not None:

@@ -10,17 +10,14 @@ from textual.widgets import DataTable
 from tui_linreg.engine.events import ClosedForm
 
 WIDTH = 8
-"""Cells per number column; with no cell padding, right alignment keeps columns apart."""
-
-
-def _right(text: str) -> Text:
-    return Text(f"{text:>{WIDTH}}")
+"""Cells per number column: seven for "-3.3997" and one to keep the columns apart. The table
+has no cell padding, so both implementations' columns fit beside the plots at 80×24."""
 
 
 def _number(value: float) -> Text:
     if not math.isfinite(value):
-        return _right(str(value))
-    return _right(f"{value:.4f}" if abs(value) < 100 else f"{value:.2g}")
+        return Text(str(value))
+    return Text(f"{value:.4f}" if abs(value) < 100 else f"{value:.0e}")
 
 
 class ParameterTable(DataTable[Text]):
@@ -49,13 +46,13 @@ class ParameterTable(DataTable[Text]):
         self.clear(columns=True)
         if self.closed_form is None:
             return
-        self.add_column("", width=4 if len(self.true) <= 10 else 5)
+        self.add_column("", width=5 if len(self.true) <= 11 else 6)
         for label in (
             "true",
             "closed",
             *(x for name in sorted(self.learned) for x in (name, "error")),
         ):
-            self.add_column(_right(label), width=WIDTH)
+            self.add_column(Text(label), width=WIDTH)
         best = (*self.closed_form.w, self.closed_form.b)
         names = [f"w[{i}]" for i in range(len(self.true) - 1)] + ["b"]
         for index, name in enumerate(names):

@@ -77,7 +77,9 @@ class ScatterPlot(StalePlot):
             return
         j, config = self.feature, self.data.config
         xs = [row[j] for row in self.data.sample_features]
-        plt.scatter(xs, list(self.data.sample_labels), marker="dot", color="blue+")
+        ys = list(self.data.sample_labels)
+        plt.scatter(xs, ys, marker="dot", color="blue+")
+        spread = max(ys) - min(ys) or 1.0
         low, high = min(xs), max(xs)
         plt.plot(
             [low, high],
@@ -87,7 +89,8 @@ class ScatterPlot(StalePlot):
         )
         if self.learned is not None:
             line = self._line(*self.learned, low, high)
-            if all(math.isfinite(y) and abs(y) < 1e12 for y in line):
+            # A diverged line would squash the data flat: it is left out (the log says why).
+            if all(min(ys) - 3 * spread <= y <= max(ys) + 3 * spread for y in line):
                 plt.plot([low, high], line, color="red", label="learned")
         shown = len(xs)
         plt.title(f"y vs x[{j}]")

@@ -1,0 +1,201 @@
+"""Pilot tests of what a person does: run, stop, run again, pause, toggle, quit, bad input."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from textual.message import Message
+from textual.widgets import Input, Select, Static
+
+from tests.ui.snapshot_app import make_app, run_and_wait, settle, type_into
+from tui_linreg.engine import run
+from tui_linreg.engine.events import EpochEnded, Outcome, Progress, RunEnded, RunStarted
+from tui_linreg.ui.app import LinregApp
+from tui_linreg.ui.messages import RunEvent
+
+LONG = {"num_examples": 1_000_000, "epochs": 50}
+"""A run that lasts far longer than any test waits."""
+
+
+@pytest.fixture(autouse=True)
+def progress_reports(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(run, "PROGRESS_INTERVAL_S", 0.05)
+
+
+def log_text(app: LinregApp) -> str:
+    """The log as one string, wrapped lines joined again."""
+    return " ".join(" ".join(strip.text for strip in app.log_view.lines).split())
+
+
+async def wait_until(condition: object, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.02)
+
+
+async def test_run_then_stop_then_run_again() -> None:
+    app = make_app(**LONG)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await wait_until(
+            lambda: "epoch 1/50" in str(app.status.query_one("#status-text", Static).content)
+        )
+        await pilot.press("ctrl+g")
+        assert app.training is not None
+        await app.training.wait()
+        await pilot.pause()
+        assert "cancelled in epoch 1" in log_text(app)
+        assert app.running is None
+        await type_into(pilot, "num_examples", "1000")
+        await type_into(pilot, "epochs", "3")
+        await run_and_wait(pilot)
+        assert "epoch 3, loss" in log_text(app)
+        assert "finished 3 epochs" in log_text(app)
+
+
+async def test_quitting_during_training_ends_the_worker_within_a_second() -> None:
+    app = make_app(**LONG)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await wait_until(lambda: "▶ scratch" in log_text(app))
+        assert not app.training_ended.is_set()  # training is under way
+        await pilot.press("ctrl+q")
+        quit_pressed = time.monotonic()
+    assert app.training_ended.wait(max(0.0, 1.0 - (time.monotonic() - quit_pressed)))
+
+
+async def test_toggling_during_a_run_applies_to_the_next_run() -> None:
+    app = make_app(**LONG)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await wait_until(lambda: "▶ scratch" in log_text(app))
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert app.query_one("#field-implementation", Select).value == "concise"
+        assert app.running is not None
+        assert app.running.implementation == "scratch"  # the run in progress carries on
+        assert "concise will be used for the next run" in log_text(app)
+        await pilot.press("ctrl+g")
+
+
+async def test_toggling_while_idle_starts_nothing() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert app.training is None
+        assert app.form.implementation == "concise"
+
+
+async def test_pause_holds_training_and_resume_finishes_it() -> None:
+    app = make_app(num_examples=200_000, epochs=2)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await wait_until(lambda: "▶ scratch" in log_text(app))
+        await pilot.press("ctrl+o")
+        control = app.control
+        assert control is not None
+
+        def paused() -> bool:  # a call, so the type checker does not pin the answer
+            return control.paused
+
+        assert paused()
+        await asyncio.sleep(0.3)
+        lines = log_text(app)
+        await asyncio.sleep(0.5)
+        assert log_text(app) == lines  # nothing moves while paused
+        assert app.running is not None
+        await pilot.press("ctrl+o")
+        assert not paused()
+        assert app.training is not None
+        await app.training.wait()
+        await pilot.pause()
+        assert "finished 2 epochs" in log_text(app)
+
+
+async def test_an_invalid_form_refuses_to_run_and_focuses_the_first_bad_field() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await type_into(pilot, "batch_size", "0")
+        await type_into(pilot, "learning_rate", "fast")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert app.training is None
+        focused = app.focused
+        assert isinstance(focused, Input)
+        assert focused.id == "field-learning_rate"
+        error = app.query_one("#error-batch_size", Static)
+        assert str(error.content) == "batch size must be a whole number ≥ 1, got '0'"
+        assert error.display
+
+
+async def test_the_worker_posts_one_event_stream() -> None:
+    seen: list[object] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, RunEvent):
+            seen.append(message.event)
+
+    app = make_app(num_examples=100_000, epochs=3)
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        await settle(pilot)
+        await run_and_wait(pilot)
+    kinds = [type(event) for event in seen]
+    assert kinds[0] is RunStarted
+    assert kinds[-1] is RunEnded
+    assert kinds.count(EpochEnded) == 3
+    assert set(kinds) <= {RunStarted, Progress, EpochEnded, RunEnded}
+    end = seen[-1]
+    assert isinstance(end, RunEnded)
+    assert end.outcome == Outcome.FINISHED
+
+
+async def test_a_second_run_after_toggling_compares_both_on_the_same_data() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await run_and_wait(pilot)
+        await pilot.press("ctrl+t")
+        await run_and_wait(pilot)
+        assert set(app.table.learned) == {"scratch", "concise"}
+        for learned in app.table.learned.values():
+            assert learned == pytest.approx((2.0, -3.4, 4.2), abs=0.01)
+
+
+async def test_a_missing_device_is_reported_not_raised() -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    app = make_app(device="cuda")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        assert app.training is not None
+        await app.training.wait()
+        await pilot.pause()
+        assert "cannot run: device cuda was asked for" in log_text(app)
+        assert app.running is None
+
+
+async def test_resizing_below_the_minimum_says_so_and_back_restores_the_layout() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause()
+        message = app.query_one("#too-small", Static)
+        assert message.display
+        assert "at least 80×24" in str(message.content)
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert not message.display

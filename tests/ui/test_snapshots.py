@@ -1,0 +1,82 @@
+"""Snapshot tests of the app's main states (pytest-textual-snapshot).
+
+Regenerate on purpose with `pytest tests/ui --snapshot-update`, then look at the SVGs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from textual.pilot import Pilot
+
+from tests.ui.snapshot_app import make_app, run_and_wait, settle, type_into
+
+SnapCompare = Callable[..., bool]
+
+
+def test_initial_screen(snap_compare: SnapCompare) -> None:
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=settle)
+
+
+def test_after_a_scratch_run(snap_compare: SnapCompare) -> None:
+    async def run(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await run_and_wait(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run)
+
+
+def test_after_a_concise_run_both_columns_in_the_table(snap_compare: SnapCompare) -> None:
+    async def run_both(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await run_and_wait(pilot)
+        await pilot.press("ctrl+t")
+        await run_and_wait(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_both)
+
+
+def test_a_diverged_run(snap_compare: SnapCompare) -> None:
+    async def diverge(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await run_and_wait(pilot)
+
+    assert snap_compare(
+        make_app(learning_rate=10.0, epochs=10), terminal_size=(120, 40), run_before=diverge
+    )
+
+
+def test_invalid_input_batch_size_0_and_a_non_numeric_lr(snap_compare: SnapCompare) -> None:
+    async def invalid(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await type_into(pilot, "batch_size", "0")
+        await type_into(pilot, "learning_rate", "fast")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=invalid)
+
+
+def test_help_screen(snap_compare: SnapCompare) -> None:
+    async def help_screen(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=help_screen)
+
+
+def test_80_by_24_after_a_run(snap_compare: SnapCompare) -> None:
+    async def run(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await run_and_wait(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run)
+
+
+def test_a_too_small_terminal(snap_compare: SnapCompare) -> None:
+    assert snap_compare(make_app(), terminal_size=(60, 20), run_before=settle)
+
+
+RunBefore = Callable[[Pilot[Any]], Awaitable[None]]
