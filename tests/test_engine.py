@@ -10,10 +10,10 @@ import pytest
 import torch
 
 from tui_linreg.config import TrainConfig
+from tui_linreg.engine.control import RunControl
 from tui_linreg.engine.data import make_problem, shuffle_generator
 from tui_linreg.engine.events import EpochEnded, Outcome, Progress, RunEnded, RunStarted
 from tui_linreg.engine.reference import closed_form
-from tui_linreg.engine.control import RunControl
 from tui_linreg.engine.run import prepare, run_to_end, train
 from tui_linreg.engine.scratch import Scratch, data_iter
 

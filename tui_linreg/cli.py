@@ -162,8 +162,8 @@ def train_command(args: argparse.Namespace) -> int:
         return _invalid(error)
 
     from tui_linreg import report
-    from tui_linreg.engine.device import resolve_device  # imports torch: arguments are good
     from tui_linreg.engine.control import RunControl
+    from tui_linreg.engine.device import resolve_device  # imports torch: arguments are good
     from tui_linreg.engine.run import prepare, train
 
     if args.check:

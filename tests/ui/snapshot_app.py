@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+from pathlib import Path
 
 from textual.pilot import Pilot
 
@@ -42,3 +44,44 @@ async def type_into(pilot: Pilot[None], field: str, text: str) -> None:
     assert isinstance(app, LinregApp)
     app.form.set_field(field, text)
     await pilot.pause()
+
+
+async def scratch_run(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await run_and_wait(pilot)
+
+
+async def scratch_then_concise(pilot: Pilot[None]) -> None:
+    await scratch_run(pilot)
+    await pilot.press("ctrl+t")
+    await run_and_wait(pilot)
+
+
+SCREENSHOTS = {
+    "initial": ({}, settle),
+    "trained": ({}, scratch_run),
+    "both-implementations": ({}, scratch_then_concise),
+    "diverged": ({"learning_rate": 10.0, "epochs": 10}, scratch_run),
+}
+"""The README's screenshots: name → (config changes, what to do before the shot)."""
+
+
+async def _shoot(name: str, directory: Path) -> None:
+    changes, before = SCREENSHOTS[name]
+    app = make_app(**changes)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await before(pilot)
+        app.save_screenshot(f"{name}.svg", path=str(directory))
+
+
+def main() -> None:
+    """python -m tests.ui.snapshot_app: regenerate screenshots/*.svg."""
+    directory = Path(__file__).resolve().parents[2] / "screenshots"
+    directory.mkdir(exist_ok=True)
+    for name in SCREENSHOTS:
+        asyncio.run(_shoot(name, directory))
+        print(directory / f"{name}.svg")
+
+
+if __name__ == "__main__":
+    main()

@@ -5,12 +5,18 @@ Regenerate on purpose with `pytest tests/ui --snapshot-update`, then look at the
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Callable
 
 from textual.pilot import Pilot
 
-from tests.ui.snapshot_app import make_app, run_and_wait, settle, type_into
+from tests.ui.snapshot_app import (
+    make_app,
+    run_and_wait,
+    scratch_run,
+    scratch_then_concise,
+    settle,
+    type_into,
+)
 
 SnapCompare = Callable[..., bool]
 
@@ -20,21 +26,11 @@ def test_initial_screen(snap_compare: SnapCompare) -> None:
 
 
 def test_after_a_scratch_run(snap_compare: SnapCompare) -> None:
-    async def run(pilot: Pilot[None]) -> None:
-        await settle(pilot)
-        await run_and_wait(pilot)
-
-    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run)
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=scratch_run)
 
 
 def test_after_a_concise_run_both_columns_in_the_table(snap_compare: SnapCompare) -> None:
-    async def run_both(pilot: Pilot[None]) -> None:
-        await settle(pilot)
-        await run_and_wait(pilot)
-        await pilot.press("ctrl+t")
-        await run_and_wait(pilot)
-
-    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_both)
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=scratch_then_concise)
 
 
 def test_a_diverged_run(snap_compare: SnapCompare) -> None:
@@ -68,15 +64,8 @@ def test_help_screen(snap_compare: SnapCompare) -> None:
 
 
 def test_80_by_24_after_a_run(snap_compare: SnapCompare) -> None:
-    async def run(pilot: Pilot[None]) -> None:
-        await settle(pilot)
-        await run_and_wait(pilot)
-
-    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run)
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=scratch_run)
 
 
 def test_a_too_small_terminal(snap_compare: SnapCompare) -> None:
     assert snap_compare(make_app(), terminal_size=(60, 20), run_before=settle)
-
-
-RunBefore = Callable[[Pilot[Any]], Awaitable[None]]

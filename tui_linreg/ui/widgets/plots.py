@@ -157,9 +157,9 @@ class LossPlot(StalePlot):
         plt.title("log scale · ctrl+l" if log else "linear scale · ctrl+l")
         if batches:
             plt.scatter(*zip(*batches, strict=True), marker="dot", color="gray")
-        colours = {"scratch": "red", "concise": "magenta"}
+        colours = {"scratch": "orange", "concise": "cyan"}
         for name, points in curves.items():
-            plt.plot(*zip(*points, strict=True), marker="braille", color=colours.get(name, "cyan"))
+            plt.plot(*zip(*points, strict=True), marker="braille", color=colours.get(name, "white"))
         if self.optimum is not None and (self.optimum > 0 or not log):
             end = max(x for points in curves.values() for x, _ in points)
             plt.plot([0, max(end, 1)], [self.optimum] * 2, color="green", marker="braille")
