@@ -17,6 +17,7 @@ from tests.ui.snapshot_app import (
     settle,
     type_into,
 )
+from tui_linreg.ui.screens.help import HelpScreen
 
 SnapCompare = Callable[..., bool]
 
@@ -59,6 +60,7 @@ def test_help_screen(snap_compare: SnapCompare) -> None:
         await settle(pilot)
         await pilot.press("f1")
         await pilot.pause()
+        assert isinstance(pilot.app.screen, HelpScreen), "f1 did not open the help"
 
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=help_screen)
 

@@ -307,11 +307,7 @@ class LinregApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
             return
-        keys = [
-            (b.key_display or self.get_key_display(b), b.tooltip)
-            for b in self.BINDINGS
-            if isinstance(b, Binding)
-        ]
+        keys = [(b.key, b.tooltip) for b in self.BINDINGS if isinstance(b, Binding)]
         keys.append(("ctrl+p", "Command palette: every action by name"))
         self.push_screen(HelpScreen(keys))
 

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-ABOUT = (
-    "[b]scratch[/b] (D2L 3.2): hand-written batches, linreg, squared_loss (half-MSE) and sgd; "
-    "autograd computes the gradients.\n"
-    "[b]concise[/b] (D2L 3.3): nn.Linear, nn.MSELoss (plain MSE, 2× half-MSE), optim.SGD and a "
-    "DataLoader; the same lr is a 2× bigger step."
+ABOUT = Text.assemble(
+    ("scratch", "bold"),
+    " (D2L 3.2): hand-written batches, linreg, squared_loss (half-MSE) and sgd; "
+    "autograd computes the gradients.\n",
+    ("concise", "bold"),
+    " (D2L 3.3): nn.Linear, nn.MSELoss (plain MSE, 2× half-MSE), optim.SGD and a "
+    "DataLoader; the same lr is a 2× bigger step.",
 )
 
 
@@ -28,15 +32,18 @@ class HelpScreen(ModalScreen[None]):
         self.keys = keys
 
     def compose(self) -> ComposeResult:
-        width = max(len(key) for key, _ in self.keys)
-        lines = "\n".join(f"[b]{key:>{width}}[/b]  {what}" for key, what in self.keys)
+        keys = Table.grid(padding=(0, 2))
+        keys.add_column(style="bold", justify="right")
+        keys.add_column()
+        for key, what in self.keys:
+            keys.add_row(key, what)
         with Vertical(id="help"):
             yield Static(
-                "[b]tui-linreg[/b] · keys work everywhere, even in a field\n", id="help-title"
+                Text.assemble(("tui-linreg", "bold"), " · every key works, even in a text field\n")
             )
-            yield Static(lines, id="help-keys")
-            yield Static("\n" + ABOUT, id="help-about")
-            yield Static("\n[dim]escape or f1 closes this help[/dim]", id="help-close")
+            yield Static(keys)
+            yield Static(Text.assemble("\n", ABOUT))
+            yield Static(Text("\nescape or f1 closes this help", style="dim"))
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

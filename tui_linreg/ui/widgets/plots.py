@@ -73,7 +73,7 @@ class ScatterPlot(StalePlot):
         plt = self.plt
         plt.xlabel("")
         if self.data is None:
-            plt.title("the data appears when a run starts (ctrl+r)")
+            plt.title("ctrl+r trains")
             return
         j, config = self.feature, self.data.config
         xs = [row[j] for row in self.data.sample_features]
@@ -151,7 +151,7 @@ class LossPlot(StalePlot):
         plt.yscale("log" if log else "linear")
         plt.xlabel("epoch")
         if not curves:
-            plt.title("the loss appears when a run starts")
+            plt.title("ctrl+r trains")
             self.border_subtitle = ""
             return
         plt.title("log scale · ctrl+l" if log else "linear scale · ctrl+l")
