@@ -199,3 +199,27 @@ async def test_resizing_below_the_minimum_says_so_and_back_restores_the_layout()
         await pilot.resize_terminal(100, 30)
         await pilot.pause()
         assert not message.display
+
+
+async def test_every_key_is_in_the_command_palette() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+    for key in ("ctrl+r", "ctrl+g", "ctrl+o", "ctrl+t", "ctrl+l", "ctrl+n", "ctrl+f", "f1"):
+        assert any(f"({key})" in title for title in titles), key
+
+
+async def test_a_resize_storm_during_training_changes_nothing_but_the_layout() -> None:
+    app = make_app(num_examples=200_000, epochs=2)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        for width, height in [(80, 24), (40, 12), (200, 60), (79, 23), (120, 40)] * 4:
+            await pilot.resize_terminal(width, height)
+            await asyncio.sleep(0.02)
+        assert app.training is not None
+        await app.training.wait()
+        await pilot.pause()
+        assert "finished 2 epochs" in log_text(app)
+        assert set(app.table.learned) == {"scratch"}

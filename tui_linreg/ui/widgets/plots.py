@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+from textual.app import RenderResult
 from textual_plotext import PlotextPlot
 
 from tui_linreg.engine.events import EpochEnded, Progress, RunStarted
@@ -22,13 +23,24 @@ class StalePlot(PlotextPlot):
     """New numbers arrived since the last draw."""
 
     def replot(self) -> None:
-        self.plt.clear_data()
-        self.draw()
+        self.border_subtitle = self.subtitle()
         self.stale = False
         self.refresh()
 
+    def render(self) -> RenderResult:
+        # plotext applies a log scale to its stored data in place on every build, so a second
+        # render of the same data (after a resize, say) would take the log of a log and fail.
+        # Drawing from our own numbers at every render keeps rendering idempotent.
+        self.plt.clear_data()
+        self.draw()
+        return super().render()
+
     def draw(self) -> None:
+        """Draw the current numbers on ``self.plt`` (called at every render)."""
         raise NotImplementedError
+
+    def subtitle(self) -> str:
+        return ""
 
 
 class ScatterPlot(StalePlot):
@@ -92,14 +104,21 @@ class ScatterPlot(StalePlot):
             # A diverged line would squash the data flat: it is left out (the log says why).
             if all(min(ys) - 3 * spread <= y <= max(ys) + 3 * spread for y in line):
                 plt.plot([low, high], line, color="red", label="learned")
-        shown = len(xs)
         plt.title(f"y vs x[{j}]")
-        notes = []
+
+    def subtitle(self) -> str:
+        if self.data is None:
+            return ""
+        config, notes = self.data.config, []
+        shown = len(self.data.sample_labels)
         if shown < config.num_examples:
             notes.append(f"{shown:,} of {config.num_examples:,} shown")
         if config.num_features > 1:
             notes.append("others at mean")
-        self.border_subtitle = " · ".join(notes)
+        return " · ".join(notes)
+
+
+CURVE_COLOURS = {"scratch": "orange", "concise": "cyan"}
 
 
 class LossPlot(StalePlot):
@@ -152,16 +171,20 @@ class LossPlot(StalePlot):
         plt.xlabel("epoch")
         if not curves:
             plt.title("ctrl+r trains")
-            self.border_subtitle = ""
             return
         plt.title("log scale · ctrl+l" if log else "linear scale · ctrl+l")
         if batches:
             plt.scatter(*zip(*batches, strict=True), marker="dot", color="gray")
-        colours = {"scratch": "orange", "concise": "cyan"}
         for name, points in curves.items():
-            plt.plot(*zip(*points, strict=True), marker="braille", color=colours.get(name, "white"))
+            plt.plot(
+                *zip(*points, strict=True), marker="braille", color=CURVE_COLOURS.get(name, "white")
+            )
         if self.optimum is not None and (self.optimum > 0 or not log):
             end = max(x for points in curves.values() for x, _ in points)
             plt.plot([0, max(end, 1)], [self.optimum] * 2, color="green", marker="braille")
-        legend = [f"[{colours.get(name, 'cyan')}]━[/] {name}" for name in curves]
-        self.border_subtitle = " ".join([*legend, "[green]━[/] closed form"])
+
+    def subtitle(self) -> str:
+        if not self.epochs:
+            return ""
+        legend = [f"[{CURVE_COLOURS.get(name, 'white')}]━[/] {name}" for name in self.epochs]
+        return " ".join([*legend, "[green]━[/] closed form"])
