@@ -13,10 +13,12 @@ import os
 import signal
 import sys
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from tui_linreg import __version__
-from tui_linreg.config import ConfigError, TrainConfig, config_from_text
+from tui_linreg.config import ConfigError, Problem, TrainConfig, config_from_text
 
 EXIT_FINISHED = 0
 EXIT_INVALID = 2
@@ -58,6 +60,14 @@ def _add_hyperparameters(parser: argparse.ArgumentParser, *, both: bool) -> None
     group.add_argument(
         "--no-shuffle", action="store_true", help="visit the examples in order every epoch"
     )
+    group.add_argument(
+        "--preset", metavar="NAME", help="start from a preset ('tui-linreg presets' lists them)"
+    )
+    group.add_argument(
+        "--history",
+        metavar="PATH",
+        help="run history file (default: history.jsonl in your data directory)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -83,7 +93,29 @@ def build_parser() -> argparse.ArgumentParser:
         allow_abbrev=False,
     )
     _add_hyperparameters(train, both=True)
+    commands.add_parser(
+        "presets",
+        help="list the presets: the lessons' experiments and exercises",
+        description="List the presets, one line each. Use one with --preset NAME.",
+    )
+    history = commands.add_parser(
+        "history",
+        help="list the recorded runs, or clear them",
+        description="List the recorded runs, oldest first, or clear them.",
+    )
+    history.add_argument(
+        "--history", metavar="PATH", help="history file (default: your data directory)"
+    )
+    history.add_argument("--clear", action="store_true", help="forget every recorded run")
+    history.add_argument("--yes", action="store_true", help="clear without asking")
     train.add_argument("--json", action="store_true", help="print one JSON document instead")
+    train.add_argument(
+        "--sweep",
+        metavar="NAME=V1,V2,…",
+        help="one run per value, e.g. lr=0.001,0.01,0.03,0.1,1 (same data for all)",
+    )
+    train.add_argument("--export", metavar="PATH", help="write the runs to PATH (.csv or .json)")
+    train.add_argument("--no-history", action="store_true", help="do not record these runs")
     train.add_argument(
         "--check",
         action="store_true",
@@ -103,7 +135,12 @@ def config_from_args(args: argparse.Namespace, implementation: str | None = None
         texts["implementation"] = implementation
     if args.no_shuffle:
         texts["shuffle"] = "off"
-    return config_from_text(texts)
+    base = None
+    if args.preset is not None:
+        from tui_linreg.presets import preset
+
+        base = preset(args.preset.strip()).apply()
+    return config_from_text(texts, base)
 
 
 def _joined_negative_values(argv: Sequence[str]) -> list[str]:
@@ -112,7 +149,7 @@ def _joined_negative_values(argv: Sequence[str]) -> list[str]:
     argparse takes a value starting with '-' for a flag unless it looks like a plain negative
     number, which a weight list or ``-1e-3`` does not.
     """
-    value_flags = {*HYPERPARAMETER_FLAGS, "--impl"}
+    value_flags = {*HYPERPARAMETER_FLAGS, "--impl", "--sweep", "--preset"}
     joined: list[str] = []
     items = list(argv)
     index = 0
@@ -138,13 +175,66 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(_joined_negative_values(sys.argv[1:] if argv is None else argv))
     if args.command == "train":
         return train_command(args)
+    if args.command == "presets":
+        return presets_command()
+    if args.command == "history":
+        return history_command(args)
     try:
         config = config_from_args(args, args.impl)
     except ConfigError as error:
         return _invalid(error)
     from tui_linreg.ui.app import LinregApp  # the UI is only imported when it is wanted
 
-    LinregApp(config).run()
+    LinregApp(config, history_path=history_path(args)).run()
+    return EXIT_FINISHED
+
+
+def history_path(args: argparse.Namespace) -> Path:
+    from tui_linreg.history import default_path
+
+    return Path(args.history).expanduser() if args.history else default_path()
+
+
+def presets_command() -> int:
+    from tui_linreg.presets import PRESETS
+
+    width = max(len(name) for name in PRESETS)
+    for preset in PRESETS.values():
+        print(f"{preset.name:<{width}}  {preset.description}")
+    return EXIT_FINISHED
+
+
+def history_command(args: argparse.Namespace) -> int:
+    from tui_linreg.commandline import train_command as command_for
+    from tui_linreg.history import History
+
+    history = History(history_path(args))
+    if args.clear:
+        if not args.yes:
+            if not sys.stdin.isatty():
+                print(
+                    "tui-linreg: not clearing without --yes (no terminal to ask)", file=sys.stderr
+                )
+                return EXIT_INVALID
+            answer = input(f"Forget every run in {history.path}? Type yes to confirm: ")
+            if answer.strip().lower() != "yes":
+                print("kept the history")
+                return EXIT_FINISHED
+        try:
+            history.clear()
+        except OSError as error:
+            print(f"tui-linreg: cannot clear {history.path}: {error.strerror}", file=sys.stderr)
+            return EXIT_INVALID
+        print(f"cleared {history.path}")
+        return EXIT_FINISHED
+    loaded = history.load()
+    if loaded.warning:
+        print(f"tui-linreg: {loaded.warning}", file=sys.stderr)
+    for record in loaded.records:
+        loss = "—" if record.half_mse is None else f"{record.half_mse:.4g}"
+        print(f"{record.id}  {record.outcome:<9} half-MSE {loss:<10} {command_for(record.config)}")
+    if not loaded.records:
+        print(f"no runs recorded in {history.path}")
     return EXIT_FINISHED
 
 
@@ -155,11 +245,16 @@ def _invalid(error: ConfigError) -> int:
 
 
 def train_command(args: argparse.Namespace) -> int:
-    names = (
-        ["scratch", "concise"] if args.impl and args.impl.strip().lower() == "both" else [args.impl]
-    )
+    impl = (args.impl or "").strip().lower()
+    names = ["scratch", "concise"] if impl == "both" else [args.impl]
     try:
         configs = [config_from_args(args, name) for name in names]
+        if args.sweep is not None:
+            from tui_linreg.sweep import parse_sweep
+
+            sweep = parse_sweep(args.sweep)
+            configs = [swept for config in configs for swept in sweep.configs(config)]
+        export_path = _export_path(args.export)
     except ConfigError as error:
         return _invalid(error)
 
@@ -184,23 +279,77 @@ def train_command(args: argparse.Namespace) -> int:
         control.cancel()  # the run stops cleanly before its next mini-batch
         signal.signal(signal.SIGINT, previous)  # a second Ctrl-C interrupts at once
 
+    prepared: dict[tuple[object, ...], object] = {}
+
+    def stream(config: TrainConfig) -> Iterator[object]:
+        if config.data_key not in prepared:  # runs on the same data share the tensors
+            prepared.clear()
+            prepared[config.data_key] = prepare(config)
+        yield from train(config, control, prepared[config.data_key])  # type: ignore[arg-type]
+
     signal.signal(signal.SIGINT, interrupt)
     try:
         try:
-            prepared = prepare(configs[0])
+            resolve_device(configs[0].device)
         except ConfigError as error:
             return _invalid(error)
-        streams: list[Iterator[object]] = [train(config, control, prepared) for config in configs]
-        out = report.Report(configs, json_output=args.json, progress=sys.stderr.isatty())
-        outcome = out.follow(streams)
+        mode = "sweep" if args.sweep is not None else ("both" if len(configs) == 2 else "single")
+        out = report.Report(configs, json_output=args.json, progress=sys.stderr.isatty(), mode=mode)
+        outcome = out.follow(stream(config) for config in configs)
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     finally:
         signal.signal(signal.SIGINT, previous)
+    _keep(out.ends, args, export_path)
     if outcome == "cancelled":
         return EXIT_INTERRUPTED
     return EXIT_DIVERGED if outcome == "diverged" else EXIT_FINISHED
+
+
+def _export_path(text: str | None) -> Path | None:
+    """Check an --export path before any training, so a typo costs nothing."""
+    if text is None:
+        return None
+    path = Path(text).expanduser()
+    problem = None
+    if path.is_dir():
+        problem = f"--export {text}: that is a directory; give a file name such as runs.csv"
+    elif not (path.parent if str(path.parent) else Path(".")).is_dir():
+        problem = f"--export {text}: the directory {path.parent} does not exist"
+    elif path.exists():
+        problem = f"--export {text}: the file already exists; choose another name"
+    if problem:
+        raise ConfigError([Problem("export", problem)])
+    return path
+
+
+def _keep(ends: list[Any], args: argparse.Namespace, export_path: Path | None) -> None:
+    """Record the runs in the history and export them; a failure here is a warning."""
+    from tui_linreg.export import ExportError, export
+    from tui_linreg.history import History, RunRecord
+
+    records = [RunRecord.from_run(end) for end in ends]
+    if not args.no_history:
+        history = History(history_path(args))
+        try:
+            for record in records:
+                history.append(record)
+        except OSError as error:
+            print(
+                f"tui-linreg: runs not recorded in {history.path}: {error.strerror}",
+                file=sys.stderr,
+            )
+    if export_path is not None:
+        try:
+            written = export(records, export_path)
+        except ExportError as error:
+            print(f"tui-linreg: {error}", file=sys.stderr)
+        else:
+            print(
+                f"exported {len(records)} run{'s' if len(records) > 1 else ''} to {written}",
+                file=sys.stderr,
+            )
 
 
 def run() -> None:

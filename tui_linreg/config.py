@@ -63,6 +63,19 @@ class TrainConfig:
     def num_features(self) -> int:
         return len(self.true_w)
 
+    @property
+    def data_key(self) -> tuple[Any, ...]:
+        """What decides the data and the initial parameters: runs sharing it are comparable."""
+        return (
+            self.true_w,
+            self.true_b,
+            self.num_examples,
+            self.noise_std,
+            self.init_std,
+            self.seed,
+            self.device,
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values (the true weights as a list)."""
         values = dataclasses.asdict(self)

@@ -136,6 +136,7 @@ class Report:
         *,
         json_output: bool,
         progress: bool,
+        mode: str = "single",
         out: TextIO | None = None,
         err: TextIO | None = None,
     ) -> None:
@@ -144,7 +145,10 @@ class Report:
         self.show_progress = progress and not json_output
         self.out = out or sys.stdout
         self.err = err or sys.stderr
-        self.side_by_side = len(configs) > 1
+        self.mode = mode
+        """single: the lesson's output; both: two implementations side by side; sweep: a table."""
+        self.side_by_side = mode == "both"
+        self.ends: list[RunEnded] = []
 
     def _print(self, text: str = "") -> None:
         print(text, file=self.out, flush=True)
@@ -163,7 +167,7 @@ class Report:
     def follow(self, streams: Iterable[Iterator[object]]) -> str:
         """Consume every stream in turn; return the worst outcome (diverged > cancelled)."""
         started: RunStarted | None = None
-        ends: list[RunEnded] = []
+        ends = self.ends
         for stream in streams:
             for event in stream:
                 if isinstance(event, Progress):
@@ -172,10 +176,10 @@ class Report:
                 self._progress(None)
                 if isinstance(event, RunStarted):
                     started = started or event
-                    if not self.json_output and (not self.side_by_side or len(ends) == 0):
+                    if not self.json_output and (self.mode == "single" or len(ends) == 0):
                         self._print_start(event)
                 elif isinstance(event, EpochEnded):
-                    if not self.json_output and not self.side_by_side:
+                    if not self.json_output and self.mode == "single":
                         self._print(lesson_line(event))
                 elif isinstance(event, RunEnded):
                     ends.append(event)
@@ -184,6 +188,8 @@ class Report:
         assert started is not None
         if self.json_output:
             self._print(json.dumps(json_document(started, ends), indent=2, allow_nan=False))
+        elif self.mode == "sweep":
+            self._print_sweep(ends)
         else:
             self._print_end(ends)
         outcomes = {end.outcome for end in ends}
@@ -224,6 +230,10 @@ class Report:
             self._print()
             self._print(LOSS_SCALES_NOTE)
 
+    def _print_sweep(self, ends: list[RunEnded]) -> None:
+        for line in sweep_table(ends):
+            self._print(line)
+
     def _print_epochs_side_by_side(self, ends: list[RunEnded]) -> None:
         head = f"{'epoch':<7}"
         for end in ends:
@@ -246,3 +256,31 @@ class Report:
                     else f"{'—':>20}"
                 )
             self._print(line)
+
+
+def sweep_table(ends: list[RunEnded]) -> list[str]:
+    """One row per run of a sweep: what was swept, and what came of it."""
+    from tui_linreg.history import RunRecord, differing_fields, label_of
+
+    configs = [end.config for end in ends]
+    fields = differing_fields(configs) or ["implementation"]
+    names = [label_of(config, fields) for config in configs]
+    width = max(len(name) for name in [*names, "run"])
+    lines = [
+        f"{'run':<{width}}  {'outcome':<9} {'epochs':>6} {'half-MSE':>10} {'× best':>8} "
+        f"{'|θ − θ*|':>9}"
+    ]
+    for name, end in zip(names, ends, strict=True):
+        best = end.closed_form.half_mse
+        ratio = end.half_mse / best if best > 0 and math.isfinite(end.half_mse) else math.nan
+        distance = RunRecord.from_run(end).distance_to_true
+        lines.append(
+            f"{name:<{width}}  {end.outcome!s:<9} {len(end.history):>6} {end.half_mse:>10.4g} "
+            f"{ratio:>8.3g} {distance:>9.3g}"
+        )
+    lines += [
+        f"{name}: {end.message}"
+        for name, end in zip(names, ends, strict=True)
+        if end.outcome != Outcome.FINISHED
+    ]
+    return lines

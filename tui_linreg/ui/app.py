@@ -8,8 +8,10 @@ after the first frame, so the app appears at once.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -24,25 +26,23 @@ from textual.worker import Worker, WorkerState
 from tui_linreg.config import IMPLEMENTATIONS, ConfigError, TrainConfig
 from tui_linreg.engine.control import RunControl
 from tui_linreg.engine.events import EpochEnded, Outcome, Progress, RunEnded, RunStarted
+from tui_linreg.history import History, RunRecord, default_path, differing_fields, label_of
+from tui_linreg.report import LOSS_SCALES_NOTE, sweep_table
 from tui_linreg.ui import formatting
-from tui_linreg.ui.messages import RunEvent, RunRefused, TorchLoaded
+from tui_linreg.ui.messages import Notice, RunEvent, RunRefused, TorchLoaded
 from tui_linreg.ui.screens.help import HelpScreen
+from tui_linreg.ui.screens.presets import PresetScreen
+from tui_linreg.ui.screens.runs import RunsScreen
+from tui_linreg.ui.widgets.code_pane import CodePane
 from tui_linreg.ui.widgets.epoch_log import EpochLog
 from tui_linreg.ui.widgets.hyperparameters import HyperparameterForm
 from tui_linreg.ui.widgets.parameter_table import ParameterTable
-from tui_linreg.ui.widgets.plots import LossPlot, ScatterPlot
+from tui_linreg.ui.widgets.plots import LossPlot, ScatterPlot, TrajectoryPlot
 from tui_linreg.ui.widgets.status_line import StatusLine
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 REDRAW_INTERVAL_S = 0.1
 """Plots redraw at most ten times a second, however fast training reports."""
-
-_DATA_FIELDS = ("true_w", "true_b", "num_examples", "noise_std", "init_std", "seed", "device")
-"""Fields that decide the data and initial parameters: runs that share them are comparable."""
-
-
-def data_key(config: TrainConfig) -> tuple[Any, ...]:
-    return tuple(getattr(config, name) for name in _DATA_FIELDS)
 
 
 class LinregApp(App[None]):
@@ -82,6 +82,46 @@ class LinregApp(App[None]):
         Binding(
             "f1", "help", "Help", priority=True, tooltip="Every key, and what it does", id="help"
         ),
+        Binding(
+            "f2",
+            "runs",
+            "Runs",
+            priority=True,
+            tooltip="Run history: sort, overlay, export",
+            id="runs",
+        ),
+        Binding(
+            "f3",
+            "code",
+            "Code",
+            priority=True,
+            tooltip="Show or hide the code being run",
+            id="code",
+        ),
+        Binding(
+            "f4",
+            "trajectories",
+            "Params",
+            priority=True,
+            tooltip="Data plot or parameter trajectories",
+            id="trajectories",
+        ),
+        Binding(
+            "f5",
+            "presets",
+            "Presets",
+            priority=True,
+            tooltip="The lessons' experiments",
+            id="presets",
+        ),
+        Binding(
+            "f6",
+            "both",
+            "Both",
+            priority=True,
+            tooltip="Run scratch and concise on the same data",
+            id="both",
+        ),
         Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="Quit the app", id="quit"),
     ]
 
@@ -90,13 +130,29 @@ class LinregApp(App[None]):
     table: ParameterTable
     scatter: ScatterPlot
     loss: LossPlot
+    trajectory: TrajectoryPlot
+    code: CodePane
     status: StatusLine
     main_screen: Screen[Any]
     too_small: Static
 
-    def __init__(self, config: TrainConfig | None = None, *, cursor_blink: bool = True) -> None:
+    def __init__(
+        self,
+        config: TrainConfig | None = None,
+        *,
+        cursor_blink: bool = True,
+        history_path: Path | None = None,
+    ) -> None:
         super().__init__()
         self.initial = config or TrainConfig()
+        self.history = History(history_path or default_path())
+        """Where every run is recorded (written from the worker thread, never the UI's)."""
+        self.queue: list[TrainConfig] = []
+        """Runs still to do in a sequence (both implementations, or a sweep)."""
+        self.sequence: list[RunEnded] = []
+        self.sequence_kind = ""
+        self.labels: dict[TrainConfig, str] = {}
+        """Curve labels for the runs of a sequence, by what differs between them."""
         self.cursor_blink = cursor_blink
         self.training: Worker[None] | None = None
         """The current training worker; tests await it through this handle."""
@@ -123,7 +179,9 @@ class LinregApp(App[None]):
             with Vertical(id="main"):
                 with Horizontal(id="plots"):
                     yield ScatterPlot(id="scatter")
+                    yield TrajectoryPlot(id="trajectory")
                     yield LossPlot(id="loss")
+                yield CodePane(id="code")
                 yield ParameterTable(id="parameters")
         yield StatusLine(id="status")
         yield Static("", id="too-small")
@@ -136,6 +194,8 @@ class LinregApp(App[None]):
         self.table = self.query_one(ParameterTable)
         self.scatter = self.query_one(ScatterPlot)
         self.loss = self.query_one(LossPlot)
+        self.trajectory = self.query_one(TrajectoryPlot)
+        self.code = self.query_one(CodePane)
         self.status = self.query_one(StatusLine)
         self.main_screen = self.screen
         self.too_small = self.query_one("#too-small", Static)
@@ -169,7 +229,7 @@ class LinregApp(App[None]):
             )
 
     def redraw_stale_plots(self) -> None:
-        for plot in (self.scatter, self.loss):
+        for plot in (self.scatter, self.loss, self.trajectory):
             if plot.stale:
                 plot.replot()
 
@@ -198,6 +258,8 @@ class LinregApp(App[None]):
             self.notify(message.error, severity="error", timeout=10)
         if self.running is None:
             self._idle_status()
+        if self.torch_ready and self.query_one("#main").has_class("show-code"):
+            self._show_code()
 
     # --- actions --------------------------------------------------------------------------
 
@@ -205,6 +267,7 @@ class LinregApp(App[None]):
         form = self.form
         try:
             config = form.read_config()
+            sweep = form.sweep()
         except ConfigError as error:
             self.notify(
                 "\n".join(p.message for p in error.problems),
@@ -213,7 +276,31 @@ class LinregApp(App[None]):
                 timeout=8,
             )
             return
-        self._start(config)
+        if sweep is None:
+            self.run_sequence([config], "")
+        else:
+            self.run_sequence(sweep.configs(config), "sweep")
+
+    def run_sequence(self, configs: list[TrainConfig], kind: str) -> None:
+        """Run ``configs`` one after another on the same data, overlaid."""
+        self.queue, self.sequence, self.sequence_kind = list(configs[1:]), [], kind
+        fields = differing_fields(configs) if kind == "sweep" else []
+        self.labels = {c: label_of(c, fields) for c in configs} if fields else {}
+        if kind:
+            what = "both implementations" if kind == "both" else f"a sweep of {len(configs)} runs"
+            self.log_view.note(f"running {what} on the same data, overlaid")
+        self._start(configs[0])
+
+    def action_both(self) -> None:
+        try:
+            config = self.form.read_config()
+        except ConfigError as error:
+            self.notify(
+                "\n".join(p.message for p in error.problems), title="Cannot run", severity="error"
+            )
+            return
+        both = [dataclasses.replace(config, implementation=name) for name in IMPLEMENTATIONS]
+        self.run_sequence(both, "both")
 
     @on(Button.Pressed, "#run")
     def run_pressed(self) -> None:
@@ -245,7 +332,7 @@ class LinregApp(App[None]):
         from tui_linreg.engine.run import prepare, train
 
         try:
-            key = data_key(config)
+            key = config.data_key
             try:
                 if self._prepared is None or self._prepared[0] != key:
                     self._prepared = (key, prepare(config))
@@ -253,11 +340,61 @@ class LinregApp(App[None]):
                 self.post_message(RunRefused(run_id, "; ".join(p.message for p in error.problems)))
                 return
             for event in train(config, control, self._prepared[1]):
+                if isinstance(event, RunEnded):
+                    self._record(event)
                 self.post_message(RunEvent(run_id, event))
         finally:
             ended.set()
 
+    def _record(self, end: RunEnded) -> None:
+        """Append the run to the history (in the worker thread: no file I/O on the UI's)."""
+        try:
+            self.history.append(RunRecord.from_run(end))
+        except OSError as error:
+            self.post_message(Notice(f"run not recorded in {self.history.path}: {error.strerror}"))
+
+    def on_notice(self, message: Notice) -> None:
+        self.log_view.note(message.text)
+        self.notify(message.text, severity="warning", timeout=8)
+
+    def action_runs(self) -> None:
+        if isinstance(self.screen, RunsScreen):
+            self.screen.dismiss()
+        else:
+            self.push_screen(RunsScreen(self.history))
+
+    def action_code(self) -> None:
+        main = self.query_one("#main")
+        main.toggle_class("show-code")
+        if main.has_class("show-code"):
+            self._show_code()
+
+    def _show_code(self) -> None:
+        if not self.torch_ready:
+            return  # shown once PyTorch has loaded
+        self.code.show(self.running.implementation if self.running else self.form.implementation)
+
+    def action_trajectories(self) -> None:
+        plots = self.query_one("#plots")
+        plots.toggle_class("trajectories")
+        self.trajectory.stale = self.scatter.stale = True
+
+    def action_presets(self) -> None:
+        def chosen(name: str | None) -> None:
+            if name is None:
+                return
+            from tui_linreg.presets import PRESETS
+
+            self.form.fill(PRESETS[name].apply(self.form_device()))
+            self.log_view.note(f"preset {name}: {PRESETS[name].description} (ctrl+r runs it)")
+
+        self.push_screen(PresetScreen(), chosen)
+
+    def form_device(self) -> TrainConfig:
+        return TrainConfig(device=self.form.texts()["device"].strip() or "auto")
+
     def action_stop(self) -> None:
+        self.queue = []  # a stopped sequence does not go on
         if self.control is not None and self.running is not None:
             self.control.cancel()
 
@@ -284,6 +421,8 @@ class LinregApp(App[None]):
             self.notify(message, timeout=4)
         else:
             self._idle_status()
+            if self.query_one("#main").has_class("show-code"):
+                self._show_code()
 
     def action_log_scale(self) -> None:
         log = self.loss.toggle_log_scale()
@@ -351,13 +490,20 @@ class LinregApp(App[None]):
         if isinstance(event, RunStarted):
             self.torch_ready = True
             config = event.config
-            if data_key(config) != self.current_data:
-                self.current_data = data_key(config)
+            in_sequence = bool(self.sequence_kind) and bool(self.sequence)
+            if config.data_key != self.current_data or (
+                self.sequence_kind == "sweep" and not self.sequence
+            ):
+                self.current_data = config.data_key
                 table.new_data((*config.true_w, config.true_b), event.closed_form)
-                loss.new_data()
+                if not in_sequence:
+                    loss.new_data()
             scatter.show_data(event)
-            loss.start(event)
+            loss.start(event, self.labels.get(config, config.implementation))
+            self.trajectory.start(event)
             log.started(event)
+            if self.query_one("#main").has_class("show-code"):
+                self.code.show(config.implementation)
             status.say(f"{config.implementation} · {event.device} · epoch 1/{config.epochs}")
         elif isinstance(event, Progress):
             loss.progress(event)
@@ -369,6 +515,7 @@ class LinregApp(App[None]):
         elif isinstance(event, EpochEnded):
             log.epoch(event)
             loss.epoch(event)
+            self.trajectory.epoch(event)
             scatter.show_learned(event.w, event.b)
             table.show(config.implementation, (*event.w, event.b))
             status.progress(event.epoch / config.epochs)
@@ -382,9 +529,23 @@ class LinregApp(App[None]):
             scatter.show_learned(event.w, event.b)
             table.show(config.implementation, (*event.w, event.b))
             self.redraw_stale_plots()  # the final state is drawn at once, not on the timer
-            if event.outcome == Outcome.DIVERGED:
+            if event.outcome == Outcome.DIVERGED and not self.sequence_kind:
                 self.notify(event.message, title="Diverged", severity="warning", timeout=8)
             self._idle_status(event)
+            self.sequence.append(event)
+            if self.queue and event.outcome != Outcome.CANCELLED:
+                self._start(self.queue.pop(0))
+            elif self.sequence_kind:
+                self._sequence_ended()
+
+    def _sequence_ended(self) -> None:
+        if self.sequence_kind == "both" and len(self.sequence) == 2:
+            for line in LOSS_SCALES_NOTE.splitlines():
+                self.log_view.note(line)
+        elif self.sequence_kind == "sweep":
+            for line in sweep_table(self.sequence):
+                self.log_view.write(line)
+        self.sequence_kind = ""
 
     @on(Worker.StateChanged)
     def worker_failed(self, event: Worker.StateChanged) -> None:

@@ -40,3 +40,11 @@ class TorchLoaded(Message):
     def __init__(self, error: str | None = None) -> None:
         super().__init__()
         self.error = error
+
+
+class Notice(Message):
+    """Something the user should know that is not an error of theirs (e.g. history not written)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text

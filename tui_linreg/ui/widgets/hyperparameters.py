@@ -17,6 +17,7 @@ from tui_linreg.config import (
     config_from_text,
     parse_field,
 )
+from tui_linreg.sweep import Sweep, parse_sweep
 
 FORM_FIELDS = (
     "learning_rate",
@@ -58,6 +59,19 @@ class FieldValidator(Validator):
         return self.success()
 
 
+class SweepValidator(Validator):
+    """An empty sweep field means a single run; otherwise it must read NAME=V1,V2,…"""
+
+    def validate(self, value: str) -> ValidationResult:
+        if not value.strip():
+            return self.success()
+        try:
+            parse_sweep(value)
+        except ConfigError as error:
+            return self.failure(error.problems[0].message)
+        return self.success()
+
+
 class HyperparameterForm(VerticalScroll):
     """Every hyperparameter, the implementation selector and the Run button."""
 
@@ -78,6 +92,17 @@ class HyperparameterForm(VerticalScroll):
                     select_on_focus=False,
                 )
             yield Static("", id=f"error-{name}", classes="field-error")
+        with Horizontal(classes="field"):
+            yield Label("sweep", classes="field-label")
+            yield Input(
+                "",
+                placeholder="lr=0.001,0.03,1",
+                id="field-sweep",
+                validators=[SweepValidator()],
+                compact=True,
+                select_on_focus=False,
+            )
+        yield Static("", id="error-sweep", classes="field-error")
         yield Checkbox("shuffle", self.initial.shuffle, id="field-shuffle", compact=True)
         with Horizontal(id="run-row"):
             yield Select(
@@ -122,6 +147,24 @@ class HyperparameterForm(VerticalScroll):
         first = next((p.field for p in problems if p.field in FORM_FIELDS), None)
         if first is not None:
             self.query_one(f"#field-{first}", Input).focus()
+
+    def sweep(self) -> Sweep | None:
+        """The sweep the form asks for, or None for a single run (invalid: shown, then None)."""
+        text = self.query_one("#field-sweep", Input).value
+        if not text.strip():
+            return None
+        try:
+            return parse_sweep(text)
+        except ConfigError as error:
+            self.show_problem("sweep", error.problems[0].message)
+            raise
+
+    def fill(self, config: TrainConfig) -> None:
+        """Put ``config``'s values in the form (a preset, say)."""
+        for name in FORM_FIELDS:
+            self.set_field(name, field_text(config, name))
+        self.query_one("#field-shuffle", Checkbox).value = config.shuffle
+        self.implementation = config.implementation
 
     @property
     def implementation(self) -> str:

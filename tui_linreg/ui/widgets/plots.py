@@ -130,7 +130,7 @@ class LossPlot(StalePlot):
         self.log_scale = True
         self.optimum: float | None = None
         self.epochs: dict[str, list[tuple[float, float]]] = {}
-        """Per implementation: (epoch, full-data half-MSE) on the current data."""
+        """Per curve label: (epoch, full-data half-MSE) on the current data."""
         self.batches: list[tuple[float, float]] = []
         """The running implementation's batch losses within epochs."""
         self.running = ""
@@ -139,8 +139,9 @@ class LossPlot(StalePlot):
         self.epochs = {}
         self.stale = True
 
-    def start(self, started: RunStarted) -> None:
-        self.running = started.config.implementation
+    def start(self, started: RunStarted, label: str) -> None:
+        """A run begins; its curve is called ``label`` (the implementation, or a swept value)."""
+        self.running = label
         self.optimum = started.closed_form.half_mse
         self.epochs[self.running] = [(0.0, started.initial_half_mse)]
         self.batches = []
@@ -154,6 +155,11 @@ class LossPlot(StalePlot):
     def epoch(self, event: EpochEnded) -> None:
         self.epochs.setdefault(self.running, []).append((float(event.epoch), event.half_mse))
         self.stale = True
+
+    def colour(self, name: str) -> str:
+        if name in CURVE_COLOURS:
+            return CURVE_COLOURS[name]
+        return TRAJECTORY_COLOURS[list(self.epochs).index(name) % len(TRAJECTORY_COLOURS)]
 
     def toggle_log_scale(self) -> bool:
         self.log_scale = not self.log_scale
@@ -176,9 +182,7 @@ class LossPlot(StalePlot):
         if batches:
             plt.scatter(*zip(*batches, strict=True), marker="dot", color="gray")
         for name, points in curves.items():
-            plt.plot(
-                *zip(*points, strict=True), marker="braille", color=CURVE_COLOURS.get(name, "white")
-            )
+            plt.plot(*zip(*points, strict=True), marker="braille", color=self.colour(name))
         if self.optimum is not None and (self.optimum > 0 or not log):
             end = max(x for points in curves.values() for x, _ in points)
             plt.plot([0, max(end, 1)], [self.optimum] * 2, color="green", marker="braille")
@@ -186,5 +190,53 @@ class LossPlot(StalePlot):
     def subtitle(self) -> str:
         if not self.epochs:
             return ""
-        legend = [f"[{CURVE_COLOURS.get(name, 'white')}]━[/] {name}" for name in self.epochs]
+        legend = [f"[{self.colour(name)}]━[/] {name}" for name in self.epochs]
         return " ".join([*legend, "[green]━[/] closed form"])
+
+
+class TrajectoryPlot(StalePlot):
+    """Each learned parameter per epoch, converging toward its true value (dotted)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.border_title = "parameters per epoch"
+        self.true: tuple[float, ...] = ()
+        self.points: list[tuple[float, tuple[float, ...]]] = []
+
+    def start(self, started: RunStarted) -> None:
+        config = started.config
+        self.true = (*config.true_w, config.true_b)
+        self.points = [(0.0, (*started.initial_w, started.initial_b))]
+        self.stale = True
+
+    def epoch(self, event: EpochEnded) -> None:
+        self.points.append((float(event.epoch), (*event.w, event.b)))
+        self.stale = True
+
+    def draw(self) -> None:
+        plt = self.plt
+        plt.xlabel("epoch")
+        if not self.points:
+            plt.title("ctrl+r trains")
+            return
+        plt.title("learned (solid) → true (dotted)")
+        names = [f"w[{i}]" for i in range(len(self.true) - 1)] + ["b"]
+        end = max(1.0, self.points[-1][0])
+        shown = list(enumerate(names))[:8]  # beyond eight lines nobody can tell them apart
+        for index, name in shown:
+            colour = TRAJECTORY_COLOURS[index % len(TRAJECTORY_COLOURS)]
+            xs = [x for x, _ in self.points]
+            ys = [values[index] for _, values in self.points]
+            finite = [
+                (x, y) for x, y in zip(xs, ys, strict=True) if math.isfinite(y) and abs(y) < 1e6
+            ]
+            if finite:
+                plt.plot(*zip(*finite, strict=True), marker="braille", color=colour, label=name)
+            plt.plot([0, end], [self.true[index]] * 2, marker=".", color=colour)
+
+    def subtitle(self) -> str:
+        hidden = len(self.true) - 8
+        return f"first 8 of {len(self.true)} parameters" if hidden > 0 else ""
+
+
+TRAJECTORY_COLOURS = ("orange", "cyan", "green", "magenta", "yellow", "blue", "red", "white")

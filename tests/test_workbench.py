@@ -1,0 +1,335 @@
+"""Run history, presets, sweeps, reproducing command lines, export, and the code shown."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import json
+import multiprocessing
+import shlex
+from pathlib import Path
+
+import pytest
+
+from tui_linreg.cli import main
+from tui_linreg.commandline import train_command
+from tui_linreg.config import ConfigError, TrainConfig, checked
+from tui_linreg.engine.run import run_to_end
+from tui_linreg.export import ExportError, export
+from tui_linreg.history import History, RunRecord, default_path, differing_fields, label_of
+from tui_linreg.presets import PRESETS
+from tui_linreg.sweep import parse_sweep
+
+CPU = TrainConfig(device="cpu")
+
+
+@pytest.fixture(scope="module")
+def records() -> list[RunRecord]:
+    configs = [
+        CPU,
+        dataclasses.replace(CPU, learning_rate=0.001),
+        dataclasses.replace(CPU, learning_rate=10.0),
+    ]
+    return [RunRecord.from_run(run_to_end(config)) for config in configs]
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as exit:
+        code = int(exit.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# --- history --------------------------------------------------------------------------------
+
+
+def test_history_keeps_every_run_across_loads(tmp_path: Path, records: list[RunRecord]) -> None:
+    history = History(tmp_path / "h.jsonl")
+    for record in records:
+        history.append(record)
+    loaded = History(tmp_path / "h.jsonl").load()
+    assert loaded.skipped == 0
+    assert [r.to_dict() for r in loaded.records] == [r.to_dict() for r in records]
+    assert loaded.records[2].outcome == "diverged"
+
+
+def test_the_default_history_lives_in_the_users_data_directory(
+    private_data_directory: Path,
+) -> None:
+    assert default_path() == private_data_directory / "tui-linreg" / "history.jsonl"
+
+
+def test_a_line_truncated_mid_write_loses_only_that_run(
+    tmp_path: Path, records: list[RunRecord]
+) -> None:
+    path = tmp_path / "h.jsonl"
+    history = History(path)
+    history.append(records[0])
+    history.append(records[1])
+    path.write_text(path.read_text()[:-40])  # a crash in the middle of the second line
+    history.append(records[2])  # the next run starts on a fresh line
+    loaded = history.load()
+    assert [r.id for r in loaded.records] == [records[0].id, records[2].id]
+    assert loaded.skipped == 1
+    assert loaded.warning is not None and "1 damaged line" in loaded.warning
+
+
+def test_garbage_lines_are_skipped_with_a_warning(tmp_path: Path, records: list[RunRecord]) -> None:
+    path = tmp_path / "h.jsonl"
+    History(path).append(records[0])
+    with path.open("a") as file:
+        file.write('not json at all\n{"id": 3}\n[1, 2]\n\x00\xff garbage\n')
+    History(path).append(records[1])
+    loaded = History(path).load()
+    assert len(loaded.records) == 2
+    assert loaded.skipped == 4
+
+
+def test_an_unreadable_history_is_reported_not_raised(tmp_path: Path) -> None:
+    path = tmp_path / "h.jsonl"
+    path.mkdir()  # a directory where the file should be
+    loaded = History(path).load()
+    assert loaded.records == []
+    assert loaded.warning is not None and "cannot be read" in loaded.warning
+
+
+def _append_many(path: str, record: dict[str, object], count: int) -> None:
+    history = History(Path(path))
+    for _ in range(count):
+        history.append(RunRecord.from_dict(record))  # type: ignore[arg-type]
+
+
+def test_two_processes_appending_at_once_lose_no_run(
+    tmp_path: Path, records: list[RunRecord]
+) -> None:
+    path = tmp_path / "h.jsonl"
+    context = multiprocessing.get_context("spawn")
+    workers = [
+        context.Process(target=_append_many, args=(str(path), records[0].to_dict(), 40))
+        for _ in range(2)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    loaded = History(path).load()
+    assert (len(loaded.records), loaded.skipped) == (80, 0)
+
+
+def test_clearing_forgets_every_run(tmp_path: Path, records: list[RunRecord]) -> None:
+    history = History(tmp_path / "h.jsonl")
+    history.append(records[0])
+    history.clear()
+    assert history.load().records == []
+
+
+def test_runs_are_labelled_by_what_differs(records: list[RunRecord]) -> None:
+    configs = [r.config for r in records]
+    assert differing_fields(configs) == ["learning_rate"]
+    assert [label_of(c, ["learning_rate"]) for c in configs] == ["lr=0.03", "lr=0.001", "lr=10"]
+
+
+def test_records_sort_keys_reflect_the_outcome(records: list[RunRecord]) -> None:
+    good, slow, diverged = records
+    assert good.final_loss < slow.final_loss < diverged.final_loss
+    assert good.distance_to_true < 0.01 < slow.distance_to_true
+    assert diverged.steps_per_s > 0
+
+
+# --- presets --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_every_preset_is_a_valid_configuration(name: str) -> None:
+    checked(PRESETS[name].apply())
+
+
+def test_presets_include_the_lessons_experiments_and_exercises() -> None:
+    assert PRESETS["default"].apply() == TrainConfig()
+    assert PRESETS["lr-too-small"].apply().learning_rate == 0.001
+    assert PRESETS["lr-too-small-10"].apply().epochs == 10
+    assert PRESETS["lr-too-large"].apply().learning_rate == 10
+    assert PRESETS["zero-init"].apply().init_std == 0
+    assert PRESETS["uneven-batches"].apply().num_examples % 10 != 0
+    assert not PRESETS["no-shuffle"].apply().shuffle
+    assert PRESETS["batch-1"].apply().batch_size == 1
+    full = PRESETS["full-batch"].apply()
+    assert full.batch_size == full.num_examples
+    assert len(PRESETS["high-dimension"].apply().true_w) > 2
+
+
+def test_presets_command_lists_each_with_a_description(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "presets")
+    assert code == 0
+    lines = out.splitlines()
+    assert [line.split()[0] for line in lines] == list(PRESETS)
+    assert all(len(line.split()) > 2 for line in lines)
+
+
+def test_flags_override_a_preset(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(
+        capsys, "train", "--check", "--preset", "lr-too-small-10", "--epochs", "4"
+    )
+    assert code == 0
+    config = json.loads(out)
+    assert (config["learning_rate"], config["epochs"]) == (0.001, 4)
+
+
+def test_an_unknown_preset_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(capsys, "train", "--preset", "fastest")
+    assert code == 2
+    assert "there is no preset 'fastest'; the presets are default" in err
+
+
+# --- sweeps ---------------------------------------------------------------------------------
+
+
+def test_a_sweep_reads_name_equals_values() -> None:
+    sweep = parse_sweep("lr=0.001,0.01,0.1")
+    assert (sweep.field, sweep.values) == ("learning_rate", (0.001, 0.01, 0.1))
+    assert [c.learning_rate for c in sweep.configs(CPU)] == [0.001, 0.01, 0.1]
+    assert parse_sweep("batch-size=1,10,1000").values == (1, 10, 1000)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("speed=1,2", "a sweep reads NAME=V1,V2,…"),
+        ("lr 0.1,0.2", "a sweep reads NAME=V1,V2,…"),
+        ("lr=0.1", "a sweep needs 2 to 20 values, got 1"),
+        ("lr=0.1,abc", "sweep value: learning rate must be a number > 0, got 'abc'"),
+        ("batch_size=10,0", "sweep value: batch size must be a whole number ≥ 1, got '0'"),
+    ],
+)
+def test_a_bad_sweep_says_what_is_wrong(text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_sweep(text)
+    assert message in caught.value.problems[0].message
+
+
+def test_cli_sweep_prints_one_row_per_value(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "train", "--device", "cpu", "--sweep", "lr=0.001,0.03,10")
+    assert code == 3  # one of them diverged
+    rows = {line.split()[0]: line.split()[1] for line in out.splitlines() if line.startswith("lr=")}
+    assert rows == {
+        "lr=0.001": "finished",
+        "lr=0.03": "finished",
+        "lr=10": "diverged",
+        "lr=10:": "diverged",
+    }
+
+
+def test_cli_sweep_in_json_has_a_run_per_value(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(
+        capsys, "train", "--device", "cpu", "--json", "--sweep", "batch_size=5,50"
+    )
+    assert code == 0
+    runs = json.loads(out)["runs"]
+    assert [run["config"]["batch_size"] for run in runs] == [5, 50]
+
+
+# --- reproducing a run ----------------------------------------------------------------------
+
+
+def test_the_copied_command_reproduces_the_same_numbers(capsys: pytest.CaptureFixture[str]) -> None:
+    config = TrainConfig(
+        device="cpu",
+        learning_rate=0.07,
+        seed=11,
+        true_w=(1.5, -0.25, 3.0),
+        noise_std=0.1,
+        shuffle=False,
+    )
+    original = run_to_end(config)
+    argv = shlex.split(train_command(config))
+    assert argv[:2] == ["tui-linreg", "train"]
+    code, out, _ = run_cli(capsys, *argv[1:], "--json", "--no-history")
+    assert code == 0
+    run = json.loads(out)["runs"][0]
+    assert TrainConfig.from_dict(run["config"]) == config
+    assert [e["loss"] for e in run["history"]] == [e.loss for e in original.history]
+    assert run["final"]["w"] == list(original.w)
+
+
+# --- export ---------------------------------------------------------------------------------
+
+
+def test_export_csv_has_a_row_per_epoch(tmp_path: Path, records: list[RunRecord]) -> None:
+    path = export(records[:2], tmp_path / "runs.csv")
+    lines = path.read_text().splitlines()
+    assert lines[0].startswith("run,implementation,learning_rate")
+    assert len(lines) == 1 + 3 + 3
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]  # nothing left over
+
+
+def test_export_json_round_trips(tmp_path: Path, records: list[RunRecord]) -> None:
+    path = export(records, tmp_path / "runs.json")
+    again = [RunRecord.from_dict(r) for r in json.loads(path.read_text())]
+    assert [r.to_dict() for r in again] == [r.to_dict() for r in records]
+
+
+def test_export_refuses_plainly(tmp_path: Path, records: list[RunRecord]) -> None:
+    with pytest.raises(ExportError, match="does not exist"):
+        export(records, tmp_path / "missing" / "runs.csv")
+    (tmp_path / "runs.csv").write_text("mine")
+    with pytest.raises(ExportError, match="already exists"):
+        export(records, tmp_path / "runs.csv")
+    assert (tmp_path / "runs.csv").read_text() == "mine"
+    with pytest.raises(ExportError, match="is a directory"):
+        export(records, tmp_path)
+
+
+def test_cli_records_history_and_exports(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "out.csv"
+    code, _, err = run_cli(
+        capsys, "train", "--device", "cpu", "--impl", "both", "--export", str(target)
+    )
+    assert code == 0
+    assert f"exported 2 runs to {target}" in err
+    assert target.read_text().count("\n") == 1 + 2 * 3
+    code, out, _ = run_cli(capsys, "history")
+    assert [line.split()[1] for line in out.splitlines()] == ["finished", "finished"]
+    assert "tui-linreg train --impl scratch" in out and "--impl concise" in out
+
+
+def test_cli_refuses_a_bad_export_path_before_training(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, err = run_cli(capsys, "train", "--export", str(tmp_path / "nope" / "x.csv"))
+    assert code == 2
+    assert out == ""
+    assert "does not exist" in err
+
+
+def test_clearing_history_needs_confirmation(capsys: pytest.CaptureFixture[str]) -> None:
+    run_cli(capsys, "train", "--device", "cpu", "--epochs", "1")
+    code, _, err = run_cli(capsys, "history", "--clear")  # no terminal to ask: refuses
+    assert code == 2
+    assert "not clearing without --yes" in err
+    assert History(default_path()).load().records
+    code, _, _ = run_cli(capsys, "history", "--clear", "--yes")
+    assert code == 0
+    assert History(default_path()).load().records == []
+
+
+# --- the code being run ---------------------------------------------------------------------
+
+
+def test_the_code_pane_shows_the_running_source() -> None:
+    from tui_linreg.engine.concise import Concise
+    from tui_linreg.engine.scratch import Scratch, sgd
+    from tui_linreg.ui.widgets.code_pane import training_source
+
+    scratch = training_source("scratch")
+    assert inspect.getsource(Scratch.train_step).strip().splitlines()[-1].strip() in scratch
+    assert "l.sum().backward()" in scratch
+    assert "param -= lr * param.grad / batch_size" in scratch
+    assert inspect.getsource(sgd).splitlines()[0] in scratch
+    concise = training_source("concise")
+    assert "self.trainer.step()" in concise
+    assert "nn.MSELoss()" in concise
+    assert inspect.getsource(Concise.train_step).strip().splitlines()[0] in concise

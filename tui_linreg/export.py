@@ -1,0 +1,118 @@
+"""Writing runs to CSV or JSON, atomically, with plain errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from tui_linreg.history import RunRecord
+
+
+class ExportError(Exception):
+    """A sentence saying why the file could not be written."""
+
+
+def _csv(records: list[RunRecord]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "run",
+            "implementation",
+            "learning_rate",
+            "batch_size",
+            "epochs",
+            "num_examples",
+            "noise_std",
+            "seed",
+            "outcome",
+            "epoch",
+            "loss",
+            "half_mse",
+            "w",
+            "b",
+            "steps_per_s",
+        ]
+    )
+    for record in records:
+        c = record.config
+        for epoch in record.history:
+            writer.writerow(
+                [
+                    record.id,
+                    c.implementation,
+                    c.learning_rate,
+                    c.batch_size,
+                    c.epochs,
+                    c.num_examples,
+                    c.noise_std,
+                    c.seed,
+                    record.outcome,
+                    epoch["epoch"],
+                    epoch["loss"],
+                    epoch["half_mse"],
+                    ";".join(map(str, epoch["w"])),
+                    epoch["b"],
+                    epoch["steps_per_s"],
+                ]
+            )
+        if not record.history:
+            writer.writerow(
+                [
+                    record.id,
+                    c.implementation,
+                    c.learning_rate,
+                    c.batch_size,
+                    c.epochs,
+                    c.num_examples,
+                    c.noise_std,
+                    c.seed,
+                    record.outcome,
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                ]
+            )
+    return out.getvalue()
+
+
+def export(records: list[RunRecord], path: Path, *, overwrite: bool = False) -> Path:
+    """Write ``records`` to ``path`` (.csv: one row per epoch; anything else: JSON).
+
+    The file appears whole or not at all. Raises ExportError with a plain reason.
+    """
+    path = path.expanduser()
+    if path.is_dir():
+        raise ExportError(f"{path} is a directory; give a file name such as runs.csv")
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise ExportError(f"the directory {directory} does not exist")
+    if path.exists() and not overwrite:
+        raise ExportError(f"{path} already exists; choose another name or allow overwriting")
+    if path.suffix.lower() == ".csv":
+        text = _csv(records)
+    else:
+        text = json.dumps([r.to_dict() for r in records], indent=2, allow_nan=False) + "\n"
+    try:
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    except PermissionError:
+        raise ExportError(f"no permission to write in {directory}") from None
+    except OSError as error:
+        raise ExportError(f"cannot write in {directory}: {error.strerror}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise ExportError(f"cannot write {path}: {error.strerror}") from None
+    return path

@@ -1,0 +1,250 @@
+"""The run history: every run, one JSON object per line, kept across launches.
+
+Appends are one ``write`` of one whole line under an exclusive ``flock``, flushed and synced
+before the lock is released, so two app instances appending at once lose no run and a crash
+can at worst leave the *last* line unfinished. Loading skips any line that does not parse as a
+run (counting it as a warning) and never raises for what is inside the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import platform
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tui_linreg import __version__
+from tui_linreg.config import ConfigError, TrainConfig
+from tui_linreg.engine.events import RunEnded
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows has no flock; appends stay line-sized
+    fcntl = None  # type: ignore[assignment]
+
+
+def default_path() -> Path:
+    """history.jsonl in the user's data directory (``$XDG_DATA_HOME/tui-linreg``)."""
+    from platformdirs import user_data_path
+
+    return user_data_path("tui-linreg") / "history.jsonl"
+
+
+def _clean(value: Any) -> Any:
+    """nan and inf become null: every line stays strict JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _clean(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(item) for item in value]
+    return value
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One run as the history keeps it: plain values, comparable across launches."""
+
+    id: str
+    """Start time and implementation, unique enough to tell runs apart."""
+    created: float
+    config: TrainConfig
+    outcome: str
+    message: str
+    history: tuple[dict[str, Any], ...]
+    """Per epoch: epoch, loss, half_mse, mse, w, b, elapsed_s, epoch_s, steps_per_s."""
+    w: tuple[float | None, ...]
+    b: float | None
+    half_mse: float | None
+    closed_form_half_mse: float | None
+    train_s: float
+    steps_per_s: float
+    device: str
+    versions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def distance_to_true(self) -> float:
+        """Euclidean distance from the learned (w, b) to the true one; inf if diverged."""
+        learned = (*self.w, self.b)
+        true = (*self.config.true_w, self.config.true_b)
+        if any(value is None for value in learned):
+            return math.inf
+        return math.dist([v for v in learned if v is not None], true)
+
+    @property
+    def final_loss(self) -> float:
+        return math.inf if self.half_mse is None else self.half_mse
+
+    @property
+    def curve(self) -> list[tuple[float, float]]:
+        """(epoch, half-MSE) for every finished epoch."""
+        return [
+            (float(epoch["epoch"]), epoch["half_mse"])
+            for epoch in self.history
+            if epoch.get("half_mse") is not None
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        values = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        values["config"] = self.config.to_dict()
+        return _clean(values)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> RunRecord:
+        """Raises ValueError (ConfigError included), KeyError or TypeError on a bad record."""
+        fields = dict(values)
+        fields["config"] = TrainConfig.from_dict(values["config"])
+        fields["history"] = tuple(values["history"])
+        fields["w"] = tuple(values["w"])
+        unknown = set(fields) - set(cls.__dataclass_fields__)
+        for name in unknown:
+            del fields[name]
+        return cls(**fields)
+
+    @classmethod
+    def from_run(cls, end: RunEnded) -> RunRecord:
+        import dataclasses
+
+        created = time.time()
+        torch = sys.modules.get("torch")
+        return cls(
+            id=f"{time.strftime('%Y%m%d-%H%M%S', time.localtime(created))}-"
+            f"{uuid.uuid4().hex[:4]}-{end.config.implementation}",
+            created=created,
+            config=end.config,
+            outcome=str(end.outcome),
+            message=end.message,
+            history=tuple(_clean(dataclasses.asdict(epoch)) for epoch in end.history),
+            w=tuple(_clean(list(end.w))),
+            b=_clean(end.b),
+            half_mse=_clean(end.half_mse),
+            closed_form_half_mse=end.closed_form.half_mse,
+            train_s=end.train_s,
+            steps_per_s=end.steps_per_s,
+            device=end.device,
+            versions={
+                "tui_linreg": __version__,
+                "python": platform.python_version(),
+                "torch": getattr(torch, "__version__", "unknown"),
+            },
+        )
+
+
+@dataclass
+class Loaded:
+    records: list[RunRecord]
+    skipped: int
+    """Lines that could not be read as a run (damaged, truncated, or not ours)."""
+    error: str | None = None
+    """Why the file could not be read at all, if it could not."""
+
+    @property
+    def warning(self) -> str | None:
+        if self.error:
+            return self.error
+        if self.skipped:
+            return (
+                f"{self.skipped} damaged line{'s' if self.skipped > 1 else ''} in the history "
+                "file skipped; every readable run was loaded"
+            )
+        return None
+
+
+class History:
+    """The history file at ``path``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @contextlib.contextmanager
+    def _locked(self, mode: str) -> Iterator[Any]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path, mode, encoding="utf-8") as handle:
+            if fcntl is not None:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield handle
+            finally:
+                handle.flush()
+                os.fsync(handle.fileno())
+                if fcntl is not None:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    def append(self, record: RunRecord) -> None:
+        """Add one run. Raises OSError if the file cannot be written."""
+        line = json.dumps(record.to_dict(), allow_nan=False, separators=(",", ":")) + "\n"
+        with self._locked("a") as handle:
+            # A previous writer that crashed may have left a line without its newline: start
+            # ours on a fresh line so that only the damaged one is lost.
+            if handle.tell() > 0 and not self._ends_with_newline():
+                line = "\n" + line
+            handle.write(line)
+
+    def _ends_with_newline(self) -> bool:
+        with open(self.path, "rb") as raw:
+            raw.seek(-1, os.SEEK_END)
+            return raw.read(1) == b"\n"
+
+    def load(self) -> Loaded:
+        """Every readable run, oldest first; never raises for the file's contents."""
+        try:
+            with open(self.path, encoding="utf-8", errors="replace") as handle:
+                lines = handle.readlines()
+        except FileNotFoundError:
+            return Loaded([], 0)
+        except OSError as error:
+            return Loaded([], 0, f"the history file {self.path} cannot be read: {error.strerror}")
+        records, skipped = [], 0
+        for line in lines:
+            if not line.strip():
+                continue
+            try:
+                records.append(RunRecord.from_dict(json.loads(line)))
+            except (ValueError, KeyError, TypeError, AttributeError, ConfigError):
+                skipped += 1
+        return Loaded(records, skipped)
+
+    def clear(self) -> None:
+        """Forget every run (the file is replaced by an empty one in one step)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        empty = self.path.with_name(self.path.name + ".clearing")
+        empty.write_text("", encoding="utf-8")
+        os.replace(empty, self.path)
+
+
+def differing_fields(configs: list[TrainConfig]) -> list[str]:
+    """Config fields whose values are not all the same across ``configs``."""
+    if len(configs) < 2:
+        return []
+    dicts = [config.to_dict() for config in configs]
+    return [name for name in dicts[0] if any(d[name] != dicts[0][name] for d in dicts[1:])]
+
+
+_SHORT = {"learning_rate": "lr", "batch_size": "bs", "num_examples": "n", "noise_std": "noise"}
+
+
+def label_of(config: TrainConfig, fields: list[str]) -> str:
+    """What tells this run apart from the others, e.g. ``lr=0.001``."""
+    if not fields:
+        return config.implementation
+    parts = []
+    for name in fields:
+        value = getattr(config, name)
+        if name == "true_w":
+            shown = ",".join(f"{v:g}" for v in value)
+        else:
+            shown = f"{value:g}" if isinstance(value, float) else str(value)
+        parts.append(f"{_SHORT.get(name, name)}={shown}")
+    return " ".join(parts)
+
+
+def label(record: RunRecord, fields: list[str]) -> str:
+    return label_of(record.config, fields)

@@ -1,0 +1,77 @@
+"""The lessons' experiments and the textbook's exercises, as named starting points."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from tui_linreg.config import ConfigError, Problem, TrainConfig
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    description: str
+    changes: dict[str, Any]
+
+    def apply(self, base: TrainConfig | None = None) -> TrainConfig:
+        """The preset's settings on top of the defaults (or of ``base``'s device)."""
+        start = TrainConfig(device=base.device) if base is not None else TrainConfig()
+        return dataclasses.replace(start, **self.changes)
+
+
+PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in (
+        Preset("default", "the lesson's run: lr 0.03, batch 10, 3 epochs", {}),
+        Preset(
+            "lr-too-small", "lr 0.001 for 3 epochs: far from the answer", {"learning_rate": 0.001}
+        ),
+        Preset(
+            "lr-too-small-10",
+            "lr 0.001 for 10 epochs: still not there",
+            {"learning_rate": 0.001, "epochs": 10},
+        ),
+        Preset(
+            "lr-too-large",
+            "lr 10: diverges in the first epoch",
+            {"learning_rate": 10.0, "epochs": 10},
+        ),
+        Preset(
+            "zero-init",
+            "w starts at exactly 0: still learns (the loss is convex)",
+            {"init_std": 0.0},
+        ),
+        Preset("large-init", "w starts from N(0, 10²): a long way to go", {"init_std": 10.0}),
+        Preset(
+            "uneven-batches",
+            "1003 examples in batches of 10: a short last batch every epoch",
+            {"num_examples": 1003},
+        ),
+        Preset("no-shuffle", "the same order every epoch", {"shuffle": False}),
+        Preset(
+            "batch-1", "pure stochastic gradient descent: one example per step", {"batch_size": 1}
+        ),
+        Preset(
+            "full-batch",
+            "batch = all 1000 examples: plain gradient descent, needs more epochs",
+            {"batch_size": 1000, "epochs": 50, "learning_rate": 0.5},
+        ),
+        Preset(
+            "high-dimension",
+            "ten features instead of two",
+            {"true_w": (2.0, -3.4, 1.0, 0.5, -1.5, 3.0, -0.7, 2.2, -2.8, 0.9)},
+        ),
+    )
+}
+
+
+def preset(name: str) -> Preset:
+    try:
+        return PRESETS[name]
+    except KeyError:
+        names = ", ".join(PRESETS)
+        raise ConfigError(
+            [Problem("preset", f"there is no preset {name!r}; the presets are {names}")]
+        ) from None

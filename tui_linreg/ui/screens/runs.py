@@ -1,0 +1,256 @@
+"""The runs screen: the recorded history, sortable, with selected runs' loss curves overlaid."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Static
+from textual_plotext import PlotextPlot
+
+from tui_linreg.commandline import train_command
+from tui_linreg.export import ExportError, export
+from tui_linreg.history import History, RunRecord, differing_fields, label
+
+OVERLAY_COLOURS = ("orange", "cyan", "green", "magenta", "yellow", "blue", "red", "white")
+
+
+class OverlayPlot(PlotextPlot):
+    """Loss curves of the selected runs, each labelled by what differs between them."""
+
+    def __init__(self) -> None:
+        super().__init__(id="overlay")
+        self.records: list[RunRecord] = []
+
+    def render(self):  # type: ignore[no-untyped-def]
+        plt = self.plt
+        plt.clear_data()  # drawn afresh at each render: plotext re-applies log scales in place
+        curves = [(r, [(x, y) for x, y in r.curve if y > 0]) for r in self.records]
+        curves = [(r, points) for r, points in curves if points]
+        plt.yscale("log" if curves else "linear")
+        plt.xlabel("epoch")
+        plt.title("half-MSE per epoch" if curves else "select runs with space to overlay them")
+        fields = differing_fields([r.config for r in self.records])
+        for index, (record, points) in enumerate(curves):
+            plt.plot(
+                *zip(*points, strict=True),
+                marker="braille",
+                color=OVERLAY_COLOURS[index % len(OVERLAY_COLOURS)],
+                label=label(record, fields),
+            )
+        return super().render()
+
+
+class ConfirmClear(ModalScreen[bool]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes, clear"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, count: int) -> None:
+        super().__init__()
+        self.count = count
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            f"Forget all {self.count} recorded runs? This cannot be undone.\n\n"
+            "[b]y[/b] clears · [b]n[/b] or escape keeps them",
+            id="confirm",
+        )
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class RunsScreen(Screen[None]):
+    """Every recorded run. Space selects runs for the overlay; keys sort, export, copy, clear."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f2", "close", "Back", tooltip="Back to training", id="runs-back"),
+        Binding(
+            "space",
+            "select",
+            "Select",
+            tooltip="Overlay this run's curve (or not)",
+            id="runs-select",
+        ),
+        Binding(
+            "l", "sort('loss')", "Sort loss", tooltip="Sort by final loss", id="runs-sort-loss"
+        ),
+        Binding(
+            "d",
+            "sort('distance')",
+            "Sort |θ−θ*|",
+            tooltip="Sort by distance to the true parameters",
+            id="runs-sort-distance",
+        ),
+        Binding(
+            "s",
+            "sort('speed')",
+            "Sort speed",
+            tooltip="Sort by steps per second",
+            id="runs-sort-speed",
+        ),
+        Binding(
+            "c",
+            "copy_command",
+            "Copy cmd",
+            tooltip="Copy the command that reproduces this run",
+            id="runs-copy",
+        ),
+        Binding(
+            "e",
+            "export",
+            "Export",
+            tooltip="Export the selected runs (or all) to CSV",
+            id="runs-export",
+        ),
+        Binding("x", "clear", "Clear", tooltip="Forget every recorded run", id="runs-clear"),
+    ]
+
+    def __init__(self, history: History) -> None:
+        super().__init__()
+        self.history = history
+        self.records: list[RunRecord] = []
+        self.selected: set[str] = set()
+        self.sort_key = "time"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="runs-body"):
+            yield DataTable(id="runs-table", cursor_type="row", zebra_stripes=True)
+            yield OverlayPlot()
+            yield Static("", id="runs-command")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        loaded = self.history.load()
+        if loaded.warning:
+            self.notify(loaded.warning, severity="warning", timeout=8)
+        self.records = loaded.records
+        self.query_one("#runs-table", DataTable).border_title = f"runs · {self.history.path}"
+        self.refill()
+
+    def sorted_records(self) -> list[RunRecord]:
+        keys = {
+            "time": lambda r: -r.created,
+            "loss": lambda r: r.final_loss,
+            "distance": lambda r: r.distance_to_true,
+            "speed": lambda r: -r.steps_per_s,
+        }
+        return sorted(self.records, key=keys[self.sort_key])
+
+    def refill(self) -> None:
+        table = self.query_one("#runs-table", DataTable)
+        table.clear(columns=True)
+        table.add_columns(
+            "✓",
+            "run",
+            "impl",
+            "lr",
+            "batch",
+            "epochs",
+            "n",
+            "seed",
+            "outcome",
+            "half-MSE",
+            "|θ−θ*|",
+            "steps/s",
+        )
+        for record in self.sorted_records():
+            c = record.config
+            loss = "—" if record.half_mse is None else f"{record.half_mse:.4g}"
+            table.add_row(
+                "✓" if record.id in self.selected else "",
+                record.id,
+                c.implementation,
+                f"{c.learning_rate:g}",
+                str(c.batch_size),
+                str(c.epochs),
+                f"{c.num_examples:,}",
+                str(c.seed),
+                record.outcome,
+                Text(loss, justify="right"),
+                Text(f"{record.distance_to_true:.3g}", justify="right"),
+                Text(f"{record.steps_per_s:,.0f}", justify="right"),
+                key=record.id,
+            )
+        overlay = self.query_one(OverlayPlot)
+        overlay.records = [r for r in self.sorted_records() if r.id in self.selected]
+        overlay.refresh()
+        if not self.records:
+            self.query_one("#runs-command", Static).update(
+                "No runs recorded yet: train one (ctrl+r)."
+            )
+
+    def highlighted(self) -> RunRecord | None:
+        table = self.query_one("#runs-table", DataTable)
+        if not self.records or table.cursor_row < 0:
+            return None
+        return self.sorted_records()[min(table.cursor_row, len(self.records) - 1)]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        record = self.highlighted()
+        if record is not None:
+            self.query_one("#runs-command", Static).update(
+                Text.assemble((record.message + "\n", "italic"), train_command(record.config))
+            )
+
+    def action_select(self) -> None:
+        record = self.highlighted()
+        if record is None:
+            return
+        self.selected ^= {record.id}
+        row = self.query_one("#runs-table", DataTable).cursor_row
+        self.refill()
+        self.query_one("#runs-table", DataTable).move_cursor(row=row)
+
+    def action_sort(self, key: str) -> None:
+        self.sort_key = key
+        self.refill()
+
+    def action_copy_command(self) -> None:
+        record = self.highlighted()
+        if record is None:
+            return
+        command = train_command(record.config)
+        self.app.copy_to_clipboard(command)
+        self.notify(command, title="Copied (your terminal must allow OSC 52)", timeout=8)
+
+    def action_export(self) -> None:
+        chosen = [
+            r for r in self.sorted_records() if r.id in self.selected
+        ] or self.sorted_records()
+        if not chosen:
+            self.notify("No runs to export.", timeout=3)
+            return
+        path = Path.cwd() / f"tui-linreg-runs-{time.strftime('%Y%m%d-%H%M%S')}.csv"
+        try:
+            written = export(chosen, path)
+        except ExportError as error:
+            self.notify(str(error), title="Export failed", severity="error", timeout=8)
+            return
+        self.notify(f"{len(chosen)} runs → {written}", title="Exported", timeout=8)
+
+    def action_clear(self) -> None:
+        def cleared(answer: bool | None) -> None:
+            if not answer:
+                return
+            try:
+                self.history.clear()
+            except OSError as error:
+                self.notify(f"cannot clear: {error.strerror}", severity="error")
+                return
+            self.records, self.selected = [], set()
+            self.refill()
+            self.notify("History cleared.", timeout=4)
+
+        self.app.push_screen(ConfirmClear(len(self.records)), cleared)
+
+    def action_close(self) -> None:
+        self.dismiss()

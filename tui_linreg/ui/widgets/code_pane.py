@@ -1,0 +1,56 @@
+"""The code being run: the active implementation's training step, read from the running code."""
+
+from __future__ import annotations
+
+import inspect
+import textwrap
+from collections.abc import Callable
+
+from rich.syntax import Syntax
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+
+def training_source(implementation: str) -> str:
+    """The functions that make up one training step, taken from the modules that run it, so
+    what is shown can never drift from what runs. Imports torch (through the engine)."""
+    parts: list[Callable[..., object]]
+    if implementation == "concise":
+        from tui_linreg.engine import concise
+
+        parts = [concise.load_array, concise.Concise.__init__, concise.Concise.train_step]
+    else:
+        from tui_linreg.engine import scratch
+
+        parts = [
+            scratch.data_iter,
+            scratch.linreg,
+            scratch.squared_loss,
+            scratch.sgd,
+            scratch.Scratch.train_step,
+        ]
+    return "\n".join(textwrap.dedent(inspect.getsource(part)) for part in parts)
+
+
+class CodePane(VerticalScroll):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.border_title = "the code being run"
+        self.showing: str | None = None
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static("loading PyTorch…", id="code-text")
+
+    def show(self, implementation: str) -> None:
+        if implementation == self.showing:
+            return
+        self.showing = implementation
+        self.border_title = f"the code being run · {implementation}"
+        syntax = Syntax(
+            training_source(implementation),
+            "python",
+            theme="ansi_dark",
+            line_numbers=True,
+            word_wrap=True,
+        )
+        self.query_one("#code-text", Static).update(syntax)
