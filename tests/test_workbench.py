@@ -73,7 +73,8 @@ def test_a_line_truncated_mid_write_loses_only_that_run(
     loaded = history.load()
     assert [r.id for r in loaded.records] == [records[0].id, records[2].id]
     assert loaded.skipped == 1
-    assert loaded.warning is not None and "1 damaged line" in loaded.warning
+    assert loaded.warning is not None
+    assert "1 damaged line" in loaded.warning
 
 
 def test_garbage_lines_are_skipped_with_a_warning(tmp_path: Path, records: list[RunRecord]) -> None:
@@ -92,13 +93,14 @@ def test_an_unreadable_history_is_reported_not_raised(tmp_path: Path) -> None:
     path.mkdir()  # a directory where the file should be
     loaded = History(path).load()
     assert loaded.records == []
-    assert loaded.warning is not None and "cannot be read" in loaded.warning
+    assert loaded.warning is not None
+    assert "cannot be read" in loaded.warning
 
 
 def _append_many(path: str, record: dict[str, object], count: int) -> None:
     history = History(Path(path))
     for _ in range(count):
-        history.append(RunRecord.from_dict(record))  # type: ignore[arg-type]
+        history.append(RunRecord.from_dict(record))
 
 
 def test_two_processes_appending_at_once_lose_no_run(
@@ -293,7 +295,8 @@ def test_cli_records_history_and_exports(
     assert target.read_text().count("\n") == 1 + 2 * 3
     code, out, _ = run_cli(capsys, "history")
     assert [line.split()[1] for line in out.splitlines()] == ["finished", "finished"]
-    assert "tui-linreg train --impl scratch" in out and "--impl concise" in out
+    assert "tui-linreg train --impl scratch" in out
+    assert "--impl concise" in out
 
 
 def test_cli_refuses_a_bad_export_path_before_training(
