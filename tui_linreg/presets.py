@@ -55,7 +55,7 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "full-batch",
-            "batch = all 1000 examples: plain gradient descent, needs more epochs",
+            "all 1000 examples per step: plain gradient descent",
             {"batch_size": 1000, "epochs": 50, "learning_rate": 0.5},
         ),
         Preset(

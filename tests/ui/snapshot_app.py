@@ -57,11 +57,62 @@ async def scratch_then_concise(pilot: Pilot[None]) -> None:
     await run_and_wait(pilot)
 
 
+async def wait_for_sequence(pilot: Pilot[None], runs: int) -> None:
+    app = pilot.app
+    assert isinstance(app, LinregApp)
+    for _ in range(1200):
+        if len(app.sequence) >= runs and app.running is None and not app.queue:
+            break
+        await asyncio.sleep(0.05)
+    assert len(app.sequence) == runs, "the sequence did not finish"
+    await pilot.pause()
+    app.redraw_stale_plots()
+    await pilot.pause()
+
+
+async def sweep_of_learning_rates(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await type_into(pilot, "sweep", "lr=0.003,0.01,0.03,0.3")
+    await pilot.press("ctrl+r")
+    await wait_for_sequence(pilot, 4)
+
+
+async def runs_screen(pilot: Pilot[None]) -> None:
+    await sweep_of_learning_rates(pilot)
+    await pilot.press("f2")
+    await pilot.pause()
+    await pilot.press("l", "space", "down", "space", "down", "space")
+    await pilot.pause()
+
+
+async def code_pane(pilot: Pilot[None]) -> None:
+    await scratch_run(pilot)
+    await pilot.press("f3")
+    await pilot.pause()
+
+
+async def trajectories(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("f4")
+    await run_and_wait(pilot)
+
+
+async def presets(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("f5")
+    await pilot.pause()
+
+
 SCREENSHOTS = {
     "initial": ({}, settle),
     "trained": ({}, scratch_run),
     "both-implementations": ({}, scratch_then_concise),
     "diverged": ({"learning_rate": 10.0, "epochs": 10}, scratch_run),
+    "sweep": ({}, sweep_of_learning_rates),
+    "runs": ({}, runs_screen),
+    "code": ({}, code_pane),
+    "trajectories": ({"learning_rate": 0.01, "epochs": 5}, trajectories),
+    "presets": ({}, presets),
 }
 """The README's screenshots: name → (config changes, what to do before the shot)."""
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from textual.pilot import Pilot
 
 from tests.ui.snapshot_app import (
+    SCREENSHOTS,
     make_app,
     run_and_wait,
     scratch_run,
@@ -71,3 +73,9 @@ def test_80_by_24_after_a_run(snap_compare: SnapCompare) -> None:
 
 def test_a_too_small_terminal(snap_compare: SnapCompare) -> None:
     assert snap_compare(make_app(), terminal_size=(60, 20), run_before=settle)
+
+
+@pytest.mark.parametrize("name", ["sweep", "runs", "code", "trajectories", "presets"])
+def test_workbench_views(snap_compare: SnapCompare, name: str) -> None:
+    changes, before = SCREENSHOTS[name]
+    assert snap_compare(make_app(**changes), terminal_size=(120, 40), run_before=before)

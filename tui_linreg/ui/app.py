@@ -27,7 +27,7 @@ from tui_linreg.config import IMPLEMENTATIONS, ConfigError, TrainConfig
 from tui_linreg.engine.control import RunControl
 from tui_linreg.engine.events import EpochEnded, Outcome, Progress, RunEnded, RunStarted
 from tui_linreg.history import History, RunRecord, default_path, differing_fields, label_of
-from tui_linreg.report import LOSS_SCALES_NOTE, sweep_table
+from tui_linreg.report import LOSS_SCALES_NOTE
 from tui_linreg.ui import formatting
 from tui_linreg.ui.messages import Notice, RunEvent, RunRefused, TorchLoaded
 from tui_linreg.ui.screens.help import HelpScreen
@@ -543,8 +543,12 @@ class LinregApp(App[None]):
             for line in LOSS_SCALES_NOTE.splitlines():
                 self.log_view.note(line)
         elif self.sequence_kind == "sweep":
-            for line in sweep_table(self.sequence):
-                self.log_view.write(line)
+            # The log is narrow: one short line per run (the CLI prints the full table).
+            fields = differing_fields([end.config for end in self.sequence])
+            for end in self.sequence:
+                self.log_view.note(
+                    f"{label_of(end.config, fields)} {end.outcome} · half-MSE {end.half_mse:.3g}"
+                )
         self.sequence_kind = ""
 
     @on(Worker.StateChanged)

@@ -17,8 +17,9 @@ from textual_plotext import PlotextPlot
 from tui_linreg.commandline import train_command
 from tui_linreg.export import ExportError, export
 from tui_linreg.history import History, RunRecord, differing_fields, label
+from tui_linreg.ui import formatting
 
-OVERLAY_COLOURS = ("orange", "cyan", "green", "magenta", "yellow", "blue", "red", "white")
+OVERLAY_COLOURS = ("orange", "cyan", "yellow", "blue", "white", "magenta", "red", "green")
 
 
 class OverlayPlot(PlotextPlot):
@@ -133,7 +134,9 @@ class RunsScreen(Screen[None]):
         if loaded.warning:
             self.notify(loaded.warning, severity="warning", timeout=8)
         self.records = loaded.records
-        self.query_one("#runs-table", DataTable).border_title = f"runs · {self.history.path}"
+        table = self.query_one("#runs-table", DataTable)
+        table.border_title = f"runs · {formatting.path(self.history.path)}"
+        table.border_subtitle = "space selects · l d s sort · c copies the command · e exports"
         self.refill()
 
     def sorted_records(self) -> list[RunRecord]:
@@ -177,7 +180,7 @@ class RunsScreen(Screen[None]):
                 record.outcome,
                 Text(loss, justify="right"),
                 Text(f"{record.distance_to_true:.3g}", justify="right"),
-                Text(f"{record.steps_per_s:,.0f}", justify="right"),
+                Text(formatting.rate(record.steps_per_s).split()[0], justify="right"),
                 key=record.id,
             )
         overlay = self.query_one(OverlayPlot)

@@ -119,6 +119,8 @@ class ScatterPlot(StalePlot):
 
 
 CURVE_COLOURS = {"scratch": "orange", "concise": "cyan"}
+TRAJECTORY_COLOURS = ("orange", "cyan", "yellow", "blue", "white", "magenta", "red", "gray")
+"""Distinct in plotext's palette, and none of them the closed form's green."""
 
 
 class LossPlot(StalePlot):
@@ -237,6 +239,3 @@ class TrajectoryPlot(StalePlot):
     def subtitle(self) -> str:
         hidden = len(self.true) - 8
         return f"first 8 of {len(self.true)} parameters" if hidden > 0 else ""
-
-
-TRAJECTORY_COLOURS = ("orange", "cyan", "green", "magenta", "yellow", "blue", "red", "white")

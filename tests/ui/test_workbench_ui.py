@@ -1,0 +1,165 @@
+"""The workbench in the app: runs screen, presets, both, sweeps, code pane, trajectories."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, Static
+
+from tests.ui.snapshot_app import make_app, run_and_wait, settle, type_into
+from tui_linreg.history import History, default_path
+from tui_linreg.ui.app import LinregApp
+from tui_linreg.ui.screens.presets import PresetScreen
+from tui_linreg.ui.screens.runs import OverlayPlot, RunsScreen
+
+
+def log_text(app: LinregApp) -> str:
+    return " ".join(" ".join(strip.text for strip in app.log_view.lines).split())
+
+
+async def wait_for_sequence(app: LinregApp, pilot: object, runs: int) -> None:
+    for _ in range(600):
+        if len(app.sequence) >= runs and app.running is None and not app.queue:
+            break
+        await asyncio.sleep(0.05)
+    assert len(app.sequence) == runs
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_every_run_is_recorded_in_the_history() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await run_and_wait(pilot)
+        await pilot.press("ctrl+t")
+        await run_and_wait(pilot)
+    records = History(default_path()).load().records
+    assert [r.config.implementation for r in records] == ["scratch", "concise"]
+    assert all(r.outcome == "finished" and len(r.history) == 3 for r in records)
+
+
+async def test_the_runs_screen_sorts_selects_overlays_and_exports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await type_into(pilot, "sweep", "lr=0.001,0.03")
+        await pilot.press("ctrl+r")
+        await wait_for_sequence(app, pilot, 2)
+        await pilot.press("f2")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RunsScreen)
+        table = screen.query_one("#runs-table", DataTable)
+        assert table.row_count == 2
+        await pilot.press("l")  # sort by final loss: the better run first
+        assert [r.config.learning_rate for r in screen.sorted_records()] == [0.03, 0.001]
+        await pilot.press("space", "down", "space")
+        assert len(screen.query_one(OverlayPlot).records) == 2
+        await pilot.press("e")
+        await pilot.pause()
+        exported = list(tmp_path.glob("tui-linreg-runs-*.csv"))
+        assert len(exported) == 1
+        assert exported[0].read_text().count("\n") == 1 + 2 * 3
+        await pilot.press("x", "y")
+        await pilot.pause()
+        assert table.row_count == 0
+        assert History(default_path()).load().records == []
+        await pilot.press("escape")
+        assert not isinstance(app.screen, RunsScreen)
+
+
+async def test_a_damaged_history_still_opens_with_a_warning() -> None:
+    path = default_path()
+    path.parent.mkdir(parents=True)
+    path.write_text('garbage\n{"half": \n')
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, RunsScreen)
+        assert any("2 damaged lines" in n.message for n in app._notifications)
+
+
+async def test_a_preset_fills_the_form() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, PresetScreen)
+        await pilot.press("down", "down", "down", "enter")  # lr-too-large
+        await pilot.pause()
+        assert app.query_one("#field-learning_rate", Input).value == "10"
+        assert app.query_one("#field-epochs", Input).value == "10"
+        assert app.query_one("#field-device", Input).value == "cpu"  # the device is kept
+        assert "preset lr-too-large" in log_text(app)
+
+
+async def test_both_runs_the_two_implementations_and_explains_the_factor_two() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await wait_for_sequence(app, pilot, 2)
+        assert [e.config.implementation for e in app.sequence] == ["scratch", "concise"]
+        assert set(app.table.learned) == {"scratch", "concise"}
+        assert set(app.loss.epochs) == {"scratch", "concise"}
+        assert "2× bigger step for concise" in log_text(app)
+
+
+async def test_a_sweep_overlays_its_runs_and_tabulates_them() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await type_into(pilot, "sweep", "lr=0.001,0.03,10")
+        await pilot.press("ctrl+r")
+        await wait_for_sequence(app, pilot, 3)
+        assert set(app.loss.epochs) == {"lr=0.001", "lr=0.03", "lr=10"}
+        text = log_text(app)
+        assert "lr=0.001 finished" in text
+        assert "lr=10 diverged" in text
+
+
+async def test_an_invalid_sweep_refuses_to_run() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await type_into(pilot, "sweep", "lr=0.1,zero")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert app.training is None
+        assert "got 'zero'" in str(app.query_one("#error-sweep", Static).content)
+
+
+async def test_the_code_pane_follows_the_implementation() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert app.code.display
+        assert app.code.showing == "scratch"
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert app.code.showing == "concise"
+        await pilot.press("f3")
+        await pilot.pause()
+        assert not app.code.display
+
+
+async def test_trajectories_follow_each_epoch() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await run_and_wait(pilot)
+        assert app.trajectory.display
+        assert not app.scatter.display
+        assert [x for x, _ in app.trajectory.points] == [0.0, 1.0, 2.0, 3.0]
+        assert app.trajectory.points[-1][1] == pytest.approx((2.0, -3.4, 4.2), abs=0.01)
