@@ -18,8 +18,7 @@ from tui_linreg.commandline import train_command
 from tui_linreg.export import ExportError, export
 from tui_linreg.history import History, RunRecord, differing_fields, label
 from tui_linreg.ui import formatting
-
-OVERLAY_COLOURS = ("orange", "cyan", "yellow", "blue", "white", "magenta", "red", "green")
+from tui_linreg.ui.widgets.plots import PALETTE
 
 
 class OverlayPlot(PlotextPlot):
@@ -42,7 +41,7 @@ class OverlayPlot(PlotextPlot):
             plt.plot(
                 *zip(*points, strict=True),
                 marker="braille",
-                color=OVERLAY_COLOURS[index % len(OVERLAY_COLOURS)],
+                color=PALETTE[index % len(PALETTE)],
                 label=label(record, fields),
             )
         return super().render()

@@ -118,9 +118,28 @@ class ScatterPlot(StalePlot):
         return " · ".join(notes)
 
 
-CURVE_COLOURS = {"scratch": "orange", "concise": "cyan"}
-TRAJECTORY_COLOURS = ("orange", "cyan", "yellow", "blue", "white", "magenta", "red", "gray")
-"""Distinct in plotext's palette, and none of them the closed form's green."""
+RGB = tuple[int, int, int]
+ORANGE: RGB = (255, 165, 0)
+CYAN: RGB = (0, 200, 230)
+GREEN: RGB = (90, 200, 90)
+PALETTE: tuple[RGB, ...] = (
+    ORANGE,
+    CYAN,
+    (240, 220, 60),  # yellow
+    (100, 140, 255),  # blue
+    (230, 230, 230),  # white
+    (220, 90, 220),  # magenta
+    (240, 80, 80),  # red
+    (150, 150, 150),  # grey
+)
+"""Curve colours as RGB: plotext and the legend then agree (named colours go through the
+terminal theme and differ between the two), and none is the closed form's green."""
+CURVE_COLOURS = {"scratch": ORANGE, "concise": CYAN}
+
+
+def hex_colour(rgb: RGB) -> str:
+    """The same colour for Rich markup (legends in border subtitles)."""
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
 class LossPlot(StalePlot):
@@ -158,10 +177,10 @@ class LossPlot(StalePlot):
         self.epochs.setdefault(self.running, []).append((float(event.epoch), event.half_mse))
         self.stale = True
 
-    def colour(self, name: str) -> str:
+    def colour(self, name: str) -> RGB:
         if name in CURVE_COLOURS:
             return CURVE_COLOURS[name]
-        return TRAJECTORY_COLOURS[list(self.epochs).index(name) % len(TRAJECTORY_COLOURS)]
+        return PALETTE[list(self.epochs).index(name) % len(PALETTE)]
 
     def toggle_log_scale(self) -> bool:
         self.log_scale = not self.log_scale
@@ -187,13 +206,13 @@ class LossPlot(StalePlot):
             plt.plot(*zip(*points, strict=True), marker="braille", color=self.colour(name))
         if self.optimum is not None and (self.optimum > 0 or not log):
             end = max(x for points in curves.values() for x, _ in points)
-            plt.plot([0, max(end, 1)], [self.optimum] * 2, color="green", marker="braille")
+            plt.plot([0, max(end, 1)], [self.optimum] * 2, color=GREEN, marker="braille")
 
     def subtitle(self) -> str:
         if not self.epochs:
             return ""
-        legend = [f"[{self.colour(name)}]━[/] {name}" for name in self.epochs]
-        return " ".join([*legend, "[green]━[/] closed form"])
+        legend = [f"[{hex_colour(self.colour(name))}]━[/] {name}" for name in self.epochs]
+        return " ".join([*legend, f"[{hex_colour(GREEN)}]━[/] closed form"])
 
 
 class TrajectoryPlot(StalePlot):
@@ -226,7 +245,7 @@ class TrajectoryPlot(StalePlot):
         end = max(1.0, self.points[-1][0])
         shown = list(enumerate(names))[:8]  # beyond eight lines nobody can tell them apart
         for index, name in shown:
-            colour = TRAJECTORY_COLOURS[index % len(TRAJECTORY_COLOURS)]
+            colour = PALETTE[index % len(PALETTE)]
             xs = [x for x, _ in self.points]
             ys = [values[index] for _, values in self.points]
             finite = [
