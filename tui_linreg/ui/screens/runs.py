@@ -199,8 +199,14 @@ class RunsScreen(Screen[None]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         record = self.highlighted()
         if record is not None:
+            summary = record.message
+            if record.outcome == "finished":
+                summary = (
+                    f"finished {len(record.history)} epochs in {formatting.seconds(record.train_s)} "
+                    f"· {formatting.rate(record.steps_per_s)} on {record.device}"
+                )
             self.query_one("#runs-command", Static).update(
-                Text.assemble((record.message + "\n", "italic"), train_command(record.config))
+                Text.assemble((summary + "\n", "italic"), train_command(record.config))
             )
 
     def action_select(self) -> None:
