@@ -57,7 +57,11 @@ def test_config_is_frozen() -> None:
         ("true_w", "", "true w needs at least one number, e.g. 2,-3.4"),
         ("true_w", "2,x", "true w entry 2 must be a finite number, got 'x'"),
         ("seed", "-3", "seed must be a whole number ≥ 0, got '-3'"),
-        ("implementation", "fast", "implementation must be one of scratch, concise, got 'fast'"),
+        (
+            "implementation",
+            "fast",
+            "implementation must be one of scratch, concise, analytic, got 'fast'",
+        ),
         ("device", "tpu", "device must be one of auto, cpu, cuda, mps or cuda:N, got 'tpu'"),
         ("shuffle", "maybe", "shuffle must be on or off, got 'maybe'"),
     ],

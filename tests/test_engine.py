@@ -297,3 +297,32 @@ def test_the_stable_bound_separates_converging_from_diverging_full_batch_descent
     assert (end.outcome == Outcome.FINISHED) == converges
     if converges:
         assert end.half_mse < 1.01 * end.closed_form.half_mse
+
+
+# --- the analytic implementation --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shuffle", [True, False])
+def test_analytic_follows_the_same_trajectory_as_scratch(shuffle: bool) -> None:
+    # Same data, same start, same batch order: the written-out gradient is autograd's.
+    scratch = run_to_end(config(epochs=5, num_examples=1003, shuffle=shuffle))
+    analytic = run_to_end(
+        config(epochs=5, num_examples=1003, shuffle=shuffle, implementation="analytic")
+    )
+    for mine, theirs in zip(scratch.history, analytic.history, strict=True):
+        assert theirs.w == pytest.approx(mine.w, rel=1e-4, abs=1e-6)
+        assert theirs.b == pytest.approx(mine.b, rel=1e-4, abs=1e-6)
+        assert theirs.loss == pytest.approx(mine.loss, rel=1e-3, abs=1e-9)
+
+
+def test_analytic_diverges_like_scratch() -> None:
+    scratch = run_to_end(config(learning_rate=10, epochs=10))
+    analytic = run_to_end(config(learning_rate=10, epochs=10, implementation="analytic"))
+    assert analytic.outcome == Outcome.DIVERGED
+    assert analytic.message == scratch.message  # caught at the same step, for the same reason
+
+
+def test_analytic_converges_on_the_default_experiment() -> None:
+    end = run_to_end(config(implementation="analytic"))
+    assert end.half_mse < 1.5 * end.closed_form.half_mse
+    assert all(abs(row.error) < 0.01 for row in end.rows)

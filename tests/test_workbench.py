@@ -336,3 +336,13 @@ def test_the_code_pane_shows_the_running_source() -> None:
     assert "self.trainer.step()" in concise
     assert "nn.MSELoss()" in concise
     assert inspect.getsource(Concise.train_step).strip().splitlines()[0] in concise
+
+
+def test_the_code_pane_shows_the_analytic_formula_beside_autograd() -> None:
+    from tui_linreg.ui.widgets.code_pane import training_source
+
+    source = training_source("analytic")
+    assert "Aᵀ(Aθ − y)/|B|" in source
+    assert "self.theta.addmm_(A.T, residual" in source
+    assert "What autograd computes for the same step, in scratch" in source
+    assert "l.sum().backward()" in source

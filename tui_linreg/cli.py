@@ -53,7 +53,9 @@ HYPERPARAMETER_FLAGS: dict[str, tuple[str, str]] = {
 
 def _add_hyperparameters(parser: argparse.ArgumentParser, *, both: bool) -> None:
     group = parser.add_argument_group("hyperparameters")
-    impl_help = "scratch, concise" + (" or both (same data, side by side)" if both else "")
+    impl_help = "scratch, concise, analytic" + (
+        " or both (scratch and concise on the same data, side by side)" if both else ""
+    )
     group.add_argument("--impl", metavar="NAME", help=f"{impl_help} (default scratch)")
     for flag, (_, help_text) in HYPERPARAMETER_FLAGS.items():
         group.add_argument(flag, metavar="VALUE", help=help_text)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-IMPLEMENTATIONS = ("scratch", "concise")
+IMPLEMENTATIONS = ("scratch", "concise", "analytic")
 """The implementations the engine offers, in the order the UI toggle cycles through them."""
 
 DEVICES = ("auto", "cpu", "cuda", "mps")

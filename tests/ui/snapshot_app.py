@@ -22,7 +22,11 @@ async def settle(pilot: Pilot[None]) -> None:
     """Wait until PyTorch has loaded and the screen is laid out."""
     app = pilot.app
     assert isinstance(app, LinregApp)
-    assert app.loading is not None
+    for _ in range(500):  # PyTorch starts loading once the first frame is painted
+        if app.loading is not None:
+            break
+        await pilot.pause(0.01)
+    assert app.loading is not None, "PyTorch never started loading"
     await app.loading.wait()
     await pilot.pause()
 
@@ -35,7 +39,7 @@ async def run_and_wait(pilot: Pilot[None]) -> None:
     assert app.training is not None, "the run key did not start a run"
     await app.training.wait()
     await pilot.pause()
-    app.redraw_stale_plots()
+    app.refresh_views()
     await pilot.pause()
 
 
@@ -66,7 +70,7 @@ async def wait_for_sequence(pilot: Pilot[None], runs: int) -> None:
         await asyncio.sleep(0.05)
     assert len(app.sequence) == runs, "the sequence did not finish"
     await pilot.pause()
-    app.redraw_stale_plots()
+    app.refresh_views()
     await pilot.pause()
 
 

@@ -41,9 +41,7 @@ async def test_run_then_stop_then_run_again() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+r")
-        await wait_until(
-            lambda: "epoch 1/50" in str(app.status.query_one("#status-text", Static).content)
-        )
+        await wait_until(lambda: "epoch 1/50" in app.status.text)
         await pilot.press("ctrl+g")
         assert app.training is not None
         await app.training.wait()

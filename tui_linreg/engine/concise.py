@@ -79,6 +79,10 @@ class Concise:
         self.trainer.step()
         return l.detach()
 
+    def window_losses(self, window: list[torch.Tensor]) -> torch.Tensor:
+        """The batch losses returned since the last read-back, as one tensor."""
+        return torch.stack(window)
+
     def epoch_loss(self) -> torch.Tensor:
         """Full-data loss as the lesson prints it: nn.MSELoss over all the data."""
         with torch.no_grad():

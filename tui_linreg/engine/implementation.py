@@ -12,6 +12,7 @@ from typing import Protocol
 import torch
 
 from tui_linreg.config import TrainConfig
+from tui_linreg.engine.analytic import Analytic
 from tui_linreg.engine.concise import Concise
 from tui_linreg.engine.data import Problem
 from tui_linreg.engine.scratch import Scratch
@@ -29,7 +30,12 @@ class Implementation(Protocol):
         ...
 
     def train_step(self, X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:  # noqa: N803
-        """Update the parameters on one batch; return its mean loss as a tensor (no host sync)."""
+        """Update the parameters on one batch; return, without a host sync, what window_losses
+        turns into the batch's loss (its mean loss for scratch and concise)."""
+        ...
+
+    def window_losses(self, window: list[torch.Tensor]) -> torch.Tensor:
+        """Each step's loss, from what train_step returned since the last read-back."""
         ...
 
     def epoch_loss(self) -> torch.Tensor:
@@ -46,5 +52,6 @@ def create(config: TrainConfig, problem: Problem, generator: torch.Generator) ->
     classes: dict[str, Callable[[Problem, TrainConfig, torch.Generator], Implementation]] = {
         "scratch": Scratch,
         "concise": Concise,
+        "analytic": Analytic,
     }
     return classes[config.implementation](problem, config, generator)

@@ -176,7 +176,7 @@ def train(
             report_due = now - last_report >= PROGRESS_INTERVAL_S
             if report_due or len(window) >= window_size:
                 window_size = min(2 * window_size, _MAX_WINDOW)
-                first_bad, bad_value, mean_loss = _inspect(window, too_big)
+                first_bad, bad_value, mean_loss = _inspect(model, window, too_big)
                 if first_bad is not None:
                     clock.stop()
                     yield diverged(epoch, step - len(window) + 1 + first_bad, bad_value)
@@ -194,7 +194,7 @@ def train(
                         elapsed_s=clock.read(),
                     )
                     clock.start()
-        first_bad, bad_value, _ = _inspect(window, too_big)
+        first_bad, bad_value, _ = _inspect(model, window, too_big)
         clock.stop()
         if first_bad is not None:
             yield diverged(epoch, step - len(window) + 1 + first_bad, bad_value)
@@ -241,11 +241,13 @@ def run_to_end(
     raise AssertionError("a run always ends with RunEnded")  # pragma: no cover
 
 
-def _inspect(window: list[torch.Tensor], too_big: float) -> tuple[int | None, float, float]:
+def _inspect(
+    model: Implementation, window: list[torch.Tensor], too_big: float
+) -> tuple[int | None, float, float]:
     """Read the window of batch losses back in one go: (first bad index, its value, mean)."""
     if not window:
         return None, 0.0, math.nan
-    losses = torch.stack(window)
+    losses = model.window_losses(window)
     bad = ~torch.isfinite(losses) | (losses > too_big)
     any_bad, mean = torch.stack([bad.any().to(losses.dtype), losses.mean()]).tolist()
     if not any_bad:

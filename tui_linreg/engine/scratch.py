@@ -93,6 +93,10 @@ class Scratch:
         sgd([self.w, self.b], self.config.learning_rate, len(y))
         return l.detach().mean()
 
+    def window_losses(self, window: list[torch.Tensor]) -> torch.Tensor:
+        """The batch losses returned since the last read-back, as one tensor."""
+        return torch.stack(window)
+
     def epoch_loss(self) -> torch.Tensor:
         """Full-data loss as the lesson prints it: the mean of squared_loss, i.e. half-MSE."""
         with torch.no_grad():

@@ -12,7 +12,7 @@ import dataclasses
 import threading
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -26,13 +26,10 @@ from textual.worker import Worker, WorkerState
 from tui_linreg.config import IMPLEMENTATIONS, ConfigError, TrainConfig
 from tui_linreg.engine.control import RunControl
 from tui_linreg.engine.events import EpochEnded, Outcome, Progress, RunEnded, RunStarted
-from tui_linreg.history import History, RunRecord, default_path, differing_fields, label_of
 from tui_linreg.report import LOSS_SCALES_NOTE
 from tui_linreg.ui import formatting
 from tui_linreg.ui.messages import Notice, RunEvent, RunRefused, TorchLoaded
 from tui_linreg.ui.screens.help import HelpScreen
-from tui_linreg.ui.screens.presets import PresetScreen
-from tui_linreg.ui.screens.runs import RunsScreen
 from tui_linreg.ui.widgets.code_pane import CodePane
 from tui_linreg.ui.widgets.epoch_log import EpochLog
 from tui_linreg.ui.widgets.hyperparameters import HyperparameterForm
@@ -40,15 +37,21 @@ from tui_linreg.ui.widgets.parameter_table import ParameterTable
 from tui_linreg.ui.widgets.plots import LossPlot, ScatterPlot, TrajectoryPlot
 from tui_linreg.ui.widgets.status_line import StatusLine
 
+if TYPE_CHECKING:
+    from tui_linreg.history import History
+
 MIN_WIDTH, MIN_HEIGHT = 80, 24
-REDRAW_INTERVAL_S = 0.1
-"""Plots redraw at most ten times a second, however fast training reports."""
+REDRAW_INTERVAL_S = 0.25
+"""Plots, table and status line redraw at most four times a second, however fast training
+reports: every repaint is time taken from the training thread, which shares the GIL."""
 
 
 class LinregApp(App[None]):
     """Linear regression, from scratch and concise, trained live."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere find it
+    AUTO_FOCUS = "#field-learning_rate"
+    """The first field has the cursor from the first frame (no second restyle for focus)."""
     TITLE = "tui-linreg"
     # Every key is a priority binding, so it works while a text field has focus. None of them
     # collides with the Input's editing keys, tmux (ctrl+b), screen (ctrl+a) or the terminal
@@ -62,7 +65,7 @@ class LinregApp(App[None]):
             "toggle_implementation",
             "Impl",
             priority=True,
-            tooltip="Switch between scratch and concise",
+            tooltip="Next implementation: scratch → concise → analytic",
             id="toggle",
         ),
         Binding(
@@ -145,8 +148,9 @@ class LinregApp(App[None]):
     ) -> None:
         super().__init__()
         self.initial = config or TrainConfig()
-        self.history = History(history_path or default_path())
-        """Where every run is recorded (written from the worker thread, never the UI's)."""
+        self.history_path = history_path
+        """Where every run is recorded (None: the user's data directory). Written from the
+        worker thread, never the UI's; the history module loads only when first needed."""
         self.queue: list[TrainConfig] = []
         """Runs still to do in a sequence (both implementations, or a sweep)."""
         self.sequence: list[RunEnded] = []
@@ -202,11 +206,15 @@ class LinregApp(App[None]):
         if not self.cursor_blink:
             for field in self.query(Input):
                 field.cursor_blink = False
-        self.set_interval(REDRAW_INTERVAL_S, self.redraw_stale_plots)
+        self.set_interval(REDRAW_INTERVAL_S, self.refresh_views)
         self.scatter.replot()
         self.loss.replot()
         self._fit(self.size.width, self.size.height)
-        self.query_one("#field-learning_rate", Input).focus()
+        # PyTorch loads once the first frame is on screen: its import holds the GIL for
+        # seconds, and started any earlier it would hold back the first paint.
+        self.call_after_refresh(self.start_loading)
+
+    def start_loading(self) -> None:
         self.loading = self.load_torch()
 
     def on_unmount(self) -> None:
@@ -228,10 +236,13 @@ class LinregApp(App[None]):
                 f"(it is {width}×{height} now).\n\nctrl+q quits."
             )
 
-    def redraw_stale_plots(self) -> None:
+    def refresh_views(self) -> None:
+        """Draw what changed since the last tick: plots, parameter table, status line."""
         for plot in (self.scatter, self.loss, self.trajectory):
             if plot.stale:
                 plot.replot()
+        self.table.flush()
+        self.status.flush()
 
     # --- PyTorch in the background ------------------------------------------------------
 
@@ -283,6 +294,8 @@ class LinregApp(App[None]):
 
     def run_sequence(self, configs: list[TrainConfig], kind: str) -> None:
         """Run ``configs`` one after another on the same data, overlaid."""
+        from tui_linreg.history import differing_fields, label_of
+
         self.queue, self.sequence, self.sequence_kind = list(configs[1:]), [], kind
         fields = differing_fields(configs) if kind == "sweep" else []
         self.labels = {c: label_of(c, fields) for c in configs} if fields else {}
@@ -346,18 +359,29 @@ class LinregApp(App[None]):
         finally:
             ended.set()
 
+    @property
+    def history(self) -> History:
+        from tui_linreg.history import History, default_path
+
+        return History(self.history_path or default_path())
+
     def _record(self, end: RunEnded) -> None:
         """Append the run to the history (in the worker thread: no file I/O on the UI's)."""
+        from tui_linreg.history import RunRecord
+
+        history = self.history
         try:
-            self.history.append(RunRecord.from_run(end))
+            history.append(RunRecord.from_run(end))
         except OSError as error:
-            self.post_message(Notice(f"run not recorded in {self.history.path}: {error.strerror}"))
+            self.post_message(Notice(f"run not recorded in {history.path}: {error.strerror}"))
 
     def on_notice(self, message: Notice) -> None:
         self.log_view.note(message.text)
         self.notify(message.text, severity="warning", timeout=8)
 
     def action_runs(self) -> None:
+        from tui_linreg.ui.screens.runs import RunsScreen
+
         if isinstance(self.screen, RunsScreen):
             self.screen.dismiss()
         else:
@@ -388,6 +412,8 @@ class LinregApp(App[None]):
             self.form.fill(PRESETS[name].apply(self.form_device()))
             self.log_view.note(f"preset {name}: {PRESETS[name].description} (ctrl+r runs it)")
 
+        from tui_linreg.ui.screens.presets import PresetScreen
+
         self.push_screen(PresetScreen(), chosen)
 
     def form_device(self) -> TrainConfig:
@@ -410,6 +436,7 @@ class LinregApp(App[None]):
         else:
             control.pause()
             status.say(f"{config.implementation} · paused (ctrl+o resumes)")
+        status.flush()
 
     def action_toggle_implementation(self) -> None:
         form = self.form
@@ -528,7 +555,7 @@ class LinregApp(App[None]):
             log.ended(event)
             scatter.show_learned(event.w, event.b)
             table.show(config.implementation, (*event.w, event.b))
-            self.redraw_stale_plots()  # the final state is drawn at once, not on the timer
+            self.refresh_views()  # the final state is drawn at once, not on the timer
             if event.outcome == Outcome.DIVERGED and not self.sequence_kind:
                 self.notify(event.message, title="Diverged", severity="warning", timeout=8)
             self._idle_status(event)
@@ -544,6 +571,8 @@ class LinregApp(App[None]):
                 self.log_view.note(line)
         elif self.sequence_kind == "sweep":
             # The log is narrow: one short line per run (the CLI prints the full table).
+            from tui_linreg.history import differing_fields, label_of
+
             fields = differing_fields([end.config for end in self.sequence])
             for end in self.sequence:
                 self.log_view.note(
@@ -565,6 +594,10 @@ class LinregApp(App[None]):
         self._idle_status()
 
     def _idle_status(self, ended: RunEnded | None = None) -> None:
+        self._describe_idle(ended)
+        self.status.flush()  # a change of state shows at once, not at the next tick
+
+    def _describe_idle(self, ended: RunEnded | None) -> None:
         status = self.status
         implementation = self.form.implementation
         if not self.torch_ready:

@@ -18,7 +18,10 @@ ABOUT = Text.assemble(
     "autograd computes the gradients.\n",
     ("concise", "bold"),
     " (D2L 3.3): nn.Linear, nn.MSELoss (plain MSE, 2× half-MSE), optim.SGD and a "
-    "DataLoader; the same lr is a 2× bigger step.",
+    "DataLoader; the same lr is a 2× bigger step.\n",
+    ("analytic", "bold"),
+    ": scratch's model and SGD with the gradient written out, Aᵀ(Aθ − y)/|B|: no autograd, "
+    "two fused ops a step.",
 )
 
 

@@ -6,7 +6,6 @@ import inspect
 import textwrap
 from collections.abc import Callable
 
-from rich.syntax import Syntax
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -15,6 +14,19 @@ def training_source(implementation: str) -> str:
     """The functions that make up one training step, taken from the modules that run it, so
     what is shown can never drift from what runs. Imports torch (through the engine)."""
     parts: list[Callable[..., object]]
+    if implementation == "analytic":
+        from tui_linreg.engine import analytic, scratch
+
+        formula = '"""' + (analytic.__doc__ or "").strip() + '\n"""\n'
+        return (
+            formula
+            + "\n".join(
+                textwrap.dedent(inspect.getsource(part))
+                for part in (analytic.Analytic.batches, analytic.Analytic.train_step)
+            )
+            + "\n# What autograd computes for the same step, in scratch:\n"
+            + textwrap.dedent(inspect.getsource(scratch.Scratch.train_step))
+        )
     if implementation == "concise":
         from tui_linreg.engine import concise
 
@@ -46,6 +58,8 @@ class CodePane(VerticalScroll):
             return
         self.showing = implementation
         self.border_title = f"the code being run · {implementation}"
+        from rich.syntax import Syntax  # pygments loads only when the pane is first shown
+
         syntax = Syntax(
             training_source(implementation),
             "python",

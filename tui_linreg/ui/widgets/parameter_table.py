@@ -39,8 +39,16 @@ class ParameterTable(DataTable[Text]):
         self._redraw()
 
     def show(self, implementation: str, learned: tuple[float, ...]) -> None:
+        """New learned values; drawn at the next :meth:`flush` (a few times a second)."""
         self.learned[implementation] = learned
-        self._redraw()
+        self.stale = True
+
+    stale = False
+
+    def flush(self) -> None:
+        if self.stale:
+            self.stale = False
+            self._redraw()
 
     def _redraw(self) -> None:
         self.clear(columns=True)

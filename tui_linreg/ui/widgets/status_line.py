@@ -2,18 +2,47 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import ProgressBar, Static
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+BAR_WIDTH = 16
 
 
-class StatusLine(Horizontal):
-    def compose(self) -> ComposeResult:
-        yield Static("loading PyTorch…", id="status-text")
-        yield ProgressBar(total=1, show_eta=False, id="status-progress")
+class StatusLine(Widget):
+    """One line of text and a progress bar, repainted in place.
+
+    Its size never changes, so an update costs a repaint of one line, never a layout of the
+    screen (which Static.update and ProgressBar's label ask for). Updates are kept until
+    :meth:`flush`, called by the app a few times a second: every repaint during training is
+    time taken from the training thread, with which the UI shares the GIL.
+    """
+
+    text: reactive[str] = reactive("loading PyTorch…", layout=False)
+    done: reactive[float] = reactive(0.0, layout=False)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._text: str | None = None
+        self._done: float | None = None
 
     def say(self, text: str) -> None:
-        self.query_one("#status-text", Static).update(text)
+        self._text = text
 
     def progress(self, done: float) -> None:
-        self.query_one("#status-progress", ProgressBar).update(total=1.0, progress=done)
+        self._done = done
+
+    def flush(self) -> None:
+        if self._text is not None:
+            self.text, self._text = self._text, None
+        if self._done is not None:
+            self.done, self._done = min(max(self._done, 0.0), 1.0), None
+
+    def render(self) -> Text:
+        filled = round(self.done * BAR_WIDTH)
+        bar = Text.assemble(
+            ("━" * filled, "green"), ("━" * (BAR_WIDTH - filled), "grey35"), f" {self.done:4.0%}"
+        )
+        room = max(self.size.width - len(bar) - 2, 0)
+        line = Text(self.text[:room].ljust(room), no_wrap=True)
+        return Text.assemble(line, "  ", bar)

@@ -1,0 +1,320 @@
+"""python -m bench [--quick] [--out DIR]: the benchmark, written as JSON and a Markdown table.
+
+Every implementation runs interleaved with its reference loop (bench/reference_loops.py) in the
+same process, round after round, so the ratios hold when the machine's speed drifts; medians
+are quoted. It also measures the app: training throughput inside the UI against the engine
+alone, time to the first painted frame, the first run's extra start cost, input latency while
+training, and peak memory. --quick proves all of it runs, in seconds, and asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import os
+import platform
+import pty
+import select
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from bench import reference_loops
+from tui_linreg.config import TrainConfig
+from tui_linreg.engine.run import prepare, run_to_end
+
+PAIRS = [("scratch", "scratch"), ("concise", "concise"), ("analytic", "scratch")]
+"""(implementation, the reference loop it is measured against)."""
+
+
+def _config(implementation: str, n: int, batch: int, epochs: int) -> TrainConfig:
+    return TrainConfig(
+        implementation=implementation, num_examples=n, batch_size=batch, epochs=epochs, device="cpu"
+    )
+
+
+def loops(sizes: list[tuple[int, int, int]], rounds: int) -> list[dict[str, Any]]:
+    """Steps/s of each implementation and its reference loop, interleaved round by round."""
+    results = []
+    for n, batch, epochs in sizes:
+        prepared = prepare(_config("scratch", n, batch, epochs))
+        features, labels = prepared[1].features, prepared[1].labels
+        for implementation, reference in PAIRS:
+            ours, theirs = [], []
+            reference_epoch = getattr(reference_loops, f"{reference}_epoch")
+            for round_ in range(rounds):
+                # Alternate who goes first, so a drift in speed does not favour either.
+                order = ("ours", "theirs") if round_ % 2 == 0 else ("theirs", "ours")
+                for who in order:
+                    if who == "ours":
+                        end = run_to_end(_config(implementation, n, batch, epochs), prepared)
+                        ours.append(end.steps_per_s)
+                    else:
+                        rates = [reference_epoch(features, labels, batch) for _ in range(epochs)]
+                        theirs.append(statistics.fmean(rates))
+            ratios = [o / t for o, t in zip(ours, theirs, strict=True)]
+            results.append(
+                {
+                    "n": n,
+                    "batch": batch,
+                    "implementation": implementation,
+                    "reference": reference,
+                    "steps_per_s": statistics.median(ours),
+                    "reference_steps_per_s": statistics.median(theirs),
+                    "ratio": statistics.median(ratios),
+                    "seconds_per_epoch": n / batch / statistics.median(ours),
+                    "rounds": rounds,
+                }
+            )
+            print(
+                f"  n={n:,} bs={batch} {implementation:>8}: {results[-1]['ratio']:.2f}× {reference}",
+                file=sys.stderr,
+            )
+    return results
+
+
+def ui_throughput(n: int, rounds: int) -> dict[str, Any]:
+    """Training inside the app (headless, plots live) against the engine alone."""
+    from tests.ui.snapshot_app import make_app, settle
+
+    async def in_app(config: TrainConfig) -> float:
+        app = make_app(**{f.name: getattr(config, f.name) for f in dataclasses.fields(config)})
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("ctrl+r")
+            assert app.training is not None
+            await app.training.wait()
+            await pilot.pause()
+            assert app.sequence, "the run did not end"
+            return app.sequence[-1].steps_per_s
+
+    config = _config("scratch", n, 10, 1)
+    prepared = prepare(config)
+    app_rates, engine_rates = [], []
+    for _ in range(rounds):
+        app_rates.append(asyncio.run(in_app(config)))
+        engine_rates.append(run_to_end(config, prepared).steps_per_s)
+    ratios = [a / e for a, e in zip(app_rates, engine_rates, strict=True)]
+    return {
+        "n": n,
+        "app_steps_per_s": statistics.median(app_rates),
+        "engine_steps_per_s": statistics.median(engine_rates),
+        "ratio": statistics.median(ratios),
+    }
+
+
+def input_latency(presses: int) -> dict[str, Any]:
+    """Milliseconds from a key press to its action, while training runs in the worker."""
+    from tests.ui.snapshot_app import make_app, settle
+    from tui_linreg.ui.app import LinregApp
+
+    handled: list[float] = []
+
+    class Timed(LinregApp):
+        def action_log_scale(self) -> None:
+            handled.append(time.perf_counter())
+            super().action_log_scale()
+
+    async def measure() -> list[float]:
+        app = Timed(make_app(num_examples=1_000_000, epochs=50).initial, cursor_blink=False)
+        latencies: list[float] = []
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("ctrl+r")
+            await asyncio.sleep(1.0)  # training is under way
+            for _ in range(presses):
+                pressed = time.perf_counter()
+                await pilot.press("ctrl+l")
+                while len(handled) <= len(latencies):
+                    await asyncio.sleep(0.001)
+                latencies.append((handled[-1] - pressed) * 1000)
+                await asyncio.sleep(0.05)
+            await pilot.press("ctrl+g")
+        return latencies
+
+    latencies = asyncio.run(measure())
+    return {"median_ms": statistics.median(latencies), "max_ms": max(latencies), "presses": presses}
+
+
+def first_paint(repeats: int) -> dict[str, Any]:
+    """Seconds from process start to the first frame, and to 'ready' (PyTorch loaded)."""
+    paints, readies = [], []
+    for _ in range(repeats):
+        leader, follower = pty.openpty()
+        env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tui_linreg", "--history", os.devnull],
+            stdin=follower,
+            stdout=follower,
+            stderr=follower,
+            env=env,
+            close_fds=True,
+        )
+        os.close(follower)
+        seen, painted = b"", None
+        deadline = started + 60
+        while time.perf_counter() < deadline:
+            ready, _, _ = select.select([leader], [], [], 0.01)
+            if ready:
+                seen += os.read(leader, 65536)
+            if painted is None and b"hyperparameters" in seen:
+                painted = time.perf_counter() - started
+            if b"ready" in seen:
+                readies.append(time.perf_counter() - started)
+                break
+        os.write(leader, b"\x11")  # ctrl+q
+        process.wait(10)
+        os.close(leader)
+        assert painted is not None, "no frame was painted"
+        paints.append(painted)
+    return {"first_paint_s": statistics.median(paints), "torch_ready_s": statistics.median(readies)}
+
+
+def first_run_cost() -> dict[str, Any]:
+    """In a fresh process: how much longer the first run takes than the second (concise)."""
+    code = (
+        "import time\n"
+        "from tui_linreg.config import TrainConfig\n"
+        "from tui_linreg.engine.run import run_to_end\n"
+        "c = TrainConfig(implementation='concise', device='cpu', epochs=1)\n"
+        "times = []\n"
+        "for _ in range(2):\n"
+        "    t = time.perf_counter(); run_to_end(c); times.append(time.perf_counter() - t)\n"
+        "print(times[0] - times[1])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return {"first_run_extra_s": float(out.stdout.strip())}
+
+
+def peak_memory(n: int, batch: int, implementations: list[str]) -> list[dict[str, Any]]:
+    """Peak RSS of a whole `tui-linreg train` process, against the data set's own size."""
+    baseline = _max_rss([sys.executable, "-c", "import torch, tui_linreg.engine.run"])
+    results = []
+    for implementation in implementations:
+        rss = _max_rss(
+            [
+                sys.executable,
+                "-m",
+                "tui_linreg",
+                "train",
+                "--impl",
+                implementation,
+                f"--num-examples={n}",
+                f"--batch-size={batch}",
+                "--epochs=1",
+                "--device=cpu",
+                "--no-history",
+                "--json",
+            ]
+        )
+        dataset = n * 3 * 4  # float32 X (n × 2) and y (n × 1)
+        results.append(
+            {
+                "implementation": implementation,
+                "n": n,
+                "peak_rss_mb": rss / 2**20,
+                "baseline_rss_mb": baseline / 2**20,
+                "dataset_mb": dataset / 2**20,
+                "over_baseline_per_dataset": (rss - baseline) / dataset,
+            }
+        )
+    return results
+
+
+def _max_rss(command: list[str]) -> int:
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status) not in (0, 3):
+        raise RuntimeError(f"{command} failed")
+    return usage.ru_maxrss * 1024
+
+
+def markdown(report: dict[str, Any]) -> str:
+    lines = [
+        f"Measured {report['date']} on {report['machine']} (torch {report['torch']}, "
+        f"{report['threads']} threads){' — quick mode, not for quoting' if report['quick'] else ''}.",
+        "",
+        "| n / batch | implementation | steps/s | reference loop | × reference | s/epoch |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in report["loops"]:
+        lines.append(
+            f"| {row['n']:,} / {row['batch']} | {row['implementation']} | {row['steps_per_s']:,.0f} | "
+            f"{row['reference']} {row['reference_steps_per_s']:,.0f} | **{row['ratio']:.2f}×** | "
+            f"{row['seconds_per_epoch']:.3g} |"
+        )
+    ui, paint, first = report["ui"], report["first_paint"], report["first_run"]
+    latency = report["input_latency"]
+    lines += [
+        "",
+        "| app measure | figure |",
+        "|---|---|",
+        f"| training inside the UI, plots live (n={ui['n']:,}, bs 10) | {ui['app_steps_per_s']:,.0f} steps/s = **{ui['ratio']:.2f}×** the engine alone ({ui['engine_steps_per_s']:,.0f}) |",
+        f"| process start → first painted frame | **{paint['first_paint_s']:.2f} s** |",
+        f'| process start → PyTorch loaded ("ready") | {paint["torch_ready_s"]:.2f} s |',
+        f"| first run's extra start cost (fresh process, concise) | {first['first_run_extra_s']:.2f} s |",
+        f"| key press → action while training (median / max of {latency['presses']}) | **{latency['median_ms']:.0f} ms** / {latency['max_ms']:.0f} ms |",
+    ]
+    lines += [
+        "",
+        "| peak memory, whole process | peak RSS | torch baseline | data set | (peak − baseline) / data set |",
+        "|---|---|---|---|---|",
+    ]
+    for row in report["memory"]:
+        lines.append(
+            f"| {row['implementation']}, n={row['n']:,} | {row['peak_rss_mb']:.0f} MB | {row['baseline_rss_mb']:.0f} MB | "
+            f"{row['dataset_mb']:.0f} MB | {row['over_baseline_per_dataset']:.2f}× |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny sizes, one round: proves it runs"
+    )
+    parser.add_argument(
+        "--out", default="bench/results", help="where to write bench.json and bench.md"
+    )
+    args = parser.parse_args()
+    if args.quick:
+        sizes, rounds, ui_n, memory_n = [(1000, 10, 2), (5000, 100, 1)], 1, 20_000, 100_000
+    else:
+        sizes = [(1000, 10, 20), (100_000, 10, 1), (1_000_000, 1000, 1)]
+        rounds, ui_n, memory_n = 3, 100_000, 1_000_000
+    print("training loops…", file=sys.stderr)
+    report: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "quick": args.quick,
+        "loops": loops(sizes, rounds),
+    }
+    print("the app…", file=sys.stderr)
+    report["ui"] = ui_throughput(ui_n, 1 if args.quick else 3)
+    report["input_latency"] = input_latency(3 if args.quick else 20)
+    report["first_paint"] = first_paint(1 if args.quick else 5)
+    report["first_run"] = first_run_cost()
+    print("memory…", file=sys.stderr)
+    report["memory"] = peak_memory(memory_n, 1000, ["scratch", "concise", "analytic"])
+    if not args.quick:
+        report["memory"] += peak_memory(10_000_000, 1000, ["analytic"])
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.json").write_text(json.dumps(report, indent=2) + "\n")
+    (out / "bench.md").write_text(markdown(report))
+    print(markdown(report))
+    print(f"wrote {out / 'bench.json'} and {out / 'bench.md'}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

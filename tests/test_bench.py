@@ -1,0 +1,31 @@
+"""The benchmark's quick mode runs end to end (no timing is asserted: machines are noisy)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_the_benchmark_runs_and_writes_json_and_markdown(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = json.loads((tmp_path / "bench.json").read_text())
+    assert report["quick"] is True
+    measured = {(row["implementation"], row["reference"]) for row in report["loops"]}
+    assert measured == {("scratch", "scratch"), ("concise", "concise"), ("analytic", "scratch")}
+    assert all(
+        row["steps_per_s"] > 0 and row["reference_steps_per_s"] > 0 for row in report["loops"]
+    )
+    assert report["ui"]["app_steps_per_s"] > 0
+    assert report["first_paint"]["first_paint_s"] > 0
+    assert {row["implementation"] for row in report["memory"]} == {"scratch", "concise", "analytic"}
+    table = (tmp_path / "bench.md").read_text()
+    assert "| n / batch | implementation |" in table
+    assert "× reference" in table

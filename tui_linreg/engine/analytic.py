@@ -1,0 +1,70 @@
+"""The same model and mini-batch SGD with the gradient written out: no autograd.
+
+For θ = [w; b] and A = [X, 1], the gradient of the batch's half-MSE is Aᵀ(Aθ − y)/|B|, the
+very thing autograd computes for scratch (a test checks the trajectories agree). Written out,
+a step is two fused matrix operations:
+
+    r = A θ − y                      torch.addmm(y, A, θ, beta=-1)
+    θ ← θ − lr · Aᵀ r / |B|          θ.addmm_(A.T, r, alpha=-lr/|B|)
+
+The data is permuted once per epoch into contiguous batches, so a step gathers nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import torch
+
+from tui_linreg.config import TrainConfig
+from tui_linreg.engine.data import Problem
+
+
+class Analytic:
+    name = "analytic"
+    loss_name = "half-MSE"
+    half_mse_per_loss = 1.0
+
+    def __init__(self, problem: Problem, config: TrainConfig, generator: torch.Generator) -> None:
+        self.problem = problem
+        self.config = config
+        self.generator = generator
+        self.theta = torch.cat([problem.initial_w, problem.initial_b.reshape(1, 1)])
+        """[w; b], shape (d + 1, 1)."""
+
+    def batches(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        """One epoch: A = [X, 1] and y, permuted once, then cut into contiguous batches.
+
+        The same permutation as scratch's data_iter (same generator, same draw), so both see
+        the examples in the same order.
+        """
+        features, labels = self.problem.features, self.problem.labels
+        n = len(features)
+        if self.config.shuffle:
+            order = torch.randperm(n, generator=self.generator).to(features.device)
+            features, labels = features[order], labels[order]
+        design = torch.cat([features, torch.ones(n, 1, device=features.device)], dim=1)
+        yield from zip(
+            design.split(self.config.batch_size), labels.split(self.config.batch_size), strict=True
+        )
+
+    def train_step(self, A: torch.Tensor, y: torch.Tensor) -> torch.Tensor:  # noqa: N803
+        """One SGD step; returns the residual r = Aθ − y (losses are read from it in bulk)."""
+        residual = torch.addmm(y, A, self.theta, beta=-1)
+        self.theta.addmm_(A.T, residual, alpha=-self.config.learning_rate / len(y))
+        return residual
+
+    def window_losses(self, window: list[torch.Tensor]) -> torch.Tensor:
+        """Each step's half-MSE, from the residuals kept since the last read-back."""
+        if len({len(r) for r in window}) == 1:
+            return torch.cat(window, dim=1).square().mean(dim=0) / 2
+        return torch.stack([r.square().mean() / 2 for r in window])
+
+    def epoch_loss(self) -> torch.Tensor:
+        w, b = self.parameters()
+        with torch.no_grad():
+            residual = torch.addmm(b, self.problem.features, w) - self.problem.labels
+            return residual.square().mean() / 2
+
+    def parameters(self) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.theta[:-1], self.theta[-1]
