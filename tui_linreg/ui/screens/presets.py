@@ -15,6 +15,7 @@ from tui_linreg.presets import PRESETS
 
 
 class PresetScreen(ModalScreen[str | None]):
+    AUTO_FOCUS = "#preset-list"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f5", "cancel", "Back", id="presets-back")
     ]

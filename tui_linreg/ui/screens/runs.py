@@ -71,6 +71,8 @@ class ConfirmClear(ModalScreen[bool]):
 class RunsScreen(Screen[None]):
     """Every recorded run. Space selects runs for the overlay; keys sort, export, copy, clear."""
 
+    AUTO_FOCUS = "#runs-table"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f2", "close", "Back", tooltip="Back to training", id="runs-back"),
         Binding(
