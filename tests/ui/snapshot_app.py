@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
+import tempfile
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -122,6 +124,8 @@ SCREENSHOTS = {
 
 
 async def _shoot(name: str, directory: Path) -> None:
+    # Each screenshot starts from an empty history of its own, never the user's.
+    os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="tui-linreg-shot-")
     changes, before = SCREENSHOTS[name]
     app = make_app(**changes)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -37,12 +37,18 @@ class OverlayPlot(PlotextPlot):
         plt.xlabel("epoch")
         plt.title("half-MSE per epoch" if curves else "select runs with space to overlay them")
         fields = differing_fields([r.config for r in self.records])
-        for index, (record, points) in enumerate(curves):
+        names = [label(record, fields) for record, _ in curves]
+        if len(set(names)) < len(names):  # identical settings: tell them apart by time
+            names = [
+                f"{name} {time.strftime('%H:%M:%S', time.localtime(record.created))}"
+                for name, (record, _) in zip(names, curves, strict=True)
+            ]
+        for index, ((_, points), name) in enumerate(zip(curves, names, strict=True)):
             plt.plot(
                 *zip(*points, strict=True),
                 marker="braille",
                 color=PALETTE[index % len(PALETTE)],
-                label=label(record, fields),
+                label=name,
             )
         return super().render()
 
