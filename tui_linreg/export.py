@@ -16,70 +16,56 @@ class ExportError(Exception):
     """A sentence saying why the file could not be written."""
 
 
+CSV_COLUMNS = (
+    "run",
+    "implementation",
+    "learning_rate",
+    "batch_size",
+    "epochs",
+    "num_examples",
+    "noise_std",
+    "seed",
+    "outcome",
+    "epoch",
+    "loss",
+    "half_mse",
+    "w",
+    "b",
+    "steps_per_s",
+)
+
+
 def _csv(records: list[RunRecord]) -> str:
+    """One row per epoch (a run that ended before its first epoch gets one row without one)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(
-        [
-            "run",
-            "implementation",
-            "learning_rate",
-            "batch_size",
-            "epochs",
-            "num_examples",
-            "noise_std",
-            "seed",
-            "outcome",
-            "epoch",
-            "loss",
-            "half_mse",
-            "w",
-            "b",
-            "steps_per_s",
-        ]
-    )
+    writer.writerow(CSV_COLUMNS)
     for record in records:
         c = record.config
-        for epoch in record.history:
-            writer.writerow(
-                [
-                    record.id,
-                    c.implementation,
-                    c.learning_rate,
-                    c.batch_size,
-                    c.epochs,
-                    c.num_examples,
-                    c.noise_std,
-                    c.seed,
-                    record.outcome,
-                    epoch["epoch"],
-                    epoch["loss"],
-                    epoch["half_mse"],
-                    ";".join(map(str, epoch["w"])),
-                    epoch["b"],
-                    epoch["steps_per_s"],
-                ]
-            )
-        if not record.history:
-            writer.writerow(
-                [
-                    record.id,
-                    c.implementation,
-                    c.learning_rate,
-                    c.batch_size,
-                    c.epochs,
-                    c.num_examples,
-                    c.noise_std,
-                    c.seed,
-                    record.outcome,
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                ]
-            )
+        run = [
+            record.id,
+            c.implementation,
+            c.learning_rate,
+            c.batch_size,
+            c.epochs,
+            c.num_examples,
+            c.noise_std,
+            c.seed,
+            record.outcome,
+        ]
+        epochs = [
+            [
+                e["epoch"],
+                e["loss"],
+                e["half_mse"],
+                ";".join(map(str, e["w"])),
+                e["b"],
+                e["steps_per_s"],
+            ]
+            for e in record.history
+        ]
+        for epoch in epochs or [[""] * 6]:
+            writer.writerow(run + epoch)
     return out.getvalue()
 
 

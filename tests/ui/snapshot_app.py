@@ -45,6 +45,11 @@ async def run_and_wait(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+def log_text(app: LinregApp) -> str:
+    """The log as one string, wrapped lines joined again."""
+    return " ".join(" ".join(strip.text for strip in app.log_view.lines).split())
+
+
 async def type_into(pilot: Pilot[None], field: str, text: str) -> None:
     app = pilot.app
     assert isinstance(app, LinregApp)

@@ -9,10 +9,9 @@ import pytest
 from textual.message import Message
 from textual.widgets import Input, Select, Static
 
-from tests.ui.snapshot_app import make_app, run_and_wait, settle, type_into
+from tests.ui.snapshot_app import log_text, make_app, run_and_wait, settle, type_into
 from tui_linreg.engine import run
 from tui_linreg.engine.events import EpochEnded, Outcome, Progress, RunEnded, RunStarted
-from tui_linreg.ui.app import LinregApp
 from tui_linreg.ui.messages import RunEvent
 
 LONG = {"num_examples": 1_000_000, "epochs": 50}
@@ -22,11 +21,6 @@ LONG = {"num_examples": 1_000_000, "epochs": 50}
 @pytest.fixture(autouse=True)
 def progress_reports(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(run, "PROGRESS_INTERVAL_S", 0.05)
-
-
-def log_text(app: LinregApp) -> str:
-    """The log as one string, wrapped lines joined again."""
-    return " ".join(" ".join(strip.text for strip in app.log_view.lines).split())
 
 
 async def wait_until(condition: object, timeout: float = 20) -> None:

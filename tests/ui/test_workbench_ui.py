@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from tests.ui.snapshot_app import make_app, run_and_wait, settle, type_into
+from tests.ui.snapshot_app import (
+    log_text,
+    make_app,
+    run_and_wait,
+    settle,
+    type_into,
+    wait_for_sequence,
+)
 from tui_linreg.history import History, default_path
-from tui_linreg.ui.app import LinregApp
 from tui_linreg.ui.screens.presets import PresetScreen
 from tui_linreg.ui.screens.runs import OverlayPlot, RunsScreen
-
-
-def log_text(app: LinregApp) -> str:
-    return " ".join(" ".join(strip.text for strip in app.log_view.lines).split())
-
-
-async def wait_for_sequence(app: LinregApp, pilot: object, runs: int) -> None:
-    for _ in range(600):
-        if len(app.sequence) >= runs and app.running is None and not app.queue:
-            break
-        await asyncio.sleep(0.05)
-    assert len(app.sequence) == runs
-    await pilot.pause()  # type: ignore[attr-defined]
 
 
 async def test_every_run_is_recorded_in_the_history() -> None:
@@ -49,7 +41,7 @@ async def test_the_runs_screen_sorts_selects_overlays_and_exports(
         await settle(pilot)
         await type_into(pilot, "sweep", "lr=0.001,0.03")
         await pilot.press("ctrl+r")
-        await wait_for_sequence(app, pilot, 2)
+        await wait_for_sequence(pilot, 2)
         await pilot.press("f2")
         await pilot.pause()
         screen = app.screen
@@ -106,7 +98,7 @@ async def test_both_runs_the_two_implementations_and_explains_the_factor_two() -
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("f6")
-        await wait_for_sequence(app, pilot, 2)
+        await wait_for_sequence(pilot, 2)
         assert [e.config.implementation for e in app.sequence] == ["scratch", "concise"]
         assert set(app.table.learned) == {"scratch", "concise"}
         assert set(app.loss.epochs) == {"scratch", "concise"}
@@ -119,7 +111,7 @@ async def test_a_sweep_overlays_its_runs_and_tabulates_them() -> None:
         await settle(pilot)
         await type_into(pilot, "sweep", "lr=0.001,0.03,10")
         await pilot.press("ctrl+r")
-        await wait_for_sequence(app, pilot, 3)
+        await wait_for_sequence(pilot, 3)
         assert set(app.loss.epochs) == {"lr=0.001", "lr=0.03", "lr=10"}
         text = log_text(app)
         assert "lr=0.001 finished" in text
