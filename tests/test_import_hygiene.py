@@ -39,3 +39,10 @@ def test_config_and_events_load_without_torch() -> None:
         "tui_linreg.config", "tui_linreg.engine.events", "tui_linreg.report"
     )
     assert "torch" not in top_level(loaded)
+
+
+def test_the_app_starts_without_importing_torch() -> None:
+    # PyTorch loads in a worker thread after the first frame; importing the app must not.
+    loaded = modules_after_importing("tui_linreg.cli", "tui_linreg.ui.app")
+    assert "textual" in top_level(loaded)
+    assert "torch" not in top_level(loaded)

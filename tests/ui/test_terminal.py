@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import select
 import subprocess
 import sys
@@ -23,6 +24,36 @@ def read_until(fd: int, needle: bytes, timeout: float) -> bytes:
             except OSError:  # the child closed the terminal
                 break
     return seen
+
+
+GREYS = {0, 7, 8, 15, 16, 59, 102, 145, 188, 231, *range(232, 256)}
+"""256-colour indices that carry no hue: the grey ramp and the cube's r = g = b corners."""
+
+
+def test_no_color_turns_every_colour_to_grey() -> None:
+    leader, follower = pty.openpty()
+    env = {**os.environ, "TERM": "xterm-256color", "NO_COLOR": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui_linreg", "--history", os.devnull],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+        close_fds=True,
+    )
+    os.close(follower)
+    try:
+        screen = read_until(leader, b"ready", timeout=60)
+        os.write(leader, b"\x11")
+        process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(leader)
+    colours = [int(n) for n in re.findall(rb"\x1b\[(?:[0-9;]*;)?[34]8;5;([0-9]+)", screen)]
+    assert colours, "the screen was drawn with colour codes at all"
+    assert set(colours) <= GREYS, sorted(set(colours) - GREYS)
+    assert b"\x1b[38;2;" not in screen  # no true colour either
 
 
 def test_quitting_during_training_ends_the_process_within_a_second() -> None:
