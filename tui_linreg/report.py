@@ -200,12 +200,18 @@ class Report:
 
     def _print_start(self, event: RunStarted) -> None:
         config = event.config
-        who = (
-            "scratch and concise (same data, same start)"
-            if self.side_by_side
-            else config.implementation
-        )
-        self._print(f"{who} on {event.device} · {describe_config(config)}")
+        if self.mode == "sweep":
+            self._print(
+                f"a sweep of {len(self.configs)} {config.implementation} runs on {event.device}, "
+                f"all on the same data; the first: {describe_config(config)}"
+            )
+        else:
+            who = (
+                "scratch and concise (same data, same start)"
+                if self.side_by_side
+                else config.implementation
+            )
+            self._print(f"{who} on {event.device} · {describe_config(config)}")
         bound = event.closed_form.stable_lr
         self._print(
             f"stable learning rate for this data (full-batch GD): < {bound:.3g} on half-MSE, "
