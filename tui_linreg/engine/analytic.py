@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import torch
 
 from tui_linreg.config import TrainConfig
-from tui_linreg.engine.data import Problem
+from tui_linreg.engine.data import Problem, full_data_half_mse
 
 
 class Analytic:
@@ -61,10 +61,9 @@ class Analytic:
         return torch.stack([r.square().mean() / 2 for r in window])
 
     def epoch_loss(self) -> torch.Tensor:
+        """Full-data half-MSE, as scratch reports it."""
         w, b = self.parameters()
-        with torch.no_grad():
-            residual = torch.addmm(b, self.problem.features, w) - self.problem.labels
-            return residual.square().mean() / 2
+        return full_data_half_mse(self.problem, w, b)
 
     def parameters(self) -> tuple[torch.Tensor, torch.Tensor]:
         return self.theta[:-1], self.theta[-1]

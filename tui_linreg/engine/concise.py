@@ -9,7 +9,36 @@ from torch import nn
 from torch.utils import data
 
 from tui_linreg.config import TrainConfig
-from tui_linreg.engine.data import Problem
+from tui_linreg.engine.data import Problem, full_data_mean, loader_generator
+
+
+class ShuffledBatches(data.Sampler[torch.Tensor]):
+    """Whole batches of indices, from one torch.randperm per epoch.
+
+    The lesson's DataLoader(dataset, batch_size, shuffle=True) fetches one example at a time
+    through __getitem__ and then collates them (about 5 ms per batch of 1000), and its
+    RandomSampler turns each epoch's permutation into a Python list of n ints (360 MB at ten
+    million examples). This sampler hands the DataLoader whole batches as index tensors
+    instead, and the TensorDataset indexes each batch in one go. Drawing the same permutation
+    as scratch's data_iter, from an equal generator, concise visits the batches in scratch's
+    order.
+    """
+
+    def __init__(
+        self, num_examples: int, batch_size: int, generator: torch.Generator, shuffle: bool
+    ) -> None:
+        self.num_examples = num_examples
+        self.batch_size = batch_size
+        self.generator = generator
+        self.shuffle = shuffle
+
+    def __iter__(self) -> Iterator[torch.Tensor]:
+        n = self.num_examples
+        order = torch.randperm(n, generator=self.generator) if self.shuffle else torch.arange(n)
+        return iter(order.split(self.batch_size))
+
+    def __len__(self) -> int:
+        return -(-self.num_examples // self.batch_size)
 
 
 def load_array(
@@ -18,25 +47,15 @@ def load_array(
     batch_size: int,
     generator: torch.Generator,
     shuffle: bool = True,
+    seed_generator: torch.Generator | None = None,
 ) -> data.DataLoader[tuple[torch.Tensor, ...]]:
-    """A DataLoader over a TensorDataset, as in the lesson.
-
-    The lesson writes ``DataLoader(dataset, batch_size, shuffle=True)``, which fetches one
-    example at a time through ``__getitem__`` and then collates them: about 5 ms per batch of
-    1000. Here the sampler hands out whole batches of indices and ``batch_size=None`` tells the
-    DataLoader not to batch again, so the TensorDataset indexes each batch in one go. Same
-    DataLoader, same shuffling, far less overhead.
-    """
+    """A DataLoader over a TensorDataset, as in the lesson, fed whole batches (see
+    ShuffledBatches); batch_size=None tells it not to batch again."""
     dataset = data.TensorDataset(features, labels)
-    order: data.Sampler[int] = (
-        data.RandomSampler(dataset, generator=generator)
-        if shuffle
-        else data.SequentialSampler(dataset)
-    )
-    batches = data.BatchSampler(order, batch_size, drop_last=False)
-    # The generator also feeds the base seed the DataLoader draws every epoch, which would
-    # otherwise come from (and disturb) the global RNG.
-    return data.DataLoader(dataset, batch_size=None, sampler=batches, generator=generator)
+    batches = ShuffledBatches(len(dataset), batch_size, generator, shuffle)
+    # The DataLoader also draws a worker base seed every epoch; its own generator keeps that
+    # draw off the global RNG and out of the shuffling stream.
+    return data.DataLoader(dataset, batch_size=None, sampler=batches, generator=seed_generator)
 
 
 class Concise:
@@ -50,7 +69,12 @@ class Concise:
     def __init__(self, problem: Problem, config: TrainConfig, generator: torch.Generator) -> None:
         self.problem = problem
         self.data_iter = load_array(
-            problem.features, problem.labels, config.batch_size, generator, config.shuffle
+            problem.features,
+            problem.labels,
+            config.batch_size,
+            generator,
+            config.shuffle,
+            loader_generator(config),
         )
         # skip_init builds the layer without PyTorch's default random initialisation, which
         # would draw from the global RNG; we set the weights ourselves just below.
@@ -84,10 +108,10 @@ class Concise:
         return torch.stack(window)
 
     def epoch_loss(self) -> torch.Tensor:
-        """Full-data loss as the lesson prints it: nn.MSELoss over all the data."""
-        with torch.no_grad():
-            loss: torch.Tensor = self.loss(self.net(self.problem.features), self.problem.labels)
-        return loss
+        """Full-data loss as the lesson prints it: nn.MSELoss over all the data (in chunks)."""
+        return full_data_mean(
+            self.problem, lambda features, labels: self.loss(self.net(features), labels)
+        )
 
     def parameters(self) -> tuple[torch.Tensor, torch.Tensor]:
         """Current w, shape (d, 1), and b, shape (1,)."""

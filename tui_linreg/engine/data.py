@@ -7,6 +7,7 @@ always gives the same data, initial parameters and batch order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
@@ -52,13 +53,44 @@ def make_problem(config: TrainConfig, device: torch.device) -> Problem:
     )
 
 
+_LOADER_STREAM = 0x5851F42D4C957F2D
+"""Offset of the stream the concise DataLoader draws its (unused) worker base seed from."""
+
+
+def loader_generator(config: TrainConfig) -> torch.Generator:
+    """For the DataLoader's own draw each epoch, kept apart from the shuffling stream so that
+    concise visits the batches in exactly scratch's order."""
+    return torch.Generator().manual_seed((config.seed + _LOADER_STREAM) % 2**64)
+
+
 def shuffle_generator(config: TrainConfig) -> torch.Generator:
     """The generator that orders the mini-batches; every implementation gets an equal one."""
     return torch.Generator().manual_seed((config.seed + _SHUFFLE_STREAM) % 2**64)
 
 
+EVALUATION_CHUNK = 1 << 20
+"""Rows per piece when a loss is taken over all the data: memory stays bounded at any n."""
+
+
+def full_data_mean(
+    problem: Problem, batch_mean: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+) -> torch.Tensor:
+    """The mean of a per-example quantity over all the data, computed chunk by chunk.
+
+    ``batch_mean(X, y)`` gives the mean over one chunk; chunks are weighted by their length,
+    so the result is the plain full-data mean without n-sized temporaries.
+    """
+    n = problem.num_examples
+    with torch.no_grad():
+        total = torch.zeros((), device=problem.features.device)
+        for start in range(0, n, EVALUATION_CHUNK):
+            X = problem.features[start : start + EVALUATION_CHUNK]  # noqa: N806
+            total += batch_mean(X, problem.labels[start : start + EVALUATION_CHUNK]) * (len(X) / n)
+        return total
+
+
 def full_data_half_mse(problem: Problem, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """Mean over all examples of (Xw + b − y)² / 2, the common metric of every implementation."""
-    with torch.no_grad():
-        residual = torch.addmm(b, problem.features, w) - problem.labels
-        return residual.square().mean() / 2
+    return full_data_mean(
+        problem, lambda features, labels: (torch.addmm(b, features, w) - labels).square().mean() / 2
+    )

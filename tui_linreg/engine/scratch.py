@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import torch
 
 from tui_linreg.config import TrainConfig
-from tui_linreg.engine.data import Problem
+from tui_linreg.engine.data import Problem, full_data_mean
 
 
 def data_iter(
@@ -98,11 +98,12 @@ class Scratch:
         return torch.stack(window)
 
     def epoch_loss(self) -> torch.Tensor:
-        """Full-data loss as the lesson prints it: the mean of squared_loss, i.e. half-MSE."""
-        with torch.no_grad():
-            return squared_loss(
-                linreg(self.problem.features, self.w, self.b), self.problem.labels
-            ).mean()
+        """Full-data loss as the lesson prints it: the mean of squared_loss, i.e. half-MSE
+        (taken in chunks, so that a large data set needs no n-sized temporaries)."""
+        return full_data_mean(
+            self.problem,
+            lambda features, labels: squared_loss(linreg(features, self.w, self.b), labels).mean(),
+        )
 
     def parameters(self) -> tuple[torch.Tensor, torch.Tensor]:
         """Current w, shape (d, 1), and b, shape (1,)."""
