@@ -195,26 +195,21 @@ def first_run_cost() -> dict[str, Any]:
 
 
 def peak_memory(n: int, batch: int, implementations: list[str]) -> list[dict[str, Any]]:
-    """Peak RSS of a whole `tui-linreg train` process, against the data set's own size."""
-    baseline = _max_rss([sys.executable, "-c", "import torch, tui_linreg.engine.run"])
+    """Peak RSS of a whole `tui-linreg train` run, against the data set's own size."""
+    baseline = _peak_rss("import torch, tui_linreg.engine.run")
     results = []
     for implementation in implementations:
-        rss = _max_rss(
-            [
-                sys.executable,
-                "-m",
-                "tui_linreg",
-                "train",
-                "--impl",
-                implementation,
-                f"--num-examples={n}",
-                f"--batch-size={batch}",
-                "--epochs=1",
-                "--device=cpu",
-                "--no-history",
-                "--json",
-            ]
-        )
+        argv = [
+            "train",
+            "--impl",
+            implementation,
+            f"--num-examples={n}",
+            f"--batch-size={batch}",
+            "--epochs=1",
+            "--device=cpu",
+            "--no-history",
+        ]
+        rss = _peak_rss(f"from tui_linreg.cli import main; main({argv!r})")
         dataset = n * 3 * 4  # float32 X (n × 2) and y (n × 1)
         results.append(
             {
@@ -229,12 +224,24 @@ def peak_memory(n: int, batch: int, implementations: list[str]) -> list[dict[str
     return results
 
 
-def _max_rss(command: list[str]) -> int:
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    if os.waitstatus_to_exitcode(status) not in (0, 3):
-        raise RuntimeError(f"{command} failed")
-    return usage.ru_maxrss * 1024
+def _peak_rss(code: str) -> int:
+    """Bytes at the high-water mark of a fresh process running ``code``.
+
+    Read from the process's own /proc/self/status (VmHWM): rusage's ru_maxrss would count the
+    pages a child shares with this (large) process between fork and exec.
+    """
+    probe = (
+        f"{code}\nimport sys\n"
+        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
+        "print('VmHWM', hwm, file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=900
+    )
+    line = [row for row in result.stderr.splitlines() if row.startswith("VmHWM")]
+    if not line:
+        raise RuntimeError(f"memory probe failed: {result.stderr[-500:]}")
+    return int(line[-1].split()[1]) * 1024
 
 
 def markdown(report: dict[str, Any]) -> str:
