@@ -13,6 +13,7 @@ import json
 import math
 import os
 import platform
+import stat
 import sys
 import time
 import uuid
@@ -174,7 +175,8 @@ class History:
                 yield handle
             finally:
                 handle.flush()
-                os.fsync(handle.fileno())
+                if stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # /dev/null cannot sync
+                    os.fsync(handle.fileno())
                 if fcntl is not None:
                     fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 

@@ -26,22 +26,27 @@ def read_until(fd: int, needle: bytes, timeout: float) -> bytes:
     return seen
 
 
+def start_app(*args: str, **env: str) -> tuple[subprocess.Popen[bytes], int]:
+    """The app in a fresh pseudo-terminal, as a person starts it: (process, terminal fd)."""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui_linreg", "--history", os.devnull, *args],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env={**os.environ, "TERM": "xterm-256color", **env},
+        close_fds=True,
+    )
+    os.close(follower)
+    return process, leader
+
+
 GREYS = {0, 7, 8, 15, 16, 59, 102, 145, 188, 231, *range(232, 256)}
 """256-colour indices that carry no hue: the grey ramp and the cube's r = g = b corners."""
 
 
 def test_no_color_turns_every_colour_to_grey() -> None:
-    leader, follower = pty.openpty()
-    env = {**os.environ, "TERM": "xterm-256color", "NO_COLOR": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tui_linreg", "--history", os.devnull],
-        stdin=follower,
-        stdout=follower,
-        stderr=follower,
-        env=env,
-        close_fds=True,
-    )
-    os.close(follower)
+    process, leader = start_app(NO_COLOR="1")
     try:
         screen = read_until(leader, b"ready", timeout=60)
         os.write(leader, b"\x11")
@@ -57,17 +62,7 @@ def test_no_color_turns_every_colour_to_grey() -> None:
 
 
 def test_quitting_during_training_ends_the_process_within_a_second() -> None:
-    leader, follower = pty.openpty()
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tui_linreg", "--num-examples", "1000000", "--epochs", "50"],
-        stdin=follower,
-        stdout=follower,
-        stderr=follower,
-        env=env,
-        close_fds=True,
-    )
-    os.close(follower)
+    process, leader = start_app("--num-examples", "1000000", "--epochs", "50")
     try:
         read_until(leader, b"ready", timeout=60)  # PyTorch has loaded
         os.write(leader, b"\x12")  # ctrl+r
