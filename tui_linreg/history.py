@@ -24,7 +24,7 @@ from typing import Any
 
 from tui_linreg import __version__
 from tui_linreg.config import ConfigError, TrainConfig
-from tui_linreg.engine.events import RunEnded
+from tui_linreg.engine.events import RunEnded, json_ready
 
 try:
     import fcntl
@@ -37,17 +37,6 @@ def default_path() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path("tui-linreg") / "history.jsonl"
-
-
-def _clean(value: Any) -> Any:
-    """nan and inf become null: every line stays strict JSON."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {key: _clean(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(item) for item in value]
-    return value
 
 
 @dataclass(frozen=True)
@@ -96,7 +85,7 @@ class RunRecord:
     def to_dict(self) -> dict[str, Any]:
         values = {name: getattr(self, name) for name in self.__dataclass_fields__}
         values["config"] = self.config.to_dict()
-        return _clean(values)  # type: ignore[no-any-return]
+        return json_ready(values)  # type: ignore[no-any-return]
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> RunRecord:
@@ -123,10 +112,10 @@ class RunRecord:
             config=end.config,
             outcome=str(end.outcome),
             message=end.message,
-            history=tuple(_clean(dataclasses.asdict(epoch)) for epoch in end.history),
-            w=tuple(_clean(list(end.w))),
-            b=_clean(end.b),
-            half_mse=_clean(end.half_mse),
+            history=tuple(json_ready(dataclasses.asdict(epoch)) for epoch in end.history),
+            w=tuple(json_ready(list(end.w))),
+            b=json_ready(end.b),
+            half_mse=json_ready(end.half_mse),
             closed_form_half_mse=end.closed_form.half_mse,
             train_s=end.train_s,
             steps_per_s=end.steps_per_s,

@@ -12,7 +12,14 @@ from typing import Any, TextIO
 
 from tui_linreg import __version__
 from tui_linreg.config import TrainConfig
-from tui_linreg.engine.events import EpochEnded, Outcome, Progress, RunEnded, RunStarted
+from tui_linreg.engine.events import (
+    EpochEnded,
+    Outcome,
+    Progress,
+    RunEnded,
+    RunStarted,
+    json_ready,
+)
 
 
 def lesson_line(epoch: EpochEnded) -> str:
@@ -48,17 +55,6 @@ def versions() -> dict[str, str]:
     }
 
 
-def _finite_or_none(value: Any) -> Any:
-    """Strict JSON has no nan or inf: they become null (the run's message says what happened)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {key: _finite_or_none(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite_or_none(item) for item in value]
-    return value
-
-
 def json_document(started: RunStarted, ends: list[RunEnded]) -> dict[str, Any]:
     best = started.closed_form
     document = {
@@ -81,7 +77,7 @@ def json_document(started: RunStarted, ends: list[RunEnded]) -> dict[str, Any]:
         "runs": [{"config": end.config.to_dict(), **end.to_dict()} for end in ends],
         "versions": versions(),
     }
-    return _finite_or_none(document)  # type: ignore[no-any-return]
+    return json_ready(document)  # type: ignore[no-any-return]
 
 
 def _number(value: float, width: int) -> str:
@@ -147,11 +143,14 @@ class Report:
         self.err = err or sys.stderr
         self.mode = mode
         """single: the lesson's output; both: two implementations side by side; sweep: a table."""
-        self.side_by_side = mode == "both"
         self.ends: list[RunEnded] = []
 
     def _print(self, text: str = "") -> None:
         print(text, file=self.out, flush=True)
+
+    @property
+    def side_by_side(self) -> bool:
+        return self.mode == "both"
 
     def _progress(self, event: Progress | None) -> None:
         if not self.show_progress:

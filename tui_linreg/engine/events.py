@@ -9,6 +9,7 @@ This module imports neither torch nor textual.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -174,3 +175,15 @@ class RunEnded:
 
 
 Event = RunStarted | Progress | EpochEnded | RunEnded
+
+
+def json_ready(value: Any) -> Any:
+    """``value`` with every nan and inf made null, recursively: strict JSON has neither (a
+    diverged run's message says what they were)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: json_ready(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(item) for item in value]
+    return value
