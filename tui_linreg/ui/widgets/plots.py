@@ -1,7 +1,7 @@
 """The two live plots, drawn with plotext through textual-plotext.
 
 Widgets only mark themselves stale when new numbers arrive; the app redraws stale plots on a
-timer (at most ten times a second), however fast training reports.
+timer (four times a second, app.REDRAW_INTERVAL_S), however fast training reports.
 """
 
 from __future__ import annotations
