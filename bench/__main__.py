@@ -81,6 +81,26 @@ def loops(sizes: list[tuple[int, int, int]], rounds: int) -> list[dict[str, Any]
     return results
 
 
+def ceilings(n: int, batch: int, epochs: int, rounds: int) -> list[dict[str, Any]]:
+    """How fast each lesson's step alone goes, batches handed over for free, against the
+    reference loop: the most any implementation keeping that step could gain."""
+    prepared = prepare(_config("scratch", n, batch, epochs))
+    features, labels = prepared[1].features, prepared[1].labels
+    results = []
+    for reference in ("scratch", "concise"):
+        reference_epoch = getattr(reference_loops, f"{reference}_epoch")
+        ratios = []
+        for _ in range(rounds):
+            for _ in range(epochs):
+                theirs = reference_epoch(features, labels, batch)
+                ceiling = reference_loops.step_only_epoch(reference, features, labels, batch)
+                ratios.append(ceiling / theirs)
+        results.append(
+            {"n": n, "batch": batch, "reference": reference, "ratio": statistics.median(ratios)}
+        )
+    return results
+
+
 def ui_throughput(n: int, rounds: int) -> dict[str, Any]:
     """Training inside the app (headless, plots live) against the engine alone."""
     from tests.ui.snapshot_app import make_app, settle
@@ -259,6 +279,15 @@ def markdown(report: dict[str, Any]) -> str:
             f"{row['reference']} {row['reference_steps_per_s']:,.0f} | **{row['ratio']:.2f}×** | "
             f"{row['seconds_per_epoch']:.3g} |"
         )
+    lines += [
+        "",
+        "| the lesson's step alone, no data loading at all | × its reference loop |",
+        "|---|---|",
+    ]
+    for row in report["ceilings"]:
+        lines.append(
+            f"| {row['reference']} step, n={row['n']:,} / {row['batch']} | {row['ratio']:.2f}× |"
+        )
     ui, paint, first = report["ui"], report["first_paint"], report["first_run"]
     latency = report["input_latency"]
     lines += [
@@ -309,6 +338,7 @@ def main() -> None:
         "quick": args.quick,
         "loops": loops(sizes, rounds),
     }
+    report["ceilings"] = ceilings(*sizes[0], rounds)
     print("the app…", file=sys.stderr)
     report["ui"] = ui_throughput(ui_n, 1 if args.quick else 3)
     report["input_latency"] = input_latency(3 if args.quick else 20)
@@ -317,7 +347,7 @@ def main() -> None:
     print("memory…", file=sys.stderr)
     report["memory"] = peak_memory(memory_n, 1000, ["scratch", "concise", "analytic"])
     if not args.quick:
-        report["memory"] += peak_memory(10_000_000, 1000, ["analytic"])
+        report["memory"] += peak_memory(10_000_000, 1000, ["scratch", "concise", "analytic"])
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench.json").write_text(json.dumps(report, indent=2) + "\n")

@@ -41,7 +41,7 @@ async def run_and_wait(pilot: Pilot[None]) -> None:
     assert app.training is not None, "the run key did not start a run"
     await app.training.wait()
     await pilot.pause()
-    app.refresh_views()
+    app.refresh_views(force=True)
     await pilot.pause()
 
 
@@ -77,7 +77,7 @@ async def wait_for_sequence(pilot: Pilot[None], runs: int) -> None:
         await asyncio.sleep(0.05)
     assert len(app.sequence) == runs, "the sequence did not finish"
     await pilot.pause()
-    app.refresh_views()
+    app.refresh_views(force=True)
     await pilot.pause()
 
 

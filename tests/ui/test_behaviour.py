@@ -215,3 +215,25 @@ async def test_a_resize_storm_during_training_changes_nothing_but_the_layout() -
         await pilot.pause()
         assert "finished 2 epochs" in log_text(app)
         assert set(app.table.learned) == {"scratch"}
+
+
+async def test_before_the_first_run_the_table_shows_the_true_values_as_typed() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert [row[0].plain for row in _rows(app)] == ["w[0]", "w[1]", "b"]
+        await type_into(pilot, "true_w", "1,2,3")
+        await type_into(pilot, "true_b", "-1")
+        rows = _rows(app)
+        assert [row[0].plain for row in rows] == ["w[0]", "w[1]", "w[2]", "b"]
+        assert [row[1].plain for row in rows] == ["1.0000", "2.0000", "3.0000", "-1.0000"]
+        await type_into(pilot, "true_w", "1,,3")  # invalid: the table keeps the last good one
+        assert len(_rows(app)) == 4
+        await type_into(pilot, "true_w", "1,2,3")
+        await run_and_wait(pilot)
+        assert _rows(app)[0][2].plain != "…", "the run fills the closed-form column"
+
+
+def _rows(app: object) -> list[list[object]]:
+    table = app.table  # type: ignore[attr-defined]
+    return [table.get_row_at(index) for index in range(table.row_count)]

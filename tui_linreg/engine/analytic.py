@@ -7,7 +7,8 @@ a step is two fused matrix operations:
     r = A θ − y                      torch.addmm(y, A, θ, beta=-1)
     θ ← θ − lr · Aᵀ r / |B|          θ.addmm_(A.T, r, alpha=-lr/|B|)
 
-The data is permuted once per epoch into contiguous batches, so a step gathers nothing.
+Shuffled examples are gathered a block of batches at a time (data.shuffled_blocks), with the
+column of ones appended to the block, so a step's batch is a contiguous slice.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Iterator
 import torch
 
 from tui_linreg.config import TrainConfig
-from tui_linreg.engine.data import Problem, full_data_half_mse
+from tui_linreg.engine.data import Problem, full_data_half_mse, shuffled_blocks
 
 
 class Analytic:
@@ -33,20 +34,14 @@ class Analytic:
         """[w; b], shape (d + 1, 1)."""
 
     def batches(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
-        """One epoch: A = [X, 1] and y, permuted once, then cut into contiguous batches.
-
-        The same permutation as scratch's data_iter (same generator, same draw), so both see
-        the examples in the same order.
-        """
-        features, labels = self.problem.features, self.problem.labels
-        n = len(features)
-        if self.config.shuffle:
-            order = torch.randperm(n, generator=self.generator).to(features.device)
-            features, labels = features[order], labels[order]
-        design = torch.cat([features, torch.ones(n, 1, device=features.device)], dim=1)
-        yield from zip(
-            design.split(self.config.batch_size), labels.split(self.config.batch_size), strict=True
+        """One epoch of batches (A = [X, 1], y), in scratch's order (the same draw)."""
+        problem, config = self.problem, self.config
+        blocks = shuffled_blocks(
+            problem.features, problem.labels, config.batch_size, self.generator, config.shuffle
         )
+        for X, y in blocks:  # noqa: N806
+            A = torch.cat([X, torch.ones(len(X), 1, device=X.device)], dim=1)  # noqa: N806
+            yield from zip(A.split(config.batch_size), y.split(config.batch_size), strict=True)
 
     def train_step(self, A: torch.Tensor, y: torch.Tensor) -> torch.Tensor:  # noqa: N803
         """One SGD step; returns the residual r = Aθ − y (losses are read from it in bulk)."""

@@ -7,7 +7,7 @@ always gives the same data, initial parameters and batch order.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import torch
@@ -66,6 +66,37 @@ def loader_generator(config: TrainConfig) -> torch.Generator:
 def shuffle_generator(config: TrainConfig) -> torch.Generator:
     """The generator that orders the mini-batches; every implementation gets an equal one."""
     return torch.Generator().manual_seed((config.seed + _SHUFFLE_STREAM) % 2**64)
+
+
+BLOCK_BYTES = 1 << 22
+"""Shuffled data is gathered this many bytes at a time (4 MiB): a fixed amount of memory
+whatever n is, and few enough gathers that a step never pays for one."""
+
+
+def shuffled_blocks(
+    features: torch.Tensor,
+    labels: torch.Tensor,
+    batch_size: int,
+    generator: torch.Generator,
+    shuffle: bool,
+) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """One epoch of (X, y) in a random order, a block of whole mini-batches at a time.
+
+    One ``torch.randperm`` per epoch orders the examples (the same draw for every
+    implementation, so all of them see the same batches). Gathering a block of batches in one
+    indexing operation, instead of two per mini-batch, lets each step take its batch as a
+    plain slice; blocks stay a few MiB, so memory does not grow with n. Without shuffling the
+    blocks are views of the data and nothing is copied.
+    """
+    n = len(features)
+    row_bytes = features.element_size() * (features.shape[1] + 1)
+    rows = max(1, BLOCK_BYTES // row_bytes // batch_size) * batch_size
+    if not shuffle:
+        yield from zip(features.split(rows), labels.split(rows), strict=True)
+        return
+    order = torch.randperm(n, generator=generator).to(features.device)
+    for block in order.split(rows):
+        yield features[block], labels[block]
 
 
 EVALUATION_CHUNK = 1 << 20

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import torch
 
 from tui_linreg.config import TrainConfig
-from tui_linreg.engine.data import Problem, full_data_mean
+from tui_linreg.engine.data import Problem, full_data_mean, shuffled_blocks
 
 
 def data_iter(
@@ -24,17 +24,14 @@ def data_iter(
     """Yield mini-batches of (features, labels) in a random order.
 
     The lesson shuffles a Python list with ``random.shuffle`` and builds a tensor from each
-    slice. We draw the permutation with ``torch.randperm`` from the run's own generator (same
-    seed, same order, no global RNG) and slice it on the data's device: the same algorithm,
-    without a Python list of a million indices.
+    slice of it. We draw the permutation with ``torch.randperm`` from the run's own generator
+    (same seed, same order, no global RNG), gather a few MiB of shuffled examples at a time
+    and cut them into batches: the same batches in the same order, without a Python list of
+    a million indices or two indexing operations per step.
     """
-    num_examples = len(features)
-    if shuffle:
-        indices = torch.randperm(num_examples, generator=generator).to(features.device)
-    else:
-        indices = torch.arange(num_examples, device=features.device)
-    for batch_indices in indices.split(batch_size):  # the last batch may be shorter
-        yield features[batch_indices], labels[batch_indices]
+    for X, y in shuffled_blocks(features, labels, batch_size, generator, shuffle):  # noqa: N806
+        yield from zip(X.split(batch_size), y.split(batch_size), strict=True)  # the last
+        # batch of the epoch may be shorter
 
 
 def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:  # noqa: N803
@@ -57,7 +54,9 @@ def sgd(params: list[torch.Tensor], lr: float, batch_size: int) -> None:
     with torch.no_grad():
         for param in params:
             assert param.grad is not None
-            param -= lr * param.grad / batch_size
+            # The lesson's lr * param.grad / batch_size, with the two numbers multiplied
+            # first: one tensor operation fewer per parameter and step.
+            param -= lr / batch_size * param.grad
             param.grad.zero_()
 
 
@@ -84,18 +83,21 @@ class Scratch:
         )
 
     def train_step(self, X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:  # noqa: N803
-        """One step of SGD; returns the batch's mean loss, still on the device."""
+        """One step of SGD; returns the per-example losses, still on the device (they are
+        averaged in bulk when the engine reads a window of steps back)."""
         l = squared_loss(linreg(X, self.w, self.b), y)  # noqa: E741 (the lesson's name)
         l.sum().backward()  # backward needs a scalar: the sum of the per-example losses
         # The lesson passes batch_size here, which is wrong for a shorter last batch (when
         # batch_size does not divide the number of examples): its summed gradient would be
         # divided by more examples than it holds. Dividing by the batch's own length is right.
         sgd([self.w, self.b], self.config.learning_rate, len(y))
-        return l.detach().mean()
+        return l.detach()
 
     def window_losses(self, window: list[torch.Tensor]) -> torch.Tensor:
-        """The batch losses returned since the last read-back, as one tensor."""
-        return torch.stack(window)
+        """Each step's mean loss since the last read-back, as one tensor."""
+        if len({len(l) for l in window}) == 1:  # noqa: E741
+            return torch.cat(window, dim=1).mean(dim=0)
+        return torch.stack([l.mean() for l in window])  # noqa: E741
 
     def epoch_loss(self) -> torch.Tensor:
         """Full-data loss as the lesson prints it: the mean of squared_loss, i.e. half-MSE

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -23,7 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
-from tui_linreg.config import IMPLEMENTATIONS, ConfigError, TrainConfig
+from tui_linreg.config import IMPLEMENTATIONS, ConfigError, FieldError, TrainConfig, parse_field
 from tui_linreg.engine.control import RunControl
 from tui_linreg.engine.events import EpochEnded, Outcome, Progress, RunEnded, RunStarted
 from tui_linreg.report import LOSS_SCALES_NOTE
@@ -209,6 +210,7 @@ class LinregApp(App[None]):
         self.set_interval(REDRAW_INTERVAL_S, self.refresh_views)
         self.scatter.replot()
         self.loss.replot()
+        self.table.preview((*self.initial.true_w, self.initial.true_b))
         self._fit(self.size.width, self.size.height)
         # PyTorch loads once the first frame is on screen: its import holds the GIL for
         # seconds, and started any earlier it would hold back the first paint.
@@ -236,10 +238,16 @@ class LinregApp(App[None]):
                 f"(it is {width}×{height} now).\n\nctrl+q quits."
             )
 
-    def refresh_views(self) -> None:
-        """Draw what changed since the last tick: plots, parameter table, status line."""
+    def refresh_views(self, force: bool = False) -> None:
+        """Draw what changed since the last tick: plots, parameter table, status line.
+
+        A plot whose drawing is slow (a big terminal, a long loss curve) is redrawn less often
+        than every tick, so that drawing stays a small share of the time (plots.DRAW_SHARE);
+        ``force`` draws everything stale now (a run's end, a key press).
+        """
+        now = time.monotonic()
         for plot in (self.scatter, self.loss, self.trajectory):
-            if plot.stale:
+            if plot.stale and (force or plot.due(now)):
                 plot.replot()
         self.table.flush()
         self.status.flush()
@@ -318,6 +326,17 @@ class LinregApp(App[None]):
     @on(Button.Pressed, "#run")
     def run_pressed(self) -> None:
         self.action_run()
+
+    @on(Input.Changed, "#field-true_w, #field-true_b")
+    def preview_truth(self) -> None:
+        """Until the first run, the parameter table follows the form's true w and b."""
+        texts = self.form.texts()
+        try:
+            true_w = parse_field("true_w", texts["true_w"])
+            true_b = parse_field("true_b", texts["true_b"])
+        except FieldError:
+            return  # the form shows the problem
+        self.table.preview((*true_w, true_b))
 
     @on(Input.Submitted)
     def field_submitted(self) -> None:
@@ -402,6 +421,7 @@ class LinregApp(App[None]):
         plots = self.query_one("#plots")
         plots.toggle_class("trajectories")
         self.trajectory.stale = self.scatter.stale = True
+        self.refresh_views(force=True)
 
     def action_presets(self) -> None:
         def chosen(name: str | None) -> None:
@@ -453,6 +473,7 @@ class LinregApp(App[None]):
 
     def action_log_scale(self) -> None:
         log = self.loss.toggle_log_scale()
+        self.refresh_views(force=True)
         self.notify(f"loss axis: {'log' if log else 'linear'} scale", timeout=2)
 
     def action_new_seed(self) -> None:
@@ -467,6 +488,7 @@ class LinregApp(App[None]):
     def action_next_feature(self) -> None:
         scatter = self.scatter
         feature = scatter.next_feature()
+        self.refresh_views(force=True)
         self.notify(f"scatter: feature x[{feature}]", timeout=2)
 
     def action_help(self) -> None:
@@ -555,7 +577,7 @@ class LinregApp(App[None]):
             log.ended(event)
             scatter.show_learned(event.w, event.b)
             table.show(config.implementation, (*event.w, event.b))
-            self.refresh_views()  # the final state is drawn at once, not on the timer
+            self.refresh_views(force=True)  # the final state is drawn at once
             if event.outcome == Outcome.DIVERGED and not self.sequence_kind:
                 self.notify(event.message, title="Diverged", severity="warning", timeout=8)
             self._idle_status(event)

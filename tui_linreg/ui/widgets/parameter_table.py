@@ -33,6 +33,16 @@ class ParameterTable(DataTable[Text]):
         self.learned: dict[str, tuple[float, ...]] = {}
         """Learned parameters (w…, b) of each implementation, on the current data."""
 
+    def preview(self, true: tuple[float, ...]) -> None:
+        """Before the first run: the true values, with the rows the run will fill.
+
+        Showing them at once also keeps the table's height from changing when training
+        starts, which would re-lay-out (and redraw) the whole screen mid-run.
+        """
+        if self.closed_form is None and true != self.true:
+            self.true = true
+            self._redraw()
+
     def new_data(self, true: tuple[float, ...], closed_form: ClosedForm) -> None:
         """A run on different data: forget the other implementation's numbers."""
         self.true, self.closed_form, self.learned = true, closed_form, {}
@@ -52,7 +62,7 @@ class ParameterTable(DataTable[Text]):
 
     def _redraw(self) -> None:
         self.clear(columns=True)
-        if self.closed_form is None:
+        if not self.true:
             return
         self.add_column("", width=5 if len(self.true) <= 11 else 6)
         for label in (
@@ -61,10 +71,15 @@ class ParameterTable(DataTable[Text]):
             *(x for name in sorted(self.learned) for x in (name, "error")),
         ):
             self.add_column(Text(label), width=WIDTH)
-        best = (*self.closed_form.w, self.closed_form.b)
+        waiting = Text("…", style="dim")  # the closed form comes with the first run's data
+        best: tuple[Text, ...] = (
+            tuple(map(_number, (*self.closed_form.w, self.closed_form.b)))
+            if self.closed_form is not None
+            else (waiting,) * len(self.true)
+        )
         names = [f"w[{i}]" for i in range(len(self.true) - 1)] + ["b"]
         for index, name in enumerate(names):
-            row = [Text(name), _number(self.true[index]), _number(best[index])]
+            row = [Text(name), _number(self.true[index]), best[index]]
             for implementation in sorted(self.learned):
                 value = self.learned[implementation][index]
                 row += [_number(value), _number(self.true[index] - value)]

@@ -7,6 +7,7 @@ timer (four times a second, app.REDRAW_INTERVAL_S), however fast training report
 from __future__ import annotations
 
 import math
+import time
 
 from textual.app import RenderResult
 from textual_plotext import PlotextPlot
@@ -18,22 +19,49 @@ def _finite(points: list[tuple[float, float]], positive: bool) -> list[tuple[flo
     return [(x, y) for x, y in points if math.isfinite(y) and (y > 0 or not positive)]
 
 
+DRAW_SHARE = 0.04
+"""At most this share of the time goes to drawing one plot: the UI thread shares the GIL with
+training, so every millisecond spent drawing is one the training thread waits."""
+
+
 class StalePlot(PlotextPlot):
     stale = True
     """New numbers arrived since the last draw."""
 
+    _version = 0
+    """Bumped by every replot; with the size and theme, it says whether a drawing is current."""
+    _drawn: tuple[object, RenderResult] | None = None
+    _draw_s = 0.0
+    """How long the last drawing took (plotext's build and its conversion to text)."""
+    _replotted_at = -math.inf
+
     def replot(self) -> None:
         self.border_subtitle = self.subtitle()
         self.stale = False
+        self._version += 1
+        self._replotted_at = time.monotonic()
         self.refresh()
 
+    def due(self, now: float) -> bool:
+        """Whether enough time has passed since the last drawing to afford another."""
+        return now - self._replotted_at >= self._draw_s / DRAW_SHARE
+
     def render(self) -> RenderResult:
-        # plotext applies a log scale to its stored data in place on every build, so a second
-        # render of the same data (after a resize, say) would take the log of a log and fail.
-        # Drawing from our own numbers at every render keeps rendering idempotent.
-        self.plt.clear_data()
-        self.draw()
-        return super().render()
+        # Textual renders a widget again whenever the screen's layout changes (a log line
+        # added, a table resized), and plotext takes 10–20 ms a plot: on the UI thread, that
+        # time is taken from training. A drawing is reused until the numbers, size or theme
+        # change.
+        key = (self._version, self.size, self.app.theme, self.theme)
+        if self._drawn is None or self._drawn[0] != key:
+            # plotext applies a log scale to its stored data in place on every build, so a
+            # second build of the same data would take the log of a log and fail. Drawing
+            # from our own numbers at every build keeps it idempotent.
+            started = time.perf_counter()
+            self.plt.clear_data()
+            self.draw()
+            self._drawn = (key, super().render())
+            self._draw_s = time.perf_counter() - started
+        return self._drawn[1]
 
     def draw(self) -> None:
         """Draw the current numbers on ``self.plt`` (called at every render)."""
