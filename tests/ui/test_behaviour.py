@@ -6,12 +6,14 @@ import asyncio
 import time
 
 import pytest
+from rich.text import Text
 from textual.message import Message
 from textual.widgets import Input, Select, Static
 
 from tests.ui.snapshot_app import log_text, make_app, run_and_wait, settle, type_into
 from tui_linreg.engine import run
 from tui_linreg.engine.events import EpochEnded, Outcome, Progress, RunEnded, RunStarted
+from tui_linreg.ui.app import LinregApp
 from tui_linreg.ui.messages import RunEvent
 
 LONG = {"num_examples": 1_000_000, "epochs": 50}
@@ -234,6 +236,6 @@ async def test_before_the_first_run_the_table_shows_the_true_values_as_typed() -
         assert _rows(app)[0][2].plain != "…", "the run fills the closed-form column"
 
 
-def _rows(app: object) -> list[list[object]]:
-    table = app.table  # type: ignore[attr-defined]
+def _rows(app: LinregApp) -> list[list[Text]]:
+    table = app.table
     return [table.get_row_at(index) for index in range(table.row_count)]
