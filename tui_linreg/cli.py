@@ -185,6 +185,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = config_from_args(args, args.impl)
     except ConfigError as error:
         return _invalid(error)
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        print(
+            "tui-linreg: the app needs a terminal (standard input and output are not one); "
+            "for scripts and pipes, use `tui-linreg train` (see `tui-linreg train --help`)",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
     from tui_linreg.ui.app import LinregApp  # the UI is only imported when it is wanted
 
     LinregApp(config, history_path=history_path(args)).run()
@@ -298,6 +305,8 @@ def train_command(args: argparse.Namespace) -> int:
         mode = "sweep" if args.sweep is not None else ("both" if len(configs) == 2 else "single")
         out = report.Report(configs, json_output=args.json, progress=sys.stderr.isatty(), mode=mode)
         outcome = out.follow(stream(config) for config in configs)
+    except ConfigError as error:  # out of memory on the device, found only when allocating
+        return _invalid(error)
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

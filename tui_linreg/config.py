@@ -86,7 +86,7 @@ class TrainConfig:
     def from_dict(cls, values: Mapping[str, Any]) -> TrainConfig:
         """Rebuild a config from :meth:`to_dict` output, validating every field."""
         unknown = sorted(set(values) - set(FIELDS))
-        problems = [Problem(name, f"unknown setting {name!r}") for name in unknown]
+        problems = [Problem(name, f"unknown setting {quoted(name)}") for name in unknown]
         typed: dict[str, Any] = {}
         for name, value in values.items():
             if name not in FIELDS:
@@ -134,7 +134,7 @@ class ConfigError(ValueError):
 # --- parsing one field ---------------------------------------------------------------------
 
 
-def _shown(text: str) -> str:
+def quoted(text: str) -> str:
     """The user's text as quoted in a message: long pastes are cut, odd characters escaped."""
     if len(text) > 24:
         text = text[:20] + "…"
@@ -167,9 +167,9 @@ def _whole(label: str, low: int, high: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         value = _parse_whole(text)
         if value is None or value < low:
-            raise ValueError(f"{label} must be a whole number ≥ {low:,}, got {_shown(text)}")
+            raise ValueError(f"{label} must be a whole number ≥ {low:,}, got {quoted(text)}")
         if value > high:
-            raise ValueError(f"{label} must be at most {high:,}, got {_shown(text)}")
+            raise ValueError(f"{label} must be at most {high:,}, got {quoted(text)}")
         return value
 
     return parse
@@ -181,11 +181,11 @@ def _real(
     def parse(text: str) -> float:
         value = _parse_real(text)
         if positive and (value is None or value <= 0):
-            raise ValueError(f"{label} must be a number > 0, got {_shown(text)}")
+            raise ValueError(f"{label} must be a number > 0, got {quoted(text)}")
         if non_negative and (value is None or value < 0):
-            raise ValueError(f"{label} must be a number ≥ 0, got {_shown(text)}")
+            raise ValueError(f"{label} must be a number ≥ 0, got {quoted(text)}")
         if value is None:
-            raise ValueError(f"{label} must be a finite number, got {_shown(text)}")
+            raise ValueError(f"{label} must be a finite number, got {quoted(text)}")
         return value + 0.0  # turns -0.0 into 0.0 so it prints as the user expects
 
     return parse
@@ -203,11 +203,11 @@ def _weights(text: str) -> tuple[float, ...]:
     values = []
     for position, part in enumerate(parts, start=1):
         if not part.strip():
-            raise ValueError(f"true w has an empty entry at position {position} in {_shown(text)}")
+            raise ValueError(f"true w has an empty entry at position {position} in {quoted(text)}")
         value = _parse_real(part)
         if value is None:
             raise ValueError(
-                f"true w entry {position} must be a finite number, got {_shown(part.strip())}"
+                f"true w entry {position} must be a finite number, got {quoted(part.strip())}"
             )
         values.append(value + 0.0)
     return tuple(values)
@@ -218,7 +218,7 @@ def _choice(label: str, options: tuple[str, ...]) -> Callable[[str], str]:
         value = text.strip().lower()
         if value in options:
             return value
-        raise ValueError(f"{label} must be one of {', '.join(options)}, got {_shown(text)}")
+        raise ValueError(f"{label} must be one of {', '.join(options)}, got {quoted(text)}")
 
     return parse
 
@@ -229,7 +229,7 @@ def _device(text: str) -> str:
         return value
     if value.startswith("cuda:") and value[5:].isascii() and value[5:].isdigit():
         return value
-    raise ValueError(f"device must be one of {', '.join(DEVICES)} or cuda:N, got {_shown(text)}")
+    raise ValueError(f"device must be one of {', '.join(DEVICES)} or cuda:N, got {quoted(text)}")
 
 
 def _boolean(label: str) -> Callable[[str], bool]:
@@ -239,7 +239,7 @@ def _boolean(label: str) -> Callable[[str], bool]:
             return True
         if value in ("0", "false", "no", "off"):
             return False
-        raise ValueError(f"{label} must be on or off, got {_shown(text)}")
+        raise ValueError(f"{label} must be on or off, got {quoted(text)}")
 
     return parse
 
@@ -298,7 +298,7 @@ def config_from_text(values: Mapping[str, str], base: TrainConfig | None = None)
         except FieldError as error:
             problems.append(error.problem)
         except KeyError:
-            problems.append(Problem(name, f"unknown setting {name!r}"))
+            problems.append(Problem(name, f"unknown setting {quoted(name)}"))
     if problems:
         raise ConfigError(problems)
     return checked(dataclasses.replace(base or TrainConfig(), **typed))

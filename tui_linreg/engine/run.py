@@ -9,13 +9,15 @@ the loop looks at before every mini-batch.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections.abc import Iterator
 
 import torch
 
-from tui_linreg.config import TrainConfig
+from tui_linreg import config as settings
+from tui_linreg.config import ConfigError, TrainConfig
 from tui_linreg.engine.control import RunControl
 from tui_linreg.engine.data import Problem, full_data_half_mse, make_problem, shuffle_generator
 from tui_linreg.engine.device import describe, resolve_device
@@ -66,7 +68,30 @@ class _Stopwatch:
 def prepare(config: TrainConfig) -> tuple[torch.device, Problem]:
     """Resolve the device and draw the data: the part several runs can share."""
     device = resolve_device(config.device)
-    return device, make_problem(config, device)
+    with out_of_memory_refused(config, device):
+        return device, make_problem(config, device)
+
+
+@contextlib.contextmanager
+def out_of_memory_refused(config: TrainConfig, device: torch.device) -> Iterator[None]:
+    """Turn an allocation failure (a GPU's memory is not checked beforehand, and other
+    programs share it) into a refusal that says what to change, instead of a crash."""
+    try:
+        yield
+    except RuntimeError as error:  # torch.OutOfMemoryError, or the CPU allocator's failure
+        text = str(error)
+        if not isinstance(error, torch.OutOfMemoryError) and "allocate" not in text:
+            raise
+        raise ConfigError(
+            [
+                settings.Problem(
+                    "num_examples",
+                    f"{describe(device)} ran out of memory for {config.num_examples:,} "
+                    f"examples of {config.num_features} features: try fewer examples"
+                    + (", or --device cpu" if device.type != "cpu" else ""),
+                )
+            ]
+        ) from None
 
 
 def train(
@@ -81,7 +106,8 @@ def train(
     """
     control = control or RunControl()
     device, problem = prepared or prepare(config)
-    best = closed_form(problem)
+    with out_of_memory_refused(config, device):
+        best = closed_form(problem)
     model = create(config, problem, shuffle_generator(config))
     n = problem.num_examples
     steps_per_epoch = math.ceil(n / config.batch_size)

@@ -8,7 +8,10 @@ after the first frame, so the app appears at once.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
+import signal
 import threading
 import time
 from collections.abc import Iterable
@@ -212,15 +215,31 @@ class LinregApp(App[None]):
         self.loss.replot()
         self.table.preview((*self.initial.true_w, self.initial.true_b))
         self._fit(self.size.width, self.size.height)
+        self._catch_hangups()
         # PyTorch loads once the first frame is on screen: its import holds the GIL for
         # seconds, and started any earlier it would hold back the first paint.
         self.call_after_refresh(self.start_loading)
+
+    def _catch_hangups(self) -> None:
+        """SIGTERM (kill, a shutdown) and SIGHUP (a dropped SSH connection) quit like ctrl+q:
+        the run is cancelled and recorded, and the terminal is restored if it is still there.
+        Their default action would end the process on the spot."""
+        try:
+            loop = asyncio.get_running_loop()
+            for number in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(number, self.exit)
+        except (RuntimeError, ValueError):  # not the main thread (a test's), or no such signal
+            return
 
     def start_loading(self) -> None:
         self.loading = self.load_torch()
 
     def on_unmount(self) -> None:
         """However the app ends, the training thread must not outlive it."""
+        with contextlib.suppress(RuntimeError, ValueError):
+            loop = asyncio.get_running_loop()
+            for number in (signal.SIGTERM, signal.SIGHUP):
+                loop.remove_signal_handler(number)
         if self.control is not None:
             self.control.cancel()
             self.training_ended.wait(1.0)  # it stops before its next mini-batch
@@ -368,13 +387,14 @@ class LinregApp(App[None]):
             try:
                 if self._prepared is None or self._prepared[0] != key:
                     self._prepared = (key, prepare(config))
+                # A ConfigError comes before the first event: a device out of memory.
+                for event in train(config, control, self._prepared[1]):
+                    if isinstance(event, RunEnded):
+                        self._record(event)
+                    self.post_message(RunEvent(run_id, event))
             except ConfigError as error:
+                self._prepared = None
                 self.post_message(RunRefused(run_id, "; ".join(p.message for p in error.problems)))
-                return
-            for event in train(config, control, self._prepared[1]):
-                if isinstance(event, RunEnded):
-                    self._record(event)
-                self.post_message(RunEvent(run_id, event))
         finally:
             ended.set()
 

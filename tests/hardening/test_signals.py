@@ -1,0 +1,97 @@
+"""Quitting at awkward moments, in a real pseudo-terminal: while PyTorch loads, on SIGTERM and
+on SIGHUP (a dropped SSH connection). The process ends within a second, the terminal is given
+back, and the history keeps every run, the interrupted one marked cancelled."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.hardening.conftest import TALLY
+from tests.ui.test_terminal import read_until, start_app
+from tui_linreg.history import History
+
+RESTORED = b"\x1b[?1049l"
+"""Leaving the alternate screen: the terminal shows the shell again."""
+
+
+def drain(fd: int, seconds: float) -> bytes:
+    seen, deadline = b"", time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    return seen
+
+
+def test_quitting_while_pytorch_loads_takes_under_a_second() -> None:
+    process, leader = start_app()
+    try:
+        read_until(leader, b"loading PyTorch", timeout=60)
+        os.write(leader, b"\x11")  # ctrl+q
+        pressed = time.monotonic()
+        process.wait(timeout=10)
+        took = time.monotonic() - pressed
+        tail = drain(leader, 0.2)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(leader)
+    TALLY["quits and hang-ups"] += 1
+    assert process.returncode == 0
+    assert took < 1.0, f"quitting took {took:.2f} s"
+    assert RESTORED in tail
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_signal_mid_run_ends_cleanly_and_records_the_run(
+    number: signal.Signals, tmp_path: Path
+) -> None:
+    history = tmp_path / "history.jsonl"
+    earlier = [sys.executable, "-m", "tui_linreg", "train", "--history", str(history)]
+    subprocess.run([*earlier, "--device", "cpu"], check=True, capture_output=True)
+    leader, follower = os.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui_linreg", "--history", str(history), "--epochs", "5000"],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env={**os.environ, "TERM": "xterm-256color"},
+        close_fds=True,
+    )
+    os.close(follower)
+    try:
+        read_until(leader, b"ready", timeout=60)
+        os.write(leader, b"\x12")  # ctrl+r: a run of 5,000 epochs, interrupted
+        read_until(leader, b"epoch", timeout=60)
+        time.sleep(0.3)
+        process.send_signal(number)
+        sent = time.monotonic()
+        if number == signal.SIGHUP:
+            os.close(leader)  # the connection is gone: nobody reads the terminal any more
+            leader = -1
+        process.wait(timeout=10)
+        took = time.monotonic() - sent
+        tail = drain(leader, 0.2) if leader >= 0 else RESTORED
+    finally:
+        if process.poll() is None:
+            process.kill()
+        if leader >= 0:
+            os.close(leader)
+    TALLY["quits and hang-ups"] += 1
+    assert process.returncode == 0
+    assert took < 1.0, f"ending took {took:.2f} s"
+    assert RESTORED in tail
+    loaded = History(history).load()
+    assert not loaded.skipped
+    assert [r.outcome for r in loaded.records] == ["finished", "cancelled"]
