@@ -15,10 +15,10 @@ from tests.hardening.conftest import TALLY
 from tui_linreg.cli import main
 from tui_linreg.config import ConfigError, TrainConfig
 from tui_linreg.engine import data, run
-from tui_linreg.engine.events import Outcome
+from tui_linreg.engine.events import Outcome, RunEnded, RunStarted
 
 
-def ends(config: TrainConfig) -> run.RunEnded:
+def ends(config: TrainConfig) -> RunEnded:
     TALLY["numeric edge cases run"] += 1
     return run.run_to_end(config)
 
@@ -65,7 +65,7 @@ def test_fifty_weights_train_and_match_the_closed_form() -> None:
 
 def test_a_rate_just_above_the_stable_bound_is_called_divergent_before_overflowing() -> None:
     probe = TrainConfig(batch_size=1000, epochs=1, device="cpu")
-    bound = next(e for e in run.train(probe) if isinstance(e, run.RunStarted)).stable_lr
+    bound = next(e for e in run.train(probe) if isinstance(e, RunStarted)).stable_lr
     config = TrainConfig(
         batch_size=1000, learning_rate=bound * 1.02, epochs=100_000, shuffle=False, device="cpu"
     )
@@ -86,7 +86,8 @@ def test_a_config_too_big_for_memory_is_refused_before_allocating() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     peak_mb, exit_code = map(int, result.stdout.split())
     assert exit_code == 2
-    assert "GB of memory" in result.stderr and "use fewer examples" in result.stderr
+    assert "GB of memory" in result.stderr
+    assert "use fewer examples" in result.stderr
     assert peak_mb < 1000, f"the process grew to {peak_mb} MB before refusing"
     TALLY["resource refusals"] += 1
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > 0
@@ -105,6 +106,7 @@ def test_out_of_memory_on_a_device_is_a_message_not_a_crash(
     code = main(["train", "--device", "cpu", "--no-history"])
     err = capsys.readouterr().err
     assert code == 2
-    assert "ran out of memory" in err and "Traceback" not in err
+    assert "ran out of memory" in err
+    assert "Traceback" not in err
     TALLY["resource refusals"] += 1
     assert data.make_problem is not exhausted  # only the engine's use of it was replaced

@@ -5,6 +5,7 @@ back, and the history keeps every run, the interrupted one marked cancelled."""
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -34,15 +35,28 @@ def drain(fd: int, seconds: float) -> bytes:
     return seen
 
 
+def wait_reading(process: subprocess.Popen[bytes], fd: int, timeout: float) -> bytes:
+    """Wait for the process to end, reading its terminal meanwhile as a terminal would."""
+    seen, deadline = b"", time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.01)
+        if ready:
+            try:
+                seen += os.read(fd, 65536)
+            except OSError:
+                break
+    process.wait(timeout=max(0.1, deadline - time.monotonic()))
+    return seen + drain(fd, 0.2)
+
+
 def test_quitting_while_pytorch_loads_takes_under_a_second() -> None:
     process, leader = start_app()
     try:
         read_until(leader, b"loading PyTorch", timeout=60)
         os.write(leader, b"\x11")  # ctrl+q
         pressed = time.monotonic()
-        process.wait(timeout=10)
+        tail = wait_reading(process, leader, timeout=10)
         took = time.monotonic() - pressed
-        tail = drain(leader, 0.2)
     finally:
         if process.poll() is None:
             process.kill()
@@ -80,9 +94,11 @@ def test_a_signal_mid_run_ends_cleanly_and_records_the_run(
         if number == signal.SIGHUP:
             os.close(leader)  # the connection is gone: nobody reads the terminal any more
             leader = -1
-        process.wait(timeout=10)
+            process.wait(timeout=10)
+            tail = RESTORED  # nobody is there to see it
+        else:
+            tail = wait_reading(process, leader, timeout=10)
         took = time.monotonic() - sent
-        tail = drain(leader, 0.2) if leader >= 0 else RESTORED
     finally:
         if process.poll() is None:
             process.kill()

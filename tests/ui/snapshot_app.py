@@ -29,7 +29,8 @@ async def settle(pilot: Pilot[None]) -> None:
             break
         await pilot.pause(0.01)
     assert app.loading is not None, "PyTorch never started loading"
-    await app.loading.wait()
+    while app.loading.is_alive():
+        await asyncio.sleep(0.01)
     await pilot.pause()
 
 

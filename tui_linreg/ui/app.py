@@ -164,7 +164,7 @@ class LinregApp(App[None]):
         self.cursor_blink = cursor_blink
         self.training: Worker[None] | None = None
         """The current training worker; tests await it through this handle."""
-        self.loading: Worker[None] | None = None
+        self.loading: threading.Thread | None = None
         """The background import of PyTorch."""
         self.control: RunControl | None = None
         self.training_ended = threading.Event()
@@ -232,7 +232,10 @@ class LinregApp(App[None]):
             return
 
     def start_loading(self) -> None:
-        self.loading = self.load_torch()
+        # A daemon thread, not a Textual worker: quitting must not wait for an import to end
+        # (asyncio joins its executor's threads when the app's loop closes).
+        self.loading = threading.Thread(target=self.load_torch, name="load torch", daemon=True)
+        self.loading.start()
 
     def on_unmount(self) -> None:
         """However the app ends, the training thread must not outlive it."""
@@ -273,7 +276,6 @@ class LinregApp(App[None]):
 
     # --- PyTorch in the background ------------------------------------------------------
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="torch", name="load torch")
     def load_torch(self) -> None:
         """Import torch and warm up the optimiser machinery, off the UI thread."""
         try:
