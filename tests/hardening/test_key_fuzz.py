@@ -39,7 +39,7 @@ async def test_random_keys_never_break_the_app(
 ) -> None:
     monkeypatch.chdir(tmp_path)  # the runs screen exports into the working directory
     app = make_app(num_examples=20_000, epochs=4)
-    keys = key_sequence(seed, scaled(300, 2000))
+    keys = key_sequence(seed, scaled(100, 2000))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         for key in keys:
