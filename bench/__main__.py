@@ -103,16 +103,13 @@ def ceilings(n: int, batch: int, epochs: int, rounds: int) -> list[dict[str, Any
 
 def ui_throughput(n: int, rounds: int) -> dict[str, Any]:
     """Training inside the app (headless, plots live) against the engine alone."""
-    from tests.ui.snapshot_app import make_app, settle
+    from tests.ui.snapshot_app import make_app, run_and_wait, settle
 
     async def in_app(config: TrainConfig) -> float:
         app = make_app(**{f.name: getattr(config, f.name) for f in dataclasses.fields(config)})
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
-            await pilot.press("ctrl+r")
-            assert app.training is not None
-            await app.training.wait()
-            await pilot.pause()
+            await run_and_wait(pilot)
             assert app.sequence, "the run did not end"
             return app.sequence[-1].steps_per_s
 

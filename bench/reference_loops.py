@@ -24,6 +24,22 @@ def synthetic_data(
     return X, y.reshape((-1, 1))
 
 
+def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    return torch.matmul(X, w) + b
+
+
+def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2
+
+
+def sgd(params: list[torch.Tensor], lr: float, batch_size: int) -> None:
+    with torch.no_grad():
+        for param in params:
+            assert param.grad is not None
+            param -= lr * param.grad / batch_size
+            param.grad.zero_()
+
+
 def scratch_epoch(
     features: torch.Tensor, labels: torch.Tensor, batch_size: int, lr: float = 0.03
 ) -> float:
@@ -36,19 +52,6 @@ def scratch_epoch(
         for i in range(0, num_examples, batch_size):
             batch_indices = torch.tensor(indices[i : min(i + batch_size, num_examples)])
             yield features[batch_indices], labels[batch_indices]
-
-    def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-        return torch.matmul(X, w) + b
-
-    def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2
-
-    def sgd(params: list[torch.Tensor], lr: float, batch_size: int) -> None:
-        with torch.no_grad():
-            for param in params:
-                assert param.grad is not None
-                param -= lr * param.grad / batch_size
-                param.grad.zero_()
 
     w = torch.normal(0, 0.01, size=(features.shape[1], 1), requires_grad=True)
     b = torch.zeros(1, requires_grad=True)
@@ -100,13 +103,9 @@ def step_only_epoch(
         b = torch.zeros(1, requires_grad=True)
         start = time.perf_counter()
         for X, y in batches:
-            l = (torch.matmul(X, w) + b - y.reshape(-1, 1)) ** 2 / 2  # noqa: E741
+            l = squared_loss(linreg(X, w, b), y)  # noqa: E741
             l.sum().backward()
-            with torch.no_grad():
-                for param in (w, b):
-                    assert param.grad is not None
-                    param -= lr * param.grad / batch_size
-                    param.grad.zero_()
+            sgd([w, b], lr, batch_size)
         return len(batches) / (time.perf_counter() - start)
     net = nn.Sequential(nn.Linear(features.shape[1], 1))
     loss = nn.MSELoss()

@@ -3,14 +3,11 @@ holds exactly the runs that ended, each marked finished or cancelled."""
 
 from __future__ import annotations
 
-import asyncio
 import threading
-import time
 from collections import Counter
-from collections.abc import Callable
 
 from tests.hardening.conftest import TALLY, scaled
-from tests.ui.snapshot_app import make_app, settle
+from tests.ui.snapshot_app import make_app, settle, wait_until
 from tui_linreg.config import TrainConfig
 
 LONG_RUN = TrainConfig(num_examples=5_000, epochs=5_000, device="cpu")
@@ -24,15 +21,6 @@ def resident_mb() -> float:
     with open("/proc/self/status") as status:
         line = next(row for row in status if row.startswith("VmRSS"))
     return int(line.split()[1]) / 1024
-
-
-async def wait_until(
-    condition: Callable[[], bool], timeout: float = 30, what: Callable[[], object] = str
-) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out: {what()}"
-        await asyncio.sleep(0.005)
 
 
 async def test_start_and_cancel_cycles_leave_nothing_behind() -> None:
@@ -56,9 +44,9 @@ async def test_start_and_cancel_cycles_leave_nothing_behind() -> None:
 
             await pilot.press("ctrl+r")
             if not finish:
-                await wait_until(lambda: "/5000" in app.status.text)
+                await wait_until(lambda: "/5000" in app.status.text, timeout=30)
                 await pilot.press("ctrl+g")
-            await wait_until(ended, what=lambda: (app.status.text, app.running))
+            await wait_until(ended, timeout=30, what=lambda: (app.status.text, app.running))
             expected["finished" if finish else "cancelled"] += 1
             assert app.training is not None
             await app.training.wait()  # the worker's thread has returned

@@ -6,6 +6,8 @@ import asyncio
 import dataclasses
 import os
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -14,6 +16,16 @@ from tui_linreg.config import TrainConfig
 from tui_linreg.ui.app import LinregApp
 
 CONFIG = TrainConfig(device="cpu", seed=0)
+
+
+async def wait_until(
+    condition: Callable[[], object], timeout: float = 20, what: Callable[[], object] = str
+) -> None:
+    """Poll ``condition`` until it holds; fail after ``timeout`` s, saying ``what()``."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out: {what()}"
+        await asyncio.sleep(0.01)
 
 
 def make_app(**changes: object) -> LinregApp:

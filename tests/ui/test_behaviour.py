@@ -10,7 +10,14 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import Input, Select, Static
 
-from tests.ui.snapshot_app import log_text, make_app, run_and_wait, settle, type_into
+from tests.ui.snapshot_app import (
+    log_text,
+    make_app,
+    run_and_wait,
+    settle,
+    type_into,
+    wait_until,
+)
 from tui_linreg.engine import run
 from tui_linreg.engine.events import EpochEnded, Outcome, Progress, RunEnded, RunStarted
 from tui_linreg.ui.app import LinregApp
@@ -23,13 +30,6 @@ LONG = {"num_examples": 1_000_000, "epochs": 50}
 @pytest.fixture(autouse=True)
 def progress_reports(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(run, "PROGRESS_INTERVAL_S", 0.05)
-
-
-async def wait_until(condition: object, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():  # type: ignore[operator]
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.02)
 
 
 async def test_run_then_stop_then_run_again() -> None:

@@ -50,6 +50,10 @@ REDRAW_INTERVAL_S = 0.25
 reports: every repaint is time taken from the training thread, which shares the GIL."""
 
 
+HANGUPS = (signal.SIGTERM, signal.SIGHUP)
+"""Signals that end the app like ctrl+q: a kill or shutdown, and a dropped SSH connection."""
+
+
 class LinregApp(App[None]):
     """Linear regression, from scratch and concise, trained live."""
 
@@ -226,7 +230,7 @@ class LinregApp(App[None]):
         Their default action would end the process on the spot."""
         try:
             loop = asyncio.get_running_loop()
-            for number in (signal.SIGTERM, signal.SIGHUP):
+            for number in HANGUPS:
                 loop.add_signal_handler(number, self.exit)
         except (RuntimeError, ValueError):  # not the main thread (a test's), or no such signal
             return
@@ -241,7 +245,7 @@ class LinregApp(App[None]):
         """However the app ends, the training thread must not outlive it."""
         with contextlib.suppress(RuntimeError, ValueError):
             loop = asyncio.get_running_loop()
-            for number in (signal.SIGTERM, signal.SIGHUP):
+            for number in HANGUPS:
                 loop.remove_signal_handler(number)
         if self.control is not None:
             self.control.cancel()
