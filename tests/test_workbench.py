@@ -284,6 +284,39 @@ def test_export_refuses_plainly(tmp_path: Path, records: list[RunRecord]) -> Non
         export(records, tmp_path)
 
 
+def read_only_directory(tmp_path: Path) -> Path:
+    """A directory nobody may write in: a chmod-ed one, or, for root, whom chmod does not stop,
+    sysfs."""
+    if os.geteuid() != 0:
+        tmp_path.chmod(0o555)
+        return tmp_path
+    return Path("/sys")
+
+
+def test_export_to_a_read_only_directory_is_refused_plainly(
+    tmp_path: Path, records: list[RunRecord]
+) -> None:
+    directory = read_only_directory(tmp_path)
+    try:
+        with pytest.raises(ExportError, match=f"^no permission to write in {directory}$"):
+            export(records, directory / "runs.csv")
+    finally:
+        tmp_path.chmod(0o755)
+    assert not (directory / "runs.csv").exists()
+
+
+def test_ctrl_c_mid_export_leaves_neither_a_partial_file_nor_a_temporary(
+    tmp_path: Path, records: list[RunRecord], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(fd: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupted)  # the moment the data is half on disk
+    with pytest.raises(KeyboardInterrupt):
+        export(records, tmp_path / "runs.csv")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_cli_records_history_and_exports(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

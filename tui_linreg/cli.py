@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import os
 import signal
@@ -24,6 +25,11 @@ EXIT_FINISHED = 0
 EXIT_INVALID = 2
 EXIT_DIVERGED = 3
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
+"""What a shell reports for a process ended by SIGPIPE: ``tui-linreg train | head`` stops early."""
+
+DUMB_TERMS = ("dumb", "unknown")
+"""TERM values that promise no cursor movement: Emacs' shell, some serial consoles, cron."""
 
 EXIT_CODES = f"""\
 exit codes:
@@ -172,11 +178,28 @@ def _joined_negative_values(argv: Sequence[str]) -> list[str]:
     return joined
 
 
+def dumb_terminal() -> bool:
+    return os.environ.get("TERM", "").lower() in DUMB_TERMS
+
+
+def _forgiving_output() -> None:
+    """Where the output cannot encode '×' or '█' (PYTHONIOENCODING=ascii, a latin-1 locale),
+    print '?' for them rather than stop with a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _forgiving_output()
     parser = build_parser()
     args = parser.parse_args(_joined_negative_values(sys.argv[1:] if argv is None else argv))
     if args.command == "train":
-        return train_command(args)
+        try:
+            return train_command(args)
+        except BrokenPipeError:  # the reader went away (`| head`): stop training, quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_BROKEN_PIPE
     if args.command == "presets":
         return presets_command()
     if args.command == "history":
@@ -189,6 +212,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             "tui-linreg: the app needs a terminal (standard input and output are not one); "
             "for scripts and pipes, use `tui-linreg train` (see `tui-linreg train --help`)",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    if dumb_terminal():
+        print(
+            f"tui-linreg: this terminal (TERM={os.environ['TERM']}) cannot draw a full-screen app; "
+            "run it in a terminal emulator or tmux, or use `tui-linreg train` for plain output",
             file=sys.stderr,
         )
         return EXIT_INVALID
@@ -303,7 +333,12 @@ def train_command(args: argparse.Namespace) -> int:
         except ConfigError as error:
             return _invalid(error)
         mode = "sweep" if args.sweep is not None else ("both" if len(configs) == 2 else "single")
-        out = report.Report(configs, json_output=args.json, progress=sys.stderr.isatty(), mode=mode)
+        out = report.Report(
+            configs,
+            json_output=args.json,
+            progress=sys.stderr.isatty() and not dumb_terminal(),
+            mode=mode,
+        )
         outcome = out.follow(stream(config) for config in configs)
     except ConfigError as error:  # out of memory on the device, found only when allocating
         return _invalid(error)

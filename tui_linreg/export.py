@@ -98,7 +98,9 @@ def export(records: list[RunRecord], path: Path, *, overwrite: bool = False) -> 
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
-    except OSError as error:
+    except BaseException as error:  # a full disk, or Ctrl-C mid-write: leave nothing behind
         Path(temporary).unlink(missing_ok=True)
-        raise ExportError(f"cannot write {path}: {error.strerror}") from None
+        if isinstance(error, OSError):
+            raise ExportError(f"cannot write {path}: {error.strerror}") from None
+        raise
     return path
