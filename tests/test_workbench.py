@@ -75,7 +75,7 @@ def test_a_line_truncated_mid_write_loses_only_that_run(
     assert [r.id for r in loaded.records] == [records[0].id, records[2].id]
     assert loaded.skipped == 1
     assert loaded.warning is not None
-    assert "1 damaged line" in loaded.warning
+    assert "1 damaged or repeated line" in loaded.warning
 
 
 def test_garbage_lines_are_skipped_with_a_warning(tmp_path: Path, records: list[RunRecord]) -> None:

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from tui_linreg import __version__
-from tui_linreg.config import ConfigError, TrainConfig
-from tui_linreg.engine.events import RunEnded, json_ready
+from tui_linreg.config import TrainConfig
+from tui_linreg.engine.events import Outcome, RunEnded, json_ready
 
 try:
     import fcntl
@@ -89,15 +89,35 @@ class RunRecord:
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> RunRecord:
-        """Raises ValueError (ConfigError included), KeyError or TypeError on a bad record."""
-        fields = dict(values)
-        fields["config"] = TrainConfig.from_dict(values["config"])
-        fields["history"] = tuple(values["history"])
-        fields["w"] = tuple(values["w"])
-        unknown = set(fields) - set(cls.__dataclass_fields__)
-        for name in unknown:
-            del fields[name]
-        return cls(**fields)
+        """Raises ValueError (ConfigError included), KeyError or TypeError on a bad record.
+
+        Every value is checked for its type, so a hand-edited line, or one from another
+        program, is skipped here rather than breaking the runs screen later.
+        """
+        config = TrainConfig.from_dict(values["config"])
+        features = config.num_features
+        outcome = _text(values["outcome"])
+        if outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {outcome!r}")
+        versions = values.get("versions", {})
+        if not isinstance(versions, dict):
+            raise TypeError("versions is not an object")
+        return cls(
+            id=_text(values["id"]),
+            created=_moment(values["created"]),
+            config=config,
+            outcome=outcome,
+            message=_text(values["message"]),
+            history=tuple(_epoch(epoch, features) for epoch in _list(values["history"])),
+            w=_numbers(values["w"], features),
+            b=_maybe_number(values["b"]),
+            half_mse=_maybe_number(values["half_mse"]),
+            closed_form_half_mse=_maybe_number(values["closed_form_half_mse"]),
+            train_s=_number(values["train_s"]),
+            steps_per_s=_number(values["steps_per_s"]),
+            device=_text(values["device"]),
+            versions={_text(k): _text(v) for k, v in versions.items()},
+        )
 
     @classmethod
     def from_run(cls, end: RunEnded) -> RunRecord:
@@ -128,6 +148,78 @@ class RunRecord:
         )
 
 
+# --- checking a record read back from the file ----------------------------------------------
+
+OUTCOMES = tuple(str(outcome) for outcome in Outcome)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not a string")
+    return value
+
+
+def _list(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise TypeError("not a list")
+    return value
+
+
+def _maybe_number(value: Any) -> float | None:
+    """A finite number, or None (how a non-finite value is written)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError("not a number")
+    try:
+        number = float(value)
+    except OverflowError:  # an integer too big for a float
+        raise ValueError("out of range") from None
+    if not math.isfinite(number):  # json.loads reads NaN and Infinity; we never write them
+        raise ValueError("not finite")
+    return number
+
+
+def _number(value: Any) -> float:
+    number = _maybe_number(value)
+    if number is None:
+        raise TypeError("missing number")
+    return number
+
+
+LAST_MOMENT = 253402300799.0
+"""The end of year 9999: later (or negative) start times cannot be shown as a date."""
+
+
+def _moment(value: Any) -> float:
+    moment = _number(value)
+    if not 0 <= moment <= LAST_MOMENT:
+        raise ValueError("start time out of range")
+    return moment
+
+
+def _numbers(value: Any, count: int) -> tuple[float | None, ...]:
+    numbers = tuple(_maybe_number(item) for item in _list(value))
+    if len(numbers) != count:
+        raise ValueError(f"{len(numbers)} weights for {count} features")
+    return numbers
+
+
+EPOCH_NUMBERS = ("loss", "half_mse", "mse", "b", "elapsed_s", "epoch_s", "steps_per_s")
+
+
+def _epoch(value: Any, features: int) -> dict[str, Any]:
+    """One epoch's line of a record, checked, with only the keys the app reads."""
+    if not isinstance(value, dict):
+        raise TypeError("an epoch is not an object")
+    epoch = value["epoch"]
+    if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 1:
+        raise ValueError("bad epoch number")
+    checked = {"epoch": epoch, "w": list(_numbers(value["w"], features))}
+    checked.update({name: _maybe_number(value[name]) for name in EPOCH_NUMBERS})
+    return checked
+
+
 @dataclass
 class Loaded:
     records: list[RunRecord]
@@ -142,8 +234,8 @@ class Loaded:
             return self.error
         if self.skipped:
             return (
-                f"{self.skipped} damaged line{'s' if self.skipped > 1 else ''} in the history "
-                "file skipped; every readable run was loaded"
+                f"{self.skipped} damaged or repeated line{'s' if self.skipped > 1 else ''} in the "
+                "history file skipped; every readable run was loaded"
             )
         return None
 
@@ -193,14 +285,21 @@ class History:
             return Loaded([], 0)
         except OSError as error:
             return Loaded([], 0, f"the history file {self.path} cannot be read: {error.strerror}")
-        records, skipped = [], 0
+        records: list[RunRecord] = []
+        skipped, seen = 0, set()
         for line in lines:
             if not line.strip():
                 continue
             try:
-                records.append(RunRecord.from_dict(json.loads(line)))
-            except (ValueError, KeyError, TypeError, AttributeError, ConfigError):
+                record = RunRecord.from_dict(json.loads(line))
+            except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+                skipped += 1  # ConfigError is a ValueError; RecursionError: "[[[[…" nested deep
+                continue
+            if record.id in seen:  # a line copied twice (say, two files joined): one run
                 skipped += 1
+                continue
+            seen.add(record.id)
+            records.append(record)
         return Loaded(records, skipped)
 
     def clear(self) -> None:

@@ -75,7 +75,7 @@ async def test_a_damaged_history_still_opens_with_a_warning() -> None:
         await pilot.press("f2")
         await pilot.pause()
         assert isinstance(app.screen, RunsScreen)
-        assert any("2 damaged lines" in n.message for n in app._notifications)
+        assert any("2 damaged or repeated lines" in n.message for n in app._notifications)
 
 
 async def test_a_preset_fills_the_form() -> None:

@@ -53,6 +53,42 @@ class OverlayPlot(PlotextPlot):
         return super().render()
 
 
+COLUMNS = ("✓", "time", "impl", "lr", "batch", "outcome", "half-MSE", "|θ−θ*|", "steps/s")
+"""What tells runs apart comes first, so that it shows at 80 columns; then epochs, n, seed."""
+
+
+def table_row(record: RunRecord, selected: bool) -> tuple[str | Text, ...]:
+    """One run as a row of the runs table."""
+    c = record.config
+    loss = "—" if record.half_mse is None else f"{record.half_mse:.4g}"
+    return (
+        "✓" if selected else "",
+        time.strftime("%H:%M:%S", time.localtime(record.created)),
+        c.implementation,
+        f"{c.learning_rate:g}",
+        str(c.batch_size),
+        record.outcome,
+        Text(loss, justify="right"),
+        Text(f"{record.distance_to_true:.3g}", justify="right"),
+        Text(formatting.rate(record.steps_per_s).split()[0], justify="right"),
+        str(c.epochs),
+        f"{c.num_examples:,}",
+        str(c.seed),
+    )
+
+
+def summary(record: RunRecord) -> Text:
+    """What the line under the table says about the highlighted run."""
+    said = f"run {record.id} · {record.message}"
+    if record.outcome == "finished":
+        said = (
+            f"run {record.id} · finished {len(record.history)} epochs in "
+            f"{formatting.seconds(record.train_s)} · {formatting.rate(record.steps_per_s)} "
+            f"on {record.device}"
+        )
+    return Text.assemble((said + "\n", "italic"), train_command(record.config))
+
+
 class ConfirmClear(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes, clear"),
@@ -158,27 +194,9 @@ class RunsScreen(Screen[None]):
     def refill(self) -> None:
         table = self.query_one("#runs-table", DataTable)
         table.clear(columns=True)
-        # What tells runs apart comes first, so that it shows at 80 columns.
-        columns = ("✓", "time", "impl", "lr", "batch", "outcome", "half-MSE", "|θ−θ*|", "steps/s")
-        table.add_columns(*columns, "epochs", "n", "seed")
+        table.add_columns(*COLUMNS, "epochs", "n", "seed")
         for record in self.sorted_records():
-            c = record.config
-            loss = "—" if record.half_mse is None else f"{record.half_mse:.4g}"
-            table.add_row(
-                "✓" if record.id in self.selected else "",
-                time.strftime("%H:%M:%S", time.localtime(record.created)),
-                c.implementation,
-                f"{c.learning_rate:g}",
-                str(c.batch_size),
-                record.outcome,
-                Text(loss, justify="right"),
-                Text(f"{record.distance_to_true:.3g}", justify="right"),
-                Text(formatting.rate(record.steps_per_s).split()[0], justify="right"),
-                str(c.epochs),
-                f"{c.num_examples:,}",
-                str(c.seed),
-                key=record.id,
-            )
+            table.add_row(*table_row(record, record.id in self.selected), key=record.id)
         overlay = self.query_one(OverlayPlot)
         overlay.records = [r for r in self.sorted_records() if r.id in self.selected]
         overlay.refresh()
@@ -196,15 +214,7 @@ class RunsScreen(Screen[None]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         record = self.highlighted()
         if record is not None:
-            summary = f"run {record.id} · {record.message}"
-            if record.outcome == "finished":
-                summary = (
-                    f"run {record.id} · finished {len(record.history)} epochs in {formatting.seconds(record.train_s)} "
-                    f"· {formatting.rate(record.steps_per_s)} on {record.device}"
-                )
-            self.query_one("#runs-command", Static).update(
-                Text.assemble((summary + "\n", "italic"), train_command(record.config))
-            )
+            self.query_one("#runs-command", Static).update(summary(record))
 
     def action_select(self) -> None:
         record = self.highlighted()
