@@ -98,10 +98,10 @@ def test_an_unreadable_history_is_reported_not_raised(tmp_path: Path) -> None:
     assert "cannot be read" in loaded.warning
 
 
-def _append_many(path: str, record: dict[str, object], count: int) -> None:
+def _append_many(path: str, record: dict[str, object], count: int, writer: int) -> None:
     history = History(Path(path))
-    for _ in range(count):
-        history.append(RunRecord.from_dict(record))
+    for index in range(count):  # each a run of its own (the history drops repeated ids)
+        history.append(dataclasses.replace(RunRecord.from_dict(record), id=f"{writer}-{index}"))
 
 
 def test_two_processes_appending_at_once_lose_no_run(
@@ -110,8 +110,8 @@ def test_two_processes_appending_at_once_lose_no_run(
     path = tmp_path / "h.jsonl"
     context = multiprocessing.get_context("spawn")
     workers = [
-        context.Process(target=_append_many, args=(str(path), records[0].to_dict(), 40))
-        for _ in range(2)
+        context.Process(target=_append_many, args=(str(path), records[0].to_dict(), 40, writer))
+        for writer in range(2)
     ]
     for worker in workers:
         worker.start()
@@ -119,6 +119,7 @@ def test_two_processes_appending_at_once_lose_no_run(
         worker.join(60)
     loaded = History(path).load()
     assert (len(loaded.records), loaded.skipped) == (80, 0)
+    assert {r.id for r in loaded.records} == {f"{w}-{i}" for w in range(2) for i in range(40)}
 
 
 def test_clearing_forgets_every_run(tmp_path: Path, records: list[RunRecord]) -> None:
