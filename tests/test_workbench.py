@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tui_linreg import config as config_module
 from tui_linreg.cli import main
 from tui_linreg.commandline import train_command
 from tui_linreg.config import ConfigError, TrainConfig, checked
@@ -96,6 +97,18 @@ def test_an_unreadable_history_is_reported_not_raised(tmp_path: Path) -> None:
     assert loaded.records == []
     assert loaded.warning is not None
     assert "cannot be read" in loaded.warning
+
+
+def test_a_run_recorded_on_a_bigger_machine_still_loads(
+    tmp_path: Path, records: list[RunRecord], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = dataclasses.replace(records[0], config=dataclasses.replace(CPU, num_examples=10**8))
+    History(tmp_path / "h.jsonl").append(big)
+    monkeypatch.setattr(config_module, "available_memory", lambda: 2**30)  # a 1 GiB laptop
+    loaded = History(tmp_path / "h.jsonl").load()
+    assert (len(loaded.records), loaded.skipped) == (1, 0)
+    with pytest.raises(ConfigError, match="would need about"):  # running it here is refused
+        checked(loaded.records[0].config)
 
 
 def _append_many(path: str, record: dict[str, object], count: int, writer: int) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Static
 
 from tests.ui.snapshot_app import (
@@ -15,9 +17,11 @@ from tests.ui.snapshot_app import (
     type_into,
     wait_for_sequence,
 )
-from tui_linreg.history import History, default_path
+from tui_linreg.config import TrainConfig
+from tui_linreg.engine.run import run_to_end
+from tui_linreg.history import History, RunRecord, default_path
 from tui_linreg.ui.screens.presets import PresetScreen
-from tui_linreg.ui.screens.runs import OverlayPlot, RunsScreen
+from tui_linreg.ui.screens.runs import SHOWN_AT_MOST, OverlayPlot, RunsScreen
 
 
 async def test_every_run_is_recorded_in_the_history() -> None:
@@ -155,3 +159,34 @@ async def test_trajectories_follow_each_epoch() -> None:
         assert not app.scatter.display
         assert [x for x, _ in app.trajectory.points] == [0.0, 1.0, 2.0, 3.0]
         assert app.trajectory.points[-1][1] == pytest.approx((2.0, -3.4, 4.2), abs=0.01)
+
+
+async def test_a_long_history_shows_the_first_500_and_exports_every_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = RunRecord.from_run(run_to_end(TrainConfig(device="cpu", epochs=1))).to_dict()
+    lines = [json.dumps({**run, "id": f"run-{i}", "created": 1e9 + i}) for i in range(600)]
+    path = default_path()
+    path.parent.mkdir(parents=True)
+    path.write_text("\n".join(lines) + "\n")
+    monkeypatch.chdir(tmp_path)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RunsScreen)
+        table = screen.query_one("#runs-table", DataTable)
+        assert table.row_count == SHOWN_AT_MOST == 500
+        assert "first 500 of 600 by newest first" in str(table.border_title)
+        newest = screen.highlighted()
+        assert newest is not None
+        assert newest.id == "run-599"
+        await pilot.press("space")
+        assert table.get_cell_at(Coordinate(0, 0)) == "✓"
+        assert [r.id for r in screen.query_one(OverlayPlot).records] == ["run-599"]
+        await pilot.press("space", "e")  # nothing selected: every run, shown or not
+        await pilot.pause()
+    (exported,) = tmp_path.glob("tui-linreg-runs-*.csv")
+    assert len({row.split(",")[0] for row in exported.read_text().splitlines()[1:]}) == 600

@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.coordinate import Coordinate
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Static
 from textual_plotext import PlotextPlot
@@ -52,6 +53,19 @@ class OverlayPlot(PlotextPlot):
             )
         return super().render()
 
+
+SHOWN_AT_MOST = 500
+"""Rows the table holds. A row costs the table about a quarter of a millisecond, so a history of
+ten thousand runs would take seconds at each sort: the first 500 in the chosen order are shown
+(the title says so), and an export takes every run."""
+
+ORDERS = {
+    "time": ("newest first", lambda r: -r.created),
+    "loss": ("final loss", lambda r: r.final_loss),
+    "distance": ("distance to the truth", lambda r: r.distance_to_true),
+    "speed": ("speed", lambda r: -r.steps_per_s),
+}
+"""Sort key → (what the title calls it, the key)."""
 
 COLUMNS = ("✓", "time", "impl", "lr", "batch", "outcome", "half-MSE", "|θ−θ*|", "steps/s")
 """What tells runs apart comes first, so that it shows at 80 columns; then epochs, n, seed."""
@@ -164,6 +178,8 @@ class RunsScreen(Screen[None]):
         self.records: list[RunRecord] = []
         self.selected: set[str] = set()
         self.sort_key = "time"
+        self.shown: list[RunRecord] = []
+        """The runs in the table, in its order (at most SHOWN_AT_MOST)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="runs-body"):
@@ -178,38 +194,41 @@ class RunsScreen(Screen[None]):
             self.notify(loaded.warning, severity="warning", timeout=8)
         self.records = loaded.records
         table = self.query_one("#runs-table", DataTable)
-        table.border_title = f"runs · {formatting.path(self.history.path)}"
         table.border_subtitle = "space selects · l d s sort · c copies the command · e exports"
         self.refill()
 
     def sorted_records(self) -> list[RunRecord]:
-        keys = {
-            "time": lambda r: -r.created,
-            "loss": lambda r: r.final_loss,
-            "distance": lambda r: r.distance_to_true,
-            "speed": lambda r: -r.steps_per_s,
-        }
-        return sorted(self.records, key=keys[self.sort_key])
+        _, key = ORDERS[self.sort_key]
+        return sorted(self.records, key=key)
 
     def refill(self) -> None:
         table = self.query_one("#runs-table", DataTable)
         table.clear(columns=True)
         table.add_columns(*COLUMNS, "epochs", "n", "seed")
-        for record in self.sorted_records():
+        self.shown = self.sorted_records()[:SHOWN_AT_MOST]
+        for record in self.shown:
             table.add_row(*table_row(record, record.id in self.selected), key=record.id)
-        overlay = self.query_one(OverlayPlot)
-        overlay.records = [r for r in self.sorted_records() if r.id in self.selected]
-        overlay.refresh()
+        where = formatting.path(self.history.path)
+        if len(self.shown) < len(self.records):
+            order, _ = ORDERS[self.sort_key]
+            where = f"first {len(self.shown):,} of {len(self.records):,} by {order} · {where}"
+        table.border_title = f"runs · {where}"
+        self.update_overlay()
         if not self.records:
             self.query_one("#runs-command", Static).update(
                 "No runs recorded yet: train one (ctrl+r)."
             )
 
+    def update_overlay(self) -> None:
+        overlay = self.query_one(OverlayPlot)
+        overlay.records = [r for r in self.sorted_records() if r.id in self.selected]
+        overlay.refresh()
+
     def highlighted(self) -> RunRecord | None:
         table = self.query_one("#runs-table", DataTable)
-        if not self.records or table.cursor_row < 0:
+        if not self.shown or table.cursor_row < 0:
             return None
-        return self.sorted_records()[min(table.cursor_row, len(self.records) - 1)]
+        return self.shown[min(table.cursor_row, len(self.shown) - 1)]
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         record = self.highlighted()
@@ -221,9 +240,11 @@ class RunsScreen(Screen[None]):
         if record is None:
             return
         self.selected ^= {record.id}
-        row = self.query_one("#runs-table", DataTable).cursor_row
-        self.refill()
-        self.query_one("#runs-table", DataTable).move_cursor(row=row)
+        table = self.query_one("#runs-table", DataTable)
+        table.update_cell_at(
+            Coordinate(table.cursor_row, 0), "✓" if record.id in self.selected else ""
+        )
+        self.update_overlay()
 
     def action_sort(self, key: str) -> None:
         self.sort_key = key
