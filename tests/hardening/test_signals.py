@@ -4,6 +4,7 @@ back, and the history keeps every run, the interrupted one marked cancelled."""
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import signal
@@ -16,7 +17,9 @@ import pytest
 
 from tests.hardening.conftest import TALLY
 from tests.ui.test_terminal import read_until, start_app
-from tui_linreg.history import History
+from tui_linreg.config import TrainConfig
+from tui_linreg.engine.run import run_to_end
+from tui_linreg.history import History, RunRecord
 
 RESTORED = b"\x1b[?1049l"
 """Leaving the alternate screen: the terminal shows the shell again."""
@@ -65,6 +68,47 @@ def test_quitting_while_pytorch_loads_takes_under_a_second() -> None:
     assert process.returncode == 0
     assert took < 1.0, f"quitting took {took:.2f} s"
     assert RESTORED in tail
+
+
+def test_quitting_during_an_export_leaves_a_whole_file_or_none(tmp_path: Path) -> None:
+    """Ten thousand runs take the runs screen about a third of a second to export; ctrl+q
+    pressed a tenth of a second after the export key lands in the middle of it."""
+    record = RunRecord.from_run(run_to_end(TrainConfig(device="cpu"))).to_dict()
+    history = tmp_path / "history.jsonl"
+    history.write_text("".join(json.dumps({**record, "id": f"r{i}"}) + "\n" for i in range(10_000)))
+    leader, follower = os.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui_linreg", "--history", str(history)],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        cwd=tmp_path,  # where the runs screen exports
+        env={**os.environ, "TERM": "xterm-256color"},
+        close_fds=True,
+    )
+    os.close(follower)
+    try:
+        read_until(leader, b"ready", timeout=60)
+        os.write(leader, b"\x1bOQ")  # F2: the runs screen
+        read_until(leader, b"first 500 of 10,000", timeout=60)
+        os.write(leader, b"e")  # export
+        time.sleep(0.1)
+        os.write(leader, b"\x11")  # ctrl+q
+        pressed = time.monotonic()
+        tail = wait_reading(process, leader, timeout=10)
+        took = time.monotonic() - pressed
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(leader)
+    TALLY["quits and hang-ups"] += 1
+    assert process.returncode == 0
+    assert took < 1.0, f"quitting took {took:.2f} s"
+    assert RESTORED in tail
+    left = [p.name for p in tmp_path.iterdir() if p.name != history.name]
+    assert not [name for name in left if name.endswith(".tmp")], left
+    for name in left:  # the export finished first, or never began: never half a file
+        assert (tmp_path / name).read_text().count("\n") == 1 + 10_000 * 3
 
 
 @pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
