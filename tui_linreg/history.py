@@ -108,7 +108,7 @@ class RunRecord:
             config=config,
             outcome=outcome,
             message=_text(values["message"]),
-            history=tuple(_epoch(epoch, features) for epoch in _list(values["history"])),
+            history=tuple(_epoch(epoch, config) for epoch in _list(values["history"])),
             w=_numbers(values["w"], features),
             b=_maybe_number(values["b"]),
             half_mse=_maybe_number(values["half_mse"]),
@@ -208,14 +208,14 @@ def _numbers(value: Any, count: int) -> tuple[float | None, ...]:
 EPOCH_NUMBERS = ("loss", "half_mse", "mse", "b", "elapsed_s", "epoch_s", "steps_per_s")
 
 
-def _epoch(value: Any, features: int) -> dict[str, Any]:
+def _epoch(value: Any, config: TrainConfig) -> dict[str, Any]:
     """One epoch's line of a record, checked, with only the keys the app reads."""
     if not isinstance(value, dict):
         raise TypeError("an epoch is not an object")
     epoch = value["epoch"]
-    if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 1:
+    if isinstance(epoch, bool) or not isinstance(epoch, int) or not 1 <= epoch <= config.epochs:
         raise ValueError("bad epoch number")
-    checked = {"epoch": epoch, "w": list(_numbers(value["w"], features))}
+    checked = {"epoch": epoch, "w": list(_numbers(value["w"], config.num_features))}
     checked.update({name: _maybe_number(value[name]) for name in EPOCH_NUMBERS})
     return checked
 

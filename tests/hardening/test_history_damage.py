@@ -99,7 +99,7 @@ def usable(records: list[RunRecord]) -> None:
 
 
 @settings(
-    max_examples=scaled(150, 2000),
+    max_examples=scaled(300, 5000),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
