@@ -166,3 +166,17 @@ def test_python_dash_m_and_the_console_script_agree() -> None:
     )
     assert by_module.returncode == 0
     assert json.loads(by_module.stdout)["learning_rate"] == 0.03
+
+
+@pytest.mark.parametrize(
+    "argv", [["1,2,3," * 1700], ["train", "--bogus", "x" * 5000]], ids=["command", "flag"]
+)
+def test_argparse_refusals_quote_a_paste_by_its_start(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as refused:
+        main(argv)
+    err = capsys.readouterr().err
+    assert refused.value.code == 2
+    assert err.splitlines()[-1].endswith(("…' (choose from 'train', 'presets', 'history')", "…"))
+    assert len(err.splitlines()[-1]) < 200

@@ -11,12 +11,13 @@ import contextlib
 import io
 import json
 import os
+import re
 import signal
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, NoReturn
 
 from tui_linreg import __version__
 from tui_linreg.config import ConfigError, Problem, TrainConfig, config_from_text
@@ -78,8 +79,17 @@ def _add_hyperparameters(parser: argparse.ArgumentParser, *, both: bool) -> None
     )
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with the user's text cut short in its refusals: an unknown command that was
+    a 10 kB paste is quoted by its first 40 characters, not echoed whole."""
+
+    def error(self, message: str) -> NoReturn:
+        message = re.sub(r"'([^']{40})[^']+'", r"'\1…'", message)  # a quoted paste
+        super().error(re.sub(r"(\S{40})\S{20,}", r"\1…", message))  # an unquoted one
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="tui-linreg",
         description="Linear regression trained with PyTorch, from scratch and concise, "
         "explored in the terminal. Without a command, starts the app.",

@@ -239,3 +239,20 @@ async def test_before_the_first_run_the_table_shows_the_true_values_as_typed() -
 def _rows(app: LinregApp) -> list[list[Text]]:
     table = app.table
     return [table.get_row_at(index) for index in range(table.row_count)]
+
+
+async def test_screens_replace_each_other_instead_of_stacking() -> None:
+    """f1 over the command palette, then ctrl+p again, used to push a second palette and crash
+    (found by the long key fuzz). Now the screen keys wait while the palette is open, and each
+    screen replaces the one over the main screen."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for key in ["ctrl+p", "f1", "ctrl+p", "f2", "escape", "f2", "f5", "ctrl+p", "escape", "f1"]:
+            await pilot.press(key)
+            await pilot.pause()
+            assert len(app.screen_stack) <= 3, [type(s).__name__ for s in app.screen_stack]
+        assert [type(s).__name__ for s in app.screen_stack] == ["Screen", "HelpScreen"]
+        await pilot.press("f1")
+        await pilot.pause()
+        assert len(app.screen_stack) == 1

@@ -14,13 +14,14 @@ import dataclasses
 import signal
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
@@ -45,6 +46,9 @@ if TYPE_CHECKING:
     from tui_linreg.history import History
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
+
+SCREEN_ACTIONS = ("help", "runs", "presets")
+"""The actions that show a screen of their own over the main one."""
 REDRAW_INTERVAL_S = 0.25
 """Plots, table and status line redraw at most four times a second, however fast training
 reports: every repaint is time taken from the training thread, which shares the GIL."""
@@ -430,7 +434,20 @@ class LinregApp(App[None]):
         if isinstance(self.screen, RunsScreen):
             self.screen.dismiss()
         else:
-            self.push_screen(RunsScreen(self.history))
+            self.overlay(RunsScreen(self.history))
+
+    def overlay(self, screen: Screen[Any], callback: Callable[[Any], None] | None = None) -> None:
+        """Show ``screen`` over the main one, closing whatever was over it first: f2 over help
+        replaces it rather than stacking screens."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(screen, callback)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the command palette is open, the keys that open screens wait for it to close:
+        a screen pushed over it, then ctrl+p, would open a second palette (Textual crashes on
+        that), and closing a palette from outside crashes its search worker."""
+        return not (action in SCREEN_ACTIONS and isinstance(self.screen, CommandPalette))
 
     def action_code(self) -> None:
         main = self.query_one("#main")
@@ -460,7 +477,10 @@ class LinregApp(App[None]):
 
         from tui_linreg.ui.screens.presets import PresetScreen
 
-        self.push_screen(PresetScreen(), chosen)
+        if isinstance(self.screen, PresetScreen):
+            self.screen.dismiss(None)
+        else:
+            self.overlay(PresetScreen(), chosen)
 
     def form_device(self) -> TrainConfig:
         return TrainConfig(device=self.form.texts()["device"].strip() or "auto")
@@ -523,7 +543,7 @@ class LinregApp(App[None]):
             return
         keys = [(b.key, b.tooltip) for b in self.BINDINGS if isinstance(b, Binding)]
         keys.append(("ctrl+p", "Command palette: every action by name"))
-        self.push_screen(HelpScreen(keys))
+        self.overlay(HelpScreen(keys))
 
     async def action_quit(self) -> None:
         if self.control is not None:
