@@ -38,6 +38,7 @@ exit codes:
   {EXIT_INVALID}    invalid arguments (the message names the field)
   {EXIT_DIVERGED}    diverged (the loss became non-finite or exploded)
   {EXIT_INTERRUPTED}  interrupted (Ctrl-C)
+  {EXIT_BROKEN_PIPE}  the output pipe closed (| head)
 """
 
 # flag → (config field, help). Values are parsed by config.py, never by argparse.
