@@ -161,39 +161,57 @@ def input_latency(presses: int) -> dict[str, Any]:
     return {"median_ms": statistics.median(latencies), "max_ms": max(latencies), "presses": presses}
 
 
+APP = [sys.executable, "-m", "tui_linreg", "--history", os.devnull]
+EMPTY_APP = [sys.executable, "-m", "bench.empty_app"]
+
+
 def first_paint(repeats: int) -> dict[str, Any]:
-    """Seconds from process start to the first frame, and to 'ready' (PyTorch loaded)."""
-    paints, readies = [], []
+    """Seconds from process start to the first frame, and to 'ready' (PyTorch loaded); and,
+    interleaved with it, the first frame of an empty Textual app: the floor."""
+    paints, readies, floors = [], [], []
     for _ in range(repeats):
-        leader, follower = pty.openpty()
-        env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tui_linreg", "--history", os.devnull],
-            stdin=follower,
-            stdout=follower,
-            stderr=follower,
-            env=env,
-            close_fds=True,
-        )
-        os.close(follower)
-        seen, painted = b"", None
-        deadline = started + 60
-        while time.perf_counter() < deadline:
-            ready, _, _ = select.select([leader], [], [], 0.01)
-            if ready:
-                seen += os.read(leader, 65536)
-            if painted is None and b"hyperparameters" in seen:
-                painted = time.perf_counter() - started
-            if b"ready" in seen:
-                readies.append(time.perf_counter() - started)
-                break
-        os.write(leader, b"\x11")  # ctrl+q
-        process.wait(10)
-        os.close(leader)
-        assert painted is not None, "no frame was painted"
+        painted, ready = _paint(APP)
         paints.append(painted)
-    return {"first_paint_s": statistics.median(paints), "torch_ready_s": statistics.median(readies)}
+        readies.append(ready)
+        floors.append(_paint(EMPTY_APP)[0])
+    return {
+        "first_paint_s": statistics.median(paints),
+        "torch_ready_s": statistics.median(readies),
+        "empty_textual_app_s": statistics.median(floors),
+    }
+
+
+def _paint(command: list[str]) -> tuple[float, float]:
+    """(seconds to the first frame, seconds to 'ready') for one fresh process in a pty."""
+    leader, follower = pty.openpty()
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+        close_fds=True,
+    )
+    os.close(follower)
+    seen, painted, ready_at = b"", None, None
+    deadline = started + 60
+    while time.perf_counter() < deadline:
+        ready, _, _ = select.select([leader], [], [], 0.01)
+        if ready:
+            seen += os.read(leader, 65536)
+        if painted is None and b"hyperparameters" in seen:
+            painted = time.perf_counter() - started
+        if b"ready" in seen:
+            ready_at = time.perf_counter() - started
+            break
+    os.write(leader, b"\x11")  # ctrl+q
+    process.wait(10)
+    os.close(leader)
+    assert painted is not None, "no frame was painted"
+    assert ready_at is not None, "never ready"
+    return painted, ready_at
 
 
 def first_run_cost() -> dict[str, Any]:
@@ -293,6 +311,7 @@ def markdown(report: dict[str, Any]) -> str:
         "|---|---|",
         f"| training inside the UI, plots live (n={ui['n']:,}, bs 10) | {ui['app_steps_per_s']:,.0f} steps/s = **{ui['ratio']:.2f}×** the engine alone ({ui['engine_steps_per_s']:,.0f}) |",
         f"| process start → first painted frame | **{paint['first_paint_s']:.2f} s** |",
+        f"| the same for an empty Textual app (one line of text): the floor | {paint['empty_textual_app_s']:.2f} s |",
         f'| process start → PyTorch loaded ("ready") | {paint["torch_ready_s"]:.2f} s |',
         f"| first run's extra start cost (fresh process, concise) | {first['first_run_extra_s']:.2f} s |",
         f"| key press → action while training (median / max of {latency['presses']}) | **{latency['median_ms']:.0f} ms** / {latency['max_ms']:.0f} ms |",
