@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -180,3 +181,14 @@ def test_argparse_refusals_quote_a_paste_by_its_start(
     assert refused.value.code == 2
     assert err.splitlines()[-1].endswith(("…' (choose from 'train', 'presets', 'history')", "…"))
     assert len(err.splitlines()[-1]) < 200
+
+
+def test_a_tilde_that_names_no_user_is_a_path_like_any_other(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pathlib raises for ``~nosuchuser``; a shell leaves it as typed, and so does the CLI."""
+    monkeypatch.chdir(tmp_path)
+    code = main(["train", "--epochs", "1", "--history", "~0", "--export", "~0.csv"])
+    assert code == 0, capsys.readouterr().err
+    assert (tmp_path / "~0").is_file()
+    assert (tmp_path / "~0.csv").is_file()

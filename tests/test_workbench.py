@@ -400,3 +400,16 @@ def test_dev_null_as_history_keeps_nothing_without_complaint(records: list[RunRe
     history = History(Path(os.devnull))
     history.append(records[0])  # no error: nothing to sync on a device
     assert history.load().records == []
+
+
+def test_an_export_name_too_long_for_the_file_system_is_refused_plainly(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, records: list[RunRecord]
+) -> None:
+    long_name = tmp_path / ("9" * 400)
+    code, out, err = run_cli(capsys, "train", "--export", str(long_name))
+    assert code == 2
+    assert out == ""
+    assert "file name too long" in err
+    assert len(err) < 300
+    with pytest.raises(ExportError, match="File name too long"):
+        export(records, long_name)

@@ -242,7 +242,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 def history_path(args: argparse.Namespace) -> Path:
     from tui_linreg.history import default_path
 
-    return Path(args.history).expanduser() if args.history else default_path()
+    return user_path(args.history) if args.history else default_path()
+
+
+def user_path(text: str) -> Path:
+    """A path as typed, with ``~`` and ``~user`` expanded as a shell does: a ``~name`` that
+    names no user stays as typed (pathlib would raise)."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:
+        return Path(text)
 
 
 def presets_command() -> int:
@@ -368,14 +377,17 @@ def _export_path(text: str | None) -> Path | None:
     """Check an --export path before any training, so a typo costs nothing."""
     if text is None:
         return None
-    path = Path(text).expanduser()
+    path, shown = user_path(text), text if len(text) <= 200 else text[:60] + "…"
     problem = None
-    if path.is_dir():
-        problem = f"--export {text}: that is a directory; give a file name such as runs.csv"
-    elif not (path.parent if str(path.parent) else Path(".")).is_dir():
-        problem = f"--export {text}: the directory {path.parent} does not exist"
-    elif path.exists():
-        problem = f"--export {text}: the file already exists; choose another name"
+    try:
+        if path.is_dir():
+            problem = f"--export {shown}: that is a directory; give a file name such as runs.csv"
+        elif not (path.parent if str(path.parent) else Path(".")).is_dir():
+            problem = f"--export {shown}: its directory does not exist"
+        elif path.exists():
+            problem = f"--export {shown}: the file already exists; choose another name"
+    except OSError as error:  # a name longer than the file system allows, …
+        problem = f"--export {shown}: {(error.strerror or 'cannot be used').lower()}"
     if problem:
         raise ConfigError([Problem("export", problem)])
     return path

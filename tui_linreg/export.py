@@ -72,16 +72,19 @@ def _csv(records: list[RunRecord]) -> str:
 def export(records: list[RunRecord], path: Path, *, overwrite: bool = False) -> Path:
     """Write ``records`` to ``path`` (.csv: one row per epoch; anything else: JSON).
 
-    The file appears whole or not at all. Raises ExportError with a plain reason.
+    The file appears whole or not at all. Raises ExportError with a plain reason. ``~`` is not
+    expanded here: the command line has done it (cli.user_path).
     """
-    path = path.expanduser()
-    if path.is_dir():
-        raise ExportError(f"{path} is a directory; give a file name such as runs.csv")
     directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise ExportError(f"the directory {directory} does not exist")
-    if path.exists() and not overwrite:
-        raise ExportError(f"{path} already exists; choose another name or allow overwriting")
+    try:
+        if path.is_dir():
+            raise ExportError(f"{path} is a directory; give a file name such as runs.csv")
+        if not directory.is_dir():
+            raise ExportError(f"the directory {directory} does not exist")
+        if path.exists() and not overwrite:
+            raise ExportError(f"{path} already exists; choose another name or allow overwriting")
+    except OSError as error:  # a name longer than the file system allows, …
+        raise ExportError(f"cannot write {path.name[:40]}: {error.strerror}") from None
     if path.suffix.lower() == ".csv":
         text = _csv(records)
     else:
