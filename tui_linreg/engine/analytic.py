@@ -8,7 +8,9 @@ a step is two fused matrix operations:
     θ ← θ − lr · Aᵀ r / |B|          θ.addmm_(A.T, r, alpha=-lr/|B|)
 
 Shuffled examples are gathered a block of batches at a time (data.shuffled_blocks), with the
-column of ones appended to the block, so a step's batch is a contiguous slice.
+column of ones appended to the block, so a step's batch is a contiguous slice. Needing no
+autograd, its steps run in ``torch.inference_mode`` (see run.py), which spares each op the
+version-counter and autograd bookkeeping.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class Analytic:
     name = "analytic"
     loss_name = "half-MSE"
     half_mse_per_loss = 1.0
+    needs_autograd = False
 
     def __init__(self, problem: Problem, config: TrainConfig, generator: torch.Generator) -> None:
         self.problem = problem

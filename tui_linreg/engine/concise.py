@@ -64,6 +64,7 @@ class Concise:
     name = "concise"
     loss_name = "MSE"
     half_mse_per_loss = 0.5
+    needs_autograd = True
     """nn.MSELoss is the plain mean squared error: twice the half-MSE that scratch reports."""
 
     def __init__(self, problem: Problem, config: TrainConfig, generator: torch.Generator) -> None:

@@ -24,6 +24,8 @@ class Implementation(Protocol):
     """How the implementation's own loss is called in the log: half-MSE or MSE."""
     half_mse_per_loss: float
     """Factor from its own loss to half-MSE: 1 for half-MSE, 0.5 for MSE."""
+    needs_autograd: bool
+    """False lets the engine run the steps in ``torch.inference_mode``."""
 
     def batches(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         """One epoch of (features, labels) mini-batches."""

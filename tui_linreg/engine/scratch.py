@@ -66,6 +66,7 @@ class Scratch:
     name = "scratch"
     loss_name = "half-MSE"
     half_mse_per_loss = 1.0
+    needs_autograd = True
     """Its own loss already is half-MSE."""
 
     def __init__(self, problem: Problem, config: TrainConfig, generator: torch.Generator) -> None:
