@@ -203,9 +203,13 @@ def test_examples_not_divisible_by_batch_size_visit_every_example(implementation
 # --- run control --------------------------------------------------------------------------
 
 
-def test_cancel_stops_before_the_next_mini_batch() -> None:
+ALL_IMPLEMENTATIONS = [*IMPLEMENTATIONS, "analytic"]
+
+
+@pytest.mark.parametrize("implementation", ALL_IMPLEMENTATIONS)
+def test_cancel_stops_before_the_next_mini_batch(implementation: str) -> None:
     control = RunControl()
-    stream = train(config(num_examples=200_000, epochs=3), control)
+    stream = train(config(num_examples=200_000, epochs=3, implementation=implementation), control)
     progress = next(e for e in stream if isinstance(e, Progress))
     control.cancel()
     end = next(stream)
@@ -215,12 +219,12 @@ def test_cancel_stops_before_the_next_mini_batch() -> None:
     assert "cancelled in epoch 1" in end.message
 
 
-def test_cancel_from_another_thread_ends_a_long_run() -> None:
+@pytest.mark.parametrize("implementation", ALL_IMPLEMENTATIONS)
+def test_cancel_from_another_thread_ends_a_long_run(implementation: str) -> None:
     control = RunControl()
     events: list[object] = []
-    worker = threading.Thread(
-        target=lambda: events.extend(train(config(num_examples=1_000_000, epochs=50), control))
-    )
+    long_run = config(num_examples=1_000_000, epochs=50, implementation=implementation)
+    worker = threading.Thread(target=lambda: events.extend(train(long_run, control)))
     worker.start()
     while not any(isinstance(e, Progress) for e in events):
         worker.join(0.01)
@@ -231,12 +235,13 @@ def test_cancel_from_another_thread_ends_a_long_run() -> None:
     assert events[-1].outcome == Outcome.CANCELLED
 
 
-def test_pause_holds_the_run_and_resume_continues_it() -> None:
+@pytest.mark.parametrize("implementation", ALL_IMPLEMENTATIONS)
+def test_pause_holds_the_run_and_resume_continues_it(implementation: str) -> None:
     control = RunControl()
     events: list[object] = []
-    worker = threading.Thread(
-        target=lambda: events.extend(train(config(num_examples=200_000, epochs=2), control))
-    )
+    # Enough steps that analytic (about 100k steps/s) is still running when it is paused.
+    run = config(num_examples=2_000_000, epochs=2, implementation=implementation)
+    worker = threading.Thread(target=lambda: events.extend(train(run, control)))
     worker.start()
     while not any(isinstance(e, Progress) for e in events):
         worker.join(0.01)
@@ -247,9 +252,24 @@ def test_pause_holds_the_run_and_resume_continues_it() -> None:
     assert len(events) == count  # nothing happens while paused
     assert worker.is_alive()
     control.resume()
+    while len(events) == count and worker.is_alive():  # it goes on: progress is reported
+        worker.join(0.01)
+    assert isinstance(events[count], Progress)
+    control.cancel()  # the rest of the run is not what this test is about
     worker.join(30)
     assert isinstance(events[-1], RunEnded)
-    assert events[-1].outcome == Outcome.FINISHED
+    assert events[-1].outcome == Outcome.CANCELLED
+
+
+def test_analytic_inference_mode_stays_inside_the_engine() -> None:
+    """Analytic steps in inference mode, but the code that reads its events must not be in it:
+    a consumer's tensors would become inference tensors that autograd refuses."""
+    for event in train(config(implementation="analytic", num_examples=50_000, epochs=2)):
+        assert not torch.is_inference_mode_enabled(), type(event).__name__
+    assert torch.is_grad_enabled()
+    w = torch.zeros(1, requires_grad=True)
+    (w * 2).sum().backward()  # autograd still works afterwards
+    assert w.grad is not None
 
 
 # --- reference answers --------------------------------------------------------------------
