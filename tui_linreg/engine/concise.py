@@ -64,8 +64,8 @@ class Concise:
     name = "concise"
     loss_name = "MSE"
     half_mse_per_loss = 0.5
-    needs_autograd = True
     """nn.MSELoss is the plain mean squared error: twice the half-MSE that scratch reports."""
+    needs_autograd = True
 
     def __init__(self, problem: Problem, config: TrainConfig, generator: torch.Generator) -> None:
         self.problem = problem

@@ -136,6 +136,9 @@ def train(
     history: list[EpochEnded] = []
     total_steps = 0
     window_size = 1
+    # An implementation that needs no autograd steps in inference mode (no version counters,
+    # no autograd dispatch: about a fifth faster at batch 10). Events are yielded outside it.
+    step_mode = contextlib.nullcontext if model.needs_autograd else torch.inference_mode
 
     def ended(outcome: Outcome, message: str, epoch: int) -> RunEnded:
         half_mse, w, b = _snapshot(problem, model)
@@ -184,11 +187,9 @@ def train(
         last_report = time.perf_counter()
         batches = iter(model.batches())
         while True:
-            # Steps run in a stretch until a read-back is due. An implementation that needs no
-            # autograd runs its stretch in inference mode (no version counters, no autograd
-            # dispatch: about a fifth faster at batch 10); events are yielded outside it.
+            # Steps run in a stretch, in step_mode, until a read-back is due.
             ended_by = None  # why the stretch ended: "cancel", "read" or None (epoch done)
-            with contextlib.nullcontext() if model.needs_autograd else torch.inference_mode():
+            with step_mode():
                 for X, y in batches:  # noqa: N806
                     if control.paused:
                         clock.stop()
