@@ -1,10 +1,14 @@
-"""python -m bench [--quick] [--out DIR]: the benchmark, written as JSON and a Markdown table.
+"""python -m bench [--quick] [--device cpu|cuda] [--out DIR]: the benchmark, as JSON and Markdown.
 
 Every implementation runs interleaved with its reference loop (bench/reference_loops.py) in the
 same process, round after round, so the ratios hold when the machine's speed drifts; medians
 are quoted. It also measures the app: training throughput inside the UI against the engine
 alone, time to the first painted frame, the first run's extra start cost, input latency while
 training, and peak memory. --quick proves all of it runs, in seconds, and asserts nothing.
+
+--device cuda runs the training loops, their references, the app's run and the first run on
+the GPU, counts the host synchronisations per run, and measures the GPU's peak memory instead
+of the process's.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +40,17 @@ PAIRS = [("scratch", "scratch"), ("concise", "concise"), ("analytic", "scratch")
 """(implementation, the reference loop it is measured against)."""
 
 
+DEVICE = "cpu"
+"""Where the training runs: set once from --device."""
+
+
 def _config(implementation: str, n: int, batch: int, epochs: int) -> TrainConfig:
     return TrainConfig(
-        implementation=implementation, num_examples=n, batch_size=batch, epochs=epochs, device="cpu"
+        implementation=implementation,
+        num_examples=n,
+        batch_size=batch,
+        epochs=epochs,
+        device=DEVICE,
     )
 
 
@@ -46,6 +59,7 @@ def loops(sizes: list[tuple[int, int, int]], rounds: int) -> list[dict[str, Any]
     results = []
     for n, batch, epochs in sizes:
         prepared = prepare(_config("scratch", n, batch, epochs))
+        run_to_end(_config("scratch", min(n, 1000), batch, 1))  # device and autograd warmed up
         features, labels = prepared[1].features, prepared[1].labels
         for implementation, reference in PAIRS:
             ours, theirs = [], []
@@ -220,7 +234,7 @@ def first_run_cost() -> dict[str, Any]:
         "import time\n"
         "from tui_linreg.config import TrainConfig\n"
         "from tui_linreg.engine.run import run_to_end\n"
-        "c = TrainConfig(implementation='concise', device='cpu', epochs=1)\n"
+        f"c = TrainConfig(implementation='concise', device={DEVICE!r}, epochs=1)\n"
         "times = []\n"
         "for _ in range(2):\n"
         "    t = time.perf_counter(); run_to_end(c); times.append(time.perf_counter() - t)\n"
@@ -242,7 +256,7 @@ def peak_memory(n: int, batch: int, implementations: list[str]) -> list[dict[str
             f"--num-examples={n}",
             f"--batch-size={batch}",
             "--epochs=1",
-            "--device=cpu",
+            f"--device={DEVICE}",
             "--no-history",
         ]
         rss = _peak_rss(f"from tui_linreg.cli import main; main({argv!r})")
@@ -255,6 +269,76 @@ def peak_memory(n: int, batch: int, implementations: list[str]) -> list[dict[str
                 "baseline_rss_mb": baseline / 2**20,
                 "dataset_mb": dataset / 2**20,
                 "over_baseline_per_dataset": (rss - baseline) / dataset,
+            }
+        )
+    return results
+
+
+def gpu_memory(n: int, batch: int, implementations: list[str]) -> list[dict[str, Any]]:
+    """Peak GPU memory (PyTorch's allocations) of a whole run, against the data set's size."""
+    results = []
+    for implementation in implementations:
+        code = (
+            "import sys, torch\n"
+            "from tui_linreg.config import TrainConfig\n"
+            "from tui_linreg.engine.run import run_to_end\n"
+            f"c = TrainConfig(implementation={implementation!r}, num_examples={n}, "
+            f"batch_size={batch}, epochs=1, device={DEVICE!r})\n"
+            "run_to_end(c)\n"
+            "print('peak', torch.cuda.max_memory_allocated(), file=sys.stderr)\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=900
+        )
+        line = [row for row in result.stderr.splitlines() if row.startswith("peak")]
+        if not line:
+            raise RuntimeError(f"GPU memory probe failed: {result.stderr[-500:]}")
+        peak, dataset = int(line[-1].split()[1]), n * 3 * 4
+        results.append(
+            {
+                "implementation": implementation,
+                "n": n,
+                "peak_gpu_mb": peak / 2**20,
+                "dataset_mb": dataset / 2**20,
+                "peak_per_dataset": peak / dataset,
+            }
+        )
+    return results
+
+
+def host_syncs(n: int, batch: int) -> list[dict[str, Any]]:
+    """How often a GPU run makes the host wait for the device, per 1000 steps.
+
+    PyTorch's sync debug mode warns at every synchronising call (a read-back raises two: the
+    copy and the wait). The count covers the whole run, set-up and final read-out included,
+    in read-backs: warnings over the warnings of one ``.item()``.
+    """
+
+    def warnings_during(work: Any) -> tuple[int, Any]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            torch.cuda.set_sync_debug_mode("warn")
+            try:
+                result = work()
+            finally:
+                torch.cuda.set_sync_debug_mode("default")
+        return sum("synchroniz" in str(w.message) for w in caught), result
+
+    one_read, _ = warnings_during(torch.ones(1, device=DEVICE).sum().item)
+    prepared = prepare(_config("scratch", n, batch, 1))
+    results = []
+    for implementation, _ in PAIRS:
+        config = _config(implementation, n, batch, 1)
+        count, end = warnings_during(lambda config=config: run_to_end(config, prepared))
+        syncs = count / one_read
+        results.append(
+            {
+                "implementation": implementation,
+                "n": n,
+                "batch": batch,
+                "steps": end.step,
+                "syncs": syncs,
+                "syncs_per_1000_steps": 1000 * syncs / end.step,
             }
         )
     return results
@@ -283,7 +367,8 @@ def _peak_rss(code: str) -> int:
 def markdown(report: dict[str, Any]) -> str:
     lines = [
         f"Measured {report['date']} on {report['machine']} (torch {report['torch']}, "
-        f"{report['threads']} threads){' — quick mode, not for quoting' if report['quick'] else ''}.",
+        f"{report['threads']} threads), training on {report['device']}"
+        f"{' — quick mode, not for quoting' if report['quick'] else ''}.",
         "",
         "| n / batch | implementation | steps/s | reference loop | × reference | s/epoch |",
         "|---|---|---|---|---|---|",
@@ -316,11 +401,31 @@ def markdown(report: dict[str, Any]) -> str:
         f"| first run's extra start cost (fresh process, concise) | {first['first_run_extra_s']:.2f} s |",
         f"| key press → action while training (median / max of {latency['presses']}) | **{latency['median_ms']:.0f} ms** / {latency['max_ms']:.0f} ms |",
     ]
-    lines += [
-        "",
-        "| peak memory, whole process | peak RSS | torch baseline | data set | (peak − baseline) / data set |",
-        "|---|---|---|---|---|",
-    ]
+    if "syncs" in report:
+        lines += ["", "| host synchronisations, one epoch | steps | syncs | per 1000 steps |"]
+        lines.append("|---|---|---|---|")
+        for row in report["syncs"]:
+            lines.append(
+                f"| {row['implementation']}, n={row['n']:,} / {row['batch']} | {row['steps']:,} | "
+                f"{row['syncs']:.0f} | {row['syncs_per_1000_steps']:.1f} |"
+            )
+    if "gpu_memory" in report:
+        lines += [
+            "",
+            "| peak GPU memory, one epoch | peak allocated | data set | peak / data set |",
+        ]
+        lines.append("|---|---|---|---|")
+        for row in report["gpu_memory"]:
+            lines.append(
+                f"| {row['implementation']}, n={row['n']:,} | {row['peak_gpu_mb']:.0f} MB | "
+                f"{row['dataset_mb']:.0f} MB | {row['peak_per_dataset']:.2f}× |"
+            )
+    if report["memory"]:
+        lines += [
+            "",
+            "| peak memory, whole process | peak RSS | torch baseline | data set | (peak − baseline) / data set |",
+            "|---|---|---|---|---|",
+        ]
     for row in report["memory"]:
         lines.append(
             f"| {row['implementation']}, n={row['n']:,} | {row['peak_rss_mb']:.0f} MB | {row['baseline_rss_mb']:.0f} MB | "
@@ -335,9 +440,19 @@ def main() -> None:
         "--quick", action="store_true", help="tiny sizes, one round: proves it runs"
     )
     parser.add_argument(
+        "--device",
+        choices=["cpu", "cuda"],
+        default="cpu",
+        help="where the training loops run (default cpu)",
+    )
+    parser.add_argument(
         "--out", default="bench/results", help="where to write bench.json and bench.md"
     )
     args = parser.parse_args()
+    global DEVICE
+    DEVICE = args.device
+    if DEVICE == "cuda" and not torch.cuda.is_available():
+        parser.error(f"--device cuda: this PyTorch ({torch.__version__}) sees no CUDA GPU")
     # The runs the benchmark makes are not the user's: they go to a history of their own.
     os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="tui-linreg-bench-")
     if args.quick:
@@ -351,6 +466,7 @@ def main() -> None:
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
+        "device": DEVICE if DEVICE == "cpu" else torch.cuda.get_device_name(),
         "quick": args.quick,
         "loops": loops(sizes, rounds),
     }
@@ -361,9 +477,17 @@ def main() -> None:
     report["first_paint"] = first_paint(1 if args.quick else 5)
     report["first_run"] = first_run_cost()
     print("memory…", file=sys.stderr)
-    report["memory"] = peak_memory(memory_n, 1000, ["scratch", "concise", "analytic"])
-    if not args.quick:
-        report["memory"] += peak_memory(10_000_000, 1000, ["scratch", "concise", "analytic"])
+    everyone = ["scratch", "concise", "analytic"]
+    if DEVICE == "cuda":
+        report["syncs"] = host_syncs(*sizes[1][:2])
+        report["memory"] = []
+        report["gpu_memory"] = gpu_memory(memory_n, 1000, everyone)
+        if not args.quick:
+            report["gpu_memory"] += gpu_memory(10_000_000, 1000, everyone)
+    else:
+        report["memory"] = peak_memory(memory_n, 1000, everyone)
+        if not args.quick:
+            report["memory"] += peak_memory(10_000_000, 1000, everyone)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench.json").write_text(json.dumps(report, indent=2) + "\n")

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 
 def test_the_benchmark_runs_and_writes_json_and_markdown(tmp_path: Path) -> None:
     result = subprocess.run(
@@ -29,3 +31,20 @@ def test_the_benchmark_runs_and_writes_json_and_markdown(tmp_path: Path) -> None
     table = (tmp_path / "bench.md").read_text()
     assert "| n / batch | implementation |" in table
     assert "× reference" in table
+
+
+def test_asking_for_a_gpu_where_there_is_none_is_a_clear_error(tmp_path: Path) -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--device", "cuda", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "--device cuda: this PyTorch" in result.stderr
+    assert "sees no CUDA GPU" in result.stderr
+    assert "Traceback" not in result.stderr

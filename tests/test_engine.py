@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -348,3 +350,23 @@ def test_analytic_converges_on_the_default_experiment() -> None:
     end = run_to_end(config(implementation="analytic"))
     assert end.half_mse < 1.5 * end.closed_form.half_mse
     assert all(abs(row.error) < 0.01 for row in end.rows)
+
+
+@pytest.mark.parametrize("device", ["cpu", "cuda:7"])
+def test_warm_up_pays_the_optimisers_start_cost_even_when_the_device_is_missing(
+    device: str,
+) -> None:
+    # In a fresh process: this one loaded the machinery long ago. The first optim.SGD loads
+    # torch._dynamo, the second-long cost a first run would otherwise pay.
+    code = (
+        "import sys\n"
+        "from tui_linreg.engine.run import warm_up\n"
+        "assert 'torch._dynamo' not in sys.modules\n"
+        f"warm_up({device!r})\n"
+        "print('torch._dynamo' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"

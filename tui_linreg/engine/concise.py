@@ -25,17 +25,26 @@ class ShuffledBatches(data.Sampler[torch.Tensor]):
     """
 
     def __init__(
-        self, num_examples: int, batch_size: int, generator: torch.Generator, shuffle: bool
+        self,
+        num_examples: int,
+        batch_size: int,
+        generator: torch.Generator,
+        shuffle: bool,
+        device: torch.device,
     ) -> None:
         self.num_examples = num_examples
         self.batch_size = batch_size
         self.generator = generator
         self.shuffle = shuffle
+        self.device = device
 
     def __iter__(self) -> Iterator[torch.Tensor]:
         n = self.num_examples
         order = torch.randperm(n, generator=self.generator) if self.shuffle else torch.arange(n)
-        return iter(order.split(self.batch_size))
+        # Drawn on the CPU (the same order on every device), then moved to the data's device
+        # in one copy per epoch: on a GPU, a CPU index tensor per batch would be a copy and
+        # a host synchronisation per step.
+        return iter(order.to(self.device).split(self.batch_size))
 
     def __len__(self) -> int:
         return -(-self.num_examples // self.batch_size)
@@ -52,7 +61,7 @@ def load_array(
     """A DataLoader over a TensorDataset, as in the lesson, fed whole batches (see
     ShuffledBatches); batch_size=None tells it not to batch again."""
     dataset = data.TensorDataset(features, labels)
-    batches = ShuffledBatches(len(dataset), batch_size, generator, shuffle)
+    batches = ShuffledBatches(len(dataset), batch_size, generator, shuffle, features.device)
     # The DataLoader also draws a worker base seed every epoch; its own generator keeps that
     # draw off the global RNG and out of the shuffling stream.
     return data.DataLoader(dataset, batch_size=None, sampler=batches, generator=seed_generator)

@@ -282,6 +282,34 @@ def run_to_end(
     raise AssertionError("a run always ends with RunEnded")  # pragma: no cover
 
 
+def warm_up(device: str) -> None:
+    """Pay PyTorch's one-off start costs now, not in the first run the user makes.
+
+    The first ``optim.SGD`` in a process loads dynamo (about a second on a CPU); on a GPU the
+    first run also creates the CUDA context and loads each kernel it uses (about 7.6 s on an
+    H100). A tiny run of every implementation on ``device`` pays all of it. If that device
+    cannot be used, the run that asks for it will say why; the CPU is warmed instead, since
+    the optimiser machinery is the same.
+    """
+    try:
+        _tiny_runs(device)
+    except (ConfigError, RuntimeError):  # no such device, or a CUDA error (a RuntimeError)
+        _tiny_runs("cpu")
+
+
+def _tiny_runs(device: str) -> None:
+    for implementation in settings.IMPLEMENTATIONS:
+        run_to_end(
+            TrainConfig(
+                implementation=implementation,
+                num_examples=16,
+                batch_size=8,
+                epochs=1,
+                device=device,
+            )
+        )
+
+
 def _inspect(
     model: Implementation, window: list[torch.Tensor], too_big: float
 ) -> tuple[int | None, float, float]:

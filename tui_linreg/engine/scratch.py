@@ -66,8 +66,8 @@ class Scratch:
     name = "scratch"
     loss_name = "half-MSE"
     half_mse_per_loss = 1.0
-    needs_autograd = True
     """Its own loss already is half-MSE."""
+    needs_autograd = True
 
     def __init__(self, problem: Problem, config: TrainConfig, generator: torch.Generator) -> None:
         self.problem = problem

@@ -285,15 +285,12 @@ class LinregApp(App[None]):
     # --- PyTorch in the background ------------------------------------------------------
 
     def load_torch(self) -> None:
-        """Import torch and warm up the optimiser machinery, off the UI thread."""
+        """Import torch and pay its one-off start costs (the optimiser machinery; on a GPU the
+        CUDA context and kernels), off the UI thread, so the first run starts at once."""
         try:
-            import torch
+            from tui_linreg.engine.run import warm_up
 
-            import tui_linreg.engine.run  # noqa: F401
-
-            # The first optim.SGD(...) in a process costs about a second (it loads dynamo):
-            # pay it now, not at the first run.
-            torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+            warm_up(self.initial.device)
         except Exception as error:
             self.post_message(TorchLoaded(f"PyTorch could not be loaded: {error}"))
             return
