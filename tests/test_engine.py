@@ -370,3 +370,31 @@ def test_warm_up_pays_the_optimisers_start_cost_even_when_the_device_is_missing(
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
+
+
+def test_the_per_step_flag_follows_pause_resume_and_cancel() -> None:
+    control = RunControl()
+
+    def flag() -> bool:  # read afresh each time (the flag changes under mypy's feet)
+        return control.requested
+
+    assert not flag()
+    control.pause()
+    assert flag()
+    control.resume()
+    assert not flag()
+    control.pause()
+    control.cancel()
+    control.resume()
+    assert flag()  # a cancel is never forgotten by a resume
+    assert control.cancelled
+
+
+def test_a_cancel_racing_with_resumes_is_never_lost() -> None:
+    for _ in range(20):
+        control = RunControl()
+        resuming = threading.Thread(target=lambda c=control: [c.resume() for _ in range(2000)])
+        resuming.start()
+        control.cancel()
+        resuming.join()
+        assert control.requested

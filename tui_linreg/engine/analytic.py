@@ -49,12 +49,13 @@ class Analytic:
     def train_step(self, A: torch.Tensor, y: torch.Tensor) -> torch.Tensor:  # noqa: N803
         """One SGD step; returns the residual r = Aθ − y (losses are read from it in bulk)."""
         residual = torch.addmm(y, A, self.theta, beta=-1)
-        self.theta.addmm_(A.T, residual, alpha=-self.config.learning_rate / len(y))
+        # y.shape[0], not len(y): a tensor's __len__ is Python code, a tenth of a step here.
+        self.theta.addmm_(A.T, residual, alpha=-self.config.learning_rate / y.shape[0])
         return residual
 
     def window_losses(self, window: list[torch.Tensor]) -> torch.Tensor:
         """Each step's half-MSE, from the residuals kept since the last read-back."""
-        if len({len(r) for r in window}) == 1:
+        if window[0].shape == window[-1].shape:  # only an epoch's last batch can be shorter
             return torch.cat(window, dim=1).square().mean(dim=0) / 2
         return torch.stack([r.square().mean() / 2 for r in window])
 

@@ -15,16 +15,26 @@ class RunControl:
         self._cancelled = threading.Event()
         self._running = threading.Event()
         self._running.set()
+        self._lock = threading.Lock()
+        self.requested = False
+        """True while a cancel or a pause is pending: the one flag the training loop reads
+        at every step (a plain attribute, cheaper than asking two Events)."""
 
     def cancel(self) -> None:
-        self._cancelled.set()
-        self._running.set()  # a paused run must wake up to stop
+        with self._lock:
+            self._cancelled.set()
+            self.requested = True
+            self._running.set()  # a paused run must wake up to stop
 
     def pause(self) -> None:
-        self._running.clear()
+        with self._lock:
+            self._running.clear()
+            self.requested = True
 
     def resume(self) -> None:
-        self._running.set()
+        with self._lock:
+            self.requested = self._cancelled.is_set()
+            self._running.set()
 
     @property
     def cancelled(self) -> bool:

@@ -191,13 +191,14 @@ def train(
             ended_by = None  # why the stretch ended: "cancel", "read" or None (epoch done)
             with step_mode():
                 for X, y in batches:  # noqa: N806
-                    if control.paused:
-                        clock.stop()
-                        control.wait_while_paused()
-                        clock.start()
-                    if control.cancelled:
-                        ended_by = "cancel"
-                        break
+                    if control.requested:
+                        if control.paused:
+                            clock.stop()
+                            control.wait_while_paused()
+                            clock.start()
+                        if control.cancelled:
+                            ended_by = "cancel"
+                            break
                     window.append(model.train_step(X, y))
                     step += 1
                     total_steps += 1
