@@ -287,13 +287,7 @@ def gpu_memory(n: int, batch: int, implementations: list[str]) -> list[dict[str,
             "run_to_end(c)\n"
             "print('peak', torch.cuda.max_memory_allocated(), file=sys.stderr)\n"
         )
-        result = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, timeout=900
-        )
-        line = [row for row in result.stderr.splitlines() if row.startswith("peak")]
-        if not line:
-            raise RuntimeError(f"GPU memory probe failed: {result.stderr[-500:]}")
-        peak, dataset = int(line[-1].split()[1]), n * 3 * 4
+        peak, dataset = _probe(code, "peak"), n * 3 * 4
         results.append(
             {
                 "implementation": implementation,
@@ -355,13 +349,18 @@ def _peak_rss(code: str) -> int:
         "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
         "print('VmHWM', hwm, file=sys.stderr)\n"
     )
+    return _probe(probe, "VmHWM") * 1024
+
+
+def _probe(code: str, tag: str) -> int:
+    """Run ``code`` in a fresh process; the number it printed to stderr after ``tag``."""
     result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=900
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=900
     )
-    line = [row for row in result.stderr.splitlines() if row.startswith("VmHWM")]
+    line = [row for row in result.stderr.splitlines() if row.startswith(tag)]
     if not line:
-        raise RuntimeError(f"memory probe failed: {result.stderr[-500:]}")
-    return int(line[-1].split()[1]) * 1024
+        raise RuntimeError(f"{tag} probe failed: {result.stderr[-500:]}")
+    return int(line[-1].split()[1])
 
 
 def markdown(report: dict[str, Any]) -> str:
