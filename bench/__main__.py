@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import functools
 import json
 import os
 import platform
@@ -26,13 +27,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import warnings
 from pathlib import Path
 from typing import Any
 
 import torch
 
 from bench import reference_loops
+from bench.syncs import read_backs
 from tui_linreg.config import TrainConfig
 from tui_linreg.engine.run import prepare, run_to_end
 
@@ -301,30 +302,13 @@ def gpu_memory(n: int, batch: int, implementations: list[str]) -> list[dict[str,
 
 
 def host_syncs(n: int, batch: int) -> list[dict[str, Any]]:
-    """How often a GPU run makes the host wait for the device, per 1000 steps.
-
-    PyTorch's sync debug mode warns at every synchronising call (a read-back raises two: the
-    copy and the wait). The count covers the whole run, set-up and final read-out included,
-    in read-backs: warnings over the warnings of one ``.item()``.
-    """
-
-    def warnings_during(work: Any) -> tuple[int, Any]:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            torch.cuda.set_sync_debug_mode("warn")
-            try:
-                result = work()
-            finally:
-                torch.cuda.set_sync_debug_mode("default")
-        return sum("synchroniz" in str(w.message) for w in caught), result
-
-    one_read, _ = warnings_during(torch.ones(1, device=DEVICE).sum().item)
+    """How often a GPU run makes the host wait for the device, per 1000 steps: read-backs
+    over the whole run, set-up and final read-out included (see bench/syncs.py)."""
     prepared = prepare(_config("scratch", n, batch, 1))
     results = []
     for implementation, _ in PAIRS:
         config = _config(implementation, n, batch, 1)
-        count, end = warnings_during(lambda config=config: run_to_end(config, prepared))
-        syncs = count / one_read
+        syncs, end = read_backs(functools.partial(run_to_end, config, prepared))
         results.append(
             {
                 "implementation": implementation,

@@ -3,16 +3,14 @@ reporting rate, and a GPU run follows the CPU run. Skipped where PyTorch sees no
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import subprocess
 import sys
-import warnings
-from collections.abc import Iterator
 
 import pytest
 import torch
 
+from bench.syncs import read_backs, sync_warnings
 from tests.ui.snapshot_app import log_text, make_app, run_and_wait, settle
 from tui_linreg.config import ConfigError, TrainConfig
 from tui_linreg.engine.data import shuffle_generator
@@ -29,29 +27,9 @@ def config(**changes: object) -> TrainConfig:
     return dataclasses.replace(TrainConfig(device="cuda"), **changes)  # type: ignore[arg-type]
 
 
-@contextlib.contextmanager
-def counted_syncs() -> Iterator[list[warnings.WarningMessage]]:
-    """Every host synchronisation inside the block, from PyTorch's sync debug mode."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        torch.cuda.set_sync_debug_mode("warn")
-        try:
-            yield caught
-        finally:
-            torch.cuda.set_sync_debug_mode("default")
-    caught[:] = [w for w in caught if "synchroniz" in str(w.message)]
-
-
-def warnings_per_read_back() -> int:
-    """How many sync warnings one plain read-back (``.item()``) raises: a copy and a wait."""
-    value = torch.ones(3, device="cuda").sum()
-    with counted_syncs() as syncs:
-        value.item()
-    return len(syncs)
-
-
 def test_the_sync_counter_sees_a_read_back() -> None:
-    assert warnings_per_read_back() >= 1
+    value = torch.ones(3, device="cuda").sum()
+    assert sync_warnings(value.item)[0] >= 1
 
 
 @pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
@@ -74,8 +52,7 @@ def test_the_loss_is_read_back_at_the_reporting_rate_not_per_step(implementation
     chosen = config(implementation=implementation, num_examples=100_000, batch_size=10, epochs=1)
     prepared = prepare(chosen)
     run_to_end(chosen, prepared)  # warmed up: the count below is the steady state
-    with counted_syncs() as syncs:
-        events = list(train(chosen, prepared=prepared))
+    reads, events = read_backs(lambda: list(train(chosen, prepared=prepared)))
     end = events[-1]
     assert isinstance(end, RunEnded)
     assert end.step == 10_000
@@ -83,8 +60,7 @@ def test_the_loss_is_read_back_at_the_reporting_rate_not_per_step(implementation
     # Each progress report is one read-back; besides those, the loss window is read at least
     # every 1024 steps (≤ 10 + 11 reads while it grows), and the run's start and end read a
     # handful of values. One read per step would be 10,000.
-    reads = len(syncs) / warnings_per_read_back()
-    assert reads <= reports + 60, f"{len(syncs)} sync warnings for {reports} reports"
+    assert reads <= reports + 60, f"{reads:.0f} read-backs for {reports} reports"
 
 
 @pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
