@@ -211,7 +211,8 @@ ALL_IMPLEMENTATIONS = [*IMPLEMENTATIONS, "analytic"]
 @pytest.mark.parametrize("implementation", ALL_IMPLEMENTATIONS)
 def test_cancel_stops_before_the_next_mini_batch(implementation: str) -> None:
     control = RunControl()
-    stream = train(config(num_examples=200_000, epochs=3, implementation=implementation), control)
+    # An epoch long enough (a million examples) that even analytic reports inside it.
+    stream = train(config(num_examples=1_000_000, epochs=3, implementation=implementation), control)
     progress = next(e for e in stream if isinstance(e, Progress))
     control.cancel()
     end = next(stream)

@@ -378,7 +378,7 @@ def test_the_code_pane_shows_the_running_source() -> None:
     scratch = training_source("scratch")
     assert inspect.getsource(Scratch.train_step).strip().splitlines()[-1].strip() in scratch
     assert "l.sum().backward()" in scratch
-    assert "param -= lr / batch_size * param.grad" in scratch
+    assert "param.sub_(param.grad, alpha=lr / batch_size)" in scratch
     assert inspect.getsource(sgd).splitlines()[0] in scratch
     concise = training_source("concise")
     assert "self.trainer.step()" in concise

@@ -63,7 +63,7 @@ SCATTER_SAMPLE = 2000
 
 @dataclass(frozen=True)
 class Progress:
-    """Training inside an epoch, sent at most about ten times a second."""
+    """Training inside an epoch, sent at most four times a second."""
 
     epoch: int
     step: int

@@ -54,9 +54,10 @@ def sgd(params: list[torch.Tensor], lr: float, batch_size: int) -> None:
     with torch.no_grad():
         for param in params:
             assert param.grad is not None
-            # The lesson's lr * param.grad / batch_size, with the two numbers multiplied
-            # first: one tensor operation fewer per parameter and step.
-            param -= lr / batch_size * param.grad
+            # The lesson writes param -= lr * param.grad / batch_size: three tensor operations
+            # (two of them making a new tensor). sub_ with alpha is the same update,
+            # param ← param − (lr / batch_size) · grad, in one operation, in place.
+            param.sub_(param.grad, alpha=lr / batch_size)
             param.grad.zero_()
 
 
