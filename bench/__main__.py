@@ -85,6 +85,7 @@ def loops(sizes: list[tuple[int, int, int]], rounds: int) -> list[dict[str, Any]
                     "steps_per_s": statistics.median(ours),
                     "reference_steps_per_s": statistics.median(theirs),
                     "ratio": statistics.median(ratios),
+                    "ratios": ratios,
                     "seconds_per_epoch": n / batch / statistics.median(ours),
                     "rounds": rounds,
                 }
@@ -117,29 +118,42 @@ def ceilings(n: int, batch: int, epochs: int, rounds: int) -> list[dict[str, Any
 
 
 def ui_throughput(n: int, rounds: int) -> dict[str, Any]:
-    """Training inside the app (headless, plots live) against the engine alone."""
+    """Training inside the app (headless, plots live) against the engine alone, interleaved;
+    and the share of the run's time the UI thread was busy (its CPU time over the wall
+    time), which is what training loses to it, and is much steadier than a speed on a
+    machine whose speed drifts."""
     from tests.ui.snapshot_app import make_app, run_and_wait, settle
 
-    async def in_app(config: TrainConfig) -> float:
+    async def in_app(config: TrainConfig) -> tuple[float, float]:
         app = make_app(**{f.name: getattr(config, f.name) for f in dataclasses.fields(config)})
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
+            cpu, wall = time.thread_time(), time.perf_counter()
             await run_and_wait(pilot)
+            busy = (time.thread_time() - cpu) / (time.perf_counter() - wall)
             assert app.sequence, "the run did not end"
-            return app.sequence[-1].steps_per_s
+            return app.sequence[-1].steps_per_s, busy
 
     config = _config("scratch", n, 10, 1)
     prepared = prepare(config)
-    app_rates, engine_rates = [], []
-    for _ in range(rounds):
-        app_rates.append(asyncio.run(in_app(config)))
-        engine_rates.append(run_to_end(config, prepared).steps_per_s)
+    app_rates, engine_rates, busy = [], [], []
+    for round_ in range(rounds):
+        order = ("app", "engine") if round_ % 2 == 0 else ("engine", "app")
+        for who in order:
+            if who == "app":
+                rate, share = asyncio.run(in_app(config))
+                app_rates.append(rate)
+                busy.append(share)
+            else:
+                engine_rates.append(run_to_end(config, prepared).steps_per_s)
     ratios = [a / e for a, e in zip(app_rates, engine_rates, strict=True)]
     return {
         "n": n,
         "app_steps_per_s": statistics.median(app_rates),
         "engine_steps_per_s": statistics.median(engine_rates),
         "ratio": statistics.median(ratios),
+        "ratios": ratios,
+        "ui_thread_busy": statistics.median(busy),
     }
 
 
@@ -353,14 +367,14 @@ def markdown(report: dict[str, Any]) -> str:
         f"{report['threads']} threads), training on {report['device']}"
         f"{' — quick mode, not for quoting' if report['quick'] else ''}.",
         "",
-        "| n / batch | implementation | steps/s | reference loop | × reference | s/epoch |",
-        "|---|---|---|---|---|---|",
+        "| n / batch | implementation | steps/s | reference loop | × reference | rounds' range | s/epoch |",
+        "|---|---|---|---|---|---|---|",
     ]
     for row in report["loops"]:
         lines.append(
             f"| {row['n']:,} / {row['batch']} | {row['implementation']} | {row['steps_per_s']:,.0f} | "
             f"{row['reference']} {row['reference_steps_per_s']:,.0f} | **{row['ratio']:.2f}×** | "
-            f"{row['seconds_per_epoch']:.3g} |"
+            f"{min(row['ratios']):.2f}–{max(row['ratios']):.2f} | {row['seconds_per_epoch']:.3g} |"
         )
     lines += [
         "",
@@ -377,7 +391,8 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         "| app measure | figure |",
         "|---|---|",
-        f"| training inside the UI, plots live (n={ui['n']:,}, bs 10) | {ui['app_steps_per_s']:,.0f} steps/s = **{ui['ratio']:.2f}×** the engine alone ({ui['engine_steps_per_s']:,.0f}) |",
+        f"| training inside the UI, plots live (n={ui['n']:,}, bs 10) | {ui['app_steps_per_s']:,.0f} steps/s = **{ui['ratio']:.2f}×** the engine alone ({ui['engine_steps_per_s']:,.0f}); rounds {min(ui['ratios']):.2f}–{max(ui['ratios']):.2f}× |",
+        f"| the UI thread's CPU time during that run, as a share of it | {ui['ui_thread_busy']:.0%} |",
         f"| process start → first painted frame | **{paint['first_paint_s']:.2f} s** |",
         f"| the same for an empty Textual app (one line of text): the floor | {paint['empty_textual_app_s']:.2f} s |",
         f'| process start → PyTorch loaded ("ready") | {paint["torch_ready_s"]:.2f} s |',
@@ -442,7 +457,7 @@ def main() -> None:
         sizes, rounds, ui_n, memory_n = [(1000, 10, 2), (5000, 100, 1)], 1, 20_000, 100_000
     else:
         sizes = [(1000, 10, 20), (100_000, 10, 1), (1_000_000, 1000, 1)]
-        rounds, ui_n, memory_n = 3, 100_000, 1_000_000
+        rounds, ui_n, memory_n = 5, 100_000, 1_000_000
     print("training loops…", file=sys.stderr)
     report: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d"),
@@ -455,7 +470,7 @@ def main() -> None:
     }
     report["ceilings"] = ceilings(*sizes[0], rounds)
     print("the app…", file=sys.stderr)
-    report["ui"] = ui_throughput(ui_n, 1 if args.quick else 3)
+    report["ui"] = ui_throughput(ui_n, 1 if args.quick else 5)
     report["input_latency"] = input_latency(3 if args.quick else 20)
     report["first_paint"] = first_paint(1 if args.quick else 5)
     report["first_run"] = first_run_cost()

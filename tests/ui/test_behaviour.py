@@ -256,3 +256,35 @@ async def test_screens_replace_each_other_instead_of_stacking() -> None:
         await pilot.press("f1")
         await pilot.pause()
         assert len(app.screen_stack) == 1
+
+
+async def test_a_plot_that_is_slow_to_draw_is_redrawn_less_often(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The UI thread shares the GIL with training: a plot is redrawn only once the time since
+    # its last drawing is DRAW_SHARE⁻¹ times what that drawing took, from plotext's build to
+    # the lines Textual puts on screen.
+    from tui_linreg.ui.widgets import plots
+
+    slow = 0.2  # far above what the drawing itself takes
+    draw = plots.LossPlot.draw
+
+    def slow_draw(self: plots.LossPlot) -> None:
+        time.sleep(slow)
+        draw(self)
+
+    monkeypatch.setattr(plots.LossPlot, "draw", slow_draw)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.loss.replot()
+        await pilot.pause()
+        drawn = time.monotonic()
+        assert not app.loss.due(drawn)
+        assert not app.loss.due(drawn + 0.5 * slow / plots.DRAW_SHARE)
+        assert app.loss.due(drawn + 2 * slow / plots.DRAW_SHARE)
+        app.loss.stale = True
+        app.refresh_views()  # a tick: the slow plot waits for its turn
+        assert app.loss.stale
+        app.refresh_views(force=True)  # a run's end or a key press draws it at once
+        assert not app.loss.stale

@@ -10,6 +10,8 @@ import math
 import time
 
 from textual.app import RenderResult
+from textual.geometry import Region
+from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
 from tui_linreg.engine.events import EpochEnded, Progress, RunStarted
@@ -32,14 +34,18 @@ class StalePlot(PlotextPlot):
     """Bumped by every replot; with the size and theme, it says whether a drawing is current."""
     _drawn: tuple[object, RenderResult] | None = None
     _draw_s = 0.0
-    """How long the last drawing took (plotext's build and its conversion to text)."""
+    """How long the last drawing took: plotext's build, its conversion to text, and Textual
+    turning that text into the lines of the screen (about half of the time)."""
     _replotted_at = -math.inf
+    _timing = False
+    """The next render_lines draws a new picture, and its time is the drawing's cost."""
 
     def replot(self) -> None:
         self.border_subtitle = self.subtitle()
         self.stale = False
         self._version += 1
         self._replotted_at = time.monotonic()
+        self._timing = True
         self.refresh()
 
     def due(self, now: float) -> bool:
@@ -56,12 +62,19 @@ class StalePlot(PlotextPlot):
             # plotext applies a log scale to its stored data in place on every build, so a
             # second build of the same data would take the log of a log and fail. Drawing
             # from our own numbers at every build keeps it idempotent.
-            started = time.perf_counter()
             self.plt.clear_data()
             self.draw()
             self._drawn = (key, super().render())
-            self._draw_s = time.perf_counter() - started
         return self._drawn[1]
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        if not self._timing:
+            return super().render_lines(crop)
+        started = time.perf_counter()
+        lines = super().render_lines(crop)
+        self._draw_s = time.perf_counter() - started
+        self._timing = False
+        return lines
 
     def draw(self) -> None:
         """Draw the current numbers on ``self.plt`` (called at every render)."""
