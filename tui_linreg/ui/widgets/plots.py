@@ -103,6 +103,8 @@ class ScatterPlot(StalePlot):
         self.stale = True
 
     def show_learned(self, w: tuple[float, ...], b: float) -> None:
+        if self.learned == (w, b):
+            return  # a run's end repeats its last epoch's numbers: nothing to redraw
         self.learned = (w, b)
         self.stale = True
 
