@@ -131,8 +131,8 @@ def ui_throughput(n: int, rounds: int) -> dict[str, Any]:
             cpu, wall = time.thread_time(), time.perf_counter()
             await run_and_wait(pilot)
             busy = (time.thread_time() - cpu) / (time.perf_counter() - wall)
-            assert app.sequence, "the run did not end"
-            return app.sequence[-1].steps_per_s, busy
+            assert app.ends, "the run did not end"
+            return app.ends[-1].steps_per_s, busy
 
     config = _config("scratch", n, 10, 1)
     prepared = prepare(config)
@@ -230,7 +230,7 @@ def _paint(command: list[str]) -> tuple[float, float]:
         ready, _, _ = select.select([leader], [], [], 0.01)
         if ready:
             seen += os.read(leader, 65536)
-        if painted is None and b"hyperparameters" in seen:
+        if painted is None and b"settings" in seen:  # the form's title
             painted = time.perf_counter() - started
         if b"ready" in seen:
             ready_at = time.perf_counter() - started

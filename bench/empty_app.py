@@ -11,7 +11,7 @@ class EmptyApp(App[None]):
     BINDINGS = [("ctrl+q", "quit")]  # noqa: RUF012 (Textual's own idiom)
 
     def compose(self) -> ComposeResult:
-        yield Static("hyperparameters · ready")  # what the benchmark waits for
+        yield Static("settings · ready")  # what the benchmark waits for
 
 
 if __name__ == "__main__":

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui_linreg.cli import HYPERPARAMETER_FLAGS, main
-from tui_linreg.config import TrainConfig
+from tui_linreg.cli import main
+from tui_linreg.config import SETTINGS, TrainConfig
 from tui_linreg.engine.run import run_to_end
 
 
@@ -139,7 +139,7 @@ def test_ctrl_c_stops_cleanly_with_exit_130() -> None:
     assert "Traceback" not in err
 
 
-VALUE_FLAGS = sorted([*HYPERPARAMETER_FLAGS, "--impl"])
+VALUE_FLAGS = sorted(s.flag for s in SETTINGS.values() if not s.is_switch)
 
 
 @settings(

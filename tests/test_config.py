@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui_linreg.config import (
-    FIELDS,
+    SETTINGS,
     ConfigError,
     FieldError,
     TrainConfig,
@@ -69,8 +69,8 @@ def test_config_is_frozen() -> None:
 def test_each_invalid_value_gets_its_fields_sentence(field: str, text: str, message: str) -> None:
     with pytest.raises(FieldError) as caught:
         parse_field(field, text)
-    assert caught.value.problem.field == field
-    assert caught.value.problem.message == message
+    assert caught.value.mistake.field == field
+    assert caught.value.mistake.message == message
 
 
 def test_every_problem_is_reported_at_once() -> None:
@@ -78,13 +78,13 @@ def test_every_problem_is_reported_at_once() -> None:
         config_from_text(
             {"batch_size": "0", "learning_rate": "fast", "seed": "1", "true_w": "2,,3"}
         )
-    assert [p.field for p in caught.value.problems] == ["batch_size", "learning_rate", "true_w"]
+    assert [p.field for p in caught.value.mistakes] == ["batch_size", "learning_rate", "true_w"]
 
 
 def test_long_pastes_are_cut_in_the_message() -> None:
     with pytest.raises(FieldError) as caught:
         parse_field("learning_rate", "9" * 10_000 + "x")
-    assert len(caught.value.problem.message) < 80
+    assert len(caught.value.mistake.message) < 80
 
 
 @pytest.mark.parametrize(
@@ -114,7 +114,7 @@ def test_true_w_length_has_a_sensible_maximum() -> None:
 def test_data_too_big_for_memory_is_refused_saying_how_much_it_needs() -> None:
     with pytest.raises(ConfigError) as caught:
         config_from_text({"num_examples": "1000000000", "true_w": ",".join(["1"] * 100)})
-    (problem,) = caught.value.problems
+    (problem,) = caught.value.mistakes
     assert problem.field == "num_examples"
     assert "would need about" in problem.message
     assert "GB" in problem.message
@@ -134,14 +134,14 @@ def test_config_round_trips_through_a_dict() -> None:
 def test_from_dict_rejects_unknown_and_bad_values() -> None:
     with pytest.raises(ConfigError) as caught:
         TrainConfig.from_dict({"epochs": 0, "colour": "red"})
-    assert {p.field for p in caught.value.problems} == {"epochs", "colour"}
+    assert {p.field for p in caught.value.mistakes} == {"epochs", "colour"}
 
 
 @settings(max_examples=300, deadline=None)
-@given(field=st.sampled_from(sorted(FIELDS)), text=st.text(max_size=60))
+@given(field=st.sampled_from(sorted(SETTINGS)), text=st.text(max_size=60))
 def test_any_text_in_any_field_parses_or_gets_a_message(field: str, text: str) -> None:
     try:
         parse_field(field, text)
     except FieldError as error:
-        assert error.problem.field == field
-        assert error.problem.message
+        assert error.mistake.field == field
+        assert error.mistake.message

@@ -14,12 +14,13 @@ import pytest
 
 from tui_linreg import config as config_module
 from tui_linreg.cli import main
-from tui_linreg.commandline import train_command
 from tui_linreg.config import ConfigError, TrainConfig, checked
 from tui_linreg.engine.run import run_to_end
 from tui_linreg.export import ExportError, export
-from tui_linreg.history import History, RunRecord, default_path, differing_fields, label_of
+from tui_linreg.history import History, RunRecord, default_path
+from tui_linreg.plan import differing, label_of
 from tui_linreg.presets import PRESETS
+from tui_linreg.reproduce import reproduce_command
 from tui_linreg.sweep import parse_sweep
 
 CPU = TrainConfig(device="cpu")
@@ -144,7 +145,7 @@ def test_clearing_forgets_every_run(tmp_path: Path, records: list[RunRecord]) ->
 
 def test_runs_are_labelled_by_what_differs(records: list[RunRecord]) -> None:
     configs = [r.config for r in records]
-    assert differing_fields(configs) == ["learning_rate"]
+    assert differing(configs) == ["learning_rate"]
     assert [label_of(c, ["learning_rate"]) for c in configs] == ["lr=0.03", "lr=0.001", "lr=10"]
 
 
@@ -223,7 +224,7 @@ def test_a_sweep_reads_name_equals_values() -> None:
 def test_a_bad_sweep_says_what_is_wrong(text: str, message: str) -> None:
     with pytest.raises(ConfigError) as caught:
         parse_sweep(text)
-    assert message in caught.value.problems[0].message
+    assert message in caught.value.mistakes[0].message
 
 
 def test_cli_sweep_prints_one_row_per_value(capsys: pytest.CaptureFixture[str]) -> None:
@@ -260,7 +261,7 @@ def test_the_copied_command_reproduces_the_same_numbers(capsys: pytest.CaptureFi
         shuffle=False,
     )
     original = run_to_end(config)
-    argv = shlex.split(train_command(config))
+    argv = shlex.split(reproduce_command(config))
     assert argv[:2] == ["tui-linreg", "train"]
     code, out, _ = run_cli(capsys, *argv[1:], "--json", "--no-history")
     assert code == 0
@@ -343,8 +344,8 @@ def test_cli_records_history_and_exports(
     assert target.read_text().count("\n") == 1 + 2 * 3
     code, out, _ = run_cli(capsys, "history")
     assert [line.split()[1] for line in out.splitlines()] == ["finished", "finished"]
-    assert "tui-linreg train --impl scratch" in out
-    assert "--impl concise" in out
+    assert "tui-linreg train --impl=scratch" in out
+    assert "--impl=concise" in out
 
 
 def test_cli_refuses_a_bad_export_path_before_training(

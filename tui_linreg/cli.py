@@ -14,13 +14,22 @@ import os
 import re
 import signal
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from tui_linreg import __version__
-from tui_linreg.config import ConfigError, Problem, TrainConfig, config_from_text
+from tui_linreg.config import SETTINGS, ConfigError, Mistake, TrainConfig, config_from_text
+from tui_linreg.engine.control import RunControl
+from tui_linreg.engine.events import Outcome
+from tui_linreg.export import ExportError, export
+from tui_linreg.history import History, RunRecord, default_path
+from tui_linreg.plan import Plan, Runner
+from tui_linreg.presets import PRESETS, preset
+from tui_linreg.report import Report
+from tui_linreg.reproduce import reproduce_command
+from tui_linreg.sweep import parse_sweep
 
 EXIT_FINISHED = 0
 EXIT_INVALID = 2
@@ -41,35 +50,12 @@ exit codes:
   {EXIT_BROKEN_PIPE}  the output pipe closed (| head)
 """
 
-# flag → (config field, help). Values are parsed by config.py, never by argparse.
-HYPERPARAMETER_FLAGS: dict[str, tuple[str, str]] = {
-    "--lr": ("learning_rate", "learning rate (default 0.03)"),
-    "--batch-size": ("batch_size", "examples per mini-batch (default 10)"),
-    "--epochs": ("epochs", "passes over the data (default 3)"),
-    "--num-examples": ("num_examples", "synthetic examples to draw (default 1000)"),
-    "--noise": ("noise_std", "standard deviation of the label noise (default 0.01)"),
-    "--true-w": ("true_w", "true weights, comma-separated (default 2,-3.4)"),
-    "--true-b": ("true_b", "true bias (default 4.2)"),
-    "--init-std": (
-        "init_std",
-        "initial weights ~ N(0, init_std²); 0 starts at zero (default 0.01)",
-    ),
-    "--seed": ("seed", "seeds data, initial parameters and shuffling (default 0)"),
-    "--device": ("device", "auto, cpu, cuda, cuda:N or mps (default auto)"),
-}
 
-
-def _add_hyperparameters(parser: argparse.ArgumentParser, *, both: bool) -> None:
-    group = parser.add_argument_group("hyperparameters")
-    impl_help = "scratch, concise, analytic" + (
-        " or both (scratch and concise on the same data, side by side)" if both else ""
-    )
-    group.add_argument("--impl", metavar="NAME", help=f"{impl_help} (default scratch)")
-    for flag, (_, help_text) in HYPERPARAMETER_FLAGS.items():
-        group.add_argument(flag, metavar="VALUE", help=help_text)
-    group.add_argument(
-        "--no-shuffle", action="store_true", help="visit the examples in order every epoch"
-    )
+def _add_settings(parser: argparse.ArgumentParser, *, both: bool) -> None:
+    group = parser.add_argument_group("settings")
+    for name, setting in SETTINGS.items():
+        both_help = "; or both: scratch and concise on the same data, side by side"
+        setting.add_flag(group, both_help if both and name == "implementation" else "")
     group.add_argument(
         "--preset", metavar="NAME", help="start from a preset ('tui-linreg presets' lists them)"
     )
@@ -99,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         allow_abbrev=False,
     )
     parser.add_argument("--version", action="version", version=f"tui-linreg {__version__}")
-    _add_hyperparameters(parser, both=False)
+    _add_settings(parser, both=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     train = commands.add_parser(
         "train",
@@ -111,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False,
     )
-    _add_hyperparameters(train, both=True)
+    _add_settings(train, both=True)
     commands.add_parser(
         "presets",
         help="list the presets: the lessons' experiments and exercises",
@@ -144,20 +130,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def config_from_args(args: argparse.Namespace, implementation: str | None = None) -> TrainConfig:
-    """The validated config the parsed flags describe; raises ConfigError listing every problem."""
-    texts = {
-        field: value
-        for flag, (field, _) in HYPERPARAMETER_FLAGS.items()
-        if (value := getattr(args, flag[2:].replace("-", "_"))) is not None
-    }
+    """The checked config the parsed flags describe; raises ConfigError listing every mistake."""
+    texts = {}
+    for name, setting in SETTINGS.items():
+        value = getattr(args, name)
+        if value is not None:  # a switch's flag gives True or False, the others text
+            texts[name] = setting.kind.show(value) if setting.is_switch else value
     if implementation is not None:
         texts["implementation"] = implementation
-    if args.no_shuffle:
-        texts["shuffle"] = "off"
     base = None
     if args.preset is not None:
-        from tui_linreg.presets import preset
-
         base = preset(args.preset.strip()).apply()
     return config_from_text(texts, base)
 
@@ -168,7 +150,7 @@ def _joined_negative_values(argv: Sequence[str]) -> list[str]:
     argparse takes a value starting with '-' for a flag unless it looks like a plain negative
     number, which a weight list or ``-1e-3`` does not.
     """
-    value_flags = {*HYPERPARAMETER_FLAGS, "--impl", "--sweep", "--preset"}
+    value_flags = {s.flag for s in SETTINGS.values() if not s.is_switch} | {"--sweep", "--preset"}
     joined: list[str] = []
     items = list(argv)
     index = 0
@@ -216,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "history":
         return history_command(args)
     try:
-        config = config_from_args(args, args.impl)
+        config = config_from_args(args)
     except ConfigError as error:
         return _invalid(error)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
@@ -240,8 +222,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def history_path(args: argparse.Namespace) -> Path:
-    from tui_linreg.history import default_path
-
     return user_path(args.history) if args.history else default_path()
 
 
@@ -255,18 +235,13 @@ def user_path(text: str) -> Path:
 
 
 def presets_command() -> int:
-    from tui_linreg.presets import PRESETS
-
     width = max(len(name) for name in PRESETS)
-    for preset in PRESETS.values():
-        print(f"{preset.name:<{width}}  {preset.description}")
+    for each in PRESETS.values():
+        print(f"{each.name:<{width}}  {each.description}")
     return EXIT_FINISHED
 
 
 def history_command(args: argparse.Namespace) -> int:
-    from tui_linreg.commandline import train_command as command_for
-    from tui_linreg.history import History
-
     history = History(history_path(args))
     if args.clear:
         if not args.yes:
@@ -291,44 +266,40 @@ def history_command(args: argparse.Namespace) -> int:
         print(f"tui-linreg: {loaded.warning}", file=sys.stderr)
     for record in loaded.records:
         loss = "—" if record.half_mse is None else f"{record.half_mse:.4g}"
-        print(f"{record.id}  {record.outcome:<9} half-MSE {loss:<10} {command_for(record.config)}")
+        print(
+            f"{record.id}  {record.outcome:<9} half-MSE {loss:<10} {reproduce_command(record.config)}"
+        )
     if not loaded.records:
         print(f"no runs recorded in {history.path}")
     return EXIT_FINISHED
 
 
 def _invalid(error: ConfigError) -> int:
-    for problem in error.problems:
-        print(f"tui-linreg: {problem.message}", file=sys.stderr)
+    for mistake in error.mistakes:
+        print(f"tui-linreg: {mistake.message}", file=sys.stderr)
     return EXIT_INVALID
 
 
 def train_command(args: argparse.Namespace) -> int:
-    impl = (args.impl or "").strip().lower()
-    names = ["scratch", "concise"] if impl == "both" else [args.impl]
+    both = (args.implementation or "").strip().lower() == "both"
     try:
-        configs = [config_from_args(args, name) for name in names]
-        if args.sweep is not None:
-            from tui_linreg.sweep import parse_sweep
-
-            sweep = parse_sweep(args.sweep)
-            configs = [swept for config in configs for swept in sweep.configs(config)]
+        config = config_from_args(args, "scratch" if both else None)
+        sweep = parse_sweep(args.sweep) if args.sweep is not None else None
+        plan = Plan.of(config, both=both, sweep=sweep)
         export_path = _export_path(args.export)
     except ConfigError as error:
         return _invalid(error)
 
-    from tui_linreg import report
-    from tui_linreg.engine.control import RunControl
-    from tui_linreg.engine.device import resolve_device  # imports torch: arguments are good
-    from tui_linreg.engine.run import prepare, train
+    # torch loads only now that the arguments are known to be good: a typo costs nothing.
+    from tui_linreg.engine.device import resolve_device
 
+    try:
+        resolve_device(config.device)
+    except ConfigError as error:
+        return _invalid(error)
     if args.check:
-        try:
-            resolve_device(configs[0].device)
-        except ConfigError as error:
-            return _invalid(error)
-        for config in configs:
-            print(json.dumps(config.to_dict()))
+        for each in plan.configs:
+            print(json.dumps(each.to_dict()))
         return EXIT_FINISHED
 
     control = RunControl()
@@ -338,28 +309,16 @@ def train_command(args: argparse.Namespace) -> int:
         control.cancel()  # the run stops cleanly before its next mini-batch
         signal.signal(signal.SIGINT, previous)  # a second Ctrl-C interrupts at once
 
-    prepared: dict[tuple[object, ...], object] = {}
+    def warn(text: str) -> None:
+        print(f"tui-linreg: {text}", file=sys.stderr)
 
-    def stream(config: TrainConfig) -> Iterator[object]:
-        if config.data_key not in prepared:  # runs on the same data share the tensors
-            prepared.clear()
-            prepared[config.data_key] = prepare(config)
-        yield from train(config, control, prepared[config.data_key])  # type: ignore[arg-type]
-
+    runner = Runner(None if args.no_history else History(history_path(args)), warn)
     signal.signal(signal.SIGINT, interrupt)
     try:
-        try:
-            resolve_device(configs[0].device)
-        except ConfigError as error:
-            return _invalid(error)
-        mode = "sweep" if args.sweep is not None else ("both" if len(configs) == 2 else "single")
-        out = report.Report(
-            configs,
-            json_output=args.json,
-            progress=sys.stderr.isatty() and not dumb_terminal(),
-            mode=mode,
+        out = Report(
+            plan, json_output=args.json, progress=sys.stderr.isatty() and not dumb_terminal()
         )
-        outcome = out.follow(stream(config) for config in configs)
+        outcome = out.follow(runner.run(plan, control))
     except ConfigError as error:  # out of memory on the device, found only when allocating
         return _invalid(error)
     except KeyboardInterrupt:
@@ -367,10 +326,13 @@ def train_command(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     finally:
         signal.signal(signal.SIGINT, previous)
-    _keep(out.ends, args, export_path)
-    if outcome == "cancelled":
-        return EXIT_INTERRUPTED
-    return EXIT_DIVERGED if outcome == "diverged" else EXIT_FINISHED
+    if export_path is not None:
+        _export(runner.records, export_path)
+    return {
+        Outcome.FINISHED: EXIT_FINISHED,
+        Outcome.CANCELLED: EXIT_INTERRUPTED,
+        Outcome.DIVERGED: EXIT_DIVERGED,
+    }[outcome]
 
 
 def _export_path(text: str | None) -> Path | None:
@@ -389,36 +351,19 @@ def _export_path(text: str | None) -> Path | None:
     except OSError as error:  # a name longer than the file system allows, …
         problem = f"--export {shown}: {(error.strerror or 'cannot be used').lower()}"
     if problem:
-        raise ConfigError([Problem("export", problem)])
+        raise ConfigError([Mistake("export", problem)])
     return path
 
 
-def _keep(ends: list[Any], args: argparse.Namespace, export_path: Path | None) -> None:
-    """Record the runs in the history and export them; a failure here is a warning."""
-    from tui_linreg.export import ExportError, export
-    from tui_linreg.history import History, RunRecord
-
-    records = [RunRecord.from_run(end) for end in ends]
-    if not args.no_history:
-        history = History(history_path(args))
-        try:
-            for record in records:
-                history.append(record)
-        except OSError as error:
-            print(
-                f"tui-linreg: runs not recorded in {history.path}: {error.strerror}",
-                file=sys.stderr,
-            )
-    if export_path is not None:
-        try:
-            written = export(records, export_path)
-        except ExportError as error:
-            print(f"tui-linreg: {error}", file=sys.stderr)
-        else:
-            print(
-                f"exported {len(records)} run{'s' if len(records) > 1 else ''} to {written}",
-                file=sys.stderr,
-            )
+def _export(records: list[RunRecord], path: Path) -> None:
+    """Write the runs to ``path``; a failure here is a warning (the runs are recorded)."""
+    try:
+        written = export(records, path)
+    except ExportError as error:
+        print(f"tui-linreg: {error}", file=sys.stderr)
+    else:
+        count = len(records)
+        print(f"exported {count} run{'s' if count > 1 else ''} to {written}", file=sys.stderr)
 
 
 def run() -> None:

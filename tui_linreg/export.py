@@ -9,6 +9,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from tui_linreg.config import SETTINGS
 from tui_linreg.history import RunRecord
 
 
@@ -16,23 +17,10 @@ class ExportError(Exception):
     """A sentence saying why the file could not be written."""
 
 
-CSV_COLUMNS = (
-    "run",
-    "implementation",
-    "learning_rate",
-    "batch_size",
-    "epochs",
-    "num_examples",
-    "noise_std",
-    "seed",
-    "outcome",
-    "epoch",
-    "loss",
-    "half_mse",
-    "w",
-    "b",
-    "steps_per_s",
-)
+EPOCH_COLUMNS = ("epoch", "loss", "half_mse", "w", "b", "steps_per_s")
+
+CSV_COLUMNS = ("run", *SETTINGS, "outcome", *EPOCH_COLUMNS)
+"""The run's id, every setting, its outcome, then one epoch's figures."""
 
 
 def _csv(records: list[RunRecord]) -> str:
@@ -41,30 +29,13 @@ def _csv(records: list[RunRecord]) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for record in records:
-        c = record.config
-        run = [
-            record.id,
-            c.implementation,
-            c.learning_rate,
-            c.batch_size,
-            c.epochs,
-            c.num_examples,
-            c.noise_std,
-            c.seed,
-            record.outcome,
-        ]
+        settings = [s.kind.exact(getattr(record.config, name)) for name, s in SETTINGS.items()]
+        run = [record.id, *settings, str(record.outcome)]
         epochs = [
-            [
-                e["epoch"],
-                e["loss"],
-                e["half_mse"],
-                ";".join(map(str, e["w"])),
-                e["b"],
-                e["steps_per_s"],
-            ]
+            [e[name] if name != "w" else ";".join(map(str, e["w"])) for name in EPOCH_COLUMNS]
             for e in record.history
         ]
-        for epoch in epochs or [[""] * 6]:
+        for epoch in epochs or [[""] * len(EPOCH_COLUMNS)]:
             writer.writerow(run + epoch)
     return out.getvalue()
 

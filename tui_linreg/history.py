@@ -9,6 +9,7 @@ run (counting it as a warning) and never raises for what is inside the file.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import math
 import os
@@ -24,7 +25,7 @@ from typing import Any
 
 from tui_linreg import __version__
 from tui_linreg.config import TrainConfig
-from tui_linreg.engine.events import Outcome, RunEnded, json_ready
+from tui_linreg.engine.events import Outcome, RunEnded, distance_to_true, json_ready
 
 try:
     import fcntl
@@ -47,7 +48,7 @@ class RunRecord:
     """Start time and implementation, unique enough to tell runs apart."""
     created: float
     config: TrainConfig
-    outcome: str
+    outcome: Outcome
     message: str
     history: tuple[dict[str, Any], ...]
     """Per epoch: epoch, loss, half_mse, mse, w, b, elapsed_s, epoch_s, steps_per_s."""
@@ -63,11 +64,7 @@ class RunRecord:
     @property
     def distance_to_true(self) -> float:
         """Euclidean distance from the learned (w, b) to the true one; inf if diverged."""
-        learned = (*self.w, self.b)
-        true = (*self.config.true_w, self.config.true_b)
-        if any(value is None for value in learned):
-            return math.inf
-        return math.dist([v for v in learned if v is not None], true)
+        return distance_to_true(self.config, self.w, self.b)
 
     @property
     def final_loss(self) -> float:
@@ -96,9 +93,7 @@ class RunRecord:
         """
         config = TrainConfig.from_dict(values["config"])
         features = config.num_features
-        outcome = _text(values["outcome"])
-        if outcome not in OUTCOMES:
-            raise ValueError(f"unknown outcome {outcome!r}")
+        outcome = Outcome(_text(values["outcome"]))  # ValueError if unknown
         versions = values.get("versions", {})
         if not isinstance(versions, dict):
             raise TypeError("versions is not an object")
@@ -121,8 +116,6 @@ class RunRecord:
 
     @classmethod
     def from_run(cls, end: RunEnded) -> RunRecord:
-        import dataclasses
-
         created = time.time()
         torch = sys.modules.get("torch")
         return cls(
@@ -130,7 +123,7 @@ class RunRecord:
             f"{uuid.uuid4().hex[:4]}-{end.config.implementation}",
             created=created,
             config=end.config,
-            outcome=str(end.outcome),
+            outcome=end.outcome,
             message=end.message,
             history=tuple(json_ready(dataclasses.asdict(epoch)) for epoch in end.history),
             w=tuple(json_ready(list(end.w))),
@@ -149,8 +142,6 @@ class RunRecord:
 
 
 # --- checking a record read back from the file ----------------------------------------------
-
-OUTCOMES = tuple(str(outcome) for outcome in Outcome)
 
 
 def _text(value: Any) -> str:
@@ -308,33 +299,3 @@ class History:
         empty = self.path.with_name(self.path.name + ".clearing")
         empty.write_text("", encoding="utf-8")
         os.replace(empty, self.path)
-
-
-def differing_fields(configs: list[TrainConfig]) -> list[str]:
-    """Config fields whose values are not all the same across ``configs``."""
-    if len(configs) < 2:
-        return []
-    dicts = [config.to_dict() for config in configs]
-    return [name for name in dicts[0] if any(d[name] != dicts[0][name] for d in dicts[1:])]
-
-
-_SHORT = {"learning_rate": "lr", "batch_size": "bs", "num_examples": "n", "noise_std": "noise"}
-
-
-def label_of(config: TrainConfig, fields: list[str]) -> str:
-    """What tells this run apart from the others, e.g. ``lr=0.001``."""
-    if not fields:
-        return config.implementation
-    parts = []
-    for name in fields:
-        value = getattr(config, name)
-        if name == "true_w":
-            shown = ",".join(f"{v:g}" for v in value)
-        else:
-            shown = f"{value:g}" if isinstance(value, float) else str(value)
-        parts.append(f"{_SHORT.get(name, name)}={shown}")
-    return " ".join(parts)
-
-
-def label(record: RunRecord, fields: list[str]) -> str:
-    return label_of(record.config, fields)

@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from tui_linreg.config import ConfigError, Problem, TrainConfig, quoted
+from tui_linreg.config import ConfigError, Mistake, TrainConfig, quoted
 
 
 @dataclass(frozen=True)
@@ -73,5 +73,5 @@ def preset(name: str) -> Preset:
     except KeyError:
         names = ", ".join(PRESETS)
         raise ConfigError(
-            [Problem("preset", f"there is no preset {quoted(name)}; the presets are {names}")]
+            [Mistake("preset", f"there is no preset {quoted(name)}; the presets are {names}")]
         ) from None

@@ -7,19 +7,23 @@ import json
 import math
 import platform
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any, TextIO
 
 from tui_linreg import __version__
-from tui_linreg.config import TrainConfig
+from tui_linreg.config import SETTINGS, TrainConfig
 from tui_linreg.engine.events import (
     EpochEnded,
+    Event,
     Outcome,
     Progress,
     RunEnded,
     RunStarted,
+    distance_to_true,
     json_ready,
 )
+from tui_linreg.plan import Plan, PlanKind, differing, label_of
+from tui_linreg.settings import Section
 
 
 def lesson_line(epoch: EpochEnded) -> str:
@@ -28,14 +32,18 @@ def lesson_line(epoch: EpochEnded) -> str:
 
 
 def describe_config(config: TrainConfig) -> str:
-    weights = ",".join(f"{w:g}" for w in config.true_w)
-    return (
-        f"{config.num_examples:,} examples × {config.num_features} feature"
-        f"{'s' if config.num_features > 1 else ''} · true w [{weights}], b {config.true_b:g}, "
-        f"noise {config.noise_std:g} · lr {config.learning_rate:g}, batch {config.batch_size}, "
-        f"{config.epochs} epoch{'s' if config.epochs > 1 else ''} · init std {config.init_std:g} · "
-        f"seed {config.seed}{'' if config.shuffle else ' · no shuffle'}"
-    )
+    """Every setting but the implementation and the device (which the line names first),
+    section by section: ``n=1000 noise=0.01 … · init_std=0.01 · lr=0.03 bs=10 …``."""
+    sections = []
+    for section in Section:
+        shown = [
+            f"{s.legend}={s.kind.show(getattr(config, name))}"
+            for name, s in SETTINGS.items()
+            if s.section == section and name not in ("implementation", "device")
+        ]
+        if shown:
+            sections.append(" ".join(shown))
+    return " · ".join(sections)
 
 
 LOSS_SCALES_NOTE = (
@@ -128,21 +136,18 @@ class Report:
 
     def __init__(
         self,
-        configs: list[TrainConfig],
+        plan: Plan,
         *,
         json_output: bool,
         progress: bool,
-        mode: str = "single",
         out: TextIO | None = None,
         err: TextIO | None = None,
     ) -> None:
-        self.configs = configs
+        self.plan = plan
         self.json_output = json_output
         self.show_progress = progress and not json_output
         self.out = out or sys.stdout
         self.err = err or sys.stderr
-        self.mode = mode
-        """single: the lesson's output; both: two implementations side by side; sweep: a table."""
         self.ends: list[RunEnded] = []
 
     def _print(self, text: str = "") -> None:
@@ -150,7 +155,7 @@ class Report:
 
     @property
     def side_by_side(self) -> bool:
-        return self.mode == "both"
+        return self.plan.kind == PlanKind.BOTH
 
     def _progress(self, event: Progress | None) -> None:
         if not self.show_progress:
@@ -163,45 +168,42 @@ class Report:
             self.err.write(f"\r\x1b[2Kepoch {event.epoch} {bar} {done:4.0%}")
         self.err.flush()
 
-    def follow(self, streams: Iterable[Iterator[object]]) -> str:
-        """Consume every stream in turn; return the worst outcome (diverged > cancelled)."""
+    def follow(self, events: Iterable[Event]) -> Outcome:
+        """Consume the plan's events; return the worst outcome (diverged > cancelled)."""
         started: RunStarted | None = None
-        ends = self.ends
-        for stream in streams:
-            for event in stream:
-                if isinstance(event, Progress):
-                    self._progress(event)
-                    continue
-                self._progress(None)
-                if isinstance(event, RunStarted):
-                    started = started or event
-                    if not self.json_output and (self.mode == "single" or len(ends) == 0):
-                        self._print_start(event)
-                elif isinstance(event, EpochEnded):
-                    if not self.json_output and self.mode == "single":
-                        self._print(lesson_line(event))
-                elif isinstance(event, RunEnded):
-                    ends.append(event)
-            if ends and ends[-1].outcome == Outcome.CANCELLED:
-                break  # Ctrl-C: do not start the next implementation
+        ends, single = self.ends, self.plan.kind == PlanKind.SINGLE
+        for event in events:
+            if isinstance(event, Progress):
+                self._progress(event)
+                continue
+            self._progress(None)
+            if isinstance(event, RunStarted):
+                started = started or event
+                if not self.json_output and (single or not ends):
+                    self._print_start(event)
+            elif isinstance(event, EpochEnded):
+                if not self.json_output and single:
+                    self._print(lesson_line(event))
+            else:
+                ends.append(event)
         assert started is not None
         if self.json_output:
             self._print(json.dumps(json_document(started, ends), indent=2, allow_nan=False))
-        elif self.mode == "sweep":
+        elif self.plan.kind == PlanKind.SWEEP:
             self._print_sweep(ends)
         else:
             self._print_end(ends)
         outcomes = {end.outcome for end in ends}
         for worst in (Outcome.DIVERGED, Outcome.CANCELLED):
             if worst in outcomes:
-                return str(worst)
-        return str(Outcome.FINISHED)
+                return worst
+        return Outcome.FINISHED
 
     def _print_start(self, event: RunStarted) -> None:
         config = event.config
-        if self.mode == "sweep":
+        if self.plan.kind == PlanKind.SWEEP:
             self._print(
-                f"a sweep of {len(self.configs)} {config.implementation} runs on {event.device}, "
+                f"a sweep of {len(self.plan.configs)} {config.implementation} runs on {event.device}, "
                 f"all on the same data; the first: {describe_config(config)}"
             )
         else:
@@ -265,10 +267,8 @@ class Report:
 
 def sweep_table(ends: list[RunEnded]) -> list[str]:
     """One row per run of a sweep: what was swept, and what came of it."""
-    from tui_linreg.history import RunRecord, differing_fields, label_of
-
     configs = [end.config for end in ends]
-    fields = differing_fields(configs) or ["implementation"]
+    fields = differing(configs) or ["implementation"]
     names = [label_of(config, fields) for config in configs]
     width = max(len(name) for name in [*names, "run"])
     lines = [
@@ -278,7 +278,7 @@ def sweep_table(ends: list[RunEnded]) -> list[str]:
     for name, end in zip(names, ends, strict=True):
         best = end.closed_form.half_mse
         ratio = end.half_mse / best if best > 0 and math.isfinite(end.half_mse) else math.nan
-        distance = RunRecord.from_run(end).distance_to_true
+        distance = distance_to_true(end.config, end.w, end.b)
         lines.append(
             f"{name:<{width}}  {end.outcome!s:<9} {len(end.history):>6} {end.half_mse:>10.4g} "
             f"{ratio:>8.3g} {distance:>9.3g}"

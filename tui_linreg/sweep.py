@@ -1,4 +1,4 @@
-"""Sweeps: one hyperparameter over a list of values, everything else held fixed."""
+"""Sweeps: one setting over a list of values, everything else held fixed."""
 
 from __future__ import annotations
 
@@ -6,25 +6,15 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from tui_linreg.config import ConfigError, FieldError, Problem, TrainConfig, checked, parse_field
+from tui_linreg.config import SETTINGS, ConfigError, FieldError, Mistake, TrainConfig, checked
 
 SWEEPABLE = {
-    "lr": "learning_rate",
-    "learning_rate": "learning_rate",
-    "batch_size": "batch_size",
-    "batch-size": "batch_size",
-    "epochs": "epochs",
-    "num_examples": "num_examples",
-    "num-examples": "num_examples",
-    "noise": "noise_std",
-    "noise_std": "noise_std",
-    "init_std": "init_std",
-    "init-std": "init_std",
-    "seed": "seed",
-    "impl": "implementation",
-    "implementation": "implementation",
+    name: setting.name
+    for setting in SETTINGS.values()
+    if setting.sweepable
+    for name in setting.sweep_names
 }
-"""Names a sweep may use (the CLI flag's or the config field's) → config field."""
+"""Names a sweep may use (the flag's, the field's or the legend's) → config field."""
 
 MAX_SWEEP = 20
 
@@ -43,27 +33,30 @@ def parse_sweep(text: str) -> Sweep:
     name, equals, values = text.partition("=")
     field = SWEEPABLE.get(name.strip().lower())
     if not equals or field is None:
-        choices = "lr, batch_size, epochs, num_examples, noise, init_std, seed or impl"
+        names = [
+            s.flag.removeprefix("--").replace("-", "_") for s in SETTINGS.values() if s.sweepable
+        ]
+        choices = f"{', '.join(names[:-1])} or {names[-1]}"
         raise ConfigError(
             [
-                Problem(
+                Mistake(
                     "sweep",
                     f"a sweep reads NAME=V1,V2,… with NAME one of {choices}; got {text[:40]!r}",
                 )
             ]
         )
-    parts = [part for part in values.split(",")]
+    parts = values.split(",")
     if len(parts) < 2 or len(parts) > MAX_SWEEP:
         raise ConfigError(
-            [Problem("sweep", f"a sweep needs 2 to {MAX_SWEEP} values, got {len(parts)}")]
+            [Mistake("sweep", f"a sweep needs 2 to {MAX_SWEEP} values, got {len(parts)}")]
         )
     parsed = []
-    problems = []
+    mistakes = []
     for part in parts:
         try:
-            parsed.append(parse_field(field, part))
+            parsed.append(SETTINGS[field].read(part))
         except FieldError as error:
-            problems.append(Problem("sweep", f"sweep value: {error.problem.message}"))
-    if problems:
-        raise ConfigError(problems)
+            mistakes.append(Mistake("sweep", f"sweep value: {error.mistake.message}"))
+    if mistakes:
+        raise ConfigError(mistakes)
     return Sweep(field, tuple(parsed))

@@ -35,12 +35,10 @@ async def test_start_and_cancel_cycles_leave_nothing_behind() -> None:
             finish = cycle % FINISH_EVERY == 0
             app.form.fill(SHORT_RUN if finish else LONG_RUN)
             await pilot.pause()
-            previous = app.sequence[-1] if app.sequence else None
+            previous = app.ends[-1] if app.ends else None
 
             def ended(previous: object = previous) -> bool:
-                return (
-                    app.running is None and bool(app.sequence) and app.sequence[-1] is not previous
-                )
+                return app.running is None and bool(app.ends) and app.ends[-1] is not previous
 
             await pilot.press("ctrl+r")
             if not finish:

@@ -17,12 +17,14 @@ from hypothesis import strategies as st
 from textual.widgets import DataTable
 
 from tests.hardening.conftest import TALLY, scaled
-from tests.ui.snapshot_app import make_app, settle
-from tui_linreg.commandline import train_command
+from tests.ui.snapshot_app import CONFIG, settle
 from tui_linreg.config import TrainConfig
 from tui_linreg.engine.run import run_to_end
 from tui_linreg.export import export
-from tui_linreg.history import History, RunRecord, differing_fields, label
+from tui_linreg.history import History, RunRecord
+from tui_linreg.plan import differing, label_of
+from tui_linreg.reproduce import reproduce_command
+from tui_linreg.ui.app import LinregApp
 from tui_linreg.ui.screens.runs import OverlayPlot, RunsScreen, summary, table_row
 
 REAL = [
@@ -83,15 +85,15 @@ def damaged_line(draw: st.DrawFn) -> bytes:
 
 def usable(records: list[RunRecord]) -> None:
     """Everything the runs screen and the exports do with loaded records."""
-    fields = differing_fields([r.config for r in records])
+    fields = differing([r.config for r in records])
     for record in records:
         for key in (record.final_loss, record.distance_to_true, record.created):
             assert not math.isnan(key)  # sorting by it means something
         assert all(isinstance(y, float) for _, y in record.curve)
         table_row(record, selected=True)
         summary(record)
-        label(record, fields)
-        train_command(record.config)
+        label_of(record.config, fields)
+        reproduce_command(record.config)
         json.dumps(record.to_dict(), allow_nan=False)
     with tempfile.TemporaryDirectory() as directory:
         export(records, Path(directory) / "runs.csv")
@@ -151,8 +153,7 @@ async def test_the_runs_screen_shows_odd_but_valid_records(
     path = tmp_path / "history.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in [*odd, odd[0]]))
     monkeypatch.chdir(tmp_path)  # where the runs screen exports
-    app = make_app()
-    app.history_path = path
+    app = LinregApp(CONFIG, cursor_blink=False, history_path=path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("f2")

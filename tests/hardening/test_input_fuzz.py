@@ -13,11 +13,11 @@ from textual.widgets import Input, Static
 
 from tests.hardening.conftest import TALLY, scaled
 from tests.ui.snapshot_app import make_app, run_and_wait, settle
-from tui_linreg.cli import HYPERPARAMETER_FLAGS, main
-from tui_linreg.config import FIELDS, ConfigError, FieldError, TrainConfig, parse_field
+from tui_linreg.cli import main
+from tui_linreg.config import SETTINGS, ConfigError, FieldError, TrainConfig, parse_field
 from tui_linreg.engine.run import run_to_end
 from tui_linreg.sweep import parse_sweep
-from tui_linreg.ui.widgets.hyperparameters import FORM_FIELDS
+from tui_linreg.ui.widgets.settings_form import FORM_FIELDS
 
 NASTY = [
     "",
@@ -66,7 +66,7 @@ texts = st.one_of(
 
 
 @settings(max_examples=scaled(400, 5000), deadline=None)
-@given(field=st.sampled_from(sorted(FIELDS)), text=texts)
+@given(field=st.sampled_from(sorted(SETTINGS)), text=texts)
 def test_every_field_reads_any_text_or_names_itself_in_a_short_message(
     field: str, text: str
 ) -> None:
@@ -74,12 +74,20 @@ def test_every_field_reads_any_text_or_names_itself_in_a_short_message(
     try:
         parse_field(field, text)
     except FieldError as error:
-        assert error.problem.field == field
-        assert FIELDS[field].label in error.problem.message
-        assert len(error.problem.message) < 300, "a long paste is cut in the message"
+        assert error.mistake.field == field
+        assert SETTINGS[field].label in error.mistake.message
+        assert len(error.mistake.message) < 300, "a long paste is cut in the message"
 
 
-FLAGS = sorted([*HYPERPARAMETER_FLAGS, "--impl", "--preset", "--sweep", "--export", "--history"])
+FLAGS = sorted(
+    [
+        *(s.flag for s in SETTINGS.values() if not s.is_switch),
+        "--preset",
+        "--sweep",
+        "--export",
+        "--history",
+    ]
+)
 
 
 @settings(
@@ -149,13 +157,13 @@ async def test_the_form_takes_any_text_in_every_field_and_stays_usable() -> None
                 shown = str(error.render())
                 assert bool(shown) != valid, (name, text, shown)
                 if not valid and (number + index) % 5 == 0:
-                    runs_before = len(app.sequence)
+                    plans_before = app.plan_id
                     await pilot.press("ctrl+r")
                     assert app.running is None, f"a run started with {name}={text!r}"
-                    assert len(app.sequence) == runs_before
+                    assert app.plan_id == plans_before
             field.value = defaults.get(name, "")
             await pilot.pause()
         await run_and_wait(pilot)
-        ended = app.sequence[-1]
+        ended = app.ends[-1]
     expected = run_to_end(TrainConfig(device="cpu"))
     assert (ended.w, ended.b) == (expected.w, expected.b)

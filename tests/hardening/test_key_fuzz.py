@@ -52,7 +52,7 @@ async def test_random_keys_never_break_the_app(
         if app.control is not None:
             app.control.cancel()
         for _ in range(500):
-            if app.running is None and not app.queue:
+            if app.running is None and app.training_ended.is_set():
                 break
             await asyncio.sleep(0.02)
         assert app.running is None, "a run was still going after stop"
@@ -60,7 +60,7 @@ async def test_random_keys_never_break_the_app(
         app.form.query_one("#field-sweep", Input).value = ""
         await pilot.pause()
         await run_and_wait(pilot)
-        ended = app.sequence[-1]
+        ended = app.ends[-1]
     expected = run_to_end(TrainConfig(device="cpu"))
     assert ended.outcome == expected.outcome
     assert (ended.w, ended.b) == (expected.w, expected.b), "the normal run's answer changed"

@@ -100,7 +100,7 @@ def test_out_of_memory_on_a_device_is_a_message_not_a_crash(
     monkeypatch.setattr(run, "make_problem", exhausted)
     with pytest.raises(ConfigError) as caught:
         run.prepare(TrainConfig(device="cpu"))
-    assert "ran out of memory" in caught.value.problems[0].message
+    assert "ran out of memory" in caught.value.mistakes[0].message
     code = main(["train", "--device", "cpu", "--no-history"])
     err = capsys.readouterr().err
     assert code == 2

@@ -61,7 +61,7 @@ async def test_every_size_draws_the_screen_and_a_run_gives_the_right_answer(
             assert not too_small.display
         assert "finished 3 epochs" in log_text(app)
         app.export_screenshot()  # drawing the whole screen at this size raises nothing
-        ended = app.sequence[-1]
+        ended = app.ends[-1]
     TALLY["terminal sizes"] += 1
     expected = run_to_end(TrainConfig(device="cpu", seed=0))
     assert (ended.w, ended.b) == (expected.w, expected.b)

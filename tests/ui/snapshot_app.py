@@ -85,10 +85,10 @@ async def wait_for_sequence(pilot: Pilot[None], runs: int) -> None:
     app = pilot.app
     assert isinstance(app, LinregApp)
     for _ in range(1200):
-        if len(app.sequence) >= runs and app.running is None and not app.queue:
+        if len(app.ends) >= runs and app.running is None and app.training_ended.is_set():
             break
         await asyncio.sleep(0.05)
-    assert len(app.sequence) == runs, "the sequence did not finish"
+    assert len(app.ends) == runs, "the plan did not finish"
     await pilot.pause()
     app.refresh_views(force=True)
     await pilot.pause()

@@ -103,7 +103,7 @@ async def test_both_runs_the_two_implementations_and_explains_the_factor_two() -
         await settle(pilot)
         await pilot.press("f6")
         await wait_for_sequence(pilot, 2)
-        assert [e.config.implementation for e in app.sequence] == ["scratch", "concise"]
+        assert [e.config.implementation for e in app.ends] == ["scratch", "concise"]
         assert set(app.table.learned) == {"scratch", "concise"}
         assert set(app.loss.epochs) == {"scratch", "concise"}
         assert "2× bigger step for concise" in log_text(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from tui_linreg.config import ConfigError, Problem
+from tui_linreg.config import ConfigError, Mistake
 
 
 def resolve_device(name: str) -> torch.device:
@@ -47,4 +47,4 @@ def describe(device: torch.device) -> str:
 
 
 def _unavailable(message: str) -> ConfigError:
-    return ConfigError([Problem("device", message)])
+    return ConfigError([Mistake("device", message)])

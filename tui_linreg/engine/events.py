@@ -177,6 +177,14 @@ class RunEnded:
 Event = RunStarted | Progress | EpochEnded | RunEnded
 
 
+def distance_to_true(config: TrainConfig, w: tuple[float | None, ...], b: float | None) -> float:
+    """Euclidean distance from learned (w, b) to the true ones; inf once any is not finite."""
+    learned = (*w, b)
+    if not all(value is not None and math.isfinite(value) for value in learned):
+        return math.inf
+    return math.dist([v for v in learned if v is not None], (*config.true_w, config.true_b))
+
+
 def json_ready(value: Any) -> Any:
     """``value`` with every nan and inf made null, recursively: strict JSON has neither (a
     diverged run's message says what they were)."""

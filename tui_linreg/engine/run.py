@@ -16,8 +16,7 @@ from collections.abc import Iterator
 
 import torch
 
-from tui_linreg import config as settings
-from tui_linreg.config import ConfigError, TrainConfig
+from tui_linreg.config import IMPLEMENTATIONS, ConfigError, Mistake, TrainConfig
 from tui_linreg.engine.control import RunControl
 from tui_linreg.engine.data import Problem, full_data_half_mse, make_problem, shuffle_generator
 from tui_linreg.engine.device import describe, resolve_device
@@ -87,7 +86,7 @@ def out_of_memory_refused(config: TrainConfig, device: torch.device) -> Iterator
             raise
         raise ConfigError(
             [
-                settings.Problem(
+                Mistake(
                     "num_examples",
                     f"{describe(device)} ran out of memory for {config.num_examples:,} "
                     f"examples of {config.num_features} features: try fewer examples"
@@ -302,7 +301,7 @@ def warm_up(device: str) -> None:
 
 
 def _tiny_runs(device: str) -> None:
-    for implementation in settings.IMPLEMENTATIONS:
+    for implementation in IMPLEMENTATIONS:
         run_to_end(
             TrainConfig(
                 implementation=implementation,

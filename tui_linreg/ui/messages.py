@@ -1,50 +1,49 @@
-"""Messages from the training worker to the widgets. The worker never touches a widget."""
+"""Messages from the background threads to the widgets. The threads never touch a widget."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from textual.message import Message
 
 from tui_linreg.engine.events import Event, Progress
 
 
+@dataclass
 class RunEvent(Message):
-    """One engine event, tagged with the run it belongs to."""
+    """One engine event, tagged with the plan it belongs to."""
 
-    def __init__(self, run_id: int, event: Event) -> None:
-        super().__init__()
-        self.run_id = run_id
-        self.event = event
+    plan_id: int
+    event: Event
 
     def can_replace(self, message: Message) -> bool:
-        """A newer progress report of the same run supersedes one still waiting in the queue."""
+        """A newer progress report of the same plan supersedes one still waiting in the queue."""
         return (
             isinstance(message, RunEvent)
-            and message.run_id == self.run_id
+            and message.plan_id == self.plan_id
             and isinstance(message.event, Progress)
             and isinstance(self.event, Progress)
         )
 
 
+@dataclass
 class RunRefused(Message):
-    """The run could not start, e.g. the device asked for is not here."""
+    """A run could not start, e.g. the device asked for is not here."""
 
-    def __init__(self, run_id: int, reason: str) -> None:
-        super().__init__()
-        self.run_id = run_id
-        self.reason = reason
+    plan_id: int
+    reason: str
 
 
+@dataclass
 class TorchLoaded(Message):
     """PyTorch finished importing in the background (or failed to, with the reason)."""
 
-    def __init__(self, error: str | None = None) -> None:
-        super().__init__()
-        self.error = error
+    error: str | None = None
 
 
+@dataclass
 class Notice(Message):
-    """Something the user should know that is not an error of theirs (e.g. history not written)."""
+    """Something the user should know that is not a mistake of theirs (the history not
+    written, say)."""
 
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
+    text: str

@@ -15,15 +15,19 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Static
 from textual_plotext import PlotextPlot
 
-from tui_linreg.commandline import train_command
+from tui_linreg.engine.events import Outcome
 from tui_linreg.export import ExportError, export
-from tui_linreg.history import History, RunRecord, differing_fields, label
+from tui_linreg.history import History, RunRecord
+from tui_linreg.plan import differing, label_of
+from tui_linreg.reproduce import reproduce_command
 from tui_linreg.ui import formatting
 from tui_linreg.ui.widgets.plots import PALETTE
 
 
 class OverlayPlot(PlotextPlot):
     """Loss curves of the selected runs, each labelled by what differs between them."""
+
+    DEFAULT_CLASSES = "pane"  # the bordered look of every pane (app.tcss)
 
     def __init__(self) -> None:
         super().__init__(id="overlay")
@@ -37,8 +41,8 @@ class OverlayPlot(PlotextPlot):
         plt.yscale("log" if curves else "linear")
         plt.xlabel("epoch")
         plt.title("half-MSE per epoch" if curves else "select runs with space to overlay them")
-        fields = differing_fields([r.config for r in self.records])
-        names = [label(record, fields) for record, _ in curves]
+        fields = differing([r.config for r in self.records])
+        names = [label_of(record.config, fields) for record, _ in curves]
         if len(set(names)) < len(names):  # identical settings: tell them apart by time
             names = [
                 f"{name} {time.strftime('%H:%M:%S', time.localtime(record.created))}"
@@ -81,7 +85,7 @@ def table_row(record: RunRecord, selected: bool) -> tuple[str | Text, ...]:
         c.implementation,
         f"{c.learning_rate:g}",
         str(c.batch_size),
-        record.outcome,
+        str(record.outcome),
         Text(loss, justify="right"),
         Text(f"{record.distance_to_true:.3g}", justify="right"),
         Text(formatting.rate(record.steps_per_s).split()[0], justify="right"),
@@ -94,13 +98,13 @@ def table_row(record: RunRecord, selected: bool) -> tuple[str | Text, ...]:
 def summary(record: RunRecord) -> Text:
     """What the line under the table says about the highlighted run."""
     said = f"run {record.id} · {record.message}"
-    if record.outcome == "finished":
+    if record.outcome == Outcome.FINISHED:
         said = (
             f"run {record.id} · finished {len(record.history)} epochs in "
             f"{formatting.seconds(record.train_s)} · {formatting.rate(record.steps_per_s)} "
             f"on {record.device}"
         )
-    return Text.assemble((said + "\n", "italic"), train_command(record.config))
+    return Text.assemble((said + "\n", "italic"), reproduce_command(record.config))
 
 
 class ConfirmClear(ModalScreen[bool]):
@@ -183,7 +187,7 @@ class RunsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="runs-body"):
-            yield DataTable(id="runs-table", cursor_type="row", zebra_stripes=True)
+            yield DataTable(id="runs-table", classes="pane", cursor_type="row", zebra_stripes=True)
             yield OverlayPlot()
             yield Static("", id="runs-command")
         yield Footer(compact=True)
@@ -254,7 +258,7 @@ class RunsScreen(Screen[None]):
         record = self.highlighted()
         if record is None:
             return
-        command = train_command(record.config)
+        command = reproduce_command(record.config)
         self.app.copy_to_clipboard(command)
         self.notify(command, title="Copied (your terminal must allow OSC 52)", timeout=8)
 

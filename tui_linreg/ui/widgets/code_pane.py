@@ -45,6 +45,8 @@ def training_source(implementation: str) -> str:
 
 
 class CodePane(VerticalScroll):
+    DEFAULT_CLASSES = "pane"  # the bordered look of every pane (app.tcss)
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "the code being run"

@@ -17,6 +17,8 @@ _OUTCOME_STYLE = {
 
 
 class EpochLog(RichLog):
+    DEFAULT_CLASSES = "pane"  # the bordered look of every pane (app.tcss)
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, max_lines=5000, wrap=True, markup=False, min_width=20)
         self.border_title = "log"

@@ -23,6 +23,8 @@ def _number(value: float) -> Text:
 class ParameterTable(DataTable[Text]):
     """One row per w_i and b. Columns grow as implementations report on the same data."""
 
+    DEFAULT_CLASSES = "pane"  # the bordered look of every pane (app.tcss)
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
             id=id, cursor_type="none", zebra_stripes=True, show_cursor=False, cell_padding=0

@@ -27,6 +27,7 @@ training, so every millisecond spent drawing is one the training thread waits.""
 
 
 class StalePlot(PlotextPlot):
+    DEFAULT_CLASSES = "pane"  # the bordered look of every pane (app.tcss)
     stale = True
     """New numbers arrived since the last draw."""
 

@@ -6,6 +6,9 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from tui_linreg.engine.events import Outcome, RunEnded
+from tui_linreg.ui import formatting
+
 BAR_WIDTH = 16
 
 
@@ -31,6 +34,29 @@ class StatusLine(Widget):
 
     def progress(self, done: float) -> None:
         self._done = done
+
+    def running(self, implementation: str, epoch: int, epochs: int, elapsed_s: float) -> None:
+        self.say(f"{implementation} · epoch {epoch}/{epochs} · {formatting.seconds(elapsed_s)}")
+
+    def idle(self, implementation: str, torch_ready: bool, ended: RunEnded | None) -> None:
+        """What is ready, or how the last run ended; shown at once."""
+        if not torch_ready:
+            self.say("loading PyTorch…")
+        elif ended is None:
+            self.say(f"{implementation} · ready · ctrl+r runs")
+        else:
+            summary = {
+                Outcome.FINISHED: f"finished in {formatting.seconds(ended.train_s)}",
+                Outcome.CANCELLED: f"stopped in epoch {ended.epoch}",
+                Outcome.DIVERGED: f"diverged in epoch {ended.epoch}",
+            }[ended.outcome]
+            self.say(
+                f"{ended.config.implementation} · {ended.device} · {summary} · "
+                f"{formatting.rate(ended.steps_per_s)}"
+            )
+            if ended.outcome == Outcome.FINISHED:
+                self.progress(1)
+        self.flush()
 
     def flush(self) -> None:
         if self._text is not None:

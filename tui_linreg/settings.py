@@ -1,0 +1,407 @@
+"""What a setting is. Each setting is declared once, as a field of the config
+(:class:`tui_linreg.config.TrainConfig`), and that one declaration is all the program needs:
+the command-line flag and its help, the form's field and section, the sentence a bad value gets,
+sweeps, curve legends, the reproduce command, history checks and export columns.
+
+A :class:`Kind` reads and checks the values of one type of setting. Nothing here evaluates user
+text, and nothing imports torch or Textual, so the UI can check a field as it is typed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class Section(StrEnum):
+    """The form's sections, in the order shown."""
+
+    DATA = "data"
+    MODEL = "model and loss"
+    OPTIMISATION = "optimisation"
+    RUN = "run"
+
+
+# --- mistakes ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """One thing wrong with the input: which setting, and a sentence saying what and why."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class FieldError(ValueError):
+    """One field's text could not be turned into a valid value."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.mistake = Mistake(field, message)
+
+
+class ConfigError(ValueError):
+    """A configuration has one or more mistakes; all of them are listed."""
+
+    def __init__(self, mistakes: list[Mistake]) -> None:
+        super().__init__("; ".join(m.message for m in mistakes))
+        self.mistakes = mistakes
+
+
+def quoted(text: str) -> str:
+    """The user's text as quoted in a message: long pastes are cut, odd characters escaped."""
+    if len(text) > 24:
+        text = text[:20] + "…"
+    return repr(text)
+
+
+# --- kinds of value ------------------------------------------------------------------------
+
+
+def _real_or_none(text: str) -> float | None:
+    """A finite real number, or None. Accepts what float() accepts; nothing is evaluated."""
+    try:
+        value = float(text.strip().replace("_", ""))
+    except (ValueError, OverflowError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _number_or_none(value: object) -> float | None:
+    """A typed value (from code or a JSON file) as a finite float, or None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an integer too big for a float
+        return None
+    return number if math.isfinite(number) else None
+
+
+class Kind:
+    """How the values of one type of setting are read from text, checked and written.
+
+    ``read`` and ``check`` raise ValueError with the sentence a person sees; ``label`` is the
+    setting's name in that sentence.
+    """
+
+    metavar = "VALUE"
+    """What the command line's help calls a value."""
+
+    def read(self, label: str, text: str) -> Any:
+        """The typed value ``text`` means."""
+        raise NotImplementedError
+
+    def check(self, label: str, value: object) -> Any:
+        """``value`` (from code, or read back from a JSON file) if it is valid, normalised."""
+        raise NotImplementedError
+
+    def show(self, value: Any) -> str:
+        """For people: the form's text and curve legends."""
+        return str(value)
+
+    def exact(self, value: Any) -> str:
+        """Text that reads back as exactly ``value``: the reproduce command, export cells."""
+        return str(value)
+
+    def plain(self, value: Any) -> Any:
+        """The value as JSON holds it."""
+        return value
+
+
+@dataclass(frozen=True)
+class Real(Kind):
+    """A finite number, optionally > 0 or ≥ 0."""
+
+    positive: bool = False
+    non_negative: bool = False
+
+    def _bounded(self, label: str, value: float | None, shown: str) -> float:
+        if self.positive and (value is None or value <= 0):
+            raise ValueError(f"{label} must be a number > 0, got {quoted(shown)}")
+        if self.non_negative and (value is None or value < 0):
+            raise ValueError(f"{label} must be a number ≥ 0, got {quoted(shown)}")
+        if value is None:
+            raise ValueError(f"{label} must be a finite number, got {quoted(shown)}")
+        return value + 0.0  # turns -0.0 into 0.0 so it prints as the user expects
+
+    def read(self, label: str, text: str) -> float:
+        return self._bounded(label, _real_or_none(text), text)
+
+    def check(self, label: str, value: object) -> float:
+        return self._bounded(label, _number_or_none(value), repr(value))
+
+    def show(self, value: Any) -> str:
+        return f"{value:g}"
+
+    def exact(self, value: Any) -> str:
+        return repr(value)
+
+
+@dataclass(frozen=True)
+class Whole(Kind):
+    """A whole number in [low, high], written as digits (``1000``, ``1_000``) or exactly
+    (``1e6``)."""
+
+    low: int
+    high: int
+
+    def _bounded(self, label: str, value: int | None, shown: str) -> int:
+        if value is None or value < self.low:
+            raise ValueError(f"{label} must be a whole number ≥ {self.low:,}, got {quoted(shown)}")
+        if value > self.high:
+            raise ValueError(f"{label} must be at most {self.high:,}, got {quoted(shown)}")
+        return value
+
+    def read(self, label: str, text: str) -> int:
+        stripped = text.strip()
+        try:
+            value: int | None = int(stripped)
+        except ValueError:  # int() refuses "1e6" and over-long digit strings: try a float
+            value = self._exactly_whole(_real_or_none(stripped))
+        return self._bounded(label, value, text)
+
+    def check(self, label: str, value: object) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return self._bounded(label, value, repr(value))
+        return self._bounded(label, self._exactly_whole(_number_or_none(value)), repr(value))
+
+    @staticmethod
+    def _exactly_whole(value: float | None) -> int | None:
+        if value is None or value != int(value) or abs(value) > 2**53:
+            return None
+        return int(value)
+
+
+@dataclass(frozen=True)
+class Numbers(Kind):
+    """A list of finite numbers, comma-separated (a pasted Python or JSON list is fine)."""
+
+    most: int
+
+    def read(self, label: str, text: str) -> tuple[float, ...]:
+        body = text.strip()
+        if body.startswith("[") and body.endswith("]"):
+            body = body[1:-1]
+        if not body.strip():
+            raise ValueError(f"{label} needs at least one number, e.g. 2,-3.4")
+        parts = body.split(",")
+        if len(parts) > self.most:
+            raise ValueError(f"{label} may hold at most {self.most} numbers, got {len(parts):,}")
+        values = []
+        for position, part in enumerate(parts, start=1):
+            if not part.strip():
+                raise ValueError(
+                    f"{label} has an empty entry at position {position} in {quoted(text)}"
+                )
+            value = _real_or_none(part)
+            if value is None:
+                raise ValueError(
+                    f"{label} entry {position} must be a finite number, got {quoted(part.strip())}"
+                )
+            values.append(value + 0.0)
+        return tuple(values)
+
+    def check(self, label: str, value: object) -> tuple[float, ...]:
+        if not isinstance(value, list | tuple) or not value:
+            raise ValueError(f"{label} needs at least one number, e.g. 2,-3.4")
+        if len(value) > self.most:
+            raise ValueError(f"{label} may hold at most {self.most} numbers, got {len(value):,}")
+        values = []
+        for position, item in enumerate(value, start=1):
+            number = _number_or_none(item)
+            if number is None:
+                raise ValueError(
+                    f"{label} entry {position} must be a finite number, got {quoted(repr(item))}"
+                )
+            values.append(number + 0.0)
+        return tuple(values)
+
+    def show(self, value: Any) -> str:
+        return ",".join(f"{v:g}" for v in value)
+
+    def exact(self, value: Any) -> str:
+        return ",".join(repr(v) for v in value)
+
+    def plain(self, value: Any) -> Any:
+        return list(value)
+
+
+@dataclass(frozen=True)
+class Choice(Kind):
+    """One word of a few, in any case."""
+
+    metavar = "NAME"
+    options: tuple[str, ...]
+    pattern: str = ""
+    """Also accepted, as written in messages: ``cuda:N`` means cuda: and digits."""
+
+    def read(self, label: str, text: str) -> str:
+        value = text.strip().lower()
+        if value in self.options or self._numbered(value):
+            return value
+        extra = f" or {self.pattern}" if self.pattern else ""
+        raise ValueError(
+            f"{label} must be one of {', '.join(self.options)}{extra}, got {quoted(text)}"
+        )
+
+    def _numbered(self, value: str) -> bool:
+        if not self.pattern:
+            return False
+        prefix = self.pattern.removesuffix("N")
+        number = value.removeprefix(prefix)
+        return value.startswith(prefix) and number.isascii() and number.isdigit()
+
+    def check(self, label: str, value: object) -> str:
+        if not isinstance(value, str):
+            raise ValueError(
+                f"{label} must be one of {', '.join(self.options)}, got {quoted(repr(value))}"
+            )
+        return self.read(label, value)
+
+
+@dataclass(frozen=True)
+class Switch(Kind):
+    """On or off."""
+
+    def read(self, label: str, text: str) -> bool:
+        value = text.strip().lower()
+        if value in ("1", "true", "yes", "on"):
+            return True
+        if value in ("0", "false", "no", "off"):
+            return False
+        raise ValueError(f"{label} must be on or off, got {quoted(text)}")
+
+    def check(self, label: str, value: object) -> bool:
+        if not isinstance(value, bool):
+            raise ValueError(f"{label} must be on or off, got {quoted(repr(value))}")
+        return value
+
+    def show(self, value: Any) -> str:
+        return "on" if value else "off"
+
+    exact = show
+
+
+# --- the declaration -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Setting:
+    """Everything about one setting. Declared with :func:`setting` on a config field, which
+    gives it its ``name`` and ``default``."""
+
+    kind: Kind
+    label: str
+    """Its name in sentences: ``learning rate``."""
+    flag: str
+    """The command-line flag: ``--lr``."""
+    help: str
+    """The flag's help, without the default (which is added)."""
+    section: Section
+    form_label: str
+    """The form's label, at most 11 columns: ``learn rate``."""
+    legend: str
+    """Short label in curve legends and sweep labels: ``lr`` (``lr=0.001``)."""
+    sweepable: bool
+    affects_result: bool
+    """False for a setting that is recorded but cannot change a number (how fast it runs):
+    two runs that differ only there are the same experiment."""
+    decides_data: bool
+    """True if it decides the data or the initial parameters: runs that agree on every such
+    setting train on the very same tensors."""
+    name: str = ""
+    default: Any = None
+
+    def read(self, text: str) -> Any:
+        """The value ``text`` means, or :class:`FieldError` with the sentence to show."""
+        try:
+            return self.kind.read(self.label, text)
+        except ValueError as error:
+            raise FieldError(self.name, str(error)) from None
+
+    def check(self, value: object) -> Any:
+        """``value`` if valid (normalised), or :class:`FieldError`."""
+        try:
+            return self.kind.check(self.label, value)
+        except ValueError as error:
+            raise FieldError(self.name, str(error)) from None
+
+    @property
+    def is_switch(self) -> bool:
+        return isinstance(self.kind, Switch)
+
+    @property
+    def sweep_names(self) -> tuple[str, ...]:
+        """What a sweep may call it: the flag's name, the field's name, or the legend."""
+        stem = self.flag.removeprefix("--")
+        return tuple(dict.fromkeys((stem, stem.replace("-", "_"), self.name, self.legend)))
+
+    def add_flag(self, group: argparse._ArgumentGroup, help_suffix: str = "") -> None:
+        """Its command-line flag; the value stays text, read by :meth:`read` like the form's.
+        A switch gets ``--flag`` and ``--no-flag``."""
+        help_text = f"{self.help}{help_suffix} (default {self.kind.show(self.default)})"
+        if self.is_switch:
+            group.add_argument(
+                self.flag, dest=self.name, action=argparse.BooleanOptionalAction, help=help_text
+            )
+        else:
+            group.add_argument(self.flag, dest=self.name, metavar=self.kind.metavar, help=help_text)
+
+    def argument(self, value: Any) -> str:
+        """The flag that sets exactly ``value``."""
+        if self.is_switch:
+            return self.flag if value else "--no-" + self.flag.removeprefix("--")
+        return f"{self.flag}={self.kind.exact(value)}"
+
+
+def setting(
+    default: T,
+    kind: Kind,
+    label: str,
+    *,
+    flag: str,
+    help: str,
+    section: Section,
+    form_label: str | None = None,
+    legend: str | None = None,
+    sweepable: bool = False,
+    affects_result: bool = True,
+    decides_data: bool = False,
+) -> T:
+    """Declare a config field as a setting (a dataclass field whose metadata holds it)."""
+    declared = Setting(
+        kind=kind,
+        label=label,
+        flag=flag,
+        help=help,
+        section=section,
+        form_label=form_label or label,
+        legend=legend or flag.removeprefix("--"),
+        sweepable=sweepable,
+        affects_result=affects_result,
+        decides_data=decides_data,
+    )
+    field: T = dataclasses.field(default=default, metadata={"setting": declared})
+    return field
+
+
+def declared(config_class: type) -> dict[str, Setting]:
+    """Every setting of a config dataclass, by field name, in declaration order."""
+    return {
+        field.name: dataclasses.replace(
+            field.metadata["setting"], name=field.name, default=field.default
+        )
+        for field in dataclasses.fields(config_class)
+        if "setting" in field.metadata
+    }

@@ -1,0 +1,192 @@
+"""The settings form: every declared setting, in its section, checked as you type by the
+setting's own reader, so a bad value gets the command line's sentence."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Button, Checkbox, Collapsible, Input, Label, Select, Static
+
+from tui_linreg.config import (
+    SETTINGS,
+    ConfigError,
+    FieldError,
+    Mistake,
+    TrainConfig,
+    config_from_text,
+)
+from tui_linreg.settings import Choice, Section, Setting
+from tui_linreg.sweep import Sweep, parse_sweep
+
+
+def _as_select(setting: Setting) -> bool:
+    """A choice among fixed words is a drop-down; everything else but a switch is typed."""
+    return isinstance(setting.kind, Choice) and not setting.kind.pattern
+
+
+FORM_FIELDS = tuple(name for name, s in SETTINGS.items() if not s.is_switch and not _as_select(s))
+"""The settings typed as text."""
+
+
+class SettingValidator(Validator):
+    """Checks a field with its setting's reader, so the message is the command line's."""
+
+    def __init__(self, setting: Setting) -> None:
+        super().__init__()
+        self.setting = setting
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            self.setting.read(value)
+        except FieldError as error:
+            return self.failure(error.mistake.message)
+        return self.success()
+
+
+class SweepValidator(Validator):
+    """An empty sweep field means a single run; otherwise it must read NAME=V1,V2,…"""
+
+    def validate(self, value: str) -> ValidationResult:
+        if not value.strip():
+            return self.success()
+        try:
+            parse_sweep(value)
+        except ConfigError as error:
+            return self.failure(error.mistakes[0].message)
+        return self.success()
+
+
+def _row(label: str, field: Input | Select[str]) -> Horizontal:
+    return Horizontal(Label(label, classes="field-label"), field, classes="field")
+
+
+class SettingsForm(VerticalScroll):
+    """Every setting, section by section (each can be collapsed), the sweep and Run."""
+
+    DEFAULT_CLASSES = "pane"  # the bordered look of every pane (app.tcss)
+
+    def __init__(self, config: TrainConfig, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.initial = config
+        self.border_title = "settings"
+
+    def compose(self) -> ComposeResult:
+        for section in Section:
+            with Collapsible(
+                title=str(section), collapsed=False, id=f"section-{section.name.lower()}"
+            ):
+                for setting in SETTINGS.values():
+                    if setting.section == section:
+                        yield from self._field(setting)
+                if section == Section.RUN:
+                    sweep = Input(
+                        "",
+                        placeholder="lr=0.001,0.03,1",
+                        id="field-sweep",
+                        validators=[SweepValidator()],
+                        compact=True,
+                        select_on_focus=False,
+                    )
+                    yield _row("sweep", sweep)
+                    yield Static("", id="error-sweep", classes="field-error")
+        yield Button("Run", id="run", compact=True, variant="primary")
+
+    def _field(self, setting: Setting) -> ComposeResult:
+        name, value = setting.name, getattr(self.initial, setting.name)
+        if setting.is_switch:
+            yield Checkbox(setting.form_label, value, id=f"field-{name}", compact=True)
+            return
+        if _as_select(setting):
+            assert isinstance(setting.kind, Choice)
+            options = [(option, option) for option in setting.kind.options]
+            select = Select(
+                options, value=value, allow_blank=False, compact=True, id=f"field-{name}"
+            )
+            yield _row(setting.form_label, select)
+            return
+        field = Input(
+            setting.kind.show(value),
+            id=f"field-{name}",
+            validators=[SettingValidator(setting)],
+            compact=True,
+            select_on_focus=False,
+        )
+        yield _row(setting.form_label, field)
+        yield Static("", id=f"error-{name}", classes="field-error")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        assert event.input.id is not None
+        name = event.input.id.removeprefix("field-")
+        result = event.validation_result
+        message = result.failure_descriptions[0] if result and not result.is_valid else ""
+        self.show_mistake(name, message)
+
+    def show_mistake(self, name: str, message: str) -> None:
+        error = self.query_one(f"#error-{name}", Static)
+        error.update(message)
+        error.set_class(bool(message), "shown")
+
+    def texts(self) -> dict[str, str]:
+        """Every setting's text as the form holds it."""
+        texts = {}
+        for name, setting in SETTINGS.items():
+            widget = self.query_one(f"#field-{name}")
+            if isinstance(widget, Checkbox):
+                texts[name] = setting.kind.show(widget.value)
+            elif isinstance(widget, Select):
+                texts[name] = str(widget.value)
+            else:
+                assert isinstance(widget, Input)
+                texts[name] = widget.value
+        return texts
+
+    def read_config(self) -> TrainConfig:
+        """The config the form describes; ConfigError (shown under the fields) if invalid."""
+        try:
+            return config_from_text(self.texts())
+        except ConfigError as error:
+            self.show_mistakes(error.mistakes)
+            raise
+
+    def show_mistakes(self, mistakes: list[Mistake]) -> None:
+        typed = [m for m in mistakes if m.field in FORM_FIELDS]
+        for mistake in typed:
+            self.show_mistake(mistake.field, mistake.message)
+        if typed:
+            first = self.query_one(f"#field-{typed[0].field}", Input)
+            section = first.query_ancestor(Collapsible)
+            section.collapsed = False  # the cursor must land where it can be seen
+            first.focus()
+
+    def sweep(self) -> Sweep | None:
+        """The sweep the form asks for, or None for a single run (invalid: shown, raised)."""
+        text = self.query_one("#field-sweep", Input).value
+        if not text.strip():
+            return None
+        try:
+            return parse_sweep(text)
+        except ConfigError as error:
+            self.show_mistake("sweep", error.mistakes[0].message)
+            raise
+
+    def fill(self, config: TrainConfig) -> None:
+        """Put ``config``'s values in the form (a preset, say)."""
+        for name, setting in SETTINGS.items():
+            widget = self.query_one(f"#field-{name}")
+            value = getattr(config, name)
+            if isinstance(widget, Checkbox | Select):
+                widget.value = value
+            else:
+                self.set_field(name, setting.kind.show(value))
+
+    @property
+    def implementation(self) -> str:
+        return str(self.query_one("#field-implementation", Select).value)
+
+    @implementation.setter
+    def implementation(self, name: str) -> None:
+        self.query_one("#field-implementation", Select).value = name
+
+    def set_field(self, name: str, text: str) -> None:
+        self.query_one(f"#field-{name}", Input).value = text
