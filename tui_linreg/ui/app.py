@@ -41,9 +41,9 @@ from tui_linreg.ui.screens.presets import PresetScreen
 from tui_linreg.ui.screens.runs import RunsScreen
 from tui_linreg.ui.widgets.code_pane import CodePane
 from tui_linreg.ui.widgets.epoch_log import EpochLog
-from tui_linreg.ui.widgets.settings_form import SettingsForm
 from tui_linreg.ui.widgets.parameter_table import ParameterTable
 from tui_linreg.ui.widgets.plots import LossPlot, ScatterPlot, TrajectoryPlot
+from tui_linreg.ui.widgets.settings_form import SettingsForm
 from tui_linreg.ui.widgets.status_line import StatusLine
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
