@@ -33,7 +33,7 @@ async def test_start_and_cancel_cycles_leave_nothing_behind() -> None:
         memory_after_warmup = 0.0
         for cycle in range(1, cycles + 1):
             finish = cycle % FINISH_EVERY == 0
-            app.form.fill(SHORT_RUN if finish else LONG_RUN)
+            app.main.form.fill(SHORT_RUN if finish else LONG_RUN)
             await pilot.pause()
             previous = app.ends[-1] if app.ends else None
 
@@ -42,9 +42,9 @@ async def test_start_and_cancel_cycles_leave_nothing_behind() -> None:
 
             await pilot.press("ctrl+r")
             if not finish:
-                await wait_until(lambda: "/5000" in app.status.text, timeout=30)
+                await wait_until(lambda: "/5000" in app.main.status.text, timeout=30)
                 await pilot.press("ctrl+g")
-            await wait_until(ended, timeout=30, what=lambda: (app.status.text, app.running))
+            await wait_until(ended, timeout=30, what=lambda: (app.main.status.text, app.running))
             expected["finished" if finish else "cancelled"] += 1
             assert app.training is not None
             await app.training.wait()  # the worker's thread has returned

@@ -145,10 +145,10 @@ async def test_the_form_takes_any_text_in_every_field_and_stays_usable() -> None
     corpus = NASTY + _random_texts(7, scaled(10, 400))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        defaults = app.form.texts()
+        defaults = app.main.form.texts()
         for index, name in enumerate([*FORM_FIELDS, "sweep"]):
-            field = app.form.query_one(f"#field-{name}", Input)
-            error = app.form.query_one(f"#error-{name}", Static)
+            field = app.main.form.query_one(f"#field-{name}", Input)
+            error = app.main.form.query_one(f"#error-{name}", Static)
             for number, text in enumerate(corpus):
                 field.value = text
                 await pilot.pause()

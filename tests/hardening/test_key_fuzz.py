@@ -56,8 +56,8 @@ async def test_random_keys_never_break_the_app(
                 break
             await asyncio.sleep(0.02)
         assert app.running is None, "a run was still going after stop"
-        app.form.fill(TrainConfig(device="cpu"))
-        app.form.query_one("#field-sweep", Input).value = ""
+        app.main.form.fill(TrainConfig(device="cpu"))
+        app.main.form.query_one("#field-sweep", Input).value = ""
         await pilot.pause()
         await run_and_wait(pilot)
         ended = app.ends[-1]

@@ -20,7 +20,7 @@ from tests.ui.snapshot_app import log_text, make_app, run_and_wait, settle
 from tests.ui.test_terminal import read_until, start_app
 from tui_linreg.config import TrainConfig
 from tui_linreg.engine.run import run_to_end
-from tui_linreg.ui.app import MIN_HEIGHT, MIN_WIDTH
+from tui_linreg.ui.screens.main import MIN_HEIGHT, MIN_WIDTH
 
 SIZES = [(40, 12), (60, 20), (79, 23), (80, 24), (100, 30), (120, 40), (200, 60), (300, 100)]
 

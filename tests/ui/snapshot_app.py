@@ -54,19 +54,19 @@ async def run_and_wait(pilot: Pilot[None]) -> None:
     assert app.training is not None, "the run key did not start a run"
     await app.training.wait()
     await pilot.pause()
-    app.refresh_views(force=True)
+    app.main.refresh_views(force=True)
     await pilot.pause()
 
 
 def log_text(app: LinregApp) -> str:
     """The log as one string, wrapped lines joined again."""
-    return " ".join(" ".join(strip.text for strip in app.log_view.lines).split())
+    return " ".join(" ".join(strip.text for strip in app.main.log_view.lines).split())
 
 
 async def type_into(pilot: Pilot[None], field: str, text: str) -> None:
     app = pilot.app
     assert isinstance(app, LinregApp)
-    app.form.set_field(field, text)
+    app.main.form.set_field(field, text)
     await pilot.pause()
 
 
@@ -90,7 +90,7 @@ async def wait_for_sequence(pilot: Pilot[None], runs: int) -> None:
         await asyncio.sleep(0.05)
     assert len(app.ends) == runs, "the plan did not finish"
     await pilot.pause()
-    app.refresh_views(force=True)
+    app.main.refresh_views(force=True)
     await pilot.pause()
 
 

@@ -37,7 +37,7 @@ async def test_run_then_stop_then_run_again() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+r")
-        await wait_until(lambda: "epoch 1/50" in app.status.text)
+        await wait_until(lambda: "epoch 1/50" in app.main.status.text)
         await pilot.press("ctrl+g")
         assert app.training is not None
         await app.training.wait()
@@ -85,7 +85,7 @@ async def test_toggling_while_idle_starts_nothing() -> None:
         await pilot.press("ctrl+t")
         await pilot.pause()
         assert app.training is None
-        assert app.form.implementation == "concise"
+        assert app.main.form.implementation == "concise"
 
 
 async def test_pause_holds_training_and_resume_finishes_it() -> None:
@@ -160,8 +160,8 @@ async def test_a_second_run_after_toggling_compares_both_on_the_same_data() -> N
         await run_and_wait(pilot)
         await pilot.press("ctrl+t")
         await run_and_wait(pilot)
-        assert set(app.table.learned) == {"scratch", "concise"}
-        for learned in app.table.learned.values():
+        assert set(app.main.table.learned) == {"scratch", "concise"}
+        for learned in app.main.table.learned.values():
             assert learned == pytest.approx((2.0, -3.4, 4.2), abs=0.01)
 
 
@@ -216,7 +216,7 @@ async def test_a_resize_storm_during_training_changes_nothing_but_the_layout() -
         await app.training.wait()
         await pilot.pause()
         assert "finished 2 epochs" in log_text(app)
-        assert set(app.table.learned) == {"scratch"}
+        assert set(app.main.table.learned) == {"scratch"}
 
 
 async def test_before_the_first_run_the_table_shows_the_true_values_as_typed() -> None:
@@ -237,7 +237,7 @@ async def test_before_the_first_run_the_table_shows_the_true_values_as_typed() -
 
 
 def _rows(app: LinregApp) -> list[list[Text]]:
-    table = app.table
+    table = app.main.table
     return [table.get_row_at(index) for index in range(table.row_count)]
 
 
@@ -252,7 +252,7 @@ async def test_screens_replace_each_other_instead_of_stacking() -> None:
             await pilot.press(key)
             await pilot.pause()
             assert len(app.screen_stack) <= 3, [type(s).__name__ for s in app.screen_stack]
-        assert [type(s).__name__ for s in app.screen_stack] == ["Screen", "HelpScreen"]
+        assert [type(s).__name__ for s in app.screen_stack] == ["MainScreen", "HelpScreen"]
         await pilot.press("f1")
         await pilot.pause()
         assert len(app.screen_stack) == 1
@@ -277,14 +277,14 @@ async def test_a_plot_that_is_slow_to_draw_is_redrawn_less_often(
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        app.loss.replot()
+        app.main.loss.replot()
         await pilot.pause()
         drawn = time.monotonic()
-        assert not app.loss.due(drawn)
-        assert not app.loss.due(drawn + 0.5 * slow / plots.DRAW_SHARE)
-        assert app.loss.due(drawn + 2 * slow / plots.DRAW_SHARE)
-        app.loss.stale = True
-        app.refresh_views()  # a tick: the slow plot waits for its turn
-        assert app.loss.stale
-        app.refresh_views(force=True)  # a run's end or a key press draws it at once
-        assert not app.loss.stale
+        assert not app.main.loss.due(drawn)
+        assert not app.main.loss.due(drawn + 0.5 * slow / plots.DRAW_SHARE)
+        assert app.main.loss.due(drawn + 2 * slow / plots.DRAW_SHARE)
+        app.main.loss.stale = True
+        app.main.refresh_views()  # a tick: the slow plot waits for its turn
+        assert app.main.loss.stale
+        app.main.refresh_views(force=True)  # a run's end or a key press draws it at once
+        assert not app.main.loss.stale

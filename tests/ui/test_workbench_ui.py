@@ -104,8 +104,8 @@ async def test_both_runs_the_two_implementations_and_explains_the_factor_two() -
         await pilot.press("f6")
         await wait_for_sequence(pilot, 2)
         assert [e.config.implementation for e in app.ends] == ["scratch", "concise"]
-        assert set(app.table.learned) == {"scratch", "concise"}
-        assert set(app.loss.epochs) == {"scratch", "concise"}
+        assert set(app.main.table.learned) == {"scratch", "concise"}
+        assert set(app.main.loss.epochs) == {"scratch", "concise"}
         assert "2× bigger step for concise" in log_text(app)
 
 
@@ -116,7 +116,7 @@ async def test_a_sweep_overlays_its_runs_and_tabulates_them() -> None:
         await type_into(pilot, "sweep", "lr=0.001,0.03,10")
         await pilot.press("ctrl+r")
         await wait_for_sequence(pilot, 3)
-        assert set(app.loss.epochs) == {"lr=0.001", "lr=0.03", "lr=10"}
+        assert set(app.main.loss.epochs) == {"lr=0.001", "lr=0.03", "lr=10"}
         text = log_text(app)
         assert "lr=0.001 finished" in text
         assert "lr=10 diverged" in text
@@ -139,14 +139,14 @@ async def test_the_code_pane_follows_the_implementation() -> None:
         await settle(pilot)
         await pilot.press("f3")
         await pilot.pause()
-        assert app.code.display
-        assert app.code.showing == "scratch"
+        assert app.main.code.display
+        assert app.main.code.showing == "scratch"
         await pilot.press("ctrl+t")
         await pilot.pause()
-        assert app.code.showing == "concise"
+        assert app.main.code.showing == "concise"
         await pilot.press("f3")
         await pilot.pause()
-        assert not app.code.display
+        assert not app.main.code.display
 
 
 async def test_trajectories_follow_each_epoch() -> None:
@@ -155,10 +155,10 @@ async def test_trajectories_follow_each_epoch() -> None:
         await settle(pilot)
         await pilot.press("f4")
         await run_and_wait(pilot)
-        assert app.trajectory.display
-        assert not app.scatter.display
-        assert [x for x, _ in app.trajectory.points] == [0.0, 1.0, 2.0, 3.0]
-        assert app.trajectory.points[-1][1] == pytest.approx((2.0, -3.4, 4.2), abs=0.01)
+        assert app.main.trajectory.display
+        assert not app.main.scatter.display
+        assert [x for x, _ in app.main.trajectory.points] == [0.0, 1.0, 2.0, 3.0]
+        assert app.main.trajectory.points[-1][1] == pytest.approx((2.0, -3.4, 4.2), abs=0.01)
 
 
 async def test_a_long_history_shows_the_first_500_and_exports_every_run(

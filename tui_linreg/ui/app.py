@@ -13,22 +13,19 @@ import asyncio
 import contextlib
 import signal
 import threading
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
-from textual.containers import Horizontal, Vertical
-from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input
 from textual.worker import Worker, WorkerState
 
-from tui_linreg.config import IMPLEMENTATIONS, ConfigError, FieldError, TrainConfig, parse_field
+from tui_linreg.config import IMPLEMENTATIONS, ConfigError, TrainConfig
 from tui_linreg.engine.control import RunControl
 from tui_linreg.engine.events import EpochEnded, Outcome, Progress, RunEnded, RunStarted
 from tui_linreg.history import History, default_path
@@ -37,23 +34,12 @@ from tui_linreg.presets import PRESETS
 from tui_linreg.report import LOSS_SCALES_NOTE
 from tui_linreg.ui.messages import Notice, RunEvent, RunRefused, TorchLoaded
 from tui_linreg.ui.screens.help import HelpScreen
+from tui_linreg.ui.screens.main import MainScreen
 from tui_linreg.ui.screens.presets import PresetScreen
 from tui_linreg.ui.screens.runs import RunsScreen
-from tui_linreg.ui.widgets.code_pane import CodePane
-from tui_linreg.ui.widgets.epoch_log import EpochLog
-from tui_linreg.ui.widgets.parameter_table import ParameterTable
-from tui_linreg.ui.widgets.plots import LossPlot, ScatterPlot, TrajectoryPlot
-from tui_linreg.ui.widgets.settings_form import SettingsForm
-from tui_linreg.ui.widgets.status_line import StatusLine
-
-MIN_WIDTH, MIN_HEIGHT = 80, 24
 
 SCREEN_ACTIONS = ("help", "runs", "presets")
 """The actions that show a screen of their own over the main one."""
-REDRAW_INTERVAL_S = 0.25
-"""Plots, table and status line redraw at most four times a second, however fast training
-reports: every repaint is time taken from the training thread, which shares the GIL."""
-
 HANGUPS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 """Signals that end the app like ctrl+q: a kill or shutdown, and a dropped SSH connection
 (Windows has no SIGHUP)."""
@@ -70,8 +56,6 @@ class LinregApp(App[None]):
     """Linear regression, from scratch and concise, trained live."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere find it
-    AUTO_FOCUS = "#field-learning_rate"
-    """The first field has the cursor from the first frame (no second restyle for focus)."""
     TITLE = "tui-linreg"
     BINDINGS: ClassVar[list[BindingType]] = [
         _key("ctrl+r", "run", "Run", "Run, or restart the run"),
@@ -95,16 +79,7 @@ class LinregApp(App[None]):
         _key("ctrl+q", "quit", "Quit", "Quit the app"),
     ]
 
-    form: SettingsForm
-    log_view: EpochLog
-    table: ParameterTable
-    scatter: ScatterPlot
-    loss: LossPlot
-    trajectory: TrajectoryPlot
-    code: CodePane
-    status: StatusLine
-    main_screen: Screen[Any]
-    too_small: Static
+    main: MainScreen
 
     def __init__(
         self,
@@ -138,44 +113,11 @@ class LinregApp(App[None]):
         self.current_data: tuple[Any, ...] | None = None
         """The data the parameter table's true and closed-form columns belong to."""
 
-    # --- layout ---------------------------------------------------------------------------
-
-    def compose(self) -> ComposeResult:
-        with Horizontal(id="workspace"):
-            with Vertical(id="sidebar"):
-                yield SettingsForm(self.initial, id="form")
-                yield EpochLog(id="log")
-            with Vertical(id="main"):
-                with Horizontal(id="plots"):
-                    yield ScatterPlot(id="scatter")
-                    yield TrajectoryPlot(id="trajectory")
-                    yield LossPlot(id="loss")
-                yield CodePane(id="code")
-                yield ParameterTable(id="parameters")
-        yield StatusLine(id="status")
-        yield Static("", id="too-small")
-        yield Footer(compact=True, show_command_palette=False)
+    def get_default_screen(self) -> MainScreen:
+        self.main = MainScreen(self.initial, cursor_blink=self.cursor_blink)
+        return self.main
 
     def on_mount(self) -> None:
-        # The main screen's widgets, kept so that handlers reach them whichever screen is on top.
-        self.form = self.query_one(SettingsForm)
-        self.log_view = self.query_one(EpochLog)
-        self.table = self.query_one(ParameterTable)
-        self.scatter = self.query_one(ScatterPlot)
-        self.loss = self.query_one(LossPlot)
-        self.trajectory = self.query_one(TrajectoryPlot)
-        self.code = self.query_one(CodePane)
-        self.status = self.query_one(StatusLine)
-        self.main_screen = self.screen
-        self.too_small = self.query_one("#too-small", Static)
-        if not self.cursor_blink:
-            for field in self.query(Input):
-                field.cursor_blink = False
-        self.set_interval(REDRAW_INTERVAL_S, self.refresh_views)
-        self.scatter.replot()
-        self.loss.replot()
-        self.table.preview((*self.initial.true_w, self.initial.true_b))
-        self._fit(self.size.width, self.size.height)
         self._catch_hangups()
         # PyTorch loads once the first frame is on screen: its import holds the GIL for
         # seconds, and started any earlier it would hold back the first paint.
@@ -208,33 +150,6 @@ class LinregApp(App[None]):
             self.control.cancel()
             self.training_ended.wait(1.0)  # it stops before its next mini-batch
 
-    def on_resize(self, event: Resize) -> None:
-        if "status" in vars(self):  # resizes can arrive before on_mount
-            self._fit(event.size.width, event.size.height)
-
-    def _fit(self, width: int, height: int) -> None:
-        small = width < MIN_WIDTH or height < MIN_HEIGHT
-        self.main_screen.set_class(small, "too-small")
-        if small:
-            self.too_small.update(
-                f"Enlarge the terminal to at least {MIN_WIDTH}×{MIN_HEIGHT}\n"
-                f"(it is {width}×{height} now).\n\nctrl+q quits."
-            )
-
-    def refresh_views(self, force: bool = False) -> None:
-        """Draw what changed since the last tick: plots, parameter table, status line.
-
-        A plot whose drawing is slow (a big terminal, a long loss curve) is redrawn less often
-        than every tick, so that drawing stays a small share of the time (plots.DRAW_SHARE);
-        ``force`` draws everything stale now (a run's end, a key press).
-        """
-        now = time.monotonic()
-        for plot in (self.scatter, self.loss, self.trajectory):
-            if plot.stale and (force or plot.due(now)):
-                plot.replot()
-        self.table.flush()
-        self.status.flush()
-
     # --- PyTorch in the background ------------------------------------------------------
 
     def load_torch(self) -> None:
@@ -252,11 +167,11 @@ class LinregApp(App[None]):
     def on_torch_loaded(self, message: TorchLoaded) -> None:
         self.torch_ready = message.error is None
         if message.error:
-            self.log_view.note(message.error)
+            self.main.log_view.note(message.error)
             self.notify(message.error, severity="error", timeout=10)
         if self.running is None:
             self._idle_status()
-        if self.torch_ready and self.query_one("#main").has_class("show-code"):
+        if self.torch_ready and self.main.showing_code:
             self._show_code()
 
     # --- running a plan -----------------------------------------------------------------
@@ -269,8 +184,12 @@ class LinregApp(App[None]):
 
     def _run_from_form(self, *, both: bool) -> None:
         try:
-            config = self.form.read_config()
-            plan = Plan.of(config, both=True) if both else Plan.of(config, sweep=self.form.sweep())
+            config = self.main.form.read_config()
+            plan = (
+                Plan.of(config, both=True)
+                if both
+                else Plan.of(config, sweep=self.main.form.sweep())
+            )
         except ConfigError as error:
             self.notify(
                 "\n".join(m.message for m in error.mistakes),
@@ -286,15 +205,15 @@ class LinregApp(App[None]):
         if self.control is not None:
             self.control.cancel()  # the previous plan stops before its next mini-batch
         if plan.kind != PlanKind.SINGLE:
-            self.log_view.note(f"running {plan.describe()} on the same data, overlaid")
+            self.main.log_view.note(f"running {plan.describe()} on the same data, overlaid")
         self.plan_id += 1
         self.plan, self.ends = plan, []
         self.control = RunControl()
         self.running = plan.configs[0]
-        self.status.say(
+        self.main.status.say(
             f"{self.running.implementation} · starting…" if self.torch_ready else "loading PyTorch…"
         )
-        self.status.progress(0)
+        self.main.status.progress(0)
         self.training_ended = threading.Event()
         self.training = self.train(plan, self.control, self.plan_id, self.training_ended)
 
@@ -313,7 +232,7 @@ class LinregApp(App[None]):
         if message.plan_id != self.plan_id:
             return
         self.running = None
-        self.log_view.note(f"cannot run: {message.reason}")
+        self.main.log_view.note(f"cannot run: {message.reason}")
         self.notify(message.reason, title="Cannot run", severity="error", timeout=8)
         self._idle_status()
 
@@ -324,55 +243,28 @@ class LinregApp(App[None]):
             case RunStarted() as event:
                 self._run_started(event)
             case Progress() as event:
-                self._progress(event)
+                self.main.progress(event, self.running or self.initial)
             case EpochEnded() as event:
-                self._epoch_ended(event)
+                self.main.epoch_ended(event, self.running or self.initial)
             case RunEnded() as event:
                 self._run_ended(event)
 
     def _run_started(self, event: RunStarted) -> None:
-        self.torch_ready = True
         assert self.plan is not None
+        self.torch_ready = True
         config, index = event.config, len(self.ends)
         self.running = config
         first_of_sweep = self.plan.kind == PlanKind.SWEEP and index == 0
-        if config.data_key != self.current_data or first_of_sweep:
-            self.current_data = config.data_key
-            self.table.new_data((*config.true_w, config.true_b), event.closed_form)
-            if index == 0:
-                self.loss.new_data()
-        self.scatter.show_data(event)
-        self.loss.start(event, self.plan.labels[index])
-        self.trajectory.start(event)
-        self.log_view.started(event)
-        if self.query_one("#main").has_class("show-code"):
-            self.code.show(config.implementation)
-        self.status.say(f"{config.implementation} · {event.device} · epoch 1/{config.epochs}")
-
-    def _progress(self, event: Progress) -> None:
-        config = self.running or self.initial
-        self.loss.progress(event)
-        done = (event.epoch - 1 + event.step / event.steps_per_epoch) / config.epochs
-        self.status.progress(done)
-        self.status.running(config.implementation, event.epoch, config.epochs, event.elapsed_s)
-
-    def _epoch_ended(self, event: EpochEnded) -> None:
-        config = self.running or self.initial
-        self.log_view.epoch(event)
-        self.loss.epoch(event)
-        self.trajectory.epoch(event)
-        self.scatter.show_learned(event.w, event.b)
-        self.table.show(config.implementation, (*event.w, event.b))
-        self.status.progress(event.epoch / config.epochs)
-        self.status.running(config.implementation, event.epoch, config.epochs, event.elapsed_s)
+        new_data = config.data_key != self.current_data or first_of_sweep
+        self.current_data = config.data_key
+        self.main.run_started(
+            event, self.plan.labels[index], new_data=new_data, new_plot=index == 0
+        )
 
     def _run_ended(self, event: RunEnded) -> None:
         self.running = None
         self.ends.append(event)
-        self.log_view.ended(event)
-        self.scatter.show_learned(event.w, event.b)
-        self.table.show(event.config.implementation, (*event.w, event.b))
-        self.refresh_views(force=True)  # the final state is drawn at once
+        self.main.run_ended(event)
         plan = self.plan
         assert plan is not None
         if event.outcome == Outcome.DIVERGED and plan.kind == PlanKind.SINGLE:
@@ -387,12 +279,12 @@ class LinregApp(App[None]):
     def _plan_ended(self, plan: Plan) -> None:
         if plan.kind == PlanKind.BOTH and len(self.ends) == 2:
             for line in LOSS_SCALES_NOTE.splitlines():
-                self.log_view.note(line)
+                self.main.log_view.note(line)
         elif plan.kind == PlanKind.SWEEP:
             # The log is narrow: one short line per run (the CLI prints the full table).
             names = differing([end.config for end in self.ends])
             for end in self.ends:
-                self.log_view.note(
+                self.main.log_view.note(
                     f"{label_of(end.config, names)} {end.outcome} · half-MSE {end.half_mse:.3g}"
                 )
 
@@ -405,18 +297,18 @@ class LinregApp(App[None]):
         if event.worker.group == "training":
             self.running = None
         text = f"{event.worker.name} failed: {type(error).__name__}: {error}"
-        self.log_view.note(text)
+        self.main.log_view.note(text)
         self.notify(text, severity="error", timeout=10)
         self._idle_status()
 
     def _idle_status(self, ended: RunEnded | None = None) -> None:
-        self.status.idle(self.form.implementation, self.torch_ready, ended)
+        self.main.status.idle(self.main.form.implementation, self.torch_ready, ended)
 
     def _warn(self, text: str) -> None:
         self.post_message(Notice(text))  # from the worker thread: post_message is thread-safe
 
     def on_notice(self, message: Notice) -> None:
-        self.log_view.note(message.text)
+        self.main.log_view.note(message.text)
         self.notify(message.text, severity="warning", timeout=8)
 
     # --- the form -------------------------------------------------------------------------
@@ -428,17 +320,6 @@ class LinregApp(App[None]):
     @on(Input.Submitted)
     def field_submitted(self) -> None:
         self.action_run()
-
-    @on(Input.Changed, "#field-true_w, #field-true_b")
-    def preview_truth(self) -> None:
-        """Until the first run, the parameter table follows the form's true w and b."""
-        texts = self.form.texts()
-        try:
-            true_w = parse_field("true_w", texts["true_w"])
-            true_b = parse_field("true_b", texts["true_b"])
-        except FieldError:
-            return  # the form shows the mistake
-        self.table.preview((*true_w, true_b))
 
     # --- other keys -----------------------------------------------------------------------
 
@@ -453,58 +334,56 @@ class LinregApp(App[None]):
             return
         if control.paused:
             control.resume()
-            self.status.say(f"{config.implementation} · resumed")
+            self.main.status.say(f"{config.implementation} · resumed")
         else:
             control.pause()
-            self.status.say(f"{config.implementation} · paused (ctrl+o resumes)")
-        self.status.flush()
+            self.main.status.say(f"{config.implementation} · paused (ctrl+o resumes)")
+        self.main.status.flush()
 
     def action_toggle_implementation(self) -> None:
-        form = self.form
+        form = self.main.form
         names = IMPLEMENTATIONS
         form.implementation = names[(names.index(form.implementation) + 1) % len(names)]
         if self.running is not None:
             message = f"{form.implementation} will be used for the next run"
-            self.log_view.note(message)
+            self.main.log_view.note(message)
             self.notify(message, timeout=4)
         else:
             self._idle_status()
-            if self.query_one("#main").has_class("show-code"):
+            if self.main.showing_code:
                 self._show_code()
 
     def action_log_scale(self) -> None:
-        log = self.loss.toggle_log_scale()
-        self.refresh_views(force=True)
+        log = self.main.loss.toggle_log_scale()
+        self.main.refresh_views(force=True)
         self.notify(f"loss axis: {'log' if log else 'linear'} scale", timeout=2)
 
     def action_new_seed(self) -> None:
         try:
-            seed = int(self.form.texts()["seed"])
+            seed = int(self.main.form.texts()["seed"])
         except ValueError:
             seed = -1
-        self.form.set_field("seed", str(seed + 1))
+        self.main.form.set_field("seed", str(seed + 1))
         self.action_run()
 
     def action_next_feature(self) -> None:
-        feature = self.scatter.next_feature()
-        self.refresh_views(force=True)
+        feature = self.main.scatter.next_feature()
+        self.main.refresh_views(force=True)
         self.notify(f"scatter: feature x[{feature}]", timeout=2)
 
     def action_code(self) -> None:
-        main = self.query_one("#main")
-        main.toggle_class("show-code")
-        if main.has_class("show-code"):
+        if self.main.toggle_code():
             self._show_code()
 
     def _show_code(self) -> None:
         if not self.torch_ready:
             return  # shown once PyTorch has loaded
-        self.code.show(self.running.implementation if self.running else self.form.implementation)
+        self.main.code.show(
+            self.running.implementation if self.running else self.main.form.implementation
+        )
 
     def action_trajectories(self) -> None:
-        self.query_one("#plots").toggle_class("trajectories")
-        self.trajectory.stale = self.scatter.stale = True
-        self.refresh_views(force=True)
+        self.main.toggle_trajectories()
 
     # --- screens --------------------------------------------------------------------------
 
@@ -539,9 +418,9 @@ class LinregApp(App[None]):
         def chosen(name: str | None) -> None:
             if name is None:
                 return
-            device = self.form.texts()["device"].strip() or "auto"
-            self.form.fill(PRESETS[name].apply(TrainConfig(device=device)))
-            self.log_view.note(f"preset {name}: {PRESETS[name].description} (ctrl+r runs it)")
+            device = self.main.form.texts()["device"].strip() or "auto"
+            self.main.form.fill(PRESETS[name].apply(TrainConfig(device=device)))
+            self.main.log_view.note(f"preset {name}: {PRESETS[name].description} (ctrl+r runs it)")
 
         if isinstance(self.screen, PresetScreen):
             self.screen.dismiss(None)

@@ -1,0 +1,164 @@
+"""The main screen: the settings form and the log on the left; the plots, the code and the
+parameter table on the right; the status line. It shows what each engine event changes; the
+app decides what runs."""
+
+from __future__ import annotations
+
+import time
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from tui_linreg.config import FieldError, TrainConfig, parse_field
+from tui_linreg.engine.events import EpochEnded, Progress, RunEnded, RunStarted
+from tui_linreg.ui.widgets.code_pane import CodePane
+from tui_linreg.ui.widgets.epoch_log import EpochLog
+from tui_linreg.ui.widgets.parameter_table import ParameterTable
+from tui_linreg.ui.widgets.plots import LossPlot, ScatterPlot, TrajectoryPlot
+from tui_linreg.ui.widgets.settings_form import SettingsForm
+from tui_linreg.ui.widgets.status_line import StatusLine
+
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+
+REDRAW_INTERVAL_S = 0.25
+"""Plots, table and status line redraw at most four times a second, however fast training
+reports: every repaint is time taken from the training thread, which shares the GIL."""
+
+
+class MainScreen(Screen[None]):
+    AUTO_FOCUS = "#field-learning_rate"
+    """The first field has the cursor from the first frame (no second restyle for focus)."""
+
+    def __init__(self, initial: TrainConfig, *, cursor_blink: bool) -> None:
+        super().__init__()
+        self.initial = initial
+        self.cursor_blink = cursor_blink
+        self.form = SettingsForm(initial, id="form")
+        self.log_view = EpochLog(id="log")
+        self.scatter = ScatterPlot(id="scatter")
+        self.trajectory = TrajectoryPlot(id="trajectory")
+        self.loss = LossPlot(id="loss")
+        self.code = CodePane(id="code")
+        self.table = ParameterTable(id="parameters")
+        self.status = StatusLine(id="status")
+        self.too_small = Static("", id="too-small")
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="workspace"):
+            with Vertical(id="sidebar"):
+                yield self.form
+                yield self.log_view
+            with Vertical(id="main"):
+                with Horizontal(id="plots"):
+                    yield self.scatter
+                    yield self.trajectory
+                    yield self.loss
+                yield self.code
+                yield self.table
+        yield self.status
+        yield self.too_small
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        if not self.cursor_blink:
+            for field in self.query(Input):
+                field.cursor_blink = False
+        self.set_interval(REDRAW_INTERVAL_S, self.refresh_views)
+        self.scatter.replot()
+        self.loss.replot()
+        self.table.preview((*self.initial.true_w, self.initial.true_b))
+        self._fit(self.app.size.width, self.app.size.height)
+
+    def on_resize(self, event: Resize) -> None:
+        self._fit(event.size.width, event.size.height)
+
+    def _fit(self, width: int, height: int) -> None:
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        self.set_class(small, "too-small")
+        if small:
+            self.too_small.update(
+                f"Enlarge the terminal to at least {MIN_WIDTH}×{MIN_HEIGHT}\n"
+                f"(it is {width}×{height} now).\n\nctrl+q quits."
+            )
+
+    def refresh_views(self, force: bool = False) -> None:
+        """Draw what changed since the last tick: plots, parameter table, status line.
+
+        A plot whose drawing is slow (a big terminal, a long loss curve) is redrawn less often
+        than every tick, so that drawing stays a small share of the time (plots.DRAW_SHARE);
+        ``force`` draws everything stale now (a run's end, a key press).
+        """
+        now = time.monotonic()
+        for plot in (self.scatter, self.loss, self.trajectory):
+            if plot.stale and (force or plot.due(now)):
+                plot.replot()
+        self.table.flush()
+        self.status.flush()
+
+    @property
+    def showing_code(self) -> bool:
+        return self.query_one("#main").has_class("show-code")
+
+    def toggle_code(self) -> bool:
+        """Show or hide the code pane; whether it is shown now."""
+        self.query_one("#main").toggle_class("show-code")
+        return self.showing_code
+
+    def toggle_trajectories(self) -> None:
+        self.query_one("#plots").toggle_class("trajectories")
+        self.trajectory.stale = self.scatter.stale = True
+        self.refresh_views(force=True)
+
+    @on(Input.Changed, "#field-true_w, #field-true_b")
+    def preview_truth(self) -> None:
+        """Until the first run, the parameter table follows the form's true w and b."""
+        texts = self.form.texts()
+        try:
+            true_w = parse_field("true_w", texts["true_w"])
+            true_b = parse_field("true_b", texts["true_b"])
+        except FieldError:
+            return  # the form shows the mistake
+        self.table.preview((*true_w, true_b))
+
+    # --- what each event changes ------------------------------------------------------
+
+    def run_started(self, event: RunStarted, label: str, *, new_data: bool, new_plot: bool) -> None:
+        """A run begins: ``new_data`` if its data differs from what the table shows,
+        ``new_plot`` if its curve starts a fresh loss plot (the first run of a plan)."""
+        config = event.config
+        if new_data:
+            self.table.new_data((*config.true_w, config.true_b), event.closed_form)
+            if new_plot:
+                self.loss.new_data()
+        self.scatter.show_data(event)
+        self.loss.start(event, label)
+        self.trajectory.start(event)
+        self.log_view.started(event)
+        if self.showing_code:
+            self.code.show(config.implementation)
+        self.status.say(f"{config.implementation} · {event.device} · epoch 1/{config.epochs}")
+
+    def progress(self, event: Progress, config: TrainConfig) -> None:
+        self.loss.progress(event)
+        done = (event.epoch - 1 + event.step / event.steps_per_epoch) / config.epochs
+        self.status.progress(done)
+        self.status.running(config.implementation, event.epoch, config.epochs, event.elapsed_s)
+
+    def epoch_ended(self, event: EpochEnded, config: TrainConfig) -> None:
+        self.log_view.epoch(event)
+        self.loss.epoch(event)
+        self.trajectory.epoch(event)
+        self.scatter.show_learned(event.w, event.b)
+        self.table.show(config.implementation, (*event.w, event.b))
+        self.status.progress(event.epoch / config.epochs)
+        self.status.running(config.implementation, event.epoch, config.epochs, event.elapsed_s)
+
+    def run_ended(self, event: RunEnded) -> None:
+        self.log_view.ended(event)
+        self.scatter.show_learned(event.w, event.b)
+        self.table.show(event.config.implementation, (*event.w, event.b))
+        self.refresh_views(force=True)  # the final state is drawn at once
