@@ -41,6 +41,12 @@ def test_config_and_events_load_without_torch() -> None:
     assert "torch" not in top_level(loaded)
 
 
+def test_the_run_plan_imports_neither_torch_nor_textual() -> None:
+    loaded = modules_after_importing("tui_linreg.plan", "tui_linreg.settings")
+    assert "tui_linreg.plan" in loaded  # it really was imported
+    assert not top_level(loaded) & {"torch", "textual", "textual_plotext", "plotext"}
+
+
 def test_the_app_starts_without_importing_torch() -> None:
     # PyTorch loads in a worker thread after the first frame; importing the app must not.
     loaded = modules_after_importing("tui_linreg.cli", "tui_linreg.ui.app")

@@ -1,0 +1,177 @@
+"""Every declared setting, walked one by one: its flag, the config, the reproduce command, the
+form, sweeps, the history and the export all agree on it. A new setting is covered here the
+moment it is declared; a new kind of value needs an example below first."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import shlex
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Checkbox, Collapsible, Input, Select, Static
+
+from tests.ui.snapshot_app import make_app, settle
+from tui_linreg.cli import build_parser, config_from_args
+from tui_linreg.config import SETTINGS, ConfigError, TrainConfig
+from tui_linreg.engine.events import Outcome
+from tui_linreg.export import CSV_COLUMNS, export
+from tui_linreg.history import RunRecord
+from tui_linreg.plan import Plan, differing, label_of
+from tui_linreg.reproduce import reproduce_command
+from tui_linreg.settings import Choice, Numbers, Real, Setting, Switch, Whole
+from tui_linreg.sweep import parse_sweep
+
+NAMES = list(SETTINGS)
+
+
+def example(setting: Setting, step: int = 1) -> Any:
+    """A valid value other than the default (another one for ``step`` 2)."""
+    kind, default = setting.kind, setting.default
+    if isinstance(kind, Real):
+        return default + step * 0.25 if default else step * 0.5
+    if isinstance(kind, Whole):
+        return default + step
+    if isinstance(kind, Numbers):
+        return (1.5, -2.5, 0.5 * step)
+    if isinstance(kind, Choice):
+        return [option for option in kind.options if option != default][step - 1]
+    if isinstance(kind, Switch):
+        return not default
+    raise AssertionError(f"no example for {type(kind).__name__}: add one for {setting.name}")
+
+
+def bad_text(setting: Setting) -> str | None:
+    """Text the setting must refuse; None for a switch, which has no text."""
+    kind = setting.kind
+    if isinstance(kind, Real):
+        return "-1" if kind.positive or kind.non_negative else "fast"
+    if isinstance(kind, Whole):
+        return "1.5"
+    if isinstance(kind, Numbers):
+        return "1,,2"
+    if isinstance(kind, Choice):
+        return "nope"
+    if isinstance(kind, Switch):
+        return None
+    raise AssertionError(f"no bad text for {type(kind).__name__}")
+
+
+def config_from_argv(*argv: str) -> TrainConfig:
+    return config_from_args(build_parser().parse_args(["train", *argv]))
+
+
+def test_every_default_is_a_valid_value_of_its_setting() -> None:
+    for setting in SETTINGS.values():
+        assert setting.check(setting.default) == setting.default, setting.name
+    assert TrainConfig() == TrainConfig(**{n: s.default for n, s in SETTINGS.items()})
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_flag_config_and_reproduce_command_agree(name: str) -> None:
+    setting = SETTINGS[name]
+    value = example(setting)
+    config = config_from_argv(setting.argument(value))
+    assert getattr(config, name) == value
+    again = config_from_argv(*shlex.split(reproduce_command(config))[2:])
+    assert again == config
+    shown = " ".join(build_parser().format_help().split())  # argparse wraps the help
+    assert f"{setting.help} (default {setting.kind.show(setting.default)})" in shown
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_history_and_export_keep_the_value(name: str, tmp_path: Path) -> None:
+    setting = SETTINGS[name]
+    config = dataclasses.replace(TrainConfig(), **{name: example(setting)})
+    assert TrainConfig.from_dict(config.to_dict()) == config
+    record = RunRecord(
+        id="run-1",
+        created=0.0,
+        config=config,
+        outcome=Outcome.FINISHED,
+        message="",
+        history=(),
+        w=(0.0,) * config.num_features,
+        b=0.0,
+        half_mse=0.0,
+        closed_form_half_mse=0.0,
+        train_s=0.0,
+        steps_per_s=0.0,
+        device="cpu",
+    )
+    assert RunRecord.from_dict(record.to_dict()).config == config
+    assert name in CSV_COLUMNS
+    written = export([record], tmp_path / "runs.csv")
+    (row,) = csv.DictReader(io.StringIO(written.read_text()))
+    assert setting.read(row[name]) == getattr(config, name)
+
+
+@pytest.mark.parametrize("name", [n for n, s in SETTINGS.items() if s.sweepable])
+def test_a_sweepable_setting_sweeps_under_each_of_its_names(name: str) -> None:
+    setting = SETTINGS[name]
+    values = [example(setting, 1), example(setting, 2)]
+    texts = ",".join(setting.kind.exact(v) for v in values)
+    stem = setting.flag.removeprefix("--")
+    for sweep_name in {stem, stem.replace("-", "_"), name, setting.legend}:
+        plan = Plan.of(TrainConfig(), sweep=parse_sweep(f"{sweep_name}={texts}"))
+        assert [getattr(c, name) for c in plan.configs] == values
+        assert differing(list(plan.configs)) == [name]
+        assert plan.labels == tuple(f"{setting.legend}={setting.kind.show(v)}" for v in values)
+
+
+@pytest.mark.parametrize("name", [n for n, s in SETTINGS.items() if not s.sweepable])
+def test_a_setting_that_is_not_sweepable_is_refused_in_a_sweep(name: str) -> None:
+    flag_name = SETTINGS[name].flag.removeprefix("--")
+    with pytest.raises(ConfigError, match="a sweep reads NAME="):
+        parse_sweep(f"{flag_name}=1,2")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_what_decides_the_data_is_what_the_data_key_holds(name: str) -> None:
+    setting = SETTINGS[name]
+    changed = dataclasses.replace(TrainConfig(), **{name: example(setting)})
+    assert (changed.data_key != TrainConfig().data_key) == setting.decides_data
+
+
+def test_a_setting_that_cannot_change_a_result_does_not_tell_runs_apart() -> None:
+    configs = [TrainConfig(), TrainConfig(learning_rate=0.1)]
+    assert differing(configs) == ["learning_rate"]
+    assert label_of(configs[1], ["learning_rate"]) == "lr=0.1"
+    for name, setting in SETTINGS.items():
+        changed = dataclasses.replace(TrainConfig(), **{name: example(setting)})
+        assert (differing([TrainConfig(), changed]) == [name]) == setting.affects_result
+
+
+async def test_every_setting_has_a_form_field_in_its_section_with_the_clis_sentence(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        form = app.main.form
+        for name, setting in SETTINGS.items():
+            widget = form.query_one(f"#field-{name}")
+            section = widget.query_ancestor(Collapsible)
+            assert section.id == f"section-{setting.section.name.lower()}", name
+            text = bad_text(setting)
+            if isinstance(widget, Checkbox):
+                assert setting.is_switch
+                continue
+            if isinstance(widget, Select):  # a drop-down holds no bad value: each option reads
+                assert isinstance(setting.kind, Choice)
+                for option in setting.kind.options:
+                    widget.value = option
+                    assert setting.read(form.texts()[name]) == option
+                continue
+            assert isinstance(widget, Input) and text is not None
+            widget.value = text
+            await pilot.pause()
+            shown = str(form.query_one(f"#error-{name}", Static).render())
+            with pytest.raises(ConfigError) as refused:
+                config_from_argv(f"{setting.flag}={text}")
+            assert shown == refused.value.mistakes[0].message, name
+            widget.value = setting.kind.show(setting.default)
+            await pilot.pause()

@@ -1,0 +1,114 @@
+"""The settings form's sections: they fold and unfold from the keyboard, the form scrolls at
+80×24 so every field can be reached and seen, and a changed value in any section runs."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widget import Widget
+from textual.widgets import Button, Collapsible, Input
+from textual.widgets._collapsible import CollapsibleTitle
+
+from tests.ui.snapshot_app import make_app, settle, type_into, wait_for_sequence
+from tui_linreg.config import SETTINGS
+from tui_linreg.settings import Section
+from tui_linreg.ui.app import LinregApp
+
+
+def section(app: LinregApp, which: Section) -> Collapsible:
+    return app.main.form.query_one(f"#section-{which.name.lower()}", Collapsible)
+
+
+async def test_each_section_folds_and_unfolds_from_the_keyboard() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for which in Section:
+            folding = section(app, which)
+            title = folding.query_one(CollapsibleTitle)
+            for _ in range(40):  # tab until the section's title has the focus
+                if app.focused is title:
+                    break
+                await pilot.press("tab")
+            assert app.focused is title, f"tab never reached the {which} section"
+            fields = [
+                folding.query_one(f"#field-{n}") for n, s in SETTINGS.items() if s.section == which
+            ]
+            await pilot.press("enter")
+            assert folding.collapsed
+            assert not any(field.is_on_screen for field in fields)
+            await pilot.press("enter")
+            assert not folding.collapsed
+            assert app.running is None, "enter on a section title must not start a run"
+
+
+def _visible_in_form(app: LinregApp, widget: Widget) -> bool:
+    return app.main.form.region.contains_region(widget.region)
+
+
+async def test_at_80_by_24_tab_reaches_every_field_and_scrolls_it_into_view() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        form = app.main.form
+        assert form.max_scroll_y > 0, "at 80×24 the form is taller than its pane"
+        await pilot.press("shift+tab")  # back to the form's start…
+        while app.focused is not None and form in app.focused.ancestors:
+            first = app.focused
+            await pilot.press("shift+tab")
+            if app.focused is first:
+                break
+        reached = set()
+        for _ in range(60):
+            await pilot.press("tab")
+            focused = app.focused
+            assert focused is not None
+            if form not in focused.ancestors:
+                continue
+            await pilot.pause()
+            assert _visible_in_form(app, focused), f"{focused} has the focus but is scrolled away"
+            reached.add(focused.id)
+            if isinstance(focused, Button):
+                break
+    assert {f"field-{name}" for name in SETTINGS} | {"field-sweep", "run"} <= reached
+
+
+async def test_a_mistake_in_a_folded_section_unfolds_it_and_takes_the_cursor() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        optimisation = section(app, Section.OPTIMISATION)
+        optimisation.collapsed = True
+        await type_into(pilot, "batch_size", "0")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert not optimisation.collapsed
+        focused = app.focused
+        assert isinstance(focused, Input) and focused.id == "field-batch_size"
+        assert app.training is None
+
+
+@pytest.mark.parametrize(
+    ("which", "field", "text", "expected"),
+    [
+        (Section.DATA, "num_examples", "500", 500),
+        (Section.MODEL, "init_std", "0.5", 0.5),
+        (Section.OPTIMISATION, "learning_rate", "0.1", 0.1),
+        (Section.RUN, "sweep", "bs=5,20", None),
+    ],
+)
+async def test_a_changed_value_in_each_section_runs(
+    which: Section, field: str, text: str, expected: object
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert section(app, which) in app.main.form.query_one(f"#field-{field}").ancestors
+        await type_into(pilot, field, text)
+        await pilot.press("ctrl+r")
+        runs = 2 if field == "sweep" else 1
+        await wait_for_sequence(pilot, runs)
+    if expected is None:
+        assert [end.config.batch_size for end in app.ends] == [5, 20]
+    else:
+        assert getattr(app.ends[-1].config, field) == expected
+    assert all(end.outcome == "finished" for end in app.ends)
