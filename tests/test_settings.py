@@ -166,7 +166,8 @@ async def test_every_setting_has_a_form_field_in_its_section_with_the_clis_sente
                     widget.value = option
                     assert setting.read(form.texts()[name]) == option
                 continue
-            assert isinstance(widget, Input) and text is not None
+            assert isinstance(widget, Input)
+            assert text is not None
             widget.value = text
             await pilot.pause()
             shown = str(form.query_one(f"#error-{name}", Static).render())

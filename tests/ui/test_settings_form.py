@@ -83,7 +83,8 @@ async def test_a_mistake_in_a_folded_section_unfolds_it_and_takes_the_cursor() -
         await pilot.pause()
         assert not optimisation.collapsed
         focused = app.focused
-        assert isinstance(focused, Input) and focused.id == "field-batch_size"
+        assert isinstance(focused, Input)
+        assert focused.id == "field-batch_size"
         assert app.training is None
 
 
