@@ -122,6 +122,7 @@ def ui_throughput(n: int, rounds: int) -> dict[str, Any]:
     and the share of the run's time the UI thread was busy (its CPU time over the wall
     time), which is what training loses to it, and is much steadier than a speed on a
     machine whose speed drifts."""
+    # Textual loads for the UI rounds only: the engine-only rounds run without it.
     from tests.ui.snapshot_app import make_app, run_and_wait, settle
 
     async def in_app(config: TrainConfig) -> tuple[float, float]:
@@ -159,7 +160,7 @@ def ui_throughput(n: int, rounds: int) -> dict[str, Any]:
 
 def input_latency(presses: int) -> dict[str, Any]:
     """Milliseconds from a key press to its action, while training runs in the worker."""
-    from tests.ui.snapshot_app import make_app, settle
+    from tests.ui.snapshot_app import make_app, settle  # Textual: as in ui_throughput
     from tui_linreg.ui.app import LinregApp
 
     handled: list[float] = []

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from platformdirs import user_data_path
+
 from tui_linreg import __version__
 from tui_linreg.config import TrainConfig
 from tui_linreg.engine.events import Outcome, RunEnded, distance_to_true, json_ready
@@ -33,10 +35,18 @@ except ImportError:  # pragma: no cover - Windows has no flock; appends stay lin
     fcntl = None  # type: ignore[assignment]
 
 
+def versions() -> dict[str, str]:
+    """What ran: this program, Python and PyTorch (torch is looked up, never imported)."""
+    torch = sys.modules.get("torch")
+    return {
+        "tui_linreg": __version__,
+        "python": platform.python_version(),
+        "torch": getattr(torch, "__version__", "not loaded"),
+    }
+
+
 def default_path() -> Path:
     """history.jsonl in the user's data directory (``$XDG_DATA_HOME/tui-linreg``)."""
-    from platformdirs import user_data_path
-
     return user_data_path("tui-linreg") / "history.jsonl"
 
 
@@ -117,7 +127,6 @@ class RunRecord:
     @classmethod
     def from_run(cls, end: RunEnded) -> RunRecord:
         created = time.time()
-        torch = sys.modules.get("torch")
         return cls(
             id=f"{time.strftime('%Y%m%d-%H%M%S', time.localtime(created))}-"
             f"{uuid.uuid4().hex[:4]}-{end.config.implementation}",
@@ -133,11 +142,7 @@ class RunRecord:
             train_s=end.train_s,
             steps_per_s=end.steps_per_s,
             device=end.device,
-            versions={
-                "tui_linreg": __version__,
-                "python": platform.python_version(),
-                "torch": getattr(torch, "__version__", "unknown"),
-            },
+            versions=versions(),
         )
 
 

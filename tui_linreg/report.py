@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import json
 import math
-import platform
 import sys
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from tui_linreg import __version__
 from tui_linreg.config import SETTINGS, TrainConfig
 from tui_linreg.engine.events import (
     EpochEnded,
@@ -22,6 +20,7 @@ from tui_linreg.engine.events import (
     distance_to_true,
     json_ready,
 )
+from tui_linreg.history import versions
 from tui_linreg.plan import Plan, PlanKind, differing, label_of
 from tui_linreg.settings import Section
 
@@ -52,15 +51,6 @@ LOSS_SCALES_NOTE = (
     "For the same reason the same learning rate is a 2× bigger step for concise: the gradient "
     "of MSE is twice that of half-MSE."
 )
-
-
-def versions() -> dict[str, str]:
-    torch = sys.modules.get("torch")
-    return {
-        "tui_linreg": __version__,
-        "python": platform.python_version(),
-        "torch": getattr(torch, "__version__", "not loaded"),
-    }
 
 
 def json_document(started: RunStarted, ends: list[RunEnded]) -> dict[str, Any]:

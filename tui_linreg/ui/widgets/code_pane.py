@@ -14,6 +14,7 @@ def training_source(implementation: str) -> str:
     """The functions that make up one training step, taken from the modules that run it, so
     what is shown can never drift from what runs. Imports torch (through the engine)."""
     parts: list[Callable[..., object]]
+    # The engine's modules import torch: they load when the pane is first shown, not at start.
     if implementation == "analytic":
         from tui_linreg.engine import analytic, scratch
 
