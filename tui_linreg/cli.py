@@ -23,7 +23,6 @@ from tui_linreg import __version__
 from tui_linreg.config import SETTINGS, ConfigError, Mistake, TrainConfig, config_from_text
 from tui_linreg.engine.control import RunControl
 from tui_linreg.engine.events import Outcome
-from tui_linreg.export import ExportError, export
 from tui_linreg.history import History, RunRecord, default_path
 from tui_linreg.plan import Plan, Runner
 from tui_linreg.presets import PRESETS, preset
@@ -357,6 +356,8 @@ def _export_path(text: str | None) -> Path | None:
 
 def _export(records: list[RunRecord], path: Path) -> None:
     """Write the runs to ``path``; a failure here is a warning (the runs are recorded)."""
+    from tui_linreg.export import ExportError, export  # train only: the app starts without it
+
     try:
         written = export(records, path)
     except ExportError as error:

@@ -5,21 +5,21 @@ from __future__ import annotations
 
 import pytest
 from textual.widget import Widget
-from textual.widgets import Button, Collapsible, Input
-from textual.widgets._collapsible import CollapsibleTitle
+from textual.widgets import Button, Input
 
 from tests.ui.snapshot_app import make_app, settle, type_into, wait_for_sequence
 from tui_linreg.config import SETTINGS
 from tui_linreg.settings import Section
 from tui_linreg.ui.app import LinregApp
+from tui_linreg.ui.widgets.settings_form import FormSection, SectionTitle
 
 
-def section(app: LinregApp, which: Section) -> Collapsible:
-    return app.main.form.query_one(f"#section-{which.name.lower()}", Collapsible)
+def section(app: LinregApp, which: Section) -> FormSection:
+    return app.main.form.query_one(f"#section-{which.name.lower()}", FormSection)
 
 
-def folded(section: Collapsible) -> bool:  # a call: the type checker must not pin the answer
-    return section.collapsed
+def folded(section: FormSection) -> bool:  # a call: the type checker must not pin the answer
+    return section.folded
 
 
 async def test_each_section_folds_and_unfolds_from_the_keyboard() -> None:
@@ -28,7 +28,7 @@ async def test_each_section_folds_and_unfolds_from_the_keyboard() -> None:
         await settle(pilot)
         for which in Section:
             folding = section(app, which)
-            title = folding.query_one(CollapsibleTitle)
+            title = folding.query_one(SectionTitle)
             for _ in range(40):  # tab until the section's title has the focus
                 if app.focused is title:
                     break
@@ -81,7 +81,7 @@ async def test_a_mistake_in_a_folded_section_unfolds_it_and_takes_the_cursor() -
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         optimisation = section(app, Section.OPTIMISATION)
-        optimisation.collapsed = True
+        optimisation.folded = True
         await type_into(pilot, "batch_size", "0")
         await pilot.press("ctrl+r")
         await pilot.pause()

@@ -35,8 +35,6 @@ from tui_linreg.report import LOSS_SCALES_NOTE
 from tui_linreg.ui.messages import Notice, RunEvent, RunRefused, TorchLoaded
 from tui_linreg.ui.screens.help import HelpScreen
 from tui_linreg.ui.screens.main import MainScreen
-from tui_linreg.ui.screens.presets import PresetScreen
-from tui_linreg.ui.screens.runs import RunsScreen
 
 SCREEN_ACTIONS = ("help", "runs", "presets")
 """The actions that show a screen of their own over the main one."""
@@ -409,6 +407,8 @@ class LinregApp(App[None]):
         self.overlay(HelpScreen(keys))
 
     def action_runs(self) -> None:
+        from tui_linreg.ui.screens.runs import RunsScreen  # loads when first opened, not at start
+
         if isinstance(self.screen, RunsScreen):
             self.screen.dismiss()
         else:
@@ -421,6 +421,8 @@ class LinregApp(App[None]):
             device = self.main.form.texts()["device"].strip() or "auto"
             self.main.form.fill(PRESETS[name].apply(TrainConfig(device=device)))
             self.main.log_view.note(f"preset {name}: {PRESETS[name].description} (ctrl+r runs it)")
+
+        from tui_linreg.ui.screens.presets import PresetScreen  # as RunsScreen
 
         if isinstance(self.screen, PresetScreen):
             self.screen.dismiss(None)

@@ -3,10 +3,15 @@ setting's own reader, so a bad value gets the command line's sentence."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Click
+from textual.reactive import reactive
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Button, Checkbox, Collapsible, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from tui_linreg.config import (
     SETTINGS,
@@ -57,6 +62,41 @@ class SweepValidator(Validator):
         return self.success()
 
 
+class SectionTitle(Static, can_focus=True):
+    """A section's title: enter or a click folds and unfolds the section."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "fold", "Fold or unfold", show=False)]
+
+    def action_fold(self) -> None:
+        section = self.parent
+        assert isinstance(section, FormSection)
+        section.folded = not section.folded
+
+    def on_click(self, event: Click) -> None:
+        event.stop()
+        self.action_fold()
+
+
+class FormSection(Vertical):
+    """A titled group of fields that can be folded away. Lighter than Textual's Collapsible
+    (one container fewer per section), which the first paint notices."""
+
+    folded: reactive[bool] = reactive(False, init=False)
+
+    def __init__(self, title: str, *, id: str) -> None:
+        super().__init__(id=id)
+        self.title = title
+        self.heading = SectionTitle(self._label())
+        """Its first child (the form yields it, before the fields)."""
+
+    def watch_folded(self, folded: bool) -> None:
+        self.set_class(folded, "-folded")
+        self.heading.update(self._label())
+
+    def _label(self) -> str:
+        return f"{'▶' if self.folded else '▼'} {self.title}"
+
+
 def _row(label: str, field: Input | Select[str]) -> Horizontal:
     return Horizontal(Label(label, classes="field-label"), field, classes="field")
 
@@ -73,9 +113,8 @@ class SettingsForm(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         for section in Section:
-            with Collapsible(
-                title=str(section), collapsed=False, id=f"section-{section.name.lower()}"
-            ):
+            with FormSection(str(section), id=f"section-{section.name.lower()}") as box:
+                yield box.heading
                 for setting in SETTINGS.values():
                     if setting.section == section:
                         yield from self._field(setting)
@@ -155,8 +194,7 @@ class SettingsForm(VerticalScroll):
             self.show_mistake(mistake.field, mistake.message)
         if typed:
             first = self.query_one(f"#field-{typed[0].field}", Input)
-            section = first.query_ancestor(Collapsible)
-            section.collapsed = False  # the cursor must land where it can be seen
+            first.query_ancestor(FormSection).folded = False  # the cursor must be seen
             first.focus()
 
     def sweep(self) -> Sweep | None:
