@@ -130,11 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def config_from_args(args: argparse.Namespace, implementation: str | None = None) -> TrainConfig:
     """The checked config the parsed flags describe; raises ConfigError listing every mistake."""
-    texts = {}
-    for name, setting in SETTINGS.items():
-        value = getattr(args, name)
-        if value is not None:  # a switch's flag gives True or False, the others text
-            texts[name] = setting.kind.show(value) if setting.is_switch else value
+    texts = {name: value for name in SETTINGS if (value := getattr(args, name)) is not None}
     if implementation is not None:
         texts["implementation"] = implementation
     base = None

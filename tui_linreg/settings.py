@@ -348,20 +348,32 @@ class Setting:
         return tuple(dict.fromkeys((stem, stem.replace("-", "_"), self.name, self.legend)))
 
     def add_flag(self, group: argparse._ArgumentGroup, help_suffix: str = "") -> None:
-        """Its command-line flag; the value stays text, read by :meth:`read` like the form's.
-        A switch gets ``--flag`` and ``--no-flag``."""
+        """Its command-line flag; the value stays text, read by :meth:`read` like the form's,
+        so a bad one gets the same sentence. A switch is ``--flag`` (on), ``--flag=off`` or
+        ``--no-flag``."""
         help_text = f"{self.help}{help_suffix} (default {self.kind.show(self.default)})"
-        if self.is_switch:
-            group.add_argument(
-                self.flag, dest=self.name, action=argparse.BooleanOptionalAction, help=help_text
-            )
-        else:
+        if not self.is_switch:
             group.add_argument(self.flag, dest=self.name, metavar=self.kind.metavar, help=help_text)
+            return
+        group.add_argument(
+            self.flag, dest=self.name, nargs="?", const="on", metavar="on|off", help=help_text
+        )
+        group.add_argument(
+            self.negative_flag,
+            dest=self.name,
+            action="store_const",
+            const="off",
+            help=f"the same as {self.flag}=off",
+        )
+
+    @property
+    def negative_flag(self) -> str:
+        return "--no-" + self.flag.removeprefix("--")
 
     def argument(self, value: Any) -> str:
         """The flag that sets exactly ``value``."""
         if self.is_switch:
-            return self.flag if value else "--no-" + self.flag.removeprefix("--")
+            return self.flag if value else self.negative_flag
         return f"{self.flag}={self.kind.exact(value)}"
 
 

@@ -22,7 +22,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.screen import Screen
-from textual.widgets import Button, Input
+from textual.widgets import Button, Input, Select
 from textual.worker import Worker, WorkerState
 
 from tui_linreg.config import IMPLEMENTATIONS, ConfigError, TrainConfig
@@ -339,11 +339,14 @@ class LinregApp(App[None]):
         self.main.status.flush()
 
     def action_toggle_implementation(self) -> None:
-        form = self.main.form
-        names = IMPLEMENTATIONS
+        form, names = self.main.form, IMPLEMENTATIONS
         form.implementation = names[(names.index(form.implementation) + 1) % len(names)]
+
+    @on(Select.Changed, "#field-implementation")
+    def implementation_chosen(self) -> None:
+        """ctrl+t, or the form's drop-down: the next run's implementation."""
         if self.running is not None:
-            message = f"{form.implementation} will be used for the next run"
+            message = f"{self.main.form.implementation} will be used for the next run"
             self.main.log_view.note(message)
             self.notify(message, timeout=4)
         else:

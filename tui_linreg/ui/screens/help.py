@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -40,7 +40,7 @@ class HelpScreen(ModalScreen[None]):
         keys.add_column()
         for key, what in self.keys:
             keys.add_row(key, what)
-        with Vertical(id="help"):
+        with VerticalScroll(id="help"):  # it scrolls at 80×24
             yield Static(
                 Text.assemble(("tui-linreg", "bold"), " · every key works, even in a text field\n")
             )

@@ -72,7 +72,7 @@ class ParameterTable(DataTable[Text]):
             "closed",
             *(x for name in sorted(self.learned) for x in (name, "error")),
         ):
-            self.add_column(Text(label), width=WIDTH)
+            self.add_column(Text(label), width=max(WIDTH, len(label) + 1))  # "analytic"
         waiting = Text("…", style="dim")  # the closed form comes with the first run's data
         best: tuple[Text, ...] = (
             tuple(map(_number, (*self.closed_form.w, self.closed_form.b)))

@@ -106,6 +106,7 @@ class SettingsForm(VerticalScroll):
     """Every setting, section by section (each can be folded), the sweep and Run."""
 
     DEFAULT_CLASSES = "pane"  # the bordered look of every pane (app.tcss)
+    can_focus = False  # tab goes from field to field; a focused field scrolls into view
 
     def __init__(self, config: TrainConfig, *, id: str | None = None) -> None:
         super().__init__(id=id)
