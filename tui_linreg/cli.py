@@ -24,7 +24,7 @@ from tui_linreg.config import SETTINGS, ConfigError, Mistake, TrainConfig, confi
 from tui_linreg.engine.control import RunControl
 from tui_linreg.engine.events import Outcome
 from tui_linreg.history import History, RunRecord, default_path
-from tui_linreg.plan import Plan, Runner
+from tui_linreg.plan import Plan, PlanKind, Runner
 from tui_linreg.presets import PRESETS, preset
 from tui_linreg.report import Report
 from tui_linreg.reproduce import reproduce_command
@@ -276,7 +276,7 @@ def _invalid(error: ConfigError) -> int:
 
 
 def train_command(args: argparse.Namespace) -> int:
-    both = (args.implementation or "").strip().lower() == "both"
+    both = (args.implementation or "").strip().lower() == PlanKind.BOTH
     try:
         config = config_from_args(args, "scratch" if both else None)
         sweep = parse_sweep(args.sweep) if args.sweep is not None else None
