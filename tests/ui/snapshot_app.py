@@ -13,10 +13,11 @@ from pathlib import Path
 
 from textual import events
 from textual.drivers.headless_driver import HeadlessDriver
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.message import Message
 from textual.pilot import Pilot
+from textual.widget import Widget
 
 from tui_linreg.config import TrainConfig
 from tui_linreg.engine.events import EpochEnded, Event, Progress, RunEnded, RunStarted
@@ -156,6 +157,17 @@ async def run_and_wait(pilot: Pilot[None]) -> None:
 def log_text(app: LinregApp) -> str:
     """The log as one string, wrapped lines joined again."""
     return " ".join(" ".join(strip.text for strip in app.log_view.lines).split())
+
+
+def shown_text(widget: Widget) -> str:
+    """What ``widget`` shows on screen now (its border and title included), as plain text."""
+    lines = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+    return "\n".join(line.text for line in lines)
+
+
+def notifications(app: LinregApp) -> list[str]:
+    """The messages of the notifications (toasts) the app has shown and still holds."""
+    return [notification.message for notification in app._notifications]
 
 
 async def type_into(pilot: Pilot[None], field: str, text: str) -> None:

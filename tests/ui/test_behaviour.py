@@ -18,10 +18,12 @@ from tests.ui.snapshot_app import (
     RunEvents,
     log_text,
     make_app,
+    notifications,
     press_now,
     resize_now,
     run_and_wait,
     settle,
+    shown_text,
     type_into,
     wait_for_training,
     wait_until,
@@ -132,6 +134,71 @@ async def test_pause_holds_training_and_resume_continues_it() -> None:
         assert "cancelled in epoch 1" in log_text(app)
     (end,) = seen.ended
     assert end.outcome == Outcome.CANCELLED
+
+
+async def test_ctrl_l_switches_the_loss_axis_between_log_and_linear() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await run_and_wait(pilot)
+        assert "log scale · ctrl+l" in shown_text(app.loss)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert "linear scale · ctrl+l" in shown_text(app.loss)
+        assert "loss axis: linear scale" in notifications(app)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert "log scale · ctrl+l" in shown_text(app.loss)
+
+
+async def test_ctrl_n_runs_again_with_the_next_seed_on_new_data() -> None:
+    seen = RunEvents()
+    app = make_app()
+    async with app.run_test(size=(120, 40), message_hook=seen.hook) as pilot:
+        await settle(pilot)
+        await run_and_wait(pilot)
+        closed_form = _rows(app)[0][2].plain
+        await pilot.press("ctrl+n")
+        await wait_until(lambda: len(seen.ended) == 2, what=lambda: app.status.text)
+        await pilot.pause()
+        assert app.query_one("#field-seed", Input).value == "1"
+        assert "seed 1" in log_text(app)
+        assert _rows(app)[0][2].plain != closed_form  # the closed form of the new data
+    first, second = seen.started
+    assert (first.config.seed, second.config.seed) == (0, 1)
+    assert second.sample_features != first.sample_features
+    assert [end.outcome for end in seen.ended] == [Outcome.FINISHED, Outcome.FINISHED]
+
+
+async def test_ctrl_f_scatters_the_next_feature() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await run_and_wait(pilot)
+        assert "y vs x[1]" in shown_text(app.scatter)  # the lesson's plot: the second feature
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert "y vs x[0]" in shown_text(app.scatter)
+        assert "scatter: feature x[0]" in notifications(app)
+        await pilot.press("ctrl+f")  # two features: back to the second
+        await pilot.pause()
+        assert "y vs x[1]" in shown_text(app.scatter)
+
+
+async def test_enter_in_a_field_runs_what_the_form_says() -> None:
+    seen = RunEvents()
+    app = make_app()
+    async with app.run_test(size=(120, 40), message_hook=seen.hook) as pilot:
+        await settle(pilot)
+        field = app.query_one("#field-learning_rate", Input)
+        assert app.focused is field
+        assert field.value == "0.03"
+        await pilot.press("end", *["backspace"] * 4, *"0.05", "enter")
+        await wait_until(lambda: seen.ended, what=lambda: app.status.text)
+        await pilot.pause()
+        assert "finished 3 epochs" in log_text(app)
+    (started,) = seen.started
+    assert started.config.learning_rate == 0.05
 
 
 async def test_an_invalid_form_refuses_to_run_and_focuses_the_first_bad_field() -> None:
