@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -191,6 +192,8 @@ def test_ctrl_c_stops_cleanly_prints_the_parameter_table_and_exits_130() -> None
     )
     try:
         assert process.stdout is not None
+        ready, _, _ = select.select([process.stdout], [], [], 60)
+        assert ready, "no start line within 60 s"
         first = process.stdout.readline()  # the start line: training is under way
         assert first.startswith("scratch on cpu")
         time.sleep(0.5)
