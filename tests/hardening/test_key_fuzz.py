@@ -70,7 +70,7 @@ async def test_random_keys_never_break_the_app(
             app.pop_screen()
             await pilot.pause()
         assert len(app.screen_stack) == 1, [type(s).__name__ for s in app.screen_stack]
-        await pilot.press("ctrl+g")
+        await press_now(pilot, "ctrl+g")
         await wait_until(
             lambda: app.running is None, what=lambda: "a run was still going after stop"
         )
