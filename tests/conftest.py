@@ -1,10 +1,29 @@
-"""Every test gets its own data directory: no test reads or writes the user's run history."""
+"""Every test gets its own data directory: no test reads or writes the user's run history.
+Every test, and every process a test starts, runs in UTC: the runs screen shows local times,
+and its snapshot was taken in UTC."""
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+
+@pytest.fixture(autouse=True, scope="session")
+def utc() -> Iterator[None]:
+    """TZ=UTC for the whole session: this process (time.tzset) and its subprocesses."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
 
 
 @pytest.fixture(autouse=True)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import math
 import os
+import select
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any, NoReturn
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,6 +20,7 @@ from hypothesis import strategies as st
 from tui_linreg.cli import main
 from tui_linreg.config import SETTINGS, TrainConfig
 from tui_linreg.engine.run import run_to_end
+from tui_linreg.history import History, RunRecord, default_path
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -77,12 +81,78 @@ def test_json_output_round_trips(capsys: pytest.CaptureFixture[str]) -> None:
     assert list(again.w) == run["final"]["w"]
 
 
-def test_json_of_a_diverged_run_is_strict_json(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_cli(capsys, "train", "--json", "--lr", "10", "--device", "cpu")
+def strict_json(text: str) -> Any:
+    """``json.loads`` as a strict parser reads JSON: NaN and Infinity are refused (Python's
+    own json module reads them by default)."""
+
+    def refuse(constant: str) -> NoReturn:
+        raise ValueError(f"not strict JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize(
+    ("learning_rate", "non_finite"), [("1e10", "inf"), ("1e20", "nan")], ids=["inf", "nan"]
+)
+def test_a_run_that_overflows_is_strict_json_in_the_output_the_export_and_the_history(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, learning_rate: str, non_finite: str
+) -> None:
+    """lr 10 diverges while every value is still finite; lr 1e10 ends with an infinite loss,
+    and lr 1e20 with nan parameters too. Each non-finite value is written as null."""
+    end = run_to_end(TrainConfig(device="cpu", learning_rate=float(learning_rate)))
+    assert str(end.half_mse) == non_finite  # the run really ends on a non-finite value
+    exported, history = tmp_path / "runs.json", tmp_path / "history.jsonl"
+    code, out, _ = run_cli(
+        capsys,
+        *("train", "--json", "--lr", learning_rate, "--device", "cpu"),
+        *("--export", str(exported), "--history", str(history)),
+    )
     assert code == 3
-    run = json.loads(out)["runs"][0]
+    (run,) = strict_json(out)["runs"]
     assert run["outcome"] == "diverged"
     assert run["message"].startswith("diverged in epoch 1")
+    assert run["final"]["half_mse"] is None
+    assert run["final"]["mse"] is None
+    finite_weights = [math.isfinite(w) for w in end.w]
+    assert [w is not None for w in run["final"]["w"]] == finite_weights
+    assert [row["learned"] is not None for row in run["parameters"][:-1]] == finite_weights
+    for record in [*strict_json(exported.read_text()), strict_json(history.read_text())]:
+        assert record["outcome"] == "diverged"
+        assert record["half_mse"] is None
+        assert [w is not None for w in record["w"]] == finite_weights
+    (kept,) = History(history).load().records  # and the runs screen can read it back
+    assert kept.half_mse is None
+
+
+def test_export_json_holds_the_run_as_strict_json(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "runs.json"
+    code, _, err = run_cli(
+        capsys, "train", "--epochs", "2", "--seed", "4", "--device", "cpu", "--export", str(path)
+    )
+    assert code == 0
+    assert f"exported 1 run to {path}" in err
+    (record,) = strict_json(path.read_text())
+    config = TrainConfig.from_dict(record["config"])
+    assert config == TrainConfig(device="cpu", epochs=2, seed=4)
+    end = run_to_end(config)
+    assert record["outcome"] == "finished"
+    assert [e["epoch"] for e in record["history"]] == [1, 2]
+    assert [e["loss"] for e in record["history"]] == [e.loss for e in end.history]
+    assert (record["w"], record["b"]) == (list(end.w), end.b)
+    (kept,) = History(default_path()).load().records
+    assert RunRecord.from_dict(record) == kept  # the very record the history keeps
+
+
+def test_train_with_no_history_records_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    path = default_path()  # the test's own data directory (tests/conftest.py)
+    code, _, _ = run_cli(capsys, "train", "--epochs", "1", "--device", "cpu", "--no-history")
+    assert code == 0
+    assert not path.exists()
+    code, _, _ = run_cli(capsys, "train", "--epochs", "1", "--device", "cpu")
+    assert code == 0
+    assert len(History(path).load().records) == 1  # without the flag, the run is recorded there
 
 
 def test_invalid_arguments_exit_2_naming_every_field(capsys: pytest.CaptureFixture[str]) -> None:
@@ -110,33 +180,45 @@ def test_negative_values_may_follow_their_flag(capsys: pytest.CaptureFixture[str
     assert json.loads(out)["true_w"] == [-3.4, 2.0]
 
 
-def test_ctrl_c_stops_cleanly_with_exit_130() -> None:
+def test_ctrl_c_stops_cleanly_prints_the_parameter_table_and_exits_130() -> None:
     process = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "tui_linreg",
-            "train",
-            "--num-examples",
-            "2000000",
-            "--epochs",
-            "50",
-            "--device",
-            "cpu",
+            *(sys.executable, "-m", "tui_linreg", "train", "--device", "cpu"),
+            *("--num-examples", "100000", "--epochs", "10000", "--history", os.devnull),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    assert process.stdout is not None
-    first = process.stdout.readline()  # the start line: training is under way
-    assert first.startswith("scratch on cpu")
-    time.sleep(0.5)
-    process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=20)
+    try:
+        assert process.stdout is not None
+        ready, _, _ = select.select([process.stdout], [], [], 60)
+        assert ready, "no start line within 60 s"
+        first = process.stdout.readline()  # the start line: training is under way
+        assert first.startswith("scratch on cpu")
+        time.sleep(0.5)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
     assert process.returncode == 130
     assert "cancelled in epoch" in out
+    lines = out.splitlines()
+    assert any(line.split()[:2] == ["parameter", "true"] for line in lines)
+    table = [line.split() for line in lines if line.startswith(("w[", "b "))]
+    assert [row[0] for row in table] == ["w[0]", "w[1]", "b"]
+    assert [float(row[1]) for row in table] == [2.0, -3.4, 4.2]  # true values
+    assert all(len(row) == 6 and all(_is_number(v) for v in row[1:]) for row in table)
     assert "Traceback" not in err
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 VALUE_FLAGS = sorted(s.flag for s in SETTINGS.values() if not s.is_switch)
@@ -158,15 +240,30 @@ def test_any_flag_value_gets_a_result_or_a_message_never_a_traceback(
 
 
 def test_python_dash_m_and_the_console_script_agree() -> None:
+    script = Path(sys.executable).with_name("tui-linreg")  # installed beside this Python
+    assert script.is_file(), f"no console script at {script}: pip install -e ."
     env = {**os.environ, "NO_COLOR": "1"}
-    by_module = subprocess.run(
-        [sys.executable, "-m", "tui_linreg", "train", "--check"],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    assert by_module.returncode == 0
-    assert json.loads(by_module.stdout)["learning_rate"] == 0.03
+    argv = ["train", "--check", "--lr", "0.05", "--true-w", "-1,2"]
+    started = [  # side by side: each spends its time importing PyTorch
+        subprocess.Popen(
+            [*command, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
+        for command in ([sys.executable, "-m", "tui_linreg"], [str(script)])
+    ]
+    try:
+        (module_out, module_err), (script_out, script_err) = (
+            process.communicate(timeout=60) for process in started
+        )
+    finally:
+        for process in started:
+            if process.poll() is None:
+                process.kill()
+    by_module, by_script = started
+    assert by_module.returncode == by_script.returncode == 0, script_err
+    assert script_out == module_out
+    assert script_err == module_err
+    config = json.loads(script_out)
+    assert (config["learning_rate"], config["true_w"]) == (0.05, [-1.0, 2.0])
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,8 @@ import math
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Callable
 
 import pytest
 import torch
@@ -134,12 +136,18 @@ def test_both_implementations_report_the_same_event_stream(implementation: str) 
         assert epoch.mse == pytest.approx(2 * epoch.half_mse)
 
 
-def test_progress_is_reported_at_a_bounded_rate() -> None:
+def test_progress_is_reported_at_most_four_times_a_second() -> None:
+    """Progress comes at most every 0.25 s (run.PROGRESS_INTERVAL_S, four a second, the app's
+    repaint rate): the k-th report of an epoch comes k quarter-seconds into it at the
+    earliest. The one of slack allows for the few microseconds of an epoch spent handing
+    reports over, which training time leaves out."""
     events = list(train(config(num_examples=200_000, epochs=1)))
     progress = [e for e in events if isinstance(e, Progress)]
     end = events[-1]
     assert isinstance(end, RunEnded)
-    assert len(progress) <= 10 * end.train_s + 2
+    assert len(progress) <= 4 * end.train_s + 1, (len(progress), end.train_s)
+    if end.train_s > 0.5:
+        assert progress, "a run of over half a second reported no progress"
     assert all(0 < p.step <= p.steps_per_epoch for p in progress)
 
 
@@ -208,6 +216,19 @@ def test_examples_not_divisible_by_batch_size_visit_every_example(implementation
 ALL_IMPLEMENTATIONS = [*IMPLEMENTATIONS, "analytic"]
 
 
+def join_until(
+    worker: threading.Thread, condition: Callable[[], bool], timeout: float = 30
+) -> None:
+    """Join ``worker`` in short slices until ``condition()`` holds. Fails at once if the
+    worker ends first (it crashed, or its run ended), and after ``timeout`` s otherwise."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        alive = worker.is_alive()
+        assert alive or condition(), "the run's thread ended first"
+        assert time.monotonic() < deadline, f"not within {timeout} s"
+        worker.join(0.01)
+
+
 @pytest.mark.parametrize("implementation", ALL_IMPLEMENTATIONS)
 def test_cancel_stops_before_the_next_mini_batch(implementation: str) -> None:
     control = RunControl()
@@ -229,8 +250,7 @@ def test_cancel_from_another_thread_ends_a_long_run(implementation: str) -> None
     long_run = config(num_examples=1_000_000, epochs=50, implementation=implementation)
     worker = threading.Thread(target=lambda: events.extend(train(long_run, control)))
     worker.start()
-    while not any(isinstance(e, Progress) for e in events):
-        worker.join(0.01)
+    join_until(worker, lambda: any(isinstance(e, Progress) for e in events))
     control.cancel()
     worker.join(5)
     assert not worker.is_alive()
@@ -246,8 +266,7 @@ def test_pause_holds_the_run_and_resume_continues_it(implementation: str) -> Non
     run = config(num_examples=2_000_000, epochs=2, implementation=implementation)
     worker = threading.Thread(target=lambda: events.extend(train(run, control)))
     worker.start()
-    while not any(isinstance(e, Progress) for e in events):
-        worker.join(0.01)
+    join_until(worker, lambda: any(isinstance(e, Progress) for e in events))
     control.pause()
     worker.join(0.3)  # let the run reach its pause point
     count = len(events)
@@ -255,8 +274,7 @@ def test_pause_holds_the_run_and_resume_continues_it(implementation: str) -> Non
     assert len(events) == count  # nothing happens while paused
     assert worker.is_alive()
     control.resume()
-    while len(events) == count and worker.is_alive():  # it goes on: progress is reported
-        worker.join(0.01)
+    join_until(worker, lambda: len(events) > count)  # it goes on: progress is reported
     assert isinstance(events[count], Progress)
     control.cancel()  # the rest of the run is not what this test is about
     worker.join(30)
@@ -397,5 +415,6 @@ def test_a_cancel_racing_with_resumes_is_never_lost() -> None:
         resuming = threading.Thread(target=lambda c=control: [c.resume() for _ in range(2000)])
         resuming.start()
         control.cancel()
-        resuming.join()
+        resuming.join(10)
+        assert not resuming.is_alive()
         assert control.requested

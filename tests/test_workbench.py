@@ -8,14 +8,18 @@ import json
 import multiprocessing
 import os
 import shlex
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import torch
 
 from tui_linreg import config as config_module
 from tui_linreg.cli import main
 from tui_linreg.config import ConfigError, TrainConfig, checked
-from tui_linreg.engine.run import run_to_end
+from tui_linreg.engine.data import make_problem
+from tui_linreg.engine.events import Outcome, RunEnded, RunStarted
+from tui_linreg.engine.run import run_to_end, train
 from tui_linreg.export import ExportError, export
 from tui_linreg.history import History, RunRecord, default_path
 from tui_linreg.plan import differing, label_of
@@ -176,6 +180,128 @@ def test_presets_include_the_lessons_experiments_and_exercises() -> None:
     full = PRESETS["full-batch"].apply()
     assert full.batch_size == full.num_examples
     assert len(PRESETS["high-dimension"].apply().true_w) > 2
+
+
+def _sgd_in_order(config: TrainConfig, started: RunStarted) -> list[float]:
+    """Mini-batch gradient descent on half-MSE from the run's start, visiting the examples
+    in order every epoch, each batch averaged over its own length (float64): what scratch
+    does without shuffling."""
+    problem = make_problem(config, torch.device("cpu"))
+    A = torch.cat([problem.features, torch.ones(config.num_examples, 1)], dim=1).double()
+    y = problem.labels.double()
+    theta = torch.tensor([*started.initial_w, started.initial_b], dtype=torch.float64)
+    theta = theta.reshape(-1, 1)
+    for _ in range(config.epochs):
+        for start in range(0, config.num_examples, config.batch_size):
+            a, t = A[start : start + config.batch_size], y[start : start + config.batch_size]
+            theta -= config.learning_rate * a.T @ (a @ theta - t) / len(a)
+    return theta.flatten().tolist()
+
+
+def _learns(end: RunEnded) -> None:
+    assert end.outcome == Outcome.FINISHED, end.message
+    assert all(abs(row.error) < 0.01 for row in end.rows), end.rows
+
+
+def _far_from_the_answer(end: RunEnded) -> None:
+    assert end.outcome == Outcome.FINISHED, end.message
+    assert end.half_mse > 10_000 * end.closed_form.half_mse
+    assert all(abs(row.error) > 0.5 for row in end.rows), end.rows
+
+
+def _check_default(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    lesson = (config.learning_rate, config.batch_size, config.epochs)
+    assert lesson == (0.03, 10, 3)
+    _learns(end)
+
+
+def _check_lr_too_small(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    assert (config.learning_rate, end.epoch) == (0.001, 3)
+    _far_from_the_answer(end)
+
+
+def _check_lr_too_small_10(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    assert (config.learning_rate, len(end.history)) == (0.001, 10)
+    _far_from_the_answer(end)  # still not there
+
+
+def _check_lr_too_large(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    assert config.learning_rate == 10
+    assert end.outcome == Outcome.DIVERGED
+    assert end.epoch == 1
+    assert end.history == ()  # no epoch was finished
+
+
+def _check_zero_init(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    assert started.initial_w == (0.0,) * config.num_features
+    _learns(end)  # still learns
+
+
+def _check_large_init(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    default = next(train(CPU))
+    assert isinstance(default, RunStarted)
+    assert max(map(abs, started.initial_w)) > 1  # N(0, 10²), not N(0, 0.01²)
+    assert started.initial_half_mse > 3 * default.initial_half_mse  # a long way to go
+
+
+def _check_uneven_batches(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    assert (config.num_examples, config.batch_size) == (1003, 10)
+    assert started.steps_per_epoch == 101  # 100 batches of 10, then one of 3
+    assert end.step == 101 * config.epochs
+    _learns(end)
+
+
+def _check_no_shuffle(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    assert [*end.w, end.b] == pytest.approx(_sgd_in_order(config, started), rel=1e-4, abs=1e-5)
+
+
+def _check_batch_1(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    assert started.steps_per_epoch == config.num_examples  # one example per step
+    assert end.step == config.num_examples * config.epochs
+    assert end.outcome == Outcome.FINISHED
+
+
+def _check_full_batch(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    assert started.steps_per_epoch == 1  # all 1000 examples per step
+    assert end.step == config.epochs
+    # Plain gradient descent, step by step.
+    assert [*end.w, end.b] == pytest.approx(_sgd_in_order(config, started), rel=1e-4, abs=1e-5)
+    _learns(end)
+
+
+def _check_high_dimension(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    assert config.num_features == len(end.w) == 10
+    _learns(end)
+
+
+PRESET_CLAIMS: dict[str, Callable[[TrainConfig, RunStarted, RunEnded], None]] = {
+    "default": _check_default,
+    "lr-too-small": _check_lr_too_small,
+    "lr-too-small-10": _check_lr_too_small_10,
+    "lr-too-large": _check_lr_too_large,
+    "zero-init": _check_zero_init,
+    "large-init": _check_large_init,
+    "uneven-batches": _check_uneven_batches,
+    "no-shuffle": _check_no_shuffle,
+    "batch-1": _check_batch_1,
+    "full-batch": _check_full_batch,
+    "high-dimension": _check_high_dimension,
+}
+"""Each preset's description, checked on a real run: a new preset needs a check here."""
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_every_preset_does_what_its_description_says(name: str) -> None:
+    assert name in PRESET_CLAIMS, f"preset {name} ({PRESETS[name].description}) has no check"
+    config = PRESETS[name].apply(CPU)
+    started, *_, end = train(config)
+    assert isinstance(started, RunStarted)
+    assert isinstance(end, RunEnded)
+    PRESET_CLAIMS[name](config, started, end)
+
+
+def test_every_preset_claim_checked_is_a_preset() -> None:
+    assert set(PRESET_CLAIMS) == set(PRESETS)
 
 
 def test_presets_command_lists_each_with_a_description(capsys: pytest.CaptureFixture[str]) -> None:

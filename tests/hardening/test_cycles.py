@@ -7,7 +7,7 @@ import threading
 from collections import Counter
 
 from tests.hardening.conftest import TALLY, scaled
-from tests.ui.snapshot_app import make_app, settle, wait_until
+from tests.ui.snapshot_app import make_app, settle, wait_for_training, wait_until
 from tui_linreg.config import TrainConfig
 
 LONG_RUN = TrainConfig(num_examples=5_000, epochs=5_000, device="cpu")
@@ -46,8 +46,7 @@ async def test_start_and_cancel_cycles_leave_nothing_behind() -> None:
                 await pilot.press("ctrl+g")
             await wait_until(ended, timeout=30, what=lambda: (app.main.status.text, app.running))
             expected["finished" if finish else "cancelled"] += 1
-            assert app.training is not None
-            await app.training.wait()  # the worker's thread has returned
+            await wait_for_training(app)  # the worker's thread has returned
             TALLY["start/cancel cycles"] += 1
             if cycle == 1:
                 threads_before = threading.active_count()

@@ -3,7 +3,6 @@ app never crashes, and afterwards a normal run still gives the right answer."""
 
 from __future__ import annotations
 
-import asyncio
 import random
 from pathlib import Path
 
@@ -11,7 +10,14 @@ import pytest
 from textual.widgets import Input
 
 from tests.hardening.conftest import TALLY, scaled
-from tests.ui.snapshot_app import make_app, run_and_wait, settle
+from tests.ui.snapshot_app import (
+    RunEvents,
+    make_app,
+    press_now,
+    run_and_wait,
+    settle,
+    wait_until,
+)
 from tui_linreg.config import TrainConfig
 from tui_linreg.engine.run import run_to_end
 
@@ -33,34 +39,48 @@ def key_sequence(seed: int, count: int) -> list[str]:
     return [rng.choice(rng.choice(groups)) for _ in range(count)]
 
 
+LONG_RUN = {"num_examples": 100_000, "epochs": 1_000}
+"""About 10,000 steps an epoch, for hours: a run the keys start is still going when they end
+(unless an edit to the form makes it short, or a key stops it)."""
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 async def test_random_keys_never_break_the_app(
     seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)  # the runs screen exports into the working directory
-    app = make_app(num_examples=20_000, epochs=4)
+    app = make_app(**LONG_RUN)
     keys = key_sequence(seed, scaled(100, 2000))
-    async with app.run_test(size=(120, 40)) as pilot:
+    mid_run = 0
+    seen = RunEvents()
+    async with app.run_test(size=(120, 40), message_hook=seen.hook) as pilot:
         await settle(pilot)
+        # pilot.press waits for the process to go idle, which it never is while a run trains
+        # (about 2 s a key, so a run was over before the next key): press_now does not wait.
+        await press_now(pilot, "ctrl+r")  # the keys start while a run trains
         for key in keys:
-            await pilot.press(key)
+            mid_run += app.running is not None
+            await press_now(pilot, key)
             TALLY["keys pressed"] += 1
+        TALLY["keys pressed mid-run"] += mid_run
         # Back to the main screen, nothing running, the form at the defaults.
-        while len(app.screen_stack) > 1:
+        for _ in range(10):  # screens only ever stack a few deep
+            if len(app.screen_stack) == 1:
+                break
             app.pop_screen()
             await pilot.pause()
-        if app.control is not None:
-            app.control.cancel()
-        for _ in range(500):
-            if app.running is None and app.training_ended.is_set():
-                break
-            await asyncio.sleep(0.02)
-        assert app.running is None, "a run was still going after stop"
+        assert len(app.screen_stack) == 1, [type(s).__name__ for s in app.screen_stack]
+        await press_now(pilot, "ctrl+g")
+        await wait_until(
+            lambda: app.running is None, what=lambda: "a run was still going after stop"
+        )
         app.main.form.fill(TrainConfig(device="cpu"))
         app.main.form.query_one("#field-sweep", Input).value = ""
         await pilot.pause()
         await run_and_wait(pilot)
-        ended = app.ends[-1]
+    ended = seen.ended[-1]
+    assert ended.config == TrainConfig(device="cpu", seed=0)
+    assert mid_run > 0, "no key was pressed while a run was going"
     expected = run_to_end(TrainConfig(device="cpu"))
     assert ended.outcome == expected.outcome
     assert (ended.w, ended.b) == (expected.w, expected.b), "the normal run's answer changed"

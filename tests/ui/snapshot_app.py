@@ -7,13 +7,22 @@ import dataclasses
 import os
 import tempfile
 import time
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
+from textual import events
+from textual.drivers.headless_driver import HeadlessDriver
+from textual.geometry import Region, Size
+from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+from textual.message import Message
 from textual.pilot import Pilot
+from textual.widget import Widget
 
 from tui_linreg.config import TrainConfig
+from tui_linreg.engine.events import EpochEnded, Event, Progress, RunEnded, RunStarted
 from tui_linreg.ui.app import LinregApp
+from tui_linreg.ui.messages import RunEvent
 
 CONFIG = TrainConfig(device="cpu", seed=0)
 
@@ -28,6 +37,95 @@ async def wait_until(
         await asyncio.sleep(0.01)
 
 
+WORKER_TIMEOUT_S = 60
+"""The longest a test waits for a training worker: a crashed or stuck one fails the test."""
+
+
+async def wait_for_training(app: LinregApp, timeout: float = WORKER_TIMEOUT_S) -> None:
+    """Wait for the current training worker through its handle, for at most ``timeout`` s."""
+    worker = app.training
+    assert worker is not None, "no run was started"
+    try:
+        await asyncio.wait_for(worker.wait(), timeout)
+    except TimeoutError:
+        raise AssertionError(f"the training worker was still running after {timeout} s") from None
+
+
+def key_event(app: LinregApp, key: str) -> events.Key:
+    """The event ``pilot.press(key)`` sends (App._press_keys builds it this way)."""
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)
+    try:
+        character: str | None = unicodedata.lookup(
+            _get_unicode_name_from_key(REPLACED_KEYS.get(key, key))
+        )
+    except KeyError:
+        character = key if len(key) == 1 else None
+    event = events.Key(key, character)
+    event.set_sender(app)
+    return event
+
+
+async def press_now(pilot: Pilot[None], *keys: str) -> None:
+    """Press ``keys`` as ``pilot.press`` does, without its wait for the process to go idle.
+
+    While a run trains, the process is never idle, and ``pilot.press`` takes about 2 s a key
+    (it waits twice for up to a second): a short run is over before the next key lands. This
+    posts each key and waits until the screen has handled what was pending, so a key lands
+    while the run is still going.
+    """
+    app = pilot.app
+    assert isinstance(app, LinregApp)
+    for key in keys:
+        app.post_message(key_event(app, key))
+        await pilot.pause(0)
+        await pilot.pause(0)  # a key forwarded to the focused widget is handled in a second round
+
+
+async def resize_now(pilot: Pilot[None], width: int, height: int) -> None:
+    """``pilot.resize_terminal`` without its wait for idle (see :func:`press_now`)."""
+    app = pilot.app
+    size = Size(width, height)
+    if isinstance(app._driver, HeadlessDriver):
+        app._driver._size = size
+    app.post_message(events.Resize(size, size))
+    await pilot.pause(0)
+
+
+class RunEvents:
+    """What the app's training worker reported, as the UI received it: pass ``hook`` as
+    ``run_test(message_hook=...)``. Progress reports still queued when a newer one arrives are
+    merged into it (RunEvent.can_replace), so counts are of reports the UI handled."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+
+    def hook(self, message: Message) -> None:
+        if isinstance(message, RunEvent):
+            self.events.append(message.event)
+
+    def of(self, kind: type[Event]) -> list[Event]:
+        return [event for event in self.events if isinstance(event, kind)]
+
+    @property
+    def progress(self) -> int:
+        """Progress reports handled so far."""
+        return len(self.of(Progress))
+
+    @property
+    def epochs(self) -> int:
+        """Epochs ended so far."""
+        return len(self.of(EpochEnded))
+
+    @property
+    def started(self) -> list[RunStarted]:
+        return [event for event in self.events if isinstance(event, RunStarted)]
+
+    @property
+    def ended(self) -> list[RunEnded]:
+        return [event for event in self.events if isinstance(event, RunEnded)]
+
+
 def make_app(**changes: object) -> LinregApp:
     return LinregApp(dataclasses.replace(CONFIG, **changes), cursor_blink=False)  # type: ignore[arg-type]
 
@@ -36,13 +134,11 @@ async def settle(pilot: Pilot[None]) -> None:
     """Wait until PyTorch has loaded and the screen is laid out."""
     app = pilot.app
     assert isinstance(app, LinregApp)
-    for _ in range(500):  # PyTorch starts loading once the first frame is painted
-        if app.loading is not None:
-            break
-        await pilot.pause(0.01)
-    assert app.loading is not None, "PyTorch never started loading"
-    while app.loading.is_alive():
-        await asyncio.sleep(0.01)
+    # PyTorch starts loading once the first frame is painted.
+    await wait_until(lambda: app.loading is not None, timeout=10, what=lambda: "PyTorch loading")
+    loading = app.loading
+    assert loading is not None
+    await wait_until(lambda: not loading.is_alive(), timeout=60, what=lambda: "PyTorch loaded")
     await pilot.pause()
 
 
@@ -52,7 +148,7 @@ async def run_and_wait(pilot: Pilot[None]) -> None:
     assert isinstance(app, LinregApp)
     await pilot.press("ctrl+r")
     assert app.training is not None, "the run key did not start a run"
-    await app.training.wait()
+    await wait_for_training(app)
     await pilot.pause()
     app.main.refresh_views(force=True)
     await pilot.pause()
@@ -61,6 +157,17 @@ async def run_and_wait(pilot: Pilot[None]) -> None:
 def log_text(app: LinregApp) -> str:
     """The log as one string, wrapped lines joined again."""
     return " ".join(" ".join(strip.text for strip in app.main.log_view.lines).split())
+
+
+def shown_text(widget: Widget) -> str:
+    """What ``widget`` shows on screen now (its border and title included), as plain text."""
+    lines = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+    return "\n".join(line.text for line in lines)
+
+
+def notifications(app: LinregApp) -> list[str]:
+    """The messages of the notifications (toasts) the app has shown and still holds."""
+    return [notification.message for notification in app._notifications]
 
 
 async def type_into(pilot: Pilot[None], field: str, text: str) -> None:
@@ -84,11 +191,12 @@ async def scratch_then_concise(pilot: Pilot[None]) -> None:
 async def wait_for_sequence(pilot: Pilot[None], runs: int) -> None:
     app = pilot.app
     assert isinstance(app, LinregApp)
-    for _ in range(1200):
-        if len(app.ends) >= runs and app.running is None and app.training_ended.is_set():
-            break
-        await asyncio.sleep(0.05)
-    assert len(app.ends) == runs, "the plan did not finish"
+    await wait_until(
+        lambda: len(app.ends) >= runs and app.running is None and app.training_ended.is_set(),
+        timeout=60,
+        what=lambda: f"the plan did not finish: {len(app.ends)} of {runs} runs",
+    )
+    assert len(app.ends) == runs, "the plan ran more runs than it had"
     await pilot.pause()
     app.main.refresh_views(force=True)
     await pilot.pause()

@@ -3,23 +3,34 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 
 import pytest
 from rich.text import Text
+from textual.binding import Binding
+from textual.command import CommandList, CommandPalette
 from textual.message import Message
 from textual.widgets import Input, Select, Static
 
 from tests.ui.snapshot_app import (
+    CONFIG,
+    RunEvents,
     log_text,
     make_app,
+    notifications,
+    press_now,
+    resize_now,
     run_and_wait,
     settle,
+    shown_text,
     type_into,
+    wait_for_training,
     wait_until,
 )
 from tui_linreg.engine import run
 from tui_linreg.engine.events import EpochEnded, Outcome, Progress, RunEnded, RunStarted
+from tui_linreg.engine.run import run_to_end
 from tui_linreg.ui.app import LinregApp
 from tui_linreg.ui.messages import RunEvent
 
@@ -36,11 +47,10 @@ async def test_run_then_stop_then_run_again() -> None:
     app = make_app(**LONG)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+r")
+        await press_now(pilot, "ctrl+r")
         await wait_until(lambda: "epoch 1/50" in app.main.status.text)
-        await pilot.press("ctrl+g")
-        assert app.training is not None
-        await app.training.wait()
+        await press_now(pilot, "ctrl+g")
+        await wait_for_training(app)
         await pilot.pause()
         assert "cancelled in epoch 1" in log_text(app)
         assert app.running is None
@@ -64,18 +74,28 @@ async def test_quitting_during_training_ends_the_worker_within_a_second() -> Non
 
 
 async def test_toggling_during_a_run_applies_to_the_next_run() -> None:
+    seen = RunEvents()
     app = make_app(**LONG)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), message_hook=seen.hook) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+r")
+        await press_now(pilot, "ctrl+r")
         await wait_until(lambda: "▶ scratch" in log_text(app))
-        await pilot.press("ctrl+t")
-        await pilot.pause()
+        await press_now(pilot, "ctrl+t")
         assert app.query_one("#field-implementation", Select).value == "concise"
         assert app.running is not None
         assert app.running.implementation == "scratch"  # the run in progress carries on
         assert "concise will be used for the next run" in log_text(app)
-        await pilot.press("ctrl+g")
+        await press_now(pilot, "ctrl+g")
+        await wait_until(lambda: len(seen.ended) == 1, what=lambda: app.main.status.text)
+        await press_now(pilot, "ctrl+r")  # the next run
+        await wait_until(lambda: len(seen.started) == 2, what=lambda: app.main.status.text)
+        assert app.running is not None
+        assert app.running.implementation == "concise"
+        assert "▶ concise" in log_text(app)
+        await press_now(pilot, "ctrl+g")
+        await wait_for_training(app)
+    assert [start.config.implementation for start in seen.started] == ["scratch", "concise"]
+    assert [end.outcome for end in seen.ended] == [Outcome.CANCELLED, Outcome.CANCELLED]
 
 
 async def test_toggling_while_idle_starts_nothing() -> None:
@@ -88,31 +108,98 @@ async def test_toggling_while_idle_starts_nothing() -> None:
         assert app.main.form.implementation == "concise"
 
 
-async def test_pause_holds_training_and_resume_finishes_it() -> None:
-    app = make_app(num_examples=200_000, epochs=2)
+async def test_pause_holds_training_and_resume_continues_it() -> None:
+    """Progress reports come every 0.05 s here (the fixture above); a paused run sends none."""
+    seen = RunEvents()
+    app = make_app(**LONG)
+    async with app.run_test(size=(120, 40), message_hook=seen.hook) as pilot:
+        await settle(pilot)
+        await press_now(pilot, "ctrl+r")
+        await wait_until(lambda: seen.progress >= 2, what=lambda: app.main.status.text)
+        await press_now(pilot, "ctrl+o")
+        assert "paused (ctrl+o resumes)" in app.main.status.text
+        # The run stops before its next mini-batch; a report already posted may still arrive.
+        await asyncio.sleep(0.2)
+        reports = seen.progress
+        await asyncio.sleep(0.5)  # ten report intervals
+        assert seen.progress == reports, "training went on while paused"
+        assert app.running is not None
+        await press_now(pilot, "ctrl+o")
+        await wait_until(  # training goes on, and the status line stops saying paused
+            lambda: seen.progress > reports and "paused" not in app.main.status.text,
+            what=lambda: app.main.status.text,
+        )
+        await press_now(pilot, "ctrl+g")
+        await wait_for_training(app)
+        await pilot.pause()
+        assert "cancelled in epoch 1" in log_text(app)
+    (end,) = seen.ended
+    assert end.outcome == Outcome.CANCELLED
+
+
+async def test_ctrl_l_switches_the_loss_axis_between_log_and_linear() -> None:
+    app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+r")
-        await wait_until(lambda: "▶ scratch" in log_text(app))
-        await pilot.press("ctrl+o")
-        control = app.control
-        assert control is not None
-
-        def paused() -> bool:  # a call, so the type checker does not pin the answer
-            return control.paused
-
-        assert paused()
-        await asyncio.sleep(0.3)
-        lines = log_text(app)
-        await asyncio.sleep(0.5)
-        assert log_text(app) == lines  # nothing moves while paused
-        assert app.running is not None
-        await pilot.press("ctrl+o")
-        assert not paused()
-        assert app.training is not None
-        await app.training.wait()
+        await run_and_wait(pilot)
+        assert "log scale · ctrl+l" in shown_text(app.main.loss)
+        await pilot.press("ctrl+l")
         await pilot.pause()
-        assert "finished 2 epochs" in log_text(app)
+        assert "linear scale · ctrl+l" in shown_text(app.main.loss)
+        assert "loss axis: linear scale" in notifications(app)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert "log scale · ctrl+l" in shown_text(app.main.loss)
+
+
+async def test_ctrl_n_runs_again_with_the_next_seed_on_new_data() -> None:
+    seen = RunEvents()
+    app = make_app()
+    async with app.run_test(size=(120, 40), message_hook=seen.hook) as pilot:
+        await settle(pilot)
+        await run_and_wait(pilot)
+        closed_form = _rows(app)[0][2].plain
+        await pilot.press("ctrl+n")
+        await wait_until(lambda: len(seen.ended) == 2, what=lambda: app.main.status.text)
+        await pilot.pause()
+        assert app.query_one("#field-seed", Input).value == "1"
+        assert "seed 1" in log_text(app)
+        assert _rows(app)[0][2].plain != closed_form  # the closed form of the new data
+    first, second = seen.started
+    assert (first.config.seed, second.config.seed) == (0, 1)
+    assert second.sample_features != first.sample_features
+    assert [end.outcome for end in seen.ended] == [Outcome.FINISHED, Outcome.FINISHED]
+
+
+async def test_ctrl_f_scatters_the_next_feature() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await run_and_wait(pilot)
+        assert "y vs x[1]" in shown_text(app.main.scatter)  # the lesson's plot: the second feature
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert "y vs x[0]" in shown_text(app.main.scatter)
+        assert "scatter: feature x[0]" in notifications(app)
+        await pilot.press("ctrl+f")  # two features: back to the second
+        await pilot.pause()
+        assert "y vs x[1]" in shown_text(app.main.scatter)
+
+
+async def test_enter_in_a_field_runs_what_the_form_says() -> None:
+    seen = RunEvents()
+    app = make_app()
+    async with app.run_test(size=(120, 40), message_hook=seen.hook) as pilot:
+        await settle(pilot)
+        field = app.query_one("#field-learning_rate", Input)
+        assert app.focused is field
+        assert field.value == "0.03"
+        await pilot.press("end", *["backspace"] * 4, *"0.05", "enter")
+        await wait_until(lambda: seen.ended, what=lambda: app.main.status.text)
+        await pilot.pause()
+        assert "finished 3 epochs" in log_text(app)
+    (started,) = seen.started
+    assert started.config.learning_rate == 0.05
 
 
 async def test_an_invalid_form_refuses_to_run_and_focuses_the_first_bad_field() -> None:
@@ -174,8 +261,7 @@ async def test_a_missing_device_is_reported_not_raised() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+r")
-        assert app.training is not None
-        await app.training.wait()
+        await wait_for_training(app)
         await pilot.pause()
         assert "cannot run: device cuda was asked for" in log_text(app)
         assert app.running is None
@@ -195,28 +281,79 @@ async def test_resizing_below_the_minimum_says_so_and_back_restores_the_layout()
         assert not message.display
 
 
+KEYS = [
+    *("ctrl+r", "ctrl+g", "ctrl+o", "ctrl+t", "ctrl+l", "ctrl+n", "ctrl+f"),
+    *("f1", "f2", "f3", "f4", "f5", "f6", "ctrl+q"),
+]
+"""Every key of the main screen, as the README lists them."""
+
+
 async def test_every_key_is_in_the_command_palette() -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         titles = [command.title for command in app.get_system_commands(app.screen)]
-    for key in ("ctrl+r", "ctrl+g", "ctrl+o", "ctrl+t", "ctrl+l", "ctrl+n", "ctrl+f", "f1"):
-        assert any(f"({key})" in title for title in titles), key
+        bindings = [b.key for b in app.BINDINGS if isinstance(b, Binding)]
+        assert sorted(bindings) == sorted(KEYS), "a key was added or removed: list it here"
+        for key in KEYS:
+            if key == "ctrl+q":  # Textual's own "Quit" command quits
+                assert "Quit" in titles
+            else:
+                assert [title for title in titles if title.endswith(f"({key})")], key
+        # A command run through the palette does what its key does.
+        assert app.main.form.implementation == "scratch"
+        await pilot.press("ctrl+p")
+        await pilot.press(*"impl")
+        await wait_until(lambda: _highlighted_command(app).startswith("Impl (ctrl+t)"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, CommandPalette)
+        assert app.main.form.implementation == "concise"
+        assert app.query_one("#field-implementation", Select).value == "concise"
+
+
+def _highlighted_command(app: LinregApp) -> str:
+    """The command the palette's Enter would run, as text ('' while it has none)."""
+    if not isinstance(app.screen, CommandPalette):
+        return ""
+    options = app.screen.query_one(CommandList)
+    if options.highlighted is None:
+        return ""
+    return str(options.get_option_at_index(options.highlighted).prompt)
+
+
+STORM = [(80, 24), (40, 12), (200, 60), (79, 23), (120, 40)] * 4
 
 
 async def test_a_resize_storm_during_training_changes_nothing_but_the_layout() -> None:
-    app = make_app(num_examples=200_000, epochs=2)
-    async with app.run_test(size=(120, 40)) as pilot:
+    """Every resize lands while the run trains; the epochs it trains meanwhile are the
+    engine's, bit for bit."""
+    seen = RunEvents()
+    long_run = {"num_examples": 5_000, "epochs": 100_000}  # 500 steps an epoch, for hours
+    app = make_app(**long_run)
+    async with app.run_test(size=(120, 40), message_hook=seen.hook) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+r")
-        for width, height in [(80, 24), (40, 12), (200, 60), (79, 23), (120, 40)] * 4:
-            await pilot.resize_terminal(width, height)
+        await press_now(pilot, "ctrl+r")
+        await wait_until(lambda: seen.epochs >= 1, what=lambda: app.main.status.text)
+        during_the_run = 0
+        too_small = app.query_one("#too-small", Static)
+        for width, height in STORM:
+            during_the_run += app.running is not None
+            await resize_now(pilot, width, height)
             await asyncio.sleep(0.02)
-        assert app.training is not None
-        await app.training.wait()
-        await pilot.pause()
-        assert "finished 2 epochs" in log_text(app)
-        assert set(app.main.table.learned) == {"scratch"}
+        assert during_the_run == len(STORM)
+        await pilot.pause(0.05)
+        assert app.size == (120, 40)
+        assert not too_small.display
+        epochs = seen.epochs
+        await wait_until(lambda: seen.epochs > epochs, what=lambda: app.main.status.text)
+        await press_now(pilot, "ctrl+g")
+        await wait_for_training(app)
+    (end,) = seen.ended
+    assert end.outcome == Outcome.CANCELLED
+    assert len(end.history) > epochs
+    expected = run_to_end(dataclasses.replace(CONFIG, num_examples=5_000, epochs=len(end.history)))
+    assert [(e.w, e.b) for e in end.history] == [(e.w, e.b) for e in expected.history]
 
 
 async def test_before_the_first_run_the_table_shows_the_true_values_as_typed() -> None:

@@ -5,6 +5,9 @@ Regenerate on purpose with `pytest tests/ui --snapshot-update`, then look at the
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 
 import pytest
@@ -79,3 +82,17 @@ def test_a_too_small_terminal(snap_compare: SnapCompare) -> None:
 def test_workbench_views(snap_compare: SnapCompare, name: str) -> None:
     changes, before = SCREENSHOTS[name]
     assert snap_compare(make_app(**changes), terminal_size=(120, 40), run_before=before)
+
+
+def test_the_times_the_snapshots_show_are_utc_wherever_they_run() -> None:
+    """The runs screen shows local times; tests/conftest.py pins TZ=UTC for the session and
+    the processes it starts, so its snapshot passes on a machine set to any time zone."""
+    assert time.strftime("%H:%M", time.localtime(0)) == "00:00"
+    child = subprocess.run(
+        [sys.executable, "-c", "import time; print(time.strftime('%H:%M', time.localtime(0)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    assert child.stdout.strip() == "00:00"

@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import shlex
 from pathlib import Path
 
 import pytest
 from textual.coordinate import Coordinate
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from tests.ui.snapshot_app import (
     log_text,
     make_app,
+    notifications,
     run_and_wait,
     settle,
     type_into,
     wait_for_sequence,
 )
+from tui_linreg.cli import main
 from tui_linreg.config import TrainConfig
 from tui_linreg.engine.run import run_to_end
 from tui_linreg.history import History, RunRecord, default_path
+from tui_linreg.ui.app import LinregApp
 from tui_linreg.ui.screens.presets import PresetScreen
-from tui_linreg.ui.screens.runs import SHOWN_AT_MOST, OverlayPlot, RunsScreen
+from tui_linreg.ui.screens.runs import SHOWN_AT_MOST, ConfirmClear, OverlayPlot, RunsScreen
 
 
 async def test_every_run_is_recorded_in_the_history() -> None:
@@ -67,6 +73,85 @@ async def test_the_runs_screen_sorts_selects_overlays_and_exports(
         assert History(default_path()).load().records == []
         await pilot.press("escape")
         assert not isinstance(app.screen, RunsScreen)
+
+
+async def two_runs_on_the_runs_screen(pilot: Pilot[None]) -> RunsScreen:
+    """A sweep of two learning rates, then f2: the newest run (lr 0.03) is highlighted."""
+    app = pilot.app
+    assert isinstance(app, LinregApp)
+    await settle(pilot)
+    await type_into(pilot, "sweep", "lr=0.001,0.03")
+    await pilot.press("ctrl+r")
+    await wait_for_sequence(pilot, 2)
+    await pilot.press("f2")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, RunsScreen)
+    assert screen.query_one("#runs-table", DataTable).row_count == 2
+    return screen
+
+
+async def test_c_on_the_runs_screen_copies_the_command_that_reproduces_the_run(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await two_runs_on_the_runs_screen(pilot)
+        await pilot.press("down")  # the older run, not the first row
+        highlighted = screen.highlighted()
+        assert highlighted is not None
+        assert highlighted.config.learning_rate == 0.001
+        await pilot.press("c")
+        await pilot.pause()
+        copied = app.clipboard
+        assert any(copied in message for message in notifications(app))  # it says what
+    command = shlex.split(copied)
+    assert command[:2] == ["tui-linreg", "train"]
+    capsys.readouterr()
+    assert main([*command[1:], "--check"]) == 0  # the command, as a shell would run it
+    assert TrainConfig.from_dict(json.loads(capsys.readouterr().out)) == highlighted.config
+
+
+async def test_e_on_the_runs_screen_exports_only_the_selected_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await two_runs_on_the_runs_screen(pilot)
+        await pilot.press("down", "space")  # the older run, lr 0.001, alone
+        selected = screen.highlighted()
+        assert selected is not None
+        assert selected.config.learning_rate == 0.001
+        await pilot.press("e")
+        await pilot.pause()
+        (exported,) = tmp_path.glob("tui-linreg-runs-*.csv")
+        assert any(f"1 runs → {exported}" in message for message in notifications(app))
+    rows = list(csv.DictReader(exported.read_text().splitlines()))
+    assert [(row["run"], row["learning_rate"], row["epoch"]) for row in rows] == [
+        (selected.id, "0.001", str(epoch)) for epoch in (1, 2, 3)
+    ]
+
+
+async def test_x_on_the_runs_screen_answered_no_keeps_the_history() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await two_runs_on_the_runs_screen(pilot)
+        table = screen.query_one("#runs-table", DataTable)
+
+        def on_top() -> object:  # a call, so the type checker does not pin the answer
+            return app.screen
+
+        for answer in ("n", "escape"):
+            await pilot.press("x")
+            await pilot.pause()
+            assert isinstance(on_top(), ConfirmClear), "x did not ask"
+            await pilot.press(answer)
+            await pilot.pause()
+            assert on_top() is screen
+            assert table.row_count == 2
+            assert len(History(default_path()).load().records) == 2
+        assert "History cleared." not in notifications(app)
 
 
 async def test_a_damaged_history_still_opens_with_a_warning() -> None:
