@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import torch
 
 
 def test_the_benchmark_runs_and_writes_json_and_markdown(tmp_path: Path) -> None:
@@ -34,8 +35,6 @@ def test_the_benchmark_runs_and_writes_json_and_markdown(tmp_path: Path) -> None
 
 
 def test_asking_for_a_gpu_where_there_is_none_is_a_clear_error(tmp_path: Path) -> None:
-    import torch
-
     if torch.cuda.is_available():
         pytest.skip("this machine has CUDA")
     result = subprocess.run(

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
+import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -165,8 +166,6 @@ def test_invalid_arguments_exit_2_naming_every_field(capsys: pytest.CaptureFixtu
 
 
 def test_missing_cuda_is_a_clear_error_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
-    import torch
-
     if torch.cuda.is_available():
         pytest.skip("this machine has CUDA")
     code, _, err = run_cli(capsys, "train", "--device", "cuda")

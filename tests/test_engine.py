@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Callable
 
+import numpy as np
 import pytest
 import torch
 
@@ -19,7 +20,7 @@ from tui_linreg.engine.data import make_problem, shuffle_generator
 from tui_linreg.engine.events import EpochEnded, Outcome, Progress, RunEnded, RunStarted
 from tui_linreg.engine.reference import closed_form
 from tui_linreg.engine.run import prepare, run_to_end, train
-from tui_linreg.engine.scratch import Scratch, data_iter
+from tui_linreg.engine.scratch import Scratch, data_iter, linreg, squared_loss
 
 CPU = torch.device("cpu")
 IMPLEMENTATIONS = ["scratch", "concise"]
@@ -167,8 +168,6 @@ def test_scratch_autograd_gradient_equals_the_analytic_gradient() -> None:
     problem = make_problem(cfg, CPU)
     model = Scratch(problem, cfg, shuffle_generator(cfg))
     X, y = problem.features[:8], problem.labels[:8]
-    from tui_linreg.engine.scratch import linreg, squared_loss
-
     squared_loss(linreg(X, model.w, model.b), y).sum().backward()
     assert model.w.grad is not None
     assert model.b.grad is not None
@@ -297,8 +296,6 @@ def test_analytic_inference_mode_stays_inside_the_engine() -> None:
 
 
 def test_closed_form_matches_numpy_least_squares() -> None:
-    import numpy as np
-
     problem = make_problem(config(num_examples=150_000, true_w=(1.0, -2.0, 0.5)), CPU)
     best = closed_form(problem)  # more rows than one chunk: exercises the running QR
     A = np.hstack([problem.features.double().numpy(), np.ones((150_000, 1))])

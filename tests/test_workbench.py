@@ -17,15 +17,18 @@ import torch
 from tui_linreg import config as config_module
 from tui_linreg.cli import main
 from tui_linreg.config import ConfigError, TrainConfig, checked
+from tui_linreg.engine.concise import Concise
 from tui_linreg.engine.data import make_problem
 from tui_linreg.engine.events import Outcome, RunEnded, RunStarted
 from tui_linreg.engine.run import run_to_end, train
+from tui_linreg.engine.scratch import Scratch, sgd
 from tui_linreg.export import ExportError, export
 from tui_linreg.history import History, RunRecord, default_path
 from tui_linreg.plan import differing, label_of
 from tui_linreg.presets import PRESETS
 from tui_linreg.reproduce import reproduce_command
 from tui_linreg.sweep import parse_sweep
+from tui_linreg.ui.widgets.code_pane import training_source
 
 CPU = TrainConfig(device="cpu")
 
@@ -498,10 +501,6 @@ def test_clearing_history_needs_confirmation(capsys: pytest.CaptureFixture[str])
 
 
 def test_the_code_pane_shows_the_running_source() -> None:
-    from tui_linreg.engine.concise import Concise
-    from tui_linreg.engine.scratch import Scratch, sgd
-    from tui_linreg.ui.widgets.code_pane import training_source
-
     scratch = training_source("scratch")
     assert inspect.getsource(Scratch.train_step).strip().splitlines()[-1].strip() in scratch
     assert "l.sum().backward()" in scratch
@@ -514,8 +513,6 @@ def test_the_code_pane_shows_the_running_source() -> None:
 
 
 def test_the_code_pane_shows_the_analytic_formula_beside_autograd() -> None:
-    from tui_linreg.ui.widgets.code_pane import training_source
-
     source = training_source("analytic")
     assert "Aᵀ(Aθ − y)/|B|" in source
     assert "self.theta.addmm_(A.T, residual" in source

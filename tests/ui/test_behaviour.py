@@ -7,6 +7,7 @@ import dataclasses
 import time
 
 import pytest
+import torch
 from rich.text import Text
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
@@ -33,6 +34,7 @@ from tui_linreg.engine.events import EpochEnded, Outcome, Progress, RunEnded, Ru
 from tui_linreg.engine.run import run_to_end
 from tui_linreg.ui.app import LinregApp
 from tui_linreg.ui.messages import RunEvent
+from tui_linreg.ui.widgets import plots
 
 LONG = {"num_examples": 1_000_000, "epochs": 50}
 """A run that lasts far longer than any test waits."""
@@ -253,8 +255,6 @@ async def test_a_second_run_after_toggling_compares_both_on_the_same_data() -> N
 
 
 async def test_a_missing_device_is_reported_not_raised() -> None:
-    import torch
-
     if torch.cuda.is_available():
         pytest.skip("this machine has CUDA")
     app = make_app(device="cuda")
@@ -401,8 +401,6 @@ async def test_a_plot_that_is_slow_to_draw_is_redrawn_less_often(
     # The UI thread shares the GIL with training: a plot is redrawn only once the time since
     # its last drawing is DRAW_SHARE⁻¹ times what that drawing took, from plotext's build to
     # the lines Textual puts on screen.
-    from tui_linreg.ui.widgets import plots
-
     slow = 0.2  # far above what the drawing itself takes
     draw = plots.LossPlot.draw
 
