@@ -165,7 +165,7 @@ async def test_ctrl_n_runs_again_with_the_next_seed_on_new_data() -> None:
         await wait_until(lambda: len(seen.ended) == 2, what=lambda: app.main.status.text)
         await pilot.pause()
         assert app.query_one("#field-seed", Input).value == "1"
-        assert "seed 1" in log_text(app)
+        assert "seed=1" in log_text(app)
         assert _rows(app)[0][2].plain != closed_form  # the closed form of the new data
     first, second = seen.started
     assert (first.config.seed, second.config.seed) == (0, 1)
