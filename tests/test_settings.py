@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from textual.widgets import Checkbox, Input, Select, Static
 
-from tests.ui.snapshot_app import make_app, settle
+from tests.ui.snapshot_app import make_app, settle, title_above
 from tui_linreg.cli import build_parser, config_from_args
 from tui_linreg.config import SETTINGS, ConfigError, TrainConfig
 from tui_linreg.engine.events import Outcome
@@ -24,7 +24,6 @@ from tui_linreg.plan import Plan, differing, label_of
 from tui_linreg.reproduce import reproduce_command
 from tui_linreg.settings import Choice, Numbers, Real, Setting, Switch, Whole
 from tui_linreg.sweep import parse_sweep
-from tui_linreg.ui.widgets.settings_form import FormSection
 
 NAMES = list(SETTINGS)
 
@@ -155,8 +154,7 @@ async def test_every_setting_has_a_form_field_in_its_section_with_the_clis_sente
         form = app.main.form
         for name, setting in SETTINGS.items():
             widget = form.query_one(f"#field-{name}")
-            section = widget.query_ancestor(FormSection)
-            assert section.id == f"section-{setting.section.name.lower()}", name
+            assert title_above(app, f"field-{name}").section == setting.section, name
             text = bad_text(setting)
             if isinstance(widget, Checkbox):
                 assert setting.is_switch

@@ -23,6 +23,7 @@ from tui_linreg.config import TrainConfig
 from tui_linreg.engine.events import EpochEnded, Event, Progress, RunEnded, RunStarted
 from tui_linreg.ui.app import LinregApp
 from tui_linreg.ui.messages import RunEvent
+from tui_linreg.ui.widgets.settings_form import SectionTitle
 
 CONFIG = TrainConfig(device="cpu", seed=0)
 
@@ -124,6 +125,20 @@ class RunEvents:
     @property
     def ended(self) -> list[RunEnded]:
         return [event for event in self.events if isinstance(event, RunEnded)]
+
+
+def title_above(app: LinregApp, field_id: str) -> SectionTitle:
+    """The section title a field appears under: the last title before it in the form."""
+    form = app.main.form
+    field = form.query_one(f"#{field_id}")
+    title = None
+    for child in form.children:
+        if isinstance(child, SectionTitle):
+            title = child
+        if child is field or field in child.walk_children():
+            assert title is not None, f"{field_id} comes before every section title"
+            return title
+    raise AssertionError(f"{field_id} is not in the form")
 
 
 def make_app(**changes: object) -> LinregApp:

@@ -7,19 +7,19 @@ import pytest
 from textual.widget import Widget
 from textual.widgets import Button, Input
 
-from tests.ui.snapshot_app import make_app, settle, type_into, wait_for_sequence
+from tests.ui.snapshot_app import make_app, settle, title_above, type_into, wait_for_sequence
 from tui_linreg.config import SETTINGS
 from tui_linreg.settings import Section
 from tui_linreg.ui.app import LinregApp
-from tui_linreg.ui.widgets.settings_form import FormSection, SectionTitle
+from tui_linreg.ui.widgets.settings_form import SectionTitle
 
 
-def section(app: LinregApp, which: Section) -> FormSection:
-    return app.main.form.query_one(f"#section-{which.name.lower()}", FormSection)
+def section(app: LinregApp, which: Section) -> SectionTitle:
+    return app.main.form.title_of(which)
 
 
-def folded(section: FormSection) -> bool:  # a call: the type checker must not pin the answer
-    return section.folded
+def folded(title: SectionTitle) -> bool:  # a call: the type checker must not pin the answer
+    return title.folded
 
 
 async def test_each_section_folds_and_unfolds_from_the_keyboard() -> None:
@@ -27,21 +27,24 @@ async def test_each_section_folds_and_unfolds_from_the_keyboard() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         for which in Section:
-            folding = section(app, which)
-            title = folding.query_one(SectionTitle)
+            title = section(app, which)
             for _ in range(40):  # tab until the section's title has the focus
                 if app.focused is title:
                     break
                 await pilot.press("tab")
             assert app.focused is title, f"tab never reached the {which} section"
+            form = app.main.form
             fields = [
-                folding.query_one(f"#field-{n}") for n, s in SETTINGS.items() if s.section == which
+                form.query_one(f"#field-{n}") for n, s in SETTINGS.items() if s.section == which
             ]
             await pilot.press("enter")
-            assert folded(folding)
+            await pilot.pause()
+            assert folded(title)
             assert not any(field.is_on_screen for field in fields)
             await pilot.press("enter")
-            assert not folded(folding)
+            await pilot.pause()
+            assert not folded(title)
+            assert all(field.is_on_screen for field in fields) or which == Section.DATA
             assert app.running is None, "enter on a section title must not start a run"
 
 
@@ -83,9 +86,12 @@ async def test_a_mistake_in_a_folded_section_unfolds_it_and_takes_the_cursor() -
         optimisation = section(app, Section.OPTIMISATION)
         optimisation.folded = True
         await type_into(pilot, "batch_size", "0")
+        error = app.main.form.query_one("#error-batch_size")
+        assert not error.display, "a folded section shows its fields' mistakes too"
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert not folded(optimisation)
+        assert error.display
         focused = app.focused
         assert isinstance(focused, Input)
         assert focused.id == "field-batch_size"
@@ -107,7 +113,7 @@ async def test_a_changed_value_in_each_section_runs(
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert section(app, which) in app.main.form.query_one(f"#field-{field}").ancestors
+        assert title_above(app, f"field-{field}").section == which
         await type_into(pilot, field, text)
         await pilot.press("ctrl+r")
         runs = 2 if field == "sweep" else 1
