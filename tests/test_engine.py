@@ -17,7 +17,15 @@ import torch
 from tui_linreg.config import TrainConfig
 from tui_linreg.engine.control import RunControl
 from tui_linreg.engine.data import make_problem, shuffle_generator
-from tui_linreg.engine.events import EpochEnded, Outcome, Progress, RunEnded, RunStarted
+from tui_linreg.engine.events import (
+    MAX_REPORTED_BATCHES,
+    EpochEnded,
+    Outcome,
+    Progress,
+    RunEnded,
+    RunStarted,
+    envelope,
+)
 from tui_linreg.engine.reference import closed_form
 from tui_linreg.engine.run import prepare, run_to_end, train
 from tui_linreg.engine.scratch import Scratch, data_iter, linreg, squared_loss
@@ -140,13 +148,14 @@ def test_both_implementations_report_the_same_event_stream(implementation: str) 
 def test_progress_is_reported_at_most_four_times_a_second() -> None:
     """Progress comes at most every 0.25 s (run.PROGRESS_INTERVAL_S, four a second, the app's
     repaint rate): the k-th report of an epoch comes k quarter-seconds into it at the
-    earliest. The one of slack allows for the few microseconds of an epoch spent handing
-    reports over, which training time leaves out."""
+    earliest; and once more at the epoch's end, with its last steps. The one of slack allows
+    for the few microseconds of an epoch spent handing reports over, which training time
+    leaves out."""
     events = list(train(config(num_examples=200_000, epochs=1)))
     progress = [e for e in events if isinstance(e, Progress)]
     end = events[-1]
     assert isinstance(end, RunEnded)
-    assert len(progress) <= 4 * end.train_s + 1, (len(progress), end.train_s)
+    assert len(progress) <= 4 * end.train_s + 1 + 1, (len(progress), end.train_s)
     if end.train_s > 0.5:
         assert progress, "a run of over half a second reported no progress"
     assert all(0 < p.step <= p.steps_per_epoch for p in progress)
@@ -415,3 +424,43 @@ def test_a_cancel_racing_with_resumes_is_never_lost() -> None:
         resuming.join(10)
         assert not resuming.is_alive()
         assert control.requested
+
+
+@pytest.mark.parametrize("implementation", ALL_IMPLEMENTATIONS)
+def test_every_step_is_in_exactly_one_progress_report(implementation: str) -> None:
+    """The lesson's run is over in milliseconds, before any timed report: the reports at the
+    epochs' ends still hold each of its 300 steps once, with the batch loss it had and the
+    parameters after the last one."""
+    cfg = config(implementation=implementation)
+    events = list(train(cfg))
+    progress = [e for e in events if isinstance(e, Progress)]
+    epochs = [e for e in events if isinstance(e, EpochEnded)]
+    steps = [(p.epoch, x) for p in progress for x, _, _ in p.batches]
+    per_epoch = math.ceil(cfg.num_examples / cfg.batch_size)
+    assert steps == [(e, s) for e in range(1, cfg.epochs + 1) for s in range(1, per_epoch + 1)]
+    for report in progress:
+        assert all(low == high for _, low, high in report.batches)
+    last_of_each = [p for p in progress if p.step == per_epoch]
+    assert [(p.w, p.b) for p in last_of_each] == [(e.w, e.b) for e in epochs]
+
+
+def test_a_diverging_run_reports_the_explosion_up_to_where_it_stopped() -> None:
+    events = list(train(config(learning_rate=10.0, epochs=10)))
+    end = events[-1]
+    assert isinstance(end, RunEnded)
+    assert end.outcome == Outcome.DIVERGED
+    (report,) = [e for e in events if isinstance(e, Progress)]
+    losses = [high for _, _, high in report.batches]
+    stopped_at = int(end.message.split("at step ")[1].split(":")[0])
+    assert [x for x, _, _ in report.batches] == list(range(1, stopped_at + 1))
+    assert losses[-1] > 1e6 * losses[0] or not math.isfinite(losses[-1])
+
+
+def test_many_steps_in_one_report_keep_every_extreme() -> None:
+    points = [(float(i), 1.0) for i in range(1, 10_001)]
+    points[4321] = (4322.0, 1e9)  # a spike
+    points[777] = (778.0, 1e-9)  # a dip
+    kept = envelope(points)
+    assert len(kept) <= MAX_REPORTED_BATCHES
+    assert max(high for _, _, high in kept) == 1e9
+    assert min(low for _, low, _ in kept) == 1e-9

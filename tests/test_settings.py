@@ -22,7 +22,7 @@ from tui_linreg.export import CSV_COLUMNS, export
 from tui_linreg.history import RunRecord
 from tui_linreg.plan import Plan, differing, label_of
 from tui_linreg.reproduce import reproduce_command
-from tui_linreg.settings import Choice, Numbers, Real, Setting, Switch, Whole
+from tui_linreg.settings import Choice, Numbers, Rate, Real, Setting, Switch, Whole
 from tui_linreg.sweep import parse_sweep
 
 NAMES = list(SETTINGS)
@@ -41,6 +41,8 @@ def example(setting: Setting, step: int = 1) -> Any:
         return [option for option in kind.options if option != default][step - 1]
     if isinstance(kind, Switch):
         return not default
+    if isinstance(kind, Rate):
+        return 100.0 / step if default is None else None
     raise AssertionError(f"no example for {type(kind).__name__}: add one for {setting.name}")
 
 
@@ -57,6 +59,8 @@ def bad_text(setting: Setting) -> str | None:
         return "nope"
     if isinstance(kind, Switch):
         return None
+    if isinstance(kind, Rate):
+        return "0"
     raise AssertionError(f"no bad text for {type(kind).__name__}")
 
 

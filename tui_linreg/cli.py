@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import io
 import json
 import os
@@ -20,7 +21,14 @@ from types import FrameType
 from typing import NoReturn
 
 from tui_linreg import __version__
-from tui_linreg.config import SETTINGS, ConfigError, Mistake, TrainConfig, config_from_text
+from tui_linreg.config import (
+    SETTINGS,
+    WATCHABLE_PACE,
+    ConfigError,
+    Mistake,
+    TrainConfig,
+    config_from_text,
+)
 from tui_linreg.engine.control import RunControl
 from tui_linreg.engine.events import Outcome
 from tui_linreg.history import History, RunRecord, default_path
@@ -193,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "history":
         return history_command(args)
     try:
-        config = config_from_args(args)
+        config = app_config(args)
     except ConfigError as error:
         return _invalid(error)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
@@ -214,6 +222,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     LinregApp(config, history_path=history_path(args)).run()
     return EXIT_FINISHED
+
+
+def app_config(args: argparse.Namespace) -> TrainConfig:
+    """The app's starting settings: the flags', at a pace a person can watch unless --pace
+    says otherwise (``train`` runs at max)."""
+    config = config_from_args(args)
+    return config if args.pace is not None else dataclasses.replace(config, pace=WATCHABLE_PACE)
 
 
 def history_path(args: argparse.Namespace) -> Path:
@@ -297,7 +312,7 @@ def train_command(args: argparse.Namespace) -> int:
             print(json.dumps(each.to_dict()))
         return EXIT_FINISHED
 
-    control = RunControl()
+    control = RunControl(pace=config.pace)
     previous = signal.getsignal(signal.SIGINT)
 
     def interrupt(signum: int, frame: FrameType | None) -> None:

@@ -21,6 +21,7 @@ from tui_linreg.settings import (
     FieldError,
     Mistake,
     Numbers,
+    Rate,
     Real,
     Section,
     Setting,
@@ -45,6 +46,13 @@ MAX_FEATURES = 100
 MAX_EXAMPLES = 1_000_000_000
 MAX_EPOCHS = 100_000
 MAX_SEED = 2**63 - 1
+
+WATCHABLE_PACE = 50.0
+"""The app's starting pace, in steps per second: the lesson's 300 steps take 6 s to watch.
+``train`` runs at max unless told otherwise."""
+
+TOO_LONG_TO_WATCH = 20_000
+"""A plan of more steps than this starts at max in the app, which says so."""
 
 
 @dataclass(frozen=True)
@@ -187,6 +195,16 @@ class TrainConfig:
         section=Section.OPTIMISATION,
     )
     """Visit the examples in a fresh random order each epoch."""
+    pace: float | None = setting(
+        None,
+        Rate(unit="steps/s", choices=("max", "1000", "100", "50", "10", "1")),
+        "pace",
+        flag="--pace",
+        help="steps per second, to watch it learn; max runs as fast as it can",
+        section=Section.RUN,
+        affects_result=False,  # it only waits between steps
+    )
+    """Steps per second; None is max. Waiting between steps changes no number."""
 
     @property
     def num_features(self) -> int:

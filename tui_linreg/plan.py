@@ -61,6 +61,11 @@ class Plan:
         names = differing(list(self.configs)) if self.kind == PlanKind.SWEEP else []
         return tuple(label_of(config, names) for config in self.configs)
 
+    @property
+    def steps(self) -> int:
+        """Mini-batch steps in all its runs."""
+        return sum(c.epochs * -(-c.num_examples // c.batch_size) for c in self.configs)
+
     def describe(self) -> str:
         if self.kind == PlanKind.BOTH:
             return "both implementations"

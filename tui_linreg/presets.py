@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from tui_linreg.config import ConfigError, Mistake, TrainConfig, quoted
+from tui_linreg.config import SETTINGS, ConfigError, Mistake, TrainConfig, quoted
 
 
 @dataclass(frozen=True)
@@ -16,8 +16,14 @@ class Preset:
     changes: dict[str, Any]
 
     def apply(self, base: TrainConfig | None = None) -> TrainConfig:
-        """The preset's settings on top of the defaults (or of ``base``'s device)."""
-        start = TrainConfig(device=base.device) if base is not None else TrainConfig()
+        """The preset's settings on top of the defaults. A preset is an experiment: how it is
+        run (``base``'s device, and what changes no result, such as the pace) is kept."""
+        start = TrainConfig()
+        if base is not None:
+            kept = [
+                name for name, s in SETTINGS.items() if name == "device" or not s.affects_result
+            ]
+            start = dataclasses.replace(start, **{name: getattr(base, name) for name in kept})
         return dataclasses.replace(start, **self.changes)
 
 

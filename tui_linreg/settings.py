@@ -149,6 +149,38 @@ class Real(Kind):
 
 
 @dataclass(frozen=True)
+class Rate(Kind):
+    """A number > 0 per second, or ``max`` (None): as fast as it goes."""
+
+    unit: str = "per second"
+    choices: tuple[str, ...] = ()
+    """Values offered first (the form's up and down keys go through them); any is typed."""
+
+    def _bounded(self, label: str, value: float | None, shown: str) -> float:
+        if value is None or value <= 0:
+            raise ValueError(
+                f"{label} must be max or a number > 0 {self.unit}, got {quoted(shown)}"
+            )
+        return value
+
+    def read(self, label: str, text: str) -> float | None:
+        if text.strip().lower() == "max":
+            return None
+        return self._bounded(label, _real_or_none(text), text)
+
+    def check(self, label: str, value: object) -> float | None:
+        if value is None:
+            return None
+        return self._bounded(label, _number_or_none(value), repr(value))
+
+    def show(self, value: Any) -> str:
+        return "max" if value is None else f"{value:g}"
+
+    def exact(self, value: Any) -> str:
+        return "max" if value is None else repr(value)
+
+
+@dataclass(frozen=True)
 class Whole(Kind):
     """A whole number in [low, high], written as digits (``1000``, ``1_000``) or exactly
     (``1e6``)."""

@@ -95,8 +95,7 @@ async def resize_now(pilot: Pilot[None], width: int, height: int) -> None:
 
 class RunEvents:
     """What the app's training worker reported, as the UI received it: pass ``hook`` as
-    ``run_test(message_hook=...)``. Progress reports still queued when a newer one arrives are
-    merged into it (RunEvent.can_replace), so counts are of reports the UI handled."""
+    ``run_test(message_hook=...)``."""
 
     def __init__(self) -> None:
         self.events: list[Event] = []

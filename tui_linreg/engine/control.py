@@ -1,4 +1,4 @@
-"""Cancel and pause: the only things that flow back from the UI into a run.
+"""Cancel, pause and the pace: the only things that flow back from the UI into a run.
 
 Torch-free, so the UI can create one without waiting for PyTorch to load.
 """
@@ -9,31 +9,37 @@ import threading
 
 
 class RunControl:
-    """Cancel and pause, requested from any thread and honoured before the next mini-batch."""
+    """Cancel, pause and pace, set from any thread and honoured before the next mini-batch."""
 
-    def __init__(self) -> None:
+    def __init__(self, pace: float | None = None) -> None:
+        self._pace = pace
+        self._woken = threading.Event()
+        """Set to cut a pacing wait short: a cancel, a pause or a new pace."""
+        self._pace_changed = False
         self._cancelled = threading.Event()
         self._running = threading.Event()
         self._running.set()
         self._lock = threading.Lock()
         self.requested = False
-        """True while a cancel or a pause is pending: the one flag the training loop reads
-        at every step (a plain attribute, cheaper than asking two Events)."""
+        """True while a cancel, a pause or a new pace is pending: the one flag the training
+        loop reads at every step (a plain attribute, cheaper than asking two Events)."""
 
     def cancel(self) -> None:
         with self._lock:
             self._cancelled.set()
             self.requested = True
             self._running.set()  # a paused run must wake up to stop
+            self._woken.set()
 
     def pause(self) -> None:
         with self._lock:
             self._running.clear()
             self.requested = True
+            self._woken.set()
 
     def resume(self) -> None:
         with self._lock:
-            self.requested = self._cancelled.is_set()
+            self.requested = self._cancelled.is_set() or self._pace_changed
             self._running.set()
 
     @property
@@ -46,3 +52,31 @@ class RunControl:
 
     def wait_while_paused(self) -> None:
         self._running.wait()
+
+    @property
+    def pace(self) -> float | None:
+        """Steps per second; None runs as fast as it can."""
+        return self._pace
+
+    def set_pace(self, pace: float | None) -> None:
+        """Change the pace of the run in progress, from its next step on."""
+        with self._lock:
+            self._pace = pace
+            self._pace_changed = True
+            self.requested = True
+            self._woken.set()
+
+    def take_pace(self) -> float | None:
+        """The pace, for the training loop, which has now seen the latest one (and any pause
+        it was woken for is over)."""
+        with self._lock:
+            self._pace_changed = False
+            self._woken.clear()
+            self.requested = self._cancelled.is_set() or not self._running.is_set()
+            return self._pace
+
+    def nap(self, seconds: float) -> None:
+        """Wait ``seconds`` between two steps, without spinning; a cancel, a pause or a new
+        pace ends the wait at once."""
+        if seconds > 0:
+            self._woken.wait(seconds)

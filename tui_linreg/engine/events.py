@@ -60,10 +60,32 @@ class RunStarted:
 
 SCATTER_SAMPLE = 2000
 
+MAX_REPORTED_BATCHES = 512
+"""A report holds at most this many (step, low, high) points; beyond, buckets of steps."""
+
+
+def envelope(
+    points: list[tuple[float, float]], most: int = MAX_REPORTED_BATCHES
+) -> tuple[tuple[float, float, float], ...]:
+    """(x, value) points as at most ``most`` (x, low, high): each bucket of consecutive
+    points keeps its lowest and highest finite value, at its middle x."""
+    if len(points) <= most:
+        return tuple((x, value, value) for x, value in points)
+    size = -(-len(points) // most)
+    buckets = []
+    for start in range(0, len(points), size):
+        bucket = points[start : start + size]
+        values = [value for _, value in bucket if math.isfinite(value)]
+        if values:
+            middle = (bucket[0][0] + bucket[-1][0]) / 2
+            buckets.append((middle, min(values), max(values)))
+    return tuple(buckets)
+
 
 @dataclass(frozen=True)
 class Progress:
-    """Training inside an epoch, sent at most four times a second."""
+    """Training inside an epoch: at most four times a second, and once more at the end of
+    each epoch (and before a divergence), so that every step is in exactly one report."""
 
     epoch: int
     step: int
@@ -74,6 +96,13 @@ class Progress:
     batch_half_mse: float
     """The same, on the common half-MSE scale."""
     elapsed_s: float
+    batches: tuple[tuple[float, float, float], ...] = ()
+    """Every step's batch half-MSE since the last report, as (step within the epoch, low,
+    high): low equals high for one step; many steps are kept as a faithful envelope (each
+    bucket's lowest and highest), so that a spike is never lost."""
+    w: tuple[float, ...] = ()
+    """The parameters after the report's last step."""
+    b: float = 0.0
 
 
 @dataclass(frozen=True)

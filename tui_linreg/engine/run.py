@@ -28,6 +28,7 @@ from tui_linreg.engine.events import (
     Progress,
     RunEnded,
     RunStarted,
+    envelope,
 )
 from tui_linreg.engine.implementation import Implementation, create
 from tui_linreg.engine.reference import closed_form
@@ -181,8 +182,49 @@ def train(
             Outcome.DIVERGED, f"diverged in epoch {epoch} at step {step}: {what}. {why}", epoch
         )
 
+    # Pacing: step k of a paced stretch starts 1/pace after step k − 1's start, on an absolute
+    # schedule (no drift). The waits are not training time. A pause, or a new pace, restarts
+    # the schedule.
+    pace = control.take_pace()
+    paced_from, paced_steps = time.perf_counter(), 0
+    window: list[torch.Tensor] = []
+    pending: list[tuple[float, float]] = []
+    """(step within the epoch, batch half-MSE) of each step since the last report."""
+    pending_bad = math.nan
+
+    def read_back(step: int) -> int | None:
+        """Read the window's losses back into ``pending``; the step of the first bad one."""
+        nonlocal pending_bad
+        first_bad, losses = _inspect(model, window, too_big)
+        start = step - len(window) + 1
+        kept = losses if first_bad is None else losses[: first_bad + 1]
+        scale = model.half_mse_per_loss
+        pending.extend((start + i, loss * scale) for i, loss in enumerate(kept))
+        window.clear()
+        if first_bad is None:
+            return None
+        pending_bad = losses[first_bad]
+        return start + first_bad
+
+    def report(epoch: int, step: int) -> Progress:
+        """The steps since the last report, and the parameters now."""
+        mean = math.fsum(value for _, value in pending) / max(len(pending), 1)
+        w, b = _parameters(model)
+        progress = Progress(
+            epoch=epoch,
+            step=step,
+            steps_per_epoch=steps_per_epoch,
+            batch_loss=mean / model.half_mse_per_loss,
+            batch_half_mse=mean,
+            elapsed_s=clock.read(),
+            batches=envelope(pending),
+            w=w,
+            b=b,
+        )
+        pending.clear()
+        return progress
+
     for epoch in range(1, config.epochs + 1):
-        window: list[torch.Tensor] = []
         step = 0
         epoch_started = clock.read()
         clock.start()
@@ -201,9 +243,16 @@ def train(
                         if control.cancelled:
                             ended_by = "cancel"
                             break
+                        pace = control.take_pace()
+                        paced_from, paced_steps = time.perf_counter(), 0
                     window.append(model.train_step(X, y))
                     step += 1
                     total_steps += 1
+                    if pace is not None:
+                        paced_steps += 1
+                        clock.stop()
+                        control.nap(paced_from + paced_steps / pace - time.perf_counter())
+                        clock.start()
                     now = time.perf_counter()
                     report_due = now - last_report >= PROGRESS_INTERVAL_S
                     if report_due or len(window) >= window_size:
@@ -220,28 +269,23 @@ def train(
                 )
                 return
             window_size = min(2 * window_size, _MAX_WINDOW)
-            first_bad, bad_value, mean_loss = _inspect(model, window, too_big)
+            first_bad = read_back(step)
             if first_bad is not None:
                 clock.stop()
-                yield diverged(epoch, step - len(window) + 1 + first_bad, bad_value)
+                yield report(epoch, step)  # the explosion, up to the step that stopped it
+                yield diverged(epoch, first_bad, pending_bad)
                 return
-            window.clear()
             if report_due:
                 last_report = now
                 clock.stop()
-                yield Progress(
-                    epoch=epoch,
-                    step=step,
-                    steps_per_epoch=steps_per_epoch,
-                    batch_loss=mean_loss,
-                    batch_half_mse=mean_loss * model.half_mse_per_loss,
-                    elapsed_s=clock.read(),
-                )
+                yield report(epoch, step)
                 clock.start()
-        first_bad, bad_value, _ = _inspect(model, window, too_big)
+        first_bad = read_back(step)
         clock.stop()
+        if pending:  # every step is in one report: the epoch's last ones in this one
+            yield report(epoch, step)
         if first_bad is not None:
-            yield diverged(epoch, step - len(window) + 1 + first_bad, bad_value)
+            yield diverged(epoch, first_bad, pending_bad)
             return
         epoch_s = clock.read() - epoch_started
 
@@ -315,17 +359,24 @@ def _tiny_runs(device: str) -> None:
 
 def _inspect(
     model: Implementation, window: list[torch.Tensor], too_big: float
-) -> tuple[int | None, float, float]:
-    """Read the window of batch losses back in one go: (first bad index, its value, mean)."""
+) -> tuple[int | None, list[float]]:
+    """Read the window's batch losses back in one transfer: (the index of the first that is
+    not finite or has grown too big, or None; every loss)."""
     if not window:
-        return None, 0.0, math.nan
+        return None, []
     losses = model.window_losses(window)
     bad = ~torch.isfinite(losses) | (losses > too_big)
-    any_bad, mean = torch.stack([bad.any().to(losses.dtype), losses.mean()]).tolist()
-    if not any_bad:
-        return None, 0.0, mean
-    first = int(bad.nonzero()[0, 0])
-    return first, float(losses[first]), mean
+    values = torch.cat([bad.any().to(losses.dtype).reshape(1), losses]).tolist()
+    if not values[0]:
+        return None, values[1:]
+    return next(i for i, loss in enumerate(values[1:]) if not loss <= too_big), values[1:]
+
+
+def _parameters(model: Implementation) -> tuple[tuple[float, ...], float]:
+    """The current w and b, read back to the host in one transfer."""
+    w, b = model.parameters()
+    values = torch.cat([w.flatten(), b.flatten()]).tolist()
+    return tuple(values[:-1]), values[-1]
 
 
 def _snapshot(problem: Problem, model: Implementation) -> tuple[float, tuple[float, ...], float]:

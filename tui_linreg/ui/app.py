@@ -25,13 +25,20 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Select
 from textual.worker import Worker, WorkerState
 
-from tui_linreg.config import IMPLEMENTATIONS, ConfigError, TrainConfig
+from tui_linreg.config import (
+    IMPLEMENTATIONS,
+    TOO_LONG_TO_WATCH,
+    ConfigError,
+    TrainConfig,
+    parse_field,
+)
 from tui_linreg.engine.control import RunControl
 from tui_linreg.engine.events import EpochEnded, Outcome, Progress, RunEnded, RunStarted
 from tui_linreg.history import History, default_path
 from tui_linreg.plan import Plan, PlanKind, Runner, differing, label_of
 from tui_linreg.presets import PRESETS
 from tui_linreg.report import LOSS_SCALES_NOTE
+from tui_linreg.ui import formatting
 from tui_linreg.ui.messages import Notice, RunEvent, RunRefused, TorchLoaded
 from tui_linreg.ui.screens.help import HelpScreen
 from tui_linreg.ui.screens.main import MainScreen
@@ -43,11 +50,11 @@ HANGUPS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasat
 (Windows has no SIGHUP)."""
 
 
-def _key(key: str, action: str, description: str, tooltip: str) -> Binding:
+def _key(key: str, action: str, description: str, tooltip: str, *, show: bool = True) -> Binding:
     # Every key is a priority binding, so it works while a text field has focus. None of them
     # collides with the Input's editing keys, tmux (ctrl+b), screen (ctrl+a) or the terminal
-    # (ctrl+s, ctrl+z, ctrl+c).
-    return Binding(key, action, description, priority=True, tooltip=tooltip, id=action)
+    # (ctrl+s, ctrl+z, ctrl+c). Keys a plot's title names stay out of the footer (show).
+    return Binding(key, action, description, show=show, priority=True, tooltip=tooltip, id=action)
 
 
 class LinregApp(App[None]):
@@ -65,9 +72,10 @@ class LinregApp(App[None]):
             "Impl",
             "Next implementation: scratch → concise → analytic",
         ),
-        _key("ctrl+l", "log_scale", "Log", "Log or linear loss axis"),
+        _key("ctrl+l", "log_scale", "Log", "Log or linear loss axis", show=False),
         _key("ctrl+n", "new_seed", "Seed", "Next seed, and run"),
-        _key("ctrl+f", "next_feature", "Feat", "Scatter the next feature"),
+        _key("ctrl+f", "next_feature", "Feat", "Scatter the next feature", show=False),
+        _key("ctrl+y", "max_pace", "Max", "Max pace: the rest of the run at full speed"),
         _key("f1", "help", "Help", "Every key, and what it does"),
         _key("f2", "runs", "Runs", "Run history: sort, overlay, export"),
         _key("f3", "code", "Code", "Show or hide the code being run"),
@@ -206,7 +214,7 @@ class LinregApp(App[None]):
             self.main.log_view.note(f"running {plan.describe()} on the same data, overlaid")
         self.plan_id += 1
         self.plan, self.ends = plan, []
-        self.control = RunControl()
+        self.control = RunControl(pace=self._watchable(plan))
         self.running = plan.configs[0]
         self.main.status.say(
             f"{self.running.implementation} · starting…" if self.torch_ready else "loading PyTorch…"
@@ -214,6 +222,18 @@ class LinregApp(App[None]):
         self.main.status.progress(0)
         self.training_ended = threading.Event()
         self.training = self.train(plan, self.control, self.plan_id, self.training_ended)
+
+    def _watchable(self, plan: Plan) -> float | None:
+        """The plan's pace, unless it has too many steps to watch at it: then max, said."""
+        pace = plan.configs[0].pace
+        steps = plan.steps
+        if pace is not None and steps > TOO_LONG_TO_WATCH:
+            self.main.log_view.note(
+                f"{steps:,} steps would take {formatting.seconds(steps / pace)} at {pace:g} "
+                "steps/s: running at max"
+            )
+            return None
+        return pace
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="training", name="training")
     def train(self, plan: Plan, control: RunControl, plan_id: int, ended: threading.Event) -> None:
@@ -319,6 +339,16 @@ class LinregApp(App[None]):
     def field_submitted(self) -> None:
         self.action_run()
 
+    @on(Input.Changed, "#field-pace")
+    def pace_changed(self, event: Input.Changed) -> None:
+        """A new pace applies to the run in progress at once."""
+        if self.control is None or self.running is None or not event.input.is_valid:
+            return
+        self.control.set_pace(parse_field("pace", event.value))
+
+    def action_max_pace(self) -> None:
+        self.main.form.set_field("pace", "max")  # the run in progress follows the field
+
     # --- other keys -----------------------------------------------------------------------
 
     def action_stop(self) -> None:
@@ -421,8 +451,7 @@ class LinregApp(App[None]):
         def chosen(name: str | None) -> None:
             if name is None:
                 return
-            device = self.main.form.texts()["device"].strip() or "auto"
-            self.main.form.fill(PRESETS[name].apply(TrainConfig(device=device)))
+            self.main.form.fill(PRESETS[name].apply(self.main.form.how_it_runs()))
             self.main.log_view.note(f"preset {name}: {PRESETS[name].description} (ctrl+r runs it)")
 
         from tui_linreg.ui.screens.presets import PresetScreen  # as RunsScreen

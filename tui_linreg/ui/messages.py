@@ -6,24 +6,16 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from tui_linreg.engine.events import Event, Progress
+from tui_linreg.engine.events import Event
 
 
 @dataclass
 class RunEvent(Message):
-    """One engine event, tagged with the plan it belongs to."""
+    """One engine event, tagged with the plan it belongs to. None replaces another still in
+    the queue: each progress report holds steps no other one does (at most four a second)."""
 
     plan_id: int
     event: Event
-
-    def can_replace(self, message: Message) -> bool:
-        """A newer progress report of the same plan supersedes one still waiting in the queue."""
-        return (
-            isinstance(message, RunEvent)
-            and message.plan_id == self.plan_id
-            and isinstance(message.event, Progress)
-            and isinstance(self.event, Progress)
-        )
 
 
 @dataclass

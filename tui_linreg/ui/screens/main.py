@@ -143,10 +143,20 @@ class MainScreen(Screen[None]):
         self.status.say(f"{config.implementation} · {event.device} · epoch 1/{config.epochs}")
 
     def progress(self, event: Progress, config: TrainConfig) -> None:
+        """Within an epoch: the batch losses, and the line and table at the latest step."""
         self.loss.progress(event)
+        self.scatter.show_learned(event.w, event.b)
+        self.table.show(config.implementation, (*event.w, event.b))
         done = (event.epoch - 1 + event.step / event.steps_per_epoch) / config.epochs
         self.status.progress(done)
-        self.status.running(config.implementation, event.epoch, config.epochs, event.elapsed_s)
+        self.status.running(
+            config.implementation,
+            event.epoch,
+            config.epochs,
+            event.elapsed_s,
+            event.step,
+            event.steps_per_epoch,
+        )
 
     def epoch_ended(self, event: EpochEnded, config: TrainConfig) -> None:
         self.log_view.epoch(event)

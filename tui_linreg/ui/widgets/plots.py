@@ -21,6 +21,45 @@ def _finite(points: list[tuple[float, float]], positive: bool) -> list[tuple[flo
     return [(x, y) for x, y in points if math.isfinite(y) and (y > 0 or not positive)]
 
 
+MAX_BATCH_POINTS = 8192
+"""Batch losses a loss plot keeps; beyond, neighbours merge into one (lowest, highest)."""
+
+
+def merge_neighbours(
+    points: list[tuple[float, float, float]],
+) -> list[tuple[float, float, float]]:
+    """Half as many (x, low, high) points: each pair becomes one, keeping both extremes."""
+    merged = []
+    for first, second in zip(points[::2], points[1::2], strict=False):
+        merged.append(
+            ((first[0] + second[0]) / 2, min(first[1], second[1]), max(first[2], second[2]))
+        )
+    if len(points) % 2:
+        merged.append(points[-1])
+    return merged
+
+
+def columns(
+    points: list[tuple[float, float, float]], low: float, high: float, width: int
+) -> list[tuple[float, float]]:
+    """The (x, y) to draw for (x, low, high) points in ``width`` columns over [low, high]: each
+    column's lowest and highest value, so that no spike is hidden between pixels."""
+    span = (high - low) or 1.0
+    lowest: dict[int, float] = {}
+    highest: dict[int, float] = {}
+    for x, bottom, top in points:
+        column = min(int((x - low) / span * width), width - 1)
+        lowest[column] = min(bottom, lowest.get(column, math.inf))
+        highest[column] = max(top, highest.get(column, -math.inf))
+    drawn = []
+    for column in sorted(lowest):
+        x = low + (column + 0.5) * span / width
+        drawn.append((x, lowest[column]))
+        if highest[column] != lowest[column]:
+            drawn.append((x, highest[column]))
+    return drawn
+
+
 DRAW_SHARE = 0.04
 """At most this share of the time goes to drawing one plot: the UI thread shares the GIL with
 training, so every millisecond spent drawing is one the training thread waits."""
@@ -148,7 +187,7 @@ class ScatterPlot(StalePlot):
             # A diverged line would squash the data flat: it is left out (the log says why).
             if all(min(ys) - 3 * spread <= y <= max(ys) + 3 * spread for y in line):
                 plt.plot([low, high], line, color="red", label="learned")
-        plt.title(f"y vs x[{j}]")
+        plt.title(f"y vs x[{j}] · ctrl+f" if config.num_features > 1 else f"y vs x[{j}]")
 
     def subtitle(self) -> str:
         if self.data is None:
@@ -196,8 +235,9 @@ class LossPlot(StalePlot):
         self.optimum: float | None = None
         self.epochs: dict[str, list[tuple[float, float]]] = {}
         """Per curve label: (epoch, full-data half-MSE) on the current data."""
-        self.batches: list[tuple[float, float]] = []
-        """The running implementation's batch losses within epochs."""
+        self.batches: list[tuple[float, float, float]] = []
+        """The running implementation's batch half-MSE: (epoch, low, high), every step of a
+        short run; neighbours merged (both extremes kept) past MAX_BATCH_POINTS."""
         self.running = ""
 
     def new_data(self) -> None:
@@ -213,8 +253,10 @@ class LossPlot(StalePlot):
         self.stale = True
 
     def progress(self, event: Progress) -> None:
-        x = event.epoch - 1 + event.step / event.steps_per_epoch
-        self.batches.append((x, event.batch_half_mse))
+        start, per_epoch = event.epoch - 1, event.steps_per_epoch
+        self.batches.extend((start + x / per_epoch, low, high) for x, low, high in event.batches)
+        while len(self.batches) > MAX_BATCH_POINTS:
+            self.batches = merge_neighbours(self.batches)
         self.stale = True
 
     def epoch(self, event: EpochEnded) -> None:
@@ -233,7 +275,9 @@ class LossPlot(StalePlot):
 
     def draw(self) -> None:
         plt = self.plt
-        batches = _finite(self.batches, self.log_scale)
+        width = max(self.size.width - 12, 10)  # less the y axis' labels
+        end = max((x for x, _, _ in self.batches), default=1.0)
+        batches = _finite(columns(self.batches, 0.0, max(end, 1.0), width), self.log_scale)
         curves = {name: _finite(points, self.log_scale) for name, points in self.epochs.items()}
         curves = {name: points for name, points in curves.items() if points}
         # plotext cannot draw an empty log axis: an empty plot stays linear.

@@ -3,6 +3,7 @@ setting's own reader, so a bad value gets the command line's sentence."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -10,6 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.events import Click
 from textual.reactive import reactive
+from textual.suggester import SuggestFromList
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
@@ -102,6 +104,36 @@ def in_section(section: Section) -> str:
     return f"in-{section.name.lower()}"
 
 
+class SettingInput(Input):
+    """A setting's text field. Where the setting offers choices (the pace: max, 1000, …), up
+    and down go through them and typing completes one; any valid value can be typed."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "choose(-1)", "Previous choice", show=False),
+        Binding("down", "choose(1)", "Next choice", show=False),
+    ]
+
+    def __init__(self, setting: Setting, value: str) -> None:
+        self.choices: tuple[str, ...] = getattr(setting.kind, "choices", ())
+        super().__init__(
+            value,
+            id=f"field-{setting.name}",
+            validators=[SettingValidator(setting)],
+            suggester=SuggestFromList(self.choices) if self.choices else None,
+            compact=True,
+            select_on_focus=False,
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return bool(self.choices) or action != "choose"  # without choices, up scrolls the form
+
+    def action_choose(self, offset: int) -> None:
+        here = self.value.strip().lower()
+        index = self.choices.index(here) if here in self.choices else -offset
+        self.value = self.choices[(index + offset) % len(self.choices)]
+        self.cursor_position = len(self.value)
+
+
 def _row(label: str, field: Input | Select[str], section: Section) -> Horizontal:
     return Horizontal(
         Label(label, classes="field-label"), field, classes=f"field {in_section(section)}"
@@ -156,14 +188,9 @@ class SettingsForm(VerticalScroll):
             )
             yield _row(setting.form_label, select, setting.section)
             return
-        field = Input(
-            setting.kind.show(value),
-            id=f"field-{name}",
-            validators=[SettingValidator(setting)],
-            compact=True,
-            select_on_focus=False,
+        yield _row(
+            setting.form_label, SettingInput(setting, setting.kind.show(value)), setting.section
         )
-        yield _row(setting.form_label, field, setting.section)
         yield Static("", id=f"error-{name}", classes=f"field-error {in_section(setting.section)}")
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -191,6 +218,16 @@ class SettingsForm(VerticalScroll):
                 assert isinstance(widget, Input)
                 texts[name] = widget.value
         return texts
+
+    def how_it_runs(self) -> TrainConfig:
+        """The defaults, with the form's device and the settings that change no result (the
+        pace) where they are valid: what a preset keeps."""
+        texts, kept = self.texts(), {}
+        for name, setting in SETTINGS.items():
+            if name == "device" or not setting.affects_result:
+                with contextlib.suppress(FieldError):
+                    kept[name] = setting.read(texts[name])
+        return TrainConfig(**kept)
 
     def read_config(self) -> TrainConfig:
         """The config the form describes; ConfigError (shown under the fields) if invalid."""

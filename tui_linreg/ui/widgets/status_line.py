@@ -35,8 +35,18 @@ class StatusLine(Widget):
     def progress(self, done: float) -> None:
         self._done = done
 
-    def running(self, implementation: str, epoch: int, epochs: int, elapsed_s: float) -> None:
-        self.say(f"{implementation} · epoch {epoch}/{epochs} · {formatting.seconds(elapsed_s)}")
+    def running(
+        self,
+        implementation: str,
+        epoch: int,
+        epochs: int,
+        elapsed_s: float,
+        step: int | None = None,
+        steps: int | None = None,
+    ) -> None:
+        """Where a run is: its epoch, the step within it, and its training time."""
+        where = f"epoch {epoch}/{epochs}" + (f" · step {step}/{steps}" if step else "")
+        self.say(f"{implementation} · {where} · {formatting.seconds(elapsed_s)}")
 
     def idle(self, implementation: str, torch_ready: bool, ended: RunEnded | None) -> None:
         """What is ready, or how the last run ended; shown at once."""
