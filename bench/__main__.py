@@ -35,7 +35,9 @@ import torch
 from bench import reference_loops
 from bench.syncs import read_backs
 from tui_linreg.config import TrainConfig
-from tui_linreg.engine.run import prepare, run_to_end
+from tui_linreg.engine.control import RunControl
+from tui_linreg.engine.events import RunEnded, RunStarted
+from tui_linreg.engine.run import prepare, run_to_end, train
 
 PAIRS = [("scratch", "scratch"), ("concise", "concise"), ("analytic", "scratch")]
 """(implementation, the reference loop it is measured against)."""
@@ -193,6 +195,26 @@ def input_latency(presses: int) -> dict[str, Any]:
 
 APP = [sys.executable, "-m", "tui_linreg", "--history", os.devnull]
 EMPTY_APP = [sys.executable, "-m", "bench.empty_app"]
+
+
+def pace_accuracy(paces: list[float], seconds: float) -> list[dict[str, Any]]:
+    """The rate a paced run achieves against the pace asked for: steps over the wall time
+    from the run's first event to its last, in a run of about ``seconds`` at that pace."""
+    results = []
+    for pace in paces:
+        steps = max(3, round(pace * seconds))
+        config = dataclasses.replace(_config("scratch", steps * 10, 10, 1), pace=pace)
+        started = ended = 0.0
+        for event in train(config, RunControl(pace=pace)):
+            if isinstance(event, RunStarted):
+                started = time.perf_counter()
+            elif isinstance(event, RunEnded):
+                ended = time.perf_counter()
+        achieved = steps / (ended - started)
+        results.append(
+            {"pace": pace, "steps": steps, "achieved": achieved, "ratio": achieved / pace}
+        )
+    return results
 
 
 def first_paint(repeats: int) -> dict[str, Any]:
@@ -402,6 +424,15 @@ def markdown(report: dict[str, Any]) -> str:
         f"| first run's extra start cost (fresh process, concise) | {first['first_run_extra_s']:.2f} s |",
         f"| key press → action while training (median / max of {latency['presses']}) | **{latency['median_ms']:.0f} ms** / {latency['max_ms']:.0f} ms |",
     ]
+    lines += [
+        "",
+        "| asked pace (steps/s) | steps | achieved | achieved / asked |",
+        "|---|---|---|---|",
+    ]
+    for row in report["pace"]:
+        lines.append(
+            f"| {row['pace']:g} | {row['steps']:,} | {row['achieved']:,.1f} | **{row['ratio']:.3f}** |"
+        )
     if "syncs" in report:
         lines += ["", "| host synchronisations, one epoch | steps | syncs | per 1000 steps |"]
         lines.append("|---|---|---|---|")
@@ -479,6 +510,8 @@ def main() -> None:
     report["input_latency"] = input_latency(3 if args.quick else 20)
     report["first_paint"] = first_paint(1 if args.quick else 5)
     report["first_run"] = first_run_cost()
+    print("pace…", file=sys.stderr)
+    report["pace"] = pace_accuracy([1000.0, 100.0, 10.0, 1.0], 0.5 if args.quick else 3.0)
     print("memory…", file=sys.stderr)
     everyone = ["scratch", "concise", "analytic"]
     if DEVICE == "cuda":

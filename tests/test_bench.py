@@ -28,6 +28,8 @@ def test_the_benchmark_runs_and_writes_json_and_markdown(tmp_path: Path) -> None
     )
     assert report["ui"][0]["app_steps_per_s"] > 0
     assert report["first_paint"]["first_paint_s"] > 0
+    assert [row["pace"] for row in report["pace"]] == [1000.0, 100.0, 10.0, 1.0]
+    assert all(row["achieved"] > 0 for row in report["pace"])
     assert {row["implementation"] for row in report["memory"]} == {"scratch", "concise", "analytic"}
     table = (tmp_path / "bench.md").read_text()
     assert "| n / batch | implementation |" in table
