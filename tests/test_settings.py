@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import re
 import shlex
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from tui_linreg.export import CSV_COLUMNS, export
 from tui_linreg.history import RunRecord
 from tui_linreg.plan import Plan, differing, label_of
 from tui_linreg.reproduce import reproduce_command
-from tui_linreg.settings import Choice, Numbers, Rate, Real, Setting, Switch, Whole
+from tui_linreg.settings import Choice, Names, Numbers, Rate, Real, Setting, Switch, Whole
 from tui_linreg.sweep import parse_sweep
 
 NAMES = list(SETTINGS)
@@ -43,6 +44,8 @@ def example(setting: Setting, step: int = 1) -> Any:
         return not default
     if isinstance(kind, Rate):
         return 100.0 / step if default is None else None
+    if isinstance(kind, Names):
+        return kind.options[:1] if step == 1 else (kind.options[0], kind.options[-1])
     raise AssertionError(f"no example for {type(kind).__name__}: add one for {setting.name}")
 
 
@@ -61,6 +64,8 @@ def bad_text(setting: Setting) -> str | None:
         return None
     if isinstance(kind, Rate):
         return "0"
+    if isinstance(kind, Names):
+        return "nope"
     raise AssertionError(f"no bad text for {type(kind).__name__}")
 
 
@@ -82,8 +87,15 @@ def test_flag_config_and_reproduce_command_agree(name: str) -> None:
     assert getattr(config, name) == value
     again = config_from_argv(*shlex.split(reproduce_command(config))[2:])
     assert again == config
-    shown = " ".join(build_parser().format_help().split())  # argparse wraps the help
+    # argparse wraps the help, at spaces and after hyphens
+    shown = re.sub(r"-\s+", "-", " ".join(build_parser().format_help().split()))
     assert f"{setting.help} (default {setting.kind.show(setting.default)})" in shown
+
+
+def test_a_repeated_flag_adds_its_values() -> None:
+    config = config_from_argv("--pitfall", "lesson-divisor", "--pitfall", "forget-zero-grad")
+    assert config.pitfalls == ("forget-zero-grad", "lesson-divisor")  # in the catalogue's order
+    assert config_from_argv("--pitfall", "none").pitfalls == ()
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -15,10 +15,10 @@ import os
 import re
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 from tui_linreg import __version__
 from tui_linreg.config import (
@@ -30,7 +30,7 @@ from tui_linreg.config import (
     config_from_text,
 )
 from tui_linreg.engine.control import RunControl
-from tui_linreg.engine.events import Outcome
+from tui_linreg.engine.events import Event, Outcome, RunStarted, StepTaken, json_ready
 from tui_linreg.history import History, RunRecord, default_path
 from tui_linreg.plan import Plan, PlanKind, Runner
 from tui_linreg.presets import PRESETS, preset
@@ -41,6 +41,7 @@ from tui_linreg.sweep import parse_sweep
 EXIT_FINISHED = 0
 EXIT_INVALID = 2
 EXIT_DIVERGED = 3
+EXIT_FAILED = 4
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141
 """What a shell reports for a process ended by SIGPIPE: ``tui-linreg train | head`` stops early."""
@@ -53,6 +54,7 @@ exit codes:
   {EXIT_FINISHED}    finished
   {EXIT_INVALID}    invalid arguments (the message names the field)
   {EXIT_DIVERGED}    diverged (the loss became non-finite or exploded)
+  {EXIT_FAILED}    failed (the training code raised: a pitfall, say; PyTorch's message is shown)
   {EXIT_INTERRUPTED}  interrupted (Ctrl-C)
   {EXIT_BROKEN_PIPE}  the output pipe closed (| head)
 """
@@ -127,6 +129,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="one run per value, e.g. lr=0.001,0.01,0.03,0.1,1 (same data for all)",
     )
     train.add_argument("--export", metavar="PATH", help="write the runs to PATH (.csv or .json)")
+    train.add_argument(
+        "--trace",
+        metavar="FILE",
+        help="write every step to FILE, one JSON object a line: its batch's indices, the "
+        "loss, .grad and the parameters after the update (slower)",
+    )
     train.add_argument("--no-history", action="store_true", help="do not record these runs")
     train.add_argument(
         "--check",
@@ -296,7 +304,8 @@ def train_command(args: argparse.Namespace) -> int:
         config = config_from_args(args, "scratch" if both else None)
         sweep = parse_sweep(args.sweep) if args.sweep is not None else None
         plan = Plan.of(config, both=both, sweep=sweep)
-        export_path = _export_path(args.export)
+        export_path = _output_path("--export", args.export, "runs.csv")
+        trace_path = _output_path("--trace", args.trace, "trace.jsonl")
     except ConfigError as error:
         return _invalid(error)
 
@@ -323,12 +332,17 @@ def train_command(args: argparse.Namespace) -> int:
         print(f"tui-linreg: {text}", file=sys.stderr)
 
     runner = Runner(None if args.no_history else History(history_path(args)), warn)
+    try:
+        trace = None if trace_path is None else trace_path.open("x", encoding="utf-8")
+    except OSError as error:
+        return _invalid(_refused("--trace", args.trace, error))
     signal.signal(signal.SIGINT, interrupt)
     try:
         out = Report(
             plan, json_output=args.json, progress=sys.stderr.isatty() and not dumb_terminal()
         )
-        outcome = out.follow(runner.run(plan, control))
+        events = runner.run(plan, control, trace=trace is not None)
+        outcome = out.follow(events if trace is None else _traced(events, trace))
     except ConfigError as error:  # out of memory on the device, found only when allocating
         return _invalid(error)
     except KeyboardInterrupt:
@@ -336,33 +350,59 @@ def train_command(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     finally:
         signal.signal(signal.SIGINT, previous)
+        if trace is not None:
+            trace.close()
     if export_path is not None:
         _export(runner.records, export_path)
     return {
         Outcome.FINISHED: EXIT_FINISHED,
         Outcome.CANCELLED: EXIT_INTERRUPTED,
         Outcome.DIVERGED: EXIT_DIVERGED,
+        Outcome.FAILED: EXIT_FAILED,
     }[outcome]
 
 
-def _export_path(text: str | None) -> Path | None:
-    """Check an --export path before any training, so a typo costs nothing."""
+def _traced(events: Iterator[Event], trace: TextIO) -> Iterator[Event]:
+    """The events, with each step written to ``trace`` as one whole line as it comes."""
+    run = 0
+    for event in events:
+        if isinstance(event, RunStarted):
+            run += 1
+        elif isinstance(event, StepTaken):
+            line = {"run": run, "implementation": event.detail.implementation}
+            line |= event.detail.to_trace()
+            trace.write(json.dumps(json_ready(line), allow_nan=False) + "\n")
+            trace.flush()  # a Ctrl-C leaves every whole step in the file
+        yield event
+
+
+def _output_path(flag: str, text: str | None, example: str) -> Path | None:
+    """Check a path the run will write before any training, so a typo costs nothing."""
     if text is None:
         return None
-    path, shown = user_path(text), text if len(text) <= 200 else text[:60] + "…"
+    path, shown = user_path(text), _shown(text)
     problem = None
     try:
         if path.is_dir():
-            problem = f"--export {shown}: that is a directory; give a file name such as runs.csv"
+            problem = f"{flag} {shown}: that is a directory; give a file name such as {example}"
         elif not (path.parent if str(path.parent) else Path(".")).is_dir():
-            problem = f"--export {shown}: its directory does not exist"
+            problem = f"{flag} {shown}: its directory does not exist"
         elif path.exists():
-            problem = f"--export {shown}: the file already exists; choose another name"
+            problem = f"{flag} {shown}: the file already exists; choose another name"
     except OSError as error:  # a name longer than the file system allows, …
-        problem = f"--export {shown}: {(error.strerror or 'cannot be used').lower()}"
+        raise _refused(flag, text, error) from None
     if problem:
-        raise ConfigError([Mistake("export", problem)])
+        raise ConfigError([Mistake(flag.removeprefix("--"), problem)])
     return path
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 200 else text[:60] + "…"
+
+
+def _refused(flag: str, text: str, error: OSError) -> ConfigError:
+    reason = (error.strerror or "cannot be used").lower()
+    return ConfigError([Mistake(flag.removeprefix("--"), f"{flag} {_shown(text)}: {reason}")])
 
 
 def _export(records: list[RunRecord], path: Path) -> None:

@@ -15,11 +15,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tui_linreg.pitfalls import PITFALLS, mistakes_for
 from tui_linreg.settings import (
     Choice,
     ConfigError,
     FieldError,
     Mistake,
+    Names,
     Numbers,
     Rate,
     Real,
@@ -205,6 +207,19 @@ class TrainConfig:
         affects_result=False,  # it only waits between steps
     )
     """Steps per second; None is max. Waiting between steps changes no number."""
+    pitfalls: tuple[str, ...] = setting(
+        (),
+        Names(tuple(PITFALLS)),
+        "pitfalls",
+        flag="--pitfall",
+        help="break the lesson's code the way learners do: "
+        + ", ".join(PITFALLS)
+        + " (docs/watch-it-learn.md)",
+        section=Section.PITFALLS,
+        legend="pitfall",
+        sweepable=True,
+    )
+    """The lesson's pitfalls switched on (:mod:`tui_linreg.pitfalls`); none by default."""
 
     @property
     def num_features(self) -> int:
@@ -279,6 +294,9 @@ def mistakes_in(config: TrainConfig) -> list[Mistake]:
         _collect(dataclasses.asdict(config), Setting.check)
     except ConfigError as error:
         return error.mistakes
+    broken = mistakes_for(config.implementation, config.pitfalls, config.batch_size)
+    if broken:
+        return [Mistake("pitfalls", sentence) for sentence in broken]
     needed = memory_needed(config)
     available = available_memory()
     if available is not None and needed > available:

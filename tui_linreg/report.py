@@ -17,6 +17,7 @@ from tui_linreg.engine.events import (
     Progress,
     RunEnded,
     RunStarted,
+    StepTaken,
     distance_to_true,
     json_ready,
 )
@@ -159,13 +160,16 @@ class Report:
         self.err.flush()
 
     def follow(self, events: Iterable[Event]) -> Outcome:
-        """Consume the plan's events; return the worst outcome (diverged > cancelled)."""
+        """Consume the plan's events; return the worst outcome (failed > diverged >
+        cancelled)."""
         started: RunStarted | None = None
         ends, single = self.ends, self.plan.kind == PlanKind.SINGLE
         for event in events:
             if isinstance(event, Progress):
                 self._progress(event)
                 continue
+            if isinstance(event, StepTaken):
+                continue  # the trace file's (cli.py)
             self._progress(None)
             if isinstance(event, RunStarted):
                 started = started or event
@@ -184,7 +188,7 @@ class Report:
         else:
             self._print_end(ends)
         outcomes = {end.outcome for end in ends}
-        for worst in (Outcome.DIVERGED, Outcome.CANCELLED):
+        for worst in (Outcome.FAILED, Outcome.DIVERGED, Outcome.CANCELLED):
             if worst in outcomes:
                 return worst
         return Outcome.FINISHED

@@ -26,6 +26,7 @@ class Section(StrEnum):
     MODEL = "model and loss"
     OPTIMISATION = "optimisation"
     RUN = "run"
+    PITFALLS = "pitfalls"
 
 
 # --- mistakes ------------------------------------------------------------------------------
@@ -325,6 +326,55 @@ class Switch(Kind):
     exact = show
 
 
+@dataclass(frozen=True)
+class Names(Kind):
+    """None, one or several words of a few, as a tuple in the options' order. Written with
+    ``+`` between them (a comma separates a sweep's values); ``none`` is the empty tuple. Its
+    flag may be repeated."""
+
+    metavar = "NAME"
+    options: tuple[str, ...]
+    repeatable = True
+
+    def read(self, label: str, text: str) -> tuple[str, ...]:
+        words = [word.strip().lower() for word in text.replace(",", "+").split("+")]
+        words = [word for word in words if word and word != "none"]
+        unknown = [word for word in words if word not in self.options]
+        if unknown:
+            raise ValueError(
+                f"{label} must be none or any of {', '.join(self.options)} (joined with +), "
+                f"got {quoted(unknown[0])}"
+            )
+        return tuple(option for option in self.options if option in words)
+
+    def check(self, label: str, value: object) -> tuple[str, ...]:
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise ValueError(f"{label} must be a list of names, got {quoted(repr(value))}")
+        return self.read(label, "+".join(value))
+
+    def show(self, value: Any) -> str:
+        return "+".join(value) if value else "none"
+
+    exact = show
+
+    def plain(self, value: Any) -> Any:
+        return list(value)
+
+
+class _Joined(argparse.Action):
+    """A repeated flag's values, joined with + into the one text its kind reads."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        before = getattr(namespace, self.dest, None)
+        setattr(namespace, self.dest, f"{before}+{values}" if before else values)
+
+
 # --- the declaration -----------------------------------------------------------------------
 
 
@@ -384,6 +434,12 @@ class Setting:
         so a bad one gets the same sentence. A switch is ``--flag`` (on), ``--flag=off`` or
         ``--no-flag``."""
         help_text = f"{self.help}{help_suffix} (default {self.kind.show(self.default)})"
+        if getattr(self.kind, "repeatable", False):
+            help_text += "; repeat it for several"
+            group.add_argument(
+                self.flag, dest=self.name, metavar=self.kind.metavar, action=_Joined, help=help_text
+            )
+            return
         if not self.is_switch:
             group.add_argument(self.flag, dest=self.name, metavar=self.kind.metavar, help=help_text)
             return

@@ -28,6 +28,11 @@ class Analytic:
     loss_name = "half-MSE"
     half_mse_per_loss = 1.0
     needs_autograd = False
+    # What the step inspector says about a step (engine/watch.py).
+    loss_call = "r = Aθ − y; the loss is r² / 2 (never formed: only r is needed)"
+    backward_on = "no backward(): the gradient is written out"
+    gradient_names = ("Aᵀr, the rows of w", "Aᵀr, the row of b")
+    written_out = "Aᵀ(Aθ − y), A = [X, 1]"
 
     def __init__(self, problem: Problem, config: TrainConfig, generator: torch.Generator) -> None:
         self.problem = problem
@@ -66,3 +71,24 @@ class Analytic:
 
     def parameters(self) -> tuple[torch.Tensor, torch.Tensor]:
         return self.theta[:-1], self.theta[-1]
+
+    # --- for the step inspector (engine/watch.py): never called by an unwatched step ---
+
+    def explain(
+        self,
+        A: torch.Tensor,  # noqa: N803
+        y: torch.Tensor,
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor | None]:
+        """(X, ŷ, the per-example half squared errors, None: there is no backward)."""
+        residual = torch.addmm(y, A, self.theta, beta=-1)
+        return A[:, :-1], residual + y, residual.square() / 2, None
+
+    def gradient_tensors(self) -> tuple[torch.Tensor, torch.Tensor] | None:
+        """None: no autograd; the gradient is the formula itself."""
+        return None
+
+    def gradient_scale(self, batch_length: int) -> float:
+        return 1.0
+
+    def divisor(self, batch_length: int) -> tuple[float, str]:
+        return batch_length, "|B|"

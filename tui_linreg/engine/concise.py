@@ -75,6 +75,11 @@ class Concise:
     half_mse_per_loss = 0.5
     """nn.MSELoss is the plain mean squared error: twice the half-MSE that scratch reports."""
     needs_autograd = True
+    # What the step inspector says about a step (engine/watch.py).
+    loss_call = "l = loss(net(X), y)  # nn.MSELoss()"
+    backward_on = "l"
+    gradient_names = ("net[0].weight.grad", "net[0].bias.grad")
+    written_out = "(2/|B|)·Aᵀ(Aθ − y), A = [X, 1]: the gradient of mean (ŷ − y)²"
 
     def __init__(self, problem: Problem, config: TrainConfig, generator: torch.Generator) -> None:
         self.problem = problem
@@ -134,3 +139,27 @@ class Concise:
     def parameters(self) -> tuple[torch.Tensor, torch.Tensor]:
         """Current w, shape (d, 1), and b, shape (1,)."""
         return self.layer.weight.detach().T, self.layer.bias.detach()
+
+    # --- for the step inspector (engine/watch.py): never called by an unwatched step ---
+
+    def explain(
+        self,
+        X: torch.Tensor,  # noqa: N803
+        y: torch.Tensor,
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor | None]:
+        """(X, ŷ, the loss, the scalar backward() is called on), just before the step."""
+        with torch.no_grad():
+            y_hat = self.net(X)
+            l = self.loss(y_hat, y)  # noqa: E741
+            return X, y_hat, l, l
+
+    def gradient_tensors(self) -> tuple[torch.Tensor, torch.Tensor] | None:
+        """The tensors whose ``.grad`` optim.SGD reads (the weight is a (1, d) row)."""
+        return self.layer.weight, self.layer.bias
+
+    def gradient_scale(self, batch_length: int) -> float:
+        """MSE's gradient is 2/|B| times Aᵀ(Aθ − y)."""
+        return 2.0 / batch_length
+
+    def divisor(self, batch_length: int) -> tuple[float, str]:
+        return 1.0, "none: optim.SGD on a mean loss"

@@ -1,4 +1,5 @@
-"""Cancel, pause and the pace: the only things that flow back from the UI into a run.
+"""Cancel, pause, single steps and the pace: the only things that flow back from the UI into a
+run.
 
 Torch-free, so the UI can create one without waiting for PyTorch to load.
 """
@@ -16,6 +17,10 @@ class RunControl:
         self._woken = threading.Event()
         """Set to cut a pacing wait short: a cancel, a pause or a new pace."""
         self._pace_changed = False
+        self._single = False
+        """A single step was asked for and not yet begun."""
+        self._stepping = False
+        """The step now being taken is a single step: pause after it."""
         self._cancelled = threading.Event()
         self._running = threading.Event()
         self._running.set()
@@ -40,7 +45,31 @@ class RunControl:
     def resume(self) -> None:
         with self._lock:
             self.requested = self._cancelled.is_set() or self._pace_changed
+            self._single = self._stepping = False
             self._running.set()
+
+    def step(self) -> None:
+        """Take exactly one step, then pause: from a pause, the next step; while running,
+        the run pauses after its next step."""
+        with self._lock:
+            self._single = True
+            self.requested = True
+            self._running.set()
+            self._woken.set()
+
+    def take_single(self) -> bool:
+        """For the training loop, before a step: whether it is a single step."""
+        with self._lock:
+            self._stepping, self._single = self._single, False
+            return self._stepping
+
+    def stepped(self) -> None:
+        """For the training loop, after a single step: pause again (unless resumed since)."""
+        with self._lock:
+            if self._stepping:
+                self._stepping = False
+                self._running.clear()
+                self.requested = True
 
     @property
     def cancelled(self) -> bool:
@@ -72,7 +101,7 @@ class RunControl:
         with self._lock:
             self._pace_changed = False
             self._woken.clear()
-            self.requested = self._cancelled.is_set() or not self._running.is_set()
+            self.requested = self._cancelled.is_set() or not self._running.is_set() or self._single
             return self._pace
 
     def nap(self, seconds: float) -> None:

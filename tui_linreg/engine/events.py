@@ -21,6 +21,8 @@ class Outcome(StrEnum):
     FINISHED = "finished"
     CANCELLED = "cancelled"
     DIVERGED = "diverged"
+    FAILED = "failed"
+    """The training code raised (a pitfall does that on purpose)."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,81 @@ def envelope(
 
 
 @dataclass(frozen=True)
+class StepDetail:
+    """One step, with the tensors it actually used: what the step inspector shows and what
+    ``train --trace`` writes. Built only for the steps that are watched."""
+
+    epoch: int
+    step: int
+    """Counted from 1 within the epoch."""
+    implementation: str
+    indices: tuple[int, ...]
+    """The batch's example indices into the data set."""
+    features: tuple[tuple[float, ...], ...]
+    labels: tuple[float, ...]
+    predictions: tuple[float, ...]
+    """ŷ = Xw + b, with the parameters before the update."""
+    loss_call: str
+    """The code that computed the loss, e.g. ``l = squared_loss(linreg(X, w, b), y)``."""
+    loss_shape: tuple[int, ...]
+    """The shape of what it returned: (|B|, 1) for squared_loss, () for nn.MSELoss."""
+    loss_values: tuple[float, ...]
+    """What it returned, flattened (the first :data:`MAX_LOSS_VALUES`)."""
+    backward_on: str
+    """What ``backward()`` was called on (``l.sum()``, ``l``), or how the gradient is made."""
+    backward_value: float | None
+    """That scalar's value; None where there is none."""
+    batch_loss: float
+    """The implementation's loss on the batch, per example, before the update."""
+    gradient_names: tuple[str, str]
+    """Where the gradient was read: ``w.grad`` and ``b.grad``, say."""
+    grad_w: tuple[float, ...]
+    grad_b: float
+    """What the gradient held when the update was made."""
+    written_out: str
+    """The gradient's formula for this loss, e.g. ``Aᵀ(Aθ − y)``."""
+    expected_w: tuple[float, ...]
+    expected_b: float
+    """That formula, computed from the batch and θ before the update."""
+    lr: float
+    divisor: float
+    """What the update divides the gradient by: |B| in scratch's sgd, 1 for optim.SGD."""
+    divisor_name: str
+    w_before: tuple[float, ...]
+    b_before: float
+    w_after: tuple[float, ...]
+    b_after: float
+    error: str = ""
+    """PyTorch's own message, when the step raised (then the gradient and θ after are
+    what they were before the step)."""
+
+    def to_trace(self) -> dict[str, Any]:
+        """The line ``train --trace`` writes for this step."""
+        return {
+            "epoch": self.epoch,
+            "step": self.step,
+            "indices": list(self.indices),
+            "batch_loss": self.batch_loss,
+            "grad_w": list(self.grad_w),
+            "grad_b": self.grad_b,
+            "lr": self.lr,
+            "w": list(self.w_after),
+            "b": self.b_after,
+        }
+
+
+MAX_LOSS_VALUES = 1024
+"""At most this many of a step's loss values are kept (no-reshape makes |B|² of them)."""
+
+
+@dataclass(frozen=True)
+class StepTaken:
+    """One step in full; only a run asked to trace every step yields these."""
+
+    detail: StepDetail
+
+
+@dataclass(frozen=True)
 class Progress:
     """Training inside an epoch: at most four times a second, and once more at the end of
     each epoch (and before a divergence), so that every step is in exactly one report."""
@@ -103,6 +180,8 @@ class Progress:
     w: tuple[float, ...] = ()
     """The parameters after the report's last step."""
     b: float = 0.0
+    last_step: StepDetail | None = None
+    """The report's last step in full, when it was watched (a paced or single step)."""
 
 
 @dataclass(frozen=True)
@@ -203,7 +282,7 @@ class RunEnded:
         }
 
 
-Event = RunStarted | Progress | EpochEnded | RunEnded
+Event = RunStarted | Progress | EpochEnded | RunEnded | StepTaken
 
 
 def distance_to_true(config: TrainConfig, w: tuple[float | None, ...], b: float | None) -> float:

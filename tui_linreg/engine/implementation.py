@@ -13,6 +13,7 @@ import torch
 
 from tui_linreg.config import TrainConfig
 from tui_linreg.engine.analytic import Analytic
+from tui_linreg.engine.broken import BrokenConcise, BrokenScratch
 from tui_linreg.engine.concise import Concise
 from tui_linreg.engine.data import Problem
 from tui_linreg.engine.scratch import Scratch
@@ -48,12 +49,40 @@ class Implementation(Protocol):
         """Current w, shape (d, 1), and b, shape (1,)."""
         ...
 
+    # What the step inspector shows (engine/watch.py); none of it runs in an unwatched step.
+    loss_call: str
+    backward_on: str
+    gradient_names: tuple[str, str]
+    written_out: str
+    """The gradient's formula, for this implementation's loss."""
+
+    def explain(
+        self,
+        X: torch.Tensor,  # noqa: N803
+        y: torch.Tensor,
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor | None]:
+        """(X, ŷ, the loss as the step computes it, the scalar backward() is called on),
+        just before the step."""
+        ...
+
+    def gradient_tensors(self) -> tuple[torch.Tensor, torch.Tensor] | None:
+        """The tensors whose ``.grad`` the update reads; None without autograd."""
+        ...
+
+    def gradient_scale(self, batch_length: int) -> float:
+        """The written-out Aᵀ(Aθ − y) times this is the gradient of the implementation's loss."""
+        ...
+
+    def divisor(self, batch_length: int) -> tuple[float, str]:
+        """What the update divides the gradient by, and its name in the code."""
+        ...
+
 
 def create(config: TrainConfig, problem: Problem, generator: torch.Generator) -> Implementation:
     """The implementation ``config`` names, starting from ``problem``'s initial parameters."""
     classes: dict[str, Callable[[Problem, TrainConfig, torch.Generator], Implementation]] = {
-        "scratch": Scratch,
-        "concise": Concise,
+        "scratch": BrokenScratch if config.pitfalls else Scratch,
+        "concise": BrokenConcise if config.pitfalls else Concise,
         "analytic": Analytic,
     }
     return classes[config.implementation](problem, config, generator)

@@ -28,10 +28,12 @@ from tui_linreg.engine.events import (
     Progress,
     RunEnded,
     RunStarted,
+    StepTaken,
     envelope,
 )
 from tui_linreg.engine.implementation import Implementation, create
 from tui_linreg.engine.reference import closed_form
+from tui_linreg.engine.watch import StepWatch
 
 PROGRESS_INTERVAL_S = 0.25
 """Seconds between progress reports: at most four a second, however fast training goes; the
@@ -46,6 +48,10 @@ for the price of a handful of extra reads."""
 
 EXPLOSION_FACTOR = 1e6
 """A finite loss this many times the starting loss counts as diverged."""
+
+WATCHED_PACE = 1000.0
+"""At this pace or slower every step is watched (engine/watch.py), so the step inspector
+always shows the latest; faster, only single steps and the run's last step are."""
 
 
 class _Stopwatch:
@@ -101,17 +107,22 @@ def train(
     config: TrainConfig,
     control: RunControl | None = None,
     prepared: tuple[torch.device, Problem] | None = None,
+    *,
+    trace: bool = False,
 ) -> Iterator[Event]:
     """Run ``config`` and yield its events: RunStarted, Progress/EpochEnded…, RunEnded.
 
-    ``prepared`` lets several implementations train on the very same tensors. Raises
+    ``prepared`` lets several implementations train on the very same tensors; ``trace``
+    watches every step and yields a StepTaken after each (slower: for ``train --trace``). Raises
     :class:`~tui_linreg.config.ConfigError` before the first event if the device is missing.
     """
     control = control or RunControl()
     device, problem = prepared or prepare(config)
     with out_of_memory_refused(config, device):
         best = closed_form(problem)
-    model = create(config, problem, shuffle_generator(config))
+    generator = shuffle_generator(config)
+    model = create(config, problem, generator)
+    watch = StepWatch(model, problem, config, generator)
     n = problem.num_examples
     steps_per_epoch = math.ceil(n / config.batch_size)
     stable_lr = best.stable_lr * model.half_mse_per_loss  # MSE's gradient is twice as steep
@@ -206,6 +217,14 @@ def train(
         pending_bad = losses[first_bad]
         return start + first_bad
 
+    def failed(epoch: int, step: int, error: RuntimeError) -> RunEnded:
+        return ended(
+            Outcome.FAILED,
+            f"failed in epoch {epoch} at step {step}: the training code raised "
+            f"{type(error).__name__}: {error}",
+            epoch,
+        )
+
     def report(epoch: int, step: int) -> Progress:
         """The steps since the last report, and the parameters now."""
         mean = math.fsum(value for _, value in pending) / max(len(pending), 1)
@@ -220,44 +239,66 @@ def train(
             batches=envelope(pending),
             w=w,
             b=b,
+            last_step=watch.detail() if watch.fresh else None,
         )
         pending.clear()
         return progress
 
+    last_step = config.epochs * steps_per_epoch
     for epoch in range(1, config.epochs + 1):
         step = 0
         epoch_started = clock.read()
         clock.start()
         last_report = time.perf_counter()
+        watch.new_epoch()
         batches = iter(model.batches())
         while True:
             # Steps run in a stretch, in step_mode, until a read-back is due.
             ended_by = None  # why the stretch ended: "cancel", "read" or None (epoch done)
-            with step_mode():
-                for X, y in batches:  # noqa: N806
-                    if control.requested:
-                        if control.paused:
-                            clock.stop()
-                            control.wait_while_paused()
-                            clock.start()
-                        if control.cancelled:
-                            ended_by = "cancel"
+            watching = trace or (pace is not None and pace <= WATCHED_PACE)
+            single = False
+            try:
+                with step_mode():
+                    for X, y in batches:  # noqa: N806
+                        if control.requested:
+                            if control.paused:
+                                clock.stop()
+                                control.wait_while_paused()
+                                clock.start()
+                            if control.cancelled:
+                                ended_by = "cancel"
+                                break
+                            pace = control.take_pace()
+                            single = control.take_single()
+                            watching = trace or (pace is not None and pace <= WATCHED_PACE)
+                            paced_from, paced_steps = time.perf_counter(), 0
+                        if watching or single or total_steps + 1 == last_step:
+                            window.append(watch.step(epoch, step + 1, X, y))
+                        else:
+                            window.append(model.train_step(X, y))
+                        step += 1
+                        total_steps += 1
+                        if single:
+                            control.stepped()  # pause again, and show this step now
+                            ended_by, report_due, now = "read", True, time.perf_counter()
                             break
-                        pace = control.take_pace()
-                        paced_from, paced_steps = time.perf_counter(), 0
-                    window.append(model.train_step(X, y))
-                    step += 1
-                    total_steps += 1
-                    if pace is not None:
-                        paced_steps += 1
-                        clock.stop()
-                        control.nap(paced_from + paced_steps / pace - time.perf_counter())
-                        clock.start()
-                    now = time.perf_counter()
-                    report_due = now - last_report >= PROGRESS_INTERVAL_S
-                    if report_due or len(window) >= window_size:
-                        ended_by = "read"
-                        break
+                        if pace is not None:
+                            paced_steps += 1
+                            clock.stop()
+                            control.nap(paced_from + paced_steps / pace - time.perf_counter())
+                            clock.start()
+                        now = time.perf_counter()
+                        report_due = now - last_report >= PROGRESS_INTERVAL_S
+                        if report_due or len(window) >= window_size or trace:
+                            ended_by = "read"
+                            break
+            except RuntimeError as error:  # the training code raised: a pitfall, say
+                clock.stop()
+                watch.failed(epoch, step + 1, X, y, str(error))
+                read_back(step)
+                yield report(epoch, step)  # the steps before it, and the step that raised
+                yield failed(epoch, step + 1, error)
+                return
             if ended_by is None:
                 break
             if ended_by == "cancel":
@@ -270,6 +311,12 @@ def train(
                 return
             window_size = min(2 * window_size, _MAX_WINDOW)
             first_bad = read_back(step)
+            if trace:
+                clock.stop()
+                detail = watch.detail()
+                assert detail is not None
+                yield StepTaken(detail)
+                clock.start()
             if first_bad is not None:
                 clock.stop()
                 yield report(epoch, step)  # the explosion, up to the step that stopped it

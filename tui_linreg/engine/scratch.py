@@ -69,6 +69,11 @@ class Scratch:
     half_mse_per_loss = 1.0
     """Its own loss already is half-MSE."""
     needs_autograd = True
+    # What the step inspector says about a step (engine/watch.py).
+    loss_call = "l = squared_loss(linreg(X, w, b), y)"
+    backward_on = "l.sum()"
+    gradient_names = ("w.grad", "b.grad")
+    written_out = "Aᵀ(Aθ − y), A = [X, 1]: the gradient of Σ (ŷ − y)² / 2"
 
     def __init__(self, problem: Problem, config: TrainConfig, generator: torch.Generator) -> None:
         self.problem = problem
@@ -76,6 +81,8 @@ class Scratch:
         self.generator = generator
         self.w = problem.initial_w.clone().requires_grad_(True)
         self.b = problem.initial_b.clone().requires_grad_(True)
+        self.squared_loss = squared_loss
+        """The loss the step uses: a pitfall swaps it (engine/broken.py)."""
 
     def batches(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         """One epoch of mini-batches."""
@@ -112,3 +119,29 @@ class Scratch:
     def parameters(self) -> tuple[torch.Tensor, torch.Tensor]:
         """Current w, shape (d, 1), and b, shape (1,)."""
         return self.w.detach(), self.b.detach()
+
+    # --- for the step inspector (engine/watch.py): never called by an unwatched step ---
+
+    def explain(
+        self,
+        X: torch.Tensor,  # noqa: N803
+        y: torch.Tensor,
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor | None]:
+        """(X, ŷ, the loss as the step computes it, the scalar backward() is called on), from
+        the same functions on the same parameters, just before the step."""
+        with torch.no_grad():
+            y_hat = linreg(X, self.w, self.b)
+            l = self.squared_loss(y_hat, y)  # noqa: E741
+            return X, y_hat, l, l.sum()
+
+    def gradient_tensors(self) -> tuple[torch.Tensor, torch.Tensor] | None:
+        """The tensors whose ``.grad`` the update reads."""
+        return self.w, self.b
+
+    def gradient_scale(self, batch_length: int) -> float:
+        """The written-out gradient Aᵀ(Aθ − y) times this is what autograd should give."""
+        return 1.0
+
+    def divisor(self, batch_length: int) -> tuple[float, str]:
+        """What the update divides the gradient by, and how the lesson's code names it."""
+        return batch_length, "len(y), the batch's length"

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterable, Sequence
 
+from rich.markup import escape
+from rich.text import Text
 from textual.app import RenderResult
 from textual.geometry import Region
 from textual.strip import Strip
@@ -60,13 +63,164 @@ def columns(
     return drawn
 
 
+RGB = tuple[int, int, int]
+ORANGE: RGB = (255, 165, 0)
+CYAN: RGB = (0, 200, 230)
+GREEN: RGB = (90, 200, 90)
+PALETTE: tuple[RGB, ...] = (
+    ORANGE,
+    CYAN,
+    (240, 220, 60),  # yellow
+    (100, 140, 255),  # blue
+    (230, 230, 230),  # white
+    (220, 90, 220),  # magenta
+    (240, 80, 80),  # red
+    (150, 150, 150),  # grey
+)
+"""Curve colours as RGB: plotext and the legend then agree (named colours go through the
+terminal theme and differ between the two), and none is the closed form's green."""
+CURVE_COLOURS = {"scratch": ORANGE, "concise": CYAN}
+TRUE_COLOUR = GREEN
+"""The true relation in the data plot: like the closed form, what learning heads for."""
+LEARNED_COLOUR: RGB = (240, 80, 80)
+
+
+def hex_colour(rgb: RGB) -> str:
+    """The same colour for Rich markup (legends in border subtitles)."""
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+EPS = 1e-9
+"""Slack for floating-point noise when a tick sits on an end of the data."""
+
+Ticks = tuple[list[float], list[str], tuple[float, float]]
+"""An axis: its ticks, their labels, and the range it spans (the data's, or wider to hold two
+ticks)."""
+
+
+def power_label(exponent: int, mantissa: float = 1) -> str:
+    """m·10ᵉ as a reader takes it in at a glance: 1, 10, 10², 10⁻³, 2·10⁻³, 50."""
+    if exponent in (0, 1):
+        return f"{mantissa * 10**exponent:g}"
+    power = "10" + str(exponent).translate(SUPERSCRIPT)
+    return power if mantissa == 1 else f"{mantissa:g}·{power}"
+
+
+def log_ticks(low: float, high: float, most: int) -> Ticks:
+    """Ticks for a log axis over [low, high] (both > 0): at powers of ten, every one or every
+    n-th so that there are at most ``most``. Where fewer than two powers fall within the data,
+    at 1-2-5 steps, then at 1…9 steps; where even those leave fewer than two, the axis widens to
+    the nearest steps below and above."""
+    most = max(most, 2)
+    lo, hi = math.log10(low), math.log10(high)
+    exponents = range(math.floor(lo) - 1, math.ceil(hi) + 2)
+
+    def within(mantissas: Sequence[int]) -> list[tuple[int, int]]:
+        return [
+            (m, e)
+            for e in exponents
+            for m in mantissas
+            if lo - EPS <= math.log10(m) + e <= hi + EPS
+        ]
+
+    chosen = within((1,))
+    if len(chosen) >= 2:
+        powers = chosen
+        for every in range(1, len(powers) + 1):
+            chosen = [(m, e) for m, e in powers if e % every == 0]
+            if len(chosen) <= most:
+                break
+        if len(chosen) < 2:
+            chosen = [powers[0], powers[-1]]
+    else:
+        chosen = within((1, 2, 5))
+        if len(chosen) < 2:
+            chosen = within(range(1, 10))
+        if len(chosen) < 2:
+            grid = [(m, e) for e in exponents for m in range(1, 10)]
+            below = max(i for i, (m, e) in enumerate(grid) if m * 10.0**e <= low * (1 + EPS))
+            above = min(
+                i for i, (m, e) in enumerate(grid) if i > below and m * 10.0**e >= high * (1 - EPS)
+            )
+            chosen = grid[below : above + 1]
+        chosen = chosen[:: math.ceil(len(chosen) / most)]
+    values = [m * 10.0**e for m, e in chosen]
+    labels = [power_label(e, m) for m, e in chosen]
+    return values, labels, (min(low, values[0]), max(high, values[-1]))
+
+
+def linear_labels(ticks: list[float], step: float) -> list[str]:
+    """Short labels for ticks ``step`` apart: as many decimals as the step needs, and a power of
+    ten for the very large or very small (2·10⁷, not 20000000.000)."""
+    decimals = max(0, -math.floor(math.log10(step) + EPS))
+    biggest = max(abs(tick) for tick in ticks)
+    if biggest < 1e5 and decimals <= 3:
+        return [f"{tick:.{decimals}f}" for tick in ticks]
+    exponent = math.floor(math.log10(biggest) + EPS)
+    decimals = max(0, exponent - math.floor(math.log10(step) + EPS))
+    return [
+        "0" if tick == 0 else f"{tick / 10.0**exponent:.{decimals}f}·{power_label(exponent)}"
+        for tick in ticks
+    ]
+
+
+def linear_ticks(low: float, high: float, most: int) -> Ticks:
+    """Ticks for a linear axis over [low, high]: at the finest 1-2-5 step that gives at most
+    ``most``, or the next finer where that leaves only one within the data; where even that
+    leaves fewer than two, the axis widens to the steps around."""
+    most = max(most, 2)
+    if high - low <= EPS * max(abs(low), abs(high)):  # one value: a range around it
+        pad = abs(low) / 2 or 1.0
+        low, high = low - pad, high + pad
+    exponent = math.floor(math.log10((high - low) / most))
+    steps = [m * 10.0**e for e in range(exponent, exponent + 3) for m in (1, 2, 5)]
+
+    def within(step: float) -> tuple[int, int]:
+        return math.ceil(low / step - EPS), math.floor(high / step + EPS)
+
+    index = next(i for i, step in enumerate(steps) if within(step)[1] - within(step)[0] < most)
+    if index and within(steps[index])[1] <= within(steps[index])[0]:
+        index -= 1  # one tick within: a finer step, a little over ``most``, beats wider axes
+    step = steps[index]
+    first, last = within(step)
+    if last <= first:
+        first, last = math.floor(low / step + EPS), math.ceil(high / step - EPS)
+        last = max(last, first + 1)
+    values = [i * step for i in range(first, last + 1)]
+    return values, linear_labels(values, step), (min(low, values[0]), max(high, values[-1]))
+
+
+def fits(markup: str, room: int) -> bool:
+    return Text.from_markup(markup).cell_len <= room
+
+
+def legend(entries: Sequence[tuple[RGB, str]], room: int, lead: str = "") -> str:
+    """Rich markup for a legend, a coloured ━ before each name, after ``lead``: the roomiest
+    form that fits in ``room`` cells (a border title's width), else the tightest."""
+    forms = (("  ", " "), (" ", " "), (" ", ""))  # between entries, between ━ and its name
+    for between, after in forms:
+        markup = lead + between.join(
+            f"[{hex_colour(colour)}]━[/]{after}{escape(name)}" for colour, name in entries
+        )
+        if fits(markup, room):
+            break
+    return markup
+
+
 DRAW_SHARE = 0.04
 """At most this share of the time goes to drawing one plot: the UI thread shares the GIL with
 training, so every millisecond spent drawing is one the training thread waits."""
 
+TICK_ROWS = 3
+"""Rows of canvas per y tick at most: a label on every third row reads as a scale, not a wall."""
+TICK_GAP = 7
+"""Columns of canvas per x tick at most."""
+
 
 class StalePlot(PlotextPlot):
     DEFAULT_CLASSES = "pane"  # the bordered look of every pane (app.tcss)
+    PANE_TITLE = ""
     stale = True
     """New numbers arrived since the last draw."""
 
@@ -80,13 +234,31 @@ class StalePlot(PlotextPlot):
     _timing = False
     """The next render_lines draws a new picture, and its time is the drawing's cost."""
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.border_title = self.PANE_TITLE
+
     def replot(self) -> None:
-        self.border_subtitle = self.subtitle()
+        self.relabel()
         self.stale = False
         self._version += 1
         self._replotted_at = time.monotonic()
         self._timing = True
         self.refresh()
+
+    def relabel(self) -> None:
+        """The border's title and subtitle, where the legends live: outside the canvas, so that
+        no legend ever hides the data it names."""
+        self.border_title = self.title()
+        self.border_subtitle = self.subtitle()
+
+    def on_resize(self) -> None:
+        self.relabel()  # a legend takes a roomier or a tighter form to fit the new width
+
+    @property
+    def room(self) -> int:
+        """Cells a border title can take: the width less the corners and the spaces around."""
+        return self.outer_size.width - 6 if self.outer_size.width else 1000
 
     def due(self, now: float) -> bool:
         """Whether enough time has passed since the last drawing to afford another."""
@@ -99,10 +271,10 @@ class StalePlot(PlotextPlot):
         # change.
         key = (self._version, self.size, self.app.theme, self.theme)
         if self._drawn is None or self._drawn[0] != key:
-            # plotext applies a log scale to its stored data in place on every build, so a
-            # second build of the same data would take the log of a log and fail. Drawing
-            # from our own numbers at every build keeps it idempotent.
-            self.plt.clear_data()
+            # plotext applies a log scale to its stored data and ticks in place on every build,
+            # so a second build of the same figure would take the log of a log. A fresh figure
+            # drawn from our own numbers at every build keeps it idempotent.
+            self.plt.clear_figure()
             self.draw()
             self._drawn = (key, super().render())
         return self._drawn[1]
@@ -120,6 +292,34 @@ class StalePlot(PlotextPlot):
         """Draw the current numbers on ``self.plt`` (called at every render)."""
         raise NotImplementedError
 
+    def axes(self, xs: Iterable[float], ys: Iterable[float], *, log_y: bool = False) -> int:
+        """Set both axes' ranges and short, round ticks for data over ``xs`` and ``ys`` (each
+        holding at least one finite value); the canvas' width in columns."""
+        plt = self.plt
+        xs = [x for x in xs if math.isfinite(x)]
+        ys = [y for y in ys if math.isfinite(y) and (y > 0 or not log_y)]
+        rows = self.size.height - 5  # less the title, the two x axes, their ticks and label
+        if log_y:
+            yticks, ylabels, (low, high) = log_ticks(min(ys), max(ys), rows // TICK_ROWS)
+            plt.ylim(math.log10(low), math.log10(high))  # plotext takes a log axis' range in logs
+        else:
+            yticks, ylabels, (low, high) = linear_ticks(min(ys), max(ys), rows // TICK_ROWS)
+            plt.ylim(low, high)
+        plt.yticks(yticks, ylabels)
+        width = max(self.size.width - 2 - max(map(len, ylabels)), 10)  # less the y axes, labels
+        most = width // TICK_GAP
+        while True:
+            xticks, xlabels, (left, right) = linear_ticks(min(xs), max(xs), most)
+            if most <= 2 or len(xticks) * (max(map(len, xlabels)) + 2) <= width:
+                break
+            most -= 1
+        plt.xlim(left, right)
+        plt.xticks(xticks, xlabels)
+        return width
+
+    def title(self) -> str:
+        return self.PANE_TITLE
+
     def subtitle(self) -> str:
         return ""
 
@@ -127,9 +327,10 @@ class StalePlot(PlotextPlot):
 class ScatterPlot(StalePlot):
     """One feature against the labels, with the true and the learned relation as lines."""
 
+    PANE_TITLE = "data"
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.border_title = "data"
         self.data: RunStarted | None = None
         self.feature = 1
         """Which feature column is on the x axis; the lesson plots the second one."""
@@ -164,6 +365,18 @@ class ScatterPlot(StalePlot):
         )
         return [w[j] * low + intercept, w[j] * high + intercept]
 
+    def _learned_line(self, low: float, high: float) -> list[float] | None:
+        """The learned relation, unless it has diverged so far that it would squash the data
+        flat (the log says why it is left out)."""
+        if self.data is None or self.learned is None:
+            return None
+        ys = self.data.sample_labels
+        spread = max(ys) - min(ys) or 1.0
+        line = self._line(*self.learned, low, high)
+        if all(min(ys) - 3 * spread <= y <= max(ys) + 3 * spread for y in line):
+            return line
+        return None
+
     def draw(self) -> None:
         plt = self.plt
         plt.xlabel("")
@@ -173,21 +386,25 @@ class ScatterPlot(StalePlot):
         j, config = self.feature, self.data.config
         xs = [row[j] for row in self.data.sample_features]
         ys = list(self.data.sample_labels)
-        plt.scatter(xs, ys, marker="dot", color="blue+")
-        spread = max(ys) - min(ys) or 1.0
         low, high = min(xs), max(xs)
-        plt.plot(
-            [low, high],
-            self._line(config.true_w, config.true_b, low, high),
-            color="green",
-            label="true",
-        )
-        if self.learned is not None:
-            line = self._line(*self.learned, low, high)
-            # A diverged line would squash the data flat: it is left out (the log says why).
-            if all(min(ys) - 3 * spread <= y <= max(ys) + 3 * spread for y in line):
-                plt.plot([low, high], line, color="red", label="learned")
+        true = self._line(config.true_w, config.true_b, low, high)
+        learned = self._learned_line(low, high)
+        self.axes(xs, [*ys, *true, *(learned or [])])
+        plt.scatter(xs, ys, marker="dot", color="blue+")
+        plt.plot([low, high], true, color=TRUE_COLOUR)
+        if learned is not None:  # last: it lies over the true line once it has been learned
+            plt.plot([low, high], learned, color=LEARNED_COLOUR)
         plt.title(f"y vs x[{j}] · ctrl+f" if config.num_features > 1 else f"y vs x[{j}]")
+
+    def title(self) -> str:
+        if self.data is None:
+            return self.PANE_TITLE
+        entries = [(TRUE_COLOUR, "true")]
+        if self.learned is not None:
+            x = [row[self.feature] for row in self.data.sample_features]
+            if self._learned_line(min(x), max(x)) is not None:
+                entries.append((LEARNED_COLOUR, "learned"))
+        return legend(entries, self.room, lead=f"{self.PANE_TITLE} · ")
 
     def subtitle(self) -> str:
         if self.data is None:
@@ -201,36 +418,13 @@ class ScatterPlot(StalePlot):
         return " · ".join(notes)
 
 
-RGB = tuple[int, int, int]
-ORANGE: RGB = (255, 165, 0)
-CYAN: RGB = (0, 200, 230)
-GREEN: RGB = (90, 200, 90)
-PALETTE: tuple[RGB, ...] = (
-    ORANGE,
-    CYAN,
-    (240, 220, 60),  # yellow
-    (100, 140, 255),  # blue
-    (230, 230, 230),  # white
-    (220, 90, 220),  # magenta
-    (240, 80, 80),  # red
-    (150, 150, 150),  # grey
-)
-"""Curve colours as RGB: plotext and the legend then agree (named colours go through the
-terminal theme and differ between the two), and none is the closed form's green."""
-CURVE_COLOURS = {"scratch": ORANGE, "concise": CYAN}
-
-
-def hex_colour(rgb: RGB) -> str:
-    """The same colour for Rich markup (legends in border subtitles)."""
-    return "#{:02x}{:02x}{:02x}".format(*rgb)
-
-
 class LossPlot(StalePlot):
     """Full-data half-MSE per epoch (and batch losses within epochs), the optimum as a line."""
 
+    PANE_TITLE = "loss (half-MSE)"
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.border_title = "loss (half-MSE)"
         self.log_scale = True
         self.optimum: float | None = None
         self.epochs: dict[str, list[tuple[float, float]]] = {}
@@ -275,40 +469,74 @@ class LossPlot(StalePlot):
 
     def draw(self) -> None:
         plt = self.plt
-        width = max(self.size.width - 12, 10)  # less the y axis' labels
-        end = max((x for x, _, _ in self.batches), default=1.0)
-        batches = _finite(columns(self.batches, 0.0, max(end, 1.0), width), self.log_scale)
-        curves = {name: _finite(points, self.log_scale) for name, points in self.epochs.items()}
-        curves = {name: points for name, points in curves.items() if points}
-        # plotext cannot draw an empty log axis: an empty plot stays linear.
-        log = self.log_scale and bool(batches or curves)
-        plt.yscale("log" if log else "linear")
         plt.xlabel("epoch")
-        if not curves:
+        log = self.log_scale
+        curves = {name: _finite(points, log) for name, points in self.epochs.items()}
+        curves = {name: points for name, points in curves.items() if points}
+        if not curves:  # plotext cannot draw an empty log axis: an empty plot stays linear
             plt.title("ctrl+r trains")
             return
+        plt.yscale("log" if log else "linear")
         plt.title("log scale · ctrl+l" if log else "linear scale · ctrl+l")
+        end = max((x for x, _, _ in self.batches), default=1.0)
+        last = max(x for points in curves.values() for x, _ in points)
+        optimum = self.shown_optimum()
+        width = self.axes(
+            [0.0, max(end, last, 1.0)],
+            [
+                *(y for _, low, high in self.batches for y in (low, high)),
+                *(y for points in curves.values() for _, y in points),
+                *([] if optimum is None else [optimum]),
+            ],
+            log_y=log,
+        )
+        # The reference first, the batches next, the curves last: a curve that reaches the
+        # optimum lies over its line rather than vanishing behind it.
+        if optimum is not None:
+            plt.plot([0, max(last, 1)], [optimum] * 2, color=GREEN, marker="braille")
+        batches = _finite(columns(self.batches, 0.0, max(end, 1.0), width), log)
         if batches:
             plt.scatter(*zip(*batches, strict=True), marker="dot", color="gray")
         for name, points in curves.items():
             plt.plot(*zip(*points, strict=True), marker="braille", color=self.colour(name))
-        if self.optimum is not None and (self.optimum > 0 or not log):
-            end = max(x for points in curves.values() for x, _ in points)
-            plt.plot([0, max(end, 1)], [self.optimum] * 2, color=GREEN, marker="braille")
+
+    def shown_optimum(self) -> float | None:
+        """The closed form's half-MSE, where the plot can draw it (a log axis has no zero)."""
+        optimum = self.optimum
+        if optimum is None or not math.isfinite(optimum) or (optimum <= 0 and self.log_scale):
+            return None
+        return optimum
+
+    def title(self) -> str:
+        """The reference line's legend (the runs' is below): each fits a narrow pane."""
+        if not self.epochs or self.shown_optimum() is None:
+            return self.PANE_TITLE
+        closed = [(GREEN, "closed form")]
+        markup = legend(closed, self.room, lead=f"{self.PANE_TITLE} · ")
+        return markup if fits(markup, self.room) else legend(closed, self.room, lead="loss · ")
 
     def subtitle(self) -> str:
-        if not self.epochs:
-            return ""
-        legend = [f"[{hex_colour(self.colour(name))}]━[/] {name}" for name in self.epochs]
-        return " ".join([*legend, f"[{hex_colour(GREEN)}]━[/] closed form"])
+        names = list(self.epochs)
+        shown = legend([(self.colour(name), name) for name in names], self.room)
+        keys = {name.partition("=")[0] for name in names}
+        if fits(shown, self.room) or len(keys) != 1:
+            return shown
+        # A sweep's curves (lr=0.003, lr=0.01, …) say their setting once: "lr= ━0.003 ━0.01".
+        if not all("=" in name and " " not in name for name in names):
+            return shown
+        values = [(self.colour(name), name.partition("=")[2]) for name in names]
+        return legend(values, self.room, lead=f"{escape(keys.pop())}= ")
 
 
 class TrajectoryPlot(StalePlot):
     """Each learned parameter per epoch, converging toward its true value (dotted)."""
 
+    PANE_TITLE = "parameters per epoch"
+    SHOWN = 8
+    """Beyond eight lines nobody can tell them apart."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.border_title = "parameters per epoch"
         self.true: tuple[float, ...] = ()
         self.points: list[tuple[float, tuple[float, ...]]] = []
 
@@ -322,6 +550,11 @@ class TrajectoryPlot(StalePlot):
         self.points.append((float(event.epoch), (*event.w, event.b)))
         self.stale = True
 
+    def names(self) -> list[str]:
+        """The parameters shown, first to last."""
+        names = [f"w[{i}]" for i in range(len(self.true) - 1)] + ["b"]
+        return names[: self.SHOWN]
+
     def draw(self) -> None:
         plt = self.plt
         plt.xlabel("epoch")
@@ -329,20 +562,34 @@ class TrajectoryPlot(StalePlot):
             plt.title("ctrl+r trains")
             return
         plt.title("learned (solid) → true (dotted)")
-        names = [f"w[{i}]" for i in range(len(self.true) - 1)] + ["b"]
         end = max(1.0, self.points[-1][0])
-        shown = list(enumerate(names))[:8]  # beyond eight lines nobody can tell them apart
-        for index, name in shown:
-            colour = PALETTE[index % len(PALETTE)]
-            xs = [x for x, _ in self.points]
-            ys = [values[index] for _, values in self.points]
-            finite = [
-                (x, y) for x, y in zip(xs, ys, strict=True) if math.isfinite(y) and abs(y) < 1e6
+        shown = range(len(self.names()))
+        learned = [
+            [
+                (x, values[index])
+                for x, values in self.points
+                if math.isfinite(values[index]) and abs(values[index]) < 1e6
             ]
-            if finite:
-                plt.plot(*zip(*finite, strict=True), marker="braille", color=colour, label=name)
+            for index in shown
+        ]
+        self.axes(
+            [0.0, end, *(x for x, _ in self.points)],
+            [*(self.true[index] for index in shown), *(y for line in learned for _, y in line)],
+        )
+        # The true values first: a parameter that reaches its value lies over its dotted line
+        # rather than vanishing behind it.
+        for index in shown:
+            colour = PALETTE[index % len(PALETTE)]
             plt.plot([0, end], [self.true[index]] * 2, marker=".", color=colour)
+        for index, line in zip(shown, learned, strict=True):
+            if line:
+                colour = PALETTE[index % len(PALETTE)]
+                plt.plot(*zip(*line, strict=True), marker="braille", color=colour)
 
     def subtitle(self) -> str:
-        hidden = len(self.true) - 8
-        return f"first 8 of {len(self.true)} parameters" if hidden > 0 else ""
+        if not self.true:
+            return ""
+        hidden = len(self.true) - self.SHOWN
+        note = f" · first {self.SHOWN} of {len(self.true)}" if hidden > 0 else ""
+        entries = [(PALETTE[i % len(PALETTE)], name) for i, name in enumerate(self.names())]
+        return legend(entries, self.room - len(note)) + note
