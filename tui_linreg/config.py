@@ -216,6 +216,7 @@ class TrainConfig:
         + ", ".join(PITFALLS)
         + " (docs/watch-it-learn.md)",
         section=Section.PITFALLS,
+        form_label="switch on",
         legend="pitfall",
         sweepable=True,
     )

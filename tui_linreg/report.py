@@ -33,13 +33,16 @@ def lesson_line(epoch: EpochEnded) -> str:
 
 def describe_config(config: TrainConfig) -> str:
     """Every setting but the implementation and the device (which the line names first),
-    section by section: ``n=1000 noise=0.01 … · init_std=0.01 · lr=0.03 bs=10 …``."""
+    section by section: ``n=1000 noise=0.01 … · init_std=0.01 · lr=0.03 bs=10 …``. The
+    pitfalls are named only when one is on."""
     sections = []
     for section in Section:
         shown = [
             f"{s.legend}={s.kind.show(getattr(config, name))}"
             for name, s in SETTINGS.items()
-            if s.section == section and name not in ("implementation", "device")
+            if s.section == section
+            and name not in ("implementation", "device")
+            and (name != "pitfalls" or config.pitfalls)
         ]
         if shown:
             sections.append(" ".join(shown))

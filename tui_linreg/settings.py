@@ -336,6 +336,11 @@ class Names(Kind):
     options: tuple[str, ...]
     repeatable = True
 
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """What the form's up and down keys go through: none, then each alone."""
+        return ("none", *self.options)
+
     def read(self, label: str, text: str) -> tuple[str, ...]:
         words = [word.strip().lower() for word in text.replace(",", "+").split("+")]
         words = [word for word in words if word and word != "none"]

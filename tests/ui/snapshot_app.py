@@ -249,6 +249,41 @@ async def presets(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def step_now(pilot: Pilot[None], steps_before: int) -> None:
+    """Press f7 and wait until the run has taken ``steps_before`` + 1 steps (or has started
+    paused, from idle)."""
+    app = pilot.app
+    assert isinstance(app, LinregApp)
+    idle = app.running is None
+    await pilot.press("f7")
+    if idle:
+        await wait_until(
+            lambda: app.current_data is not None,
+            timeout=30,
+            what=lambda: "the stepped run did not start",
+        )
+    else:
+        await wait_until(
+            lambda: (
+                app.main.inspector.detail is not None
+                and app.main.inspector.detail.step == steps_before + 1
+            ),
+            timeout=30,
+            what=lambda: f"step {steps_before + 1} was not shown",
+        )
+    await pilot.pause()
+    app.main.refresh_views(force=True)
+    await pilot.pause()
+
+
+async def three_steps(pilot: Pilot[None]) -> None:
+    """f8 shows the inspector; f7 starts the run paused, then takes three steps."""
+    await settle(pilot)
+    await pilot.press("f8")
+    for taken in (-1, 0, 1, 2):
+        await step_now(pilot, taken)
+
+
 SCREENSHOTS = {
     "initial": ({}, settle),
     "trained": ({}, scratch_run),
@@ -259,6 +294,7 @@ SCREENSHOTS = {
     "code": ({}, code_pane),
     "trajectories": ({"learning_rate": 0.01, "epochs": 5}, trajectories),
     "presets": ({}, presets),
+    "three-steps": ({}, three_steps),
 }
 """The README's screenshots: name → (config changes, what to do before the shot)."""
 

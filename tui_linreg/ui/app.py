@@ -29,6 +29,7 @@ from tui_linreg.config import (
     IMPLEMENTATIONS,
     TOO_LONG_TO_WATCH,
     ConfigError,
+    FieldError,
     TrainConfig,
     parse_field,
 )
@@ -82,6 +83,13 @@ class LinregApp(App[None]):
         _key("f4", "trajectories", "Params", "Data plot or parameter trajectories"),
         _key("f5", "presets", "Presets", "The lessons' experiments"),
         _key("f6", "both", "Both", "Run scratch and concise on the same data"),
+        _key(
+            "f7",
+            "step",
+            "Step",
+            "One mini-batch: from idle, start the run paused before its first step",
+        ),
+        _key("f8", "inspector", "Inspect", "The last step: batch, loss, .grad and update"),
         _key("ctrl+q", "quit", "Quit", "Quit the app"),
     ]
 
@@ -188,7 +196,20 @@ class LinregApp(App[None]):
     def action_both(self) -> None:
         self._run_from_form(both=True)
 
-    def _run_from_form(self, *, both: bool) -> None:
+    def action_step(self) -> None:
+        """One mini-batch. From idle, the form's run starts paused before its first step."""
+        control, config = self.control, self.running
+        if control is None or config is None:
+            self._run_from_form(both=False, stepping=True)
+            return
+        control.step()
+        self.main.status.say(f"{config.implementation} · one step…")
+        self.main.status.flush()
+
+    def action_inspector(self) -> None:
+        self.main.toggle_inspector()
+
+    def _run_from_form(self, *, both: bool, stepping: bool = False) -> None:
         try:
             config = self.main.form.read_config()
             plan = (
@@ -204,10 +225,11 @@ class LinregApp(App[None]):
                 timeout=8,
             )
             return
-        self.run_plan(plan)
+        self.run_plan(plan, stepping=stepping)
 
-    def run_plan(self, plan: Plan) -> None:
-        """Run ``plan`` in the worker, replacing whatever was running."""
+    def run_plan(self, plan: Plan, *, stepping: bool = False) -> None:
+        """Run ``plan`` in the worker, replacing whatever was running; ``stepping`` starts it
+        paused before its first step."""
         if self.control is not None:
             self.control.cancel()  # the previous plan stops before its next mini-batch
         if plan.kind != PlanKind.SINGLE:
@@ -215,9 +237,14 @@ class LinregApp(App[None]):
         self.plan_id += 1
         self.plan, self.ends = plan, []
         self.control = RunControl(pace=self._watchable(plan))
+        if stepping:
+            self.control.pause()
         self.running = plan.configs[0]
+        starting = "paused before step 1 · f7 steps" if stepping else "starting…"
         self.main.status.say(
-            f"{self.running.implementation} · starting…" if self.torch_ready else "loading PyTorch…"
+            f"{self.running.implementation} · {starting}"
+            if self.torch_ready
+            else "loading PyTorch…"
         )
         self.main.status.progress(0)
         self.training_ended = threading.Event()
@@ -261,7 +288,8 @@ class LinregApp(App[None]):
             case RunStarted() as event:
                 self._run_started(event)
             case Progress() as event:
-                self.main.progress(event, self.running or self.initial)
+                paused = self.control is not None and self.control.paused
+                self.main.progress(event, self.running or self.initial, paused=paused)
             case EpochEnded() as event:
                 self.main.epoch_ended(event, self.running or self.initial)
             case RunEnded() as event:
@@ -287,6 +315,8 @@ class LinregApp(App[None]):
         assert plan is not None
         if event.outcome == Outcome.DIVERGED and plan.kind == PlanKind.SINGLE:
             self.notify(event.message, title="Diverged", severity="warning", timeout=8)
+        if event.outcome == Outcome.FAILED:
+            self.notify(event.message, title="The training code raised", severity="error")
         self._idle_status(event)
         plan_over = event.outcome == Outcome.CANCELLED or len(self.ends) == len(plan.configs)
         if plan_over:
@@ -365,7 +395,7 @@ class LinregApp(App[None]):
             self.main.status.say(f"{config.implementation} · resumed")
         else:
             control.pause()
-            self.main.status.say(f"{config.implementation} · paused (ctrl+o resumes)")
+            self.main.status.say(f"{config.implementation} · paused (ctrl+o resumes, f7 steps)")
         self.main.status.flush()
 
     def action_toggle_implementation(self) -> None:
@@ -409,9 +439,14 @@ class LinregApp(App[None]):
     def _show_code(self) -> None:
         if not self.torch_ready:
             return  # shown once PyTorch has loaded
-        self.main.code.show(
-            self.running.implementation if self.running else self.main.form.implementation
-        )
+        if self.running is not None:
+            self.main.code.show(self.running.implementation, self.running.pitfalls)
+            return
+        try:
+            pitfalls = parse_field("pitfalls", self.main.form.texts()["pitfalls"])
+        except FieldError:
+            pitfalls = ()
+        self.main.code.show(self.main.form.implementation, pitfalls)
 
     def action_trajectories(self) -> None:
         self.main.toggle_trajectories()

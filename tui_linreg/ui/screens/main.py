@@ -11,16 +11,18 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tui_linreg.config import FieldError, TrainConfig, parse_field
 from tui_linreg.engine.events import EpochEnded, Progress, RunEnded, RunStarted
 from tui_linreg.ui.widgets.code_pane import CodePane
 from tui_linreg.ui.widgets.epoch_log import EpochLog
+from tui_linreg.ui.widgets.key_hints import KeyHints, width_classes
 from tui_linreg.ui.widgets.parameter_table import ParameterTable
 from tui_linreg.ui.widgets.plots import LossPlot, ScatterPlot, TrajectoryPlot
 from tui_linreg.ui.widgets.settings_form import SettingsForm
 from tui_linreg.ui.widgets.status_line import StatusLine
+from tui_linreg.ui.widgets.step_inspector import StepInspector
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
@@ -43,6 +45,7 @@ class MainScreen(Screen[None]):
         self.trajectory = TrajectoryPlot(id="trajectory")
         self.loss = LossPlot(id="loss")
         self.code = CodePane(id="code")
+        self.inspector = StepInspector(id="inspector")
         self.table = ParameterTable(id="parameters")
         self.status = StatusLine(id="status")
         self.too_small = Static("", id="too-small")
@@ -58,10 +61,11 @@ class MainScreen(Screen[None]):
                     yield self.trajectory
                     yield self.loss
                 yield self.code
+                yield self.inspector
                 yield self.table
         yield self.status
         yield self.too_small
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyHints(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         if not self.cursor_blink:
@@ -79,6 +83,8 @@ class MainScreen(Screen[None]):
     def _fit(self, width: int, height: int) -> None:
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         self.set_class(small, "too-small")
+        for name, wanted in width_classes(width).items():
+            self.set_class(wanted, name)
         if small:
             self.too_small.update(
                 f"Enlarge the terminal to at least {MIN_WIDTH}×{MIN_HEIGHT}\n"
@@ -98,15 +104,27 @@ class MainScreen(Screen[None]):
                 plot.replot()
         self.table.flush()
         self.status.flush()
+        self.inspector.flush()
 
     @property
     def showing_code(self) -> bool:
         return self.query_one("#main").has_class("show-code")
 
     def toggle_code(self) -> bool:
-        """Show or hide the code pane; whether it is shown now."""
-        self.query_one("#main").toggle_class("show-code")
+        """Show or hide the code pane (in the plots' place); whether it is shown now."""
+        main = self.query_one("#main")
+        main.remove_class("show-inspector")
+        main.toggle_class("show-code")
         return self.showing_code
+
+    def toggle_inspector(self) -> bool:
+        """Show or hide the step inspector (in the plots' place); whether it is shown now."""
+        main = self.query_one("#main")
+        main.remove_class("show-code")
+        main.toggle_class("show-inspector")
+        self.inspector.stale = self.inspector.detail is not None
+        self.inspector.flush()
+        return main.has_class("show-inspector")
 
     def toggle_trajectories(self) -> None:
         self.query_one("#plots").toggle_class("trajectories")
@@ -138,13 +156,21 @@ class MainScreen(Screen[None]):
         self.loss.start(event, label)
         self.trajectory.start(event)
         self.log_view.started(event)
+        self.inspector.waiting(
+            f"{config.implementation} has started: no step watched yet.\n\n"
+            "f7 takes one step (ctrl+o resumes). At a pace of 1000 steps/s or slower every "
+            "step is shown here; at max, only single steps and the run's last step."
+        )
         if self.showing_code:
-            self.code.show(config.implementation)
+            self.code.show(config.implementation, config.pitfalls)
         self.status.say(f"{config.implementation} · {event.device} · epoch 1/{config.epochs}")
 
-    def progress(self, event: Progress, config: TrainConfig) -> None:
-        """Within an epoch: the batch losses, and the line and table at the latest step."""
+    def progress(self, event: Progress, config: TrainConfig, *, paused: bool = False) -> None:
+        """Within an epoch: the batch losses, and the line and table at the latest step;
+        ``paused`` after a single step."""
         self.loss.progress(event)
+        if event.last_step is not None:
+            self.inspector.show(event.last_step, config.pitfalls)
         self.scatter.show_learned(event.w, event.b)
         self.table.show(config.implementation, (*event.w, event.b))
         done = (event.epoch - 1 + event.step / event.steps_per_epoch) / config.epochs
@@ -156,6 +182,7 @@ class MainScreen(Screen[None]):
             event.elapsed_s,
             event.step,
             event.steps_per_epoch,
+            paused=paused,
         )
 
     def epoch_ended(self, event: EpochEnded, config: TrainConfig) -> None:

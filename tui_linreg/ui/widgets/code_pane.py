@@ -10,10 +10,25 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 
-def training_source(implementation: str) -> str:
+def training_source(implementation: str, pitfalls: tuple[str, ...] = ()) -> str:
     """The functions that make up one training step, taken from the modules that run it, so
     what is shown can never drift from what runs. Imports torch (through the engine)."""
     parts: list[Callable[..., object]]
+    if pitfalls:
+        from tui_linreg.engine import broken, scratch
+
+        if implementation == "concise":
+            parts = [broken.BrokenConcise.train_step]
+        else:
+            parts = [
+                scratch.linreg,
+                scratch.squared_loss,
+                broken.squared_loss_without_reshape,
+                broken.broken_sgd,
+                broken.BrokenScratch.batches,
+                broken.BrokenScratch.train_step,
+            ]
+        return "\n".join(textwrap.dedent(inspect.getsource(part)) for part in parts)
     # The engine's modules import torch: they load when the pane is first shown, not at start.
     if implementation == "analytic":
         from tui_linreg.engine import analytic, scratch
@@ -45,6 +60,16 @@ def training_source(implementation: str) -> str:
     return "\n".join(textwrap.dedent(inspect.getsource(part)) for part in parts)
 
 
+def changed_lines(source: str, pitfalls: tuple[str, ...]) -> set[int]:
+    """The numbers (from 1) of the lines that name one of ``pitfalls``: each changed line in
+    engine/broken.py says which pitfall it belongs to."""
+    return {
+        number
+        for number, line in enumerate(source.splitlines(), start=1)
+        if any(name in line for name in pitfalls)
+    }
+
+
 class CodePane(VerticalScroll):
     DEFAULT_CLASSES = "pane"  # the bordered look of every pane (app.tcss)
 
@@ -56,18 +81,25 @@ class CodePane(VerticalScroll):
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static("loading PyTorch…", id="code-text")
 
-    def show(self, implementation: str) -> None:
-        if implementation == self.showing:
+    def show(self, implementation: str, pitfalls: tuple[str, ...] = ()) -> None:
+        shown = f"{implementation} with {'+'.join(pitfalls)}" if pitfalls else implementation
+        if shown == self.showing:
             return
-        self.showing = implementation
-        self.border_title = f"the code being run · {implementation}"
+        self.showing = shown
+        self.border_title = f"the code being run · {shown}"
+        if pitfalls:
+            self.border_subtitle = "highlighted: the lines the pitfalls change"
+        else:
+            self.border_subtitle = ""
         from rich.syntax import Syntax  # pygments loads only when the pane is first shown
 
+        source = training_source(implementation, pitfalls)
         syntax = Syntax(
-            training_source(implementation),
+            source,
             "python",
             theme="ansi_dark",
             line_numbers=True,
             word_wrap=True,
+            highlight_lines=changed_lines(source, pitfalls),
         )
         self.query_one("#code-text", Static).update(syntax)

@@ -13,6 +13,7 @@ _OUTCOME_STYLE = {
     Outcome.FINISHED: "bold green",
     Outcome.CANCELLED: "bold yellow",
     Outcome.DIVERGED: "bold red",
+    Outcome.FAILED: "bold red",
 }
 
 

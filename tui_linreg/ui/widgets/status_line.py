@@ -43,10 +43,13 @@ class StatusLine(Widget):
         elapsed_s: float,
         step: int | None = None,
         steps: int | None = None,
+        *,
+        paused: bool = False,
     ) -> None:
         """Where a run is: its epoch, the step within it, and its training time."""
         where = f"epoch {epoch}/{epochs}" + (f" · step {step}/{steps}" if step else "")
-        self.say(f"{implementation} · {where} · {formatting.seconds(elapsed_s)}")
+        how = "paused · f7 steps" if paused else formatting.seconds(elapsed_s)
+        self.say(f"{implementation} · {where} · {how}")
 
     def idle(self, implementation: str, torch_ready: bool, ended: RunEnded | None) -> None:
         """What is ready, or how the last run ended; shown at once."""
@@ -59,6 +62,7 @@ class StatusLine(Widget):
                 Outcome.FINISHED: f"finished in {formatting.seconds(ended.train_s)}",
                 Outcome.CANCELLED: f"stopped in epoch {ended.epoch}",
                 Outcome.DIVERGED: f"diverged in epoch {ended.epoch}",
+                Outcome.FAILED: f"failed in epoch {ended.epoch}: the code raised",
             }[ended.outcome]
             self.say(
                 f"{ended.config.implementation} · {ended.device} · {summary} · "

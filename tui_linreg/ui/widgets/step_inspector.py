@@ -1,0 +1,214 @@
+"""The step inspector (f8): the last watched step, with the tensors it really used.
+
+The batch, the loss the implementation computed, the gradient its update read (autograd's
+``.grad``, or analytic's formula) next to the gradient written out, and the update. The
+numbers come from the engine (engine/watch.py); this pane only lays them out.
+"""
+
+from __future__ import annotations
+
+import math
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from tui_linreg.engine.events import StepDetail
+
+MAX_ROWS = 200
+"""Batch rows shown; a bigger batch says how many are left out."""
+
+MAX_FEATURE_COLUMNS = 4
+"""x columns shown; the parameters below list every weight."""
+
+WAITING = (
+    "No step watched yet.\n\n"
+    "f7 takes one step: from idle it starts the run, paused before its first step, and each "
+    "f7 after that runs the next mini-batch. ctrl+o resumes.\n\n"
+    "At a pace of 1000 steps/s or slower every step is shown here as it happens; at max, "
+    "only single steps and the run's last step."
+)
+
+
+def number(value: float) -> str:
+    if not math.isfinite(value):
+        return str(value)
+    return f"{value:.6g}"
+
+
+def _heading(text: str) -> Text:
+    return Text(text, style="bold")
+
+
+def batch_table(detail: StepDetail) -> Table:
+    """One row per example: its index, x, y, ŷ and the residual ŷ − y."""
+    width = len(detail.features[0]) if detail.features else 0
+    shown = min(width, MAX_FEATURE_COLUMNS)
+    table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
+    table.add_column("index", justify="right", style="dim")
+    for i in range(shown):
+        table.add_column(f"x[{i}]", justify="right")
+    if width > shown:
+        table.add_column("…")
+    for name in ("y", "ŷ", "ŷ − y"):
+        table.add_column(name, justify="right")
+    rows = zip(detail.indices, detail.features, detail.labels, detail.predictions, strict=False)
+    for row, (index, x, y, y_hat) in enumerate(rows):
+        if row == MAX_ROWS:
+            break
+        cells = [str(index), *(f"{v:.3f}" for v in x[:shown])]
+        if width > shown:
+            cells.append("")
+        cells += [f"{y:.3f}", f"{y_hat:.3f}", f"{y_hat - y:+.3f}"]
+        table.add_row(*cells)
+    return table
+
+
+def gradient_table(detail: StepDetail) -> Table:
+    names = [f"w[{i}]" for i in range(len(detail.grad_w))] + ["b"]
+    table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
+    table.add_column("")
+    analytic = detail.implementation == "analytic"
+    table.add_column("Aᵀr" if analytic else ".grad", justify="right")
+    table.add_column("written out", justify="right")
+    table.add_column("difference", justify="right")
+    read = (*detail.grad_w, detail.grad_b)
+    written = (*detail.expected_w, detail.expected_b)
+    for name, got, want in zip(names, read, written, strict=True):
+        table.add_row(name, number(got), number(want), number(got - want))
+    return table
+
+
+def update_table(detail: StepDetail) -> Table:
+    names = [f"w[{i}]" for i in range(len(detail.w_before))] + ["b"]
+    table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
+    for column in ("", "before", "after", "change"):
+        table.add_column(column, justify="right" if column else "left")
+    before = (*detail.w_before, detail.b_before)
+    after = (*detail.w_after, detail.b_after)
+    for name, old, new in zip(names, before, after, strict=True):
+        table.add_row(name, number(old), number(new), number(new - old))
+    return table
+
+
+def notes(detail: StepDetail, pitfalls: tuple[str, ...]) -> list[Text]:
+    """What this step shows about the pitfalls that are on."""
+    said = []
+    if "forget-zero-grad" in pitfalls and detail.step + detail.epoch > 2:
+        said.append(
+            "forget-zero-grad: nothing zeroed .grad, so it holds the sum of every step's "
+            "gradient so far; the difference is what earlier steps left in it."
+        )
+    if "no-reshape" in pitfalls and len(detail.loss_shape) == 2 and detail.loss_shape[1] > 1:
+        rows, columns = detail.loss_shape
+        said.append(
+            f"no-reshape: ŷ is ({rows}, 1) and y is ({columns},), so ŷ − y broadcast to "
+            f"{rows}×{columns}: every prediction minus every label. The gradient is that "
+            "wrong loss's, not the written-out one."
+        )
+    length = len(detail.indices)
+    if "lesson-divisor" in pitfalls and detail.divisor != length:
+        said.append(
+            f"lesson-divisor: the lesson's sgd divides by batch_size = {detail.divisor:g}, but "
+            f"this batch holds {length}: its step is {length}/{detail.divisor:g} of the mean "
+            f"gradient's. Our scratch divides by len(y) = {length}."
+        )
+    return [Text(line, style="yellow") for line in said]
+
+
+SIDE_BY_SIDE = 96
+"""From this width (the pane's), the batch sits beside the loss, gradient and update."""
+
+
+def render(detail: StepDetail, pitfalls: tuple[str, ...] = (), width: int = 0) -> RenderableType:
+    """The whole inspector for one step, in one column or, ``width`` allowing, two."""
+    batch: list[RenderableType] = []
+    length = len(detail.indices)
+    batch.append(_heading(f"the batch: {length} examples (ŷ with θ before the update)"))
+    batch.append(batch_table(detail))
+    if length > MAX_ROWS:
+        batch.append(Text(f"… and {length - MAX_ROWS} more rows", style="dim"))
+    step = _the_step(detail, pitfalls)
+    error = [Text(f"This step raised: {detail.error}", style="bold red"), Text("")]
+    if width >= SIDE_BY_SIDE:
+        grid = Table.grid(padding=(0, 3))
+        grid.add_column(ratio=1)
+        grid.add_column(ratio=1)
+        grid.add_row(Group(*batch), Group(*step))
+        return Group(*error, grid) if detail.error else grid
+    return Group(*(error if detail.error else []), *batch, Text(""), *step)
+
+
+def _the_step(detail: StepDetail, pitfalls: tuple[str, ...]) -> list[RenderableType]:
+    """The loss, the gradient and the update."""
+    parts: list[RenderableType] = [_heading("the loss")]
+    shape = str(detail.loss_shape).replace(",)", ")") if detail.loss_shape else "(): a scalar"
+    parts.append(Text(detail.loss_call))
+    parts.append(Text(f"  l has shape {shape}, mean {number(detail.batch_loss)}"))
+    if detail.backward_value is not None:
+        why = ": backward() needs a scalar" if detail.backward_on.startswith("l.sum") else ""
+        value = number(detail.backward_value)
+        parts.append(Text(f"  backward() is called on {detail.backward_on} = {value}{why}"))
+    elif detail.implementation != "analytic":
+        parts.append(Text(f"  backward() is called on {detail.backward_on}"))
+    else:
+        parts.append(Text(f"  {detail.backward_on}"))
+
+    parts += [Text(""), _heading("the gradient")]
+    if detail.implementation == "analytic":
+        parts.append(Text("no autograd: the step computes Aᵀr itself, r = Aθ − y"))
+    else:
+        parts.append(Text(f"read from {detail.gradient_names[0]} and {detail.gradient_names[1]}"))
+    parts.append(Text(f"written out: {detail.written_out}", style="dim"))
+    parts.append(gradient_table(detail))
+
+    parts += [Text(""), _heading("the update")]
+    parts.append(Text("θ ← θ − lr · grad / divisor"))
+    parts.append(Text(f"  lr {detail.lr:g}, divisor {detail.divisor:g}: {detail.divisor_name}"))
+    parts.append(update_table(detail))
+    said = notes(detail, pitfalls)
+    if said:
+        parts += [Text(""), *said]
+    return parts
+
+
+class StepInspector(VerticalScroll):
+    DEFAULT_CLASSES = "pane"  # the bordered look of every pane (app.tcss)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.border_title = "step inspector (f8)"
+        self.border_subtitle = "↑↓ scrolls it (tab to it)"
+        self.detail: StepDetail | None = None
+        self.pitfalls: tuple[str, ...] = ()
+        self.stale = False
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static(WAITING, id="inspector-text")
+
+    def show(self, detail: StepDetail, pitfalls: tuple[str, ...]) -> None:
+        """A newer step; drawn at the next :meth:`flush` while the pane is shown."""
+        self.detail, self.pitfalls, self.stale = detail, pitfalls, True
+
+    def waiting(self, text: str = WAITING) -> None:
+        """No step to show yet (a new run starts)."""
+        self.detail, self.stale = None, False
+        self.border_title = "step inspector (f8)"
+        self.query_one("#inspector-text", Static).update(text)
+
+    def flush(self) -> None:
+        if not self.stale or self.detail is None or not self.display:
+            return
+        self.stale = False
+        detail = self.detail
+        self.border_title = (
+            f"step inspector · {detail.implementation} · epoch {detail.epoch}, step {detail.step}"
+        )
+        width = self.size.width - 2  # the scroll bar
+        self.query_one("#inspector-text", Static).update(render(detail, self.pitfalls, width))
+
+    def on_resize(self) -> None:
+        self.stale = self.detail is not None  # one column or two
+        self.flush()
