@@ -18,7 +18,7 @@ from tests.ui.snapshot_app import (
 from tui_linreg.cli import app_config, build_parser
 from tui_linreg.config import TOO_LONG_TO_WATCH, WATCHABLE_PACE, TrainConfig
 from tui_linreg.engine import run
-from tui_linreg.engine.events import Outcome
+from tui_linreg.engine.events import Outcome, RunStarted
 from tui_linreg.engine.run import run_to_end
 
 
@@ -104,3 +104,28 @@ async def test_the_lessons_run_draws_every_batch_loss() -> None:
     assert xs == sorted(xs)
     assert xs[0] == pytest.approx(0.01)
     assert xs[-1] == pytest.approx(3.0)
+
+
+async def test_before_the_first_run_the_form_s_data_and_the_start_are_shown() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await wait_until(lambda: app.main.scatter.data is not None, what=lambda: "no preview")
+        shown = app.main.scatter.data
+        assert shown is not None
+        config = app.main.form.read_config()
+        lesson = next(iter(run.train(config)))  # the RunStarted of the run it previews
+        assert isinstance(lesson, RunStarted)
+        assert shown.sample_features == lesson.sample_features
+        assert app.main.scatter.learned == (lesson.initial_w, lesson.initial_b)
+        assert app.main.table.learned["start"] == (*lesson.initial_w, lesson.initial_b)
+        assert app.running is None  # nothing was trained
+        await type_into(pilot, "num_examples", "300")
+        await wait_until(
+            lambda: app.main.scatter.data is not None
+            and len(app.main.scatter.data.sample_labels) == 300,
+            what=lambda: "the data was not redrawn",
+        )
+        await run_and_wait(pilot)  # a run replaces the preview with its own data
+        assert "start" not in app.main.table.learned
+        assert app.ends[-1].config.num_examples == 300

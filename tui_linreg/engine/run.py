@@ -22,6 +22,7 @@ from tui_linreg.engine.data import Problem, full_data_half_mse, make_problem, sh
 from tui_linreg.engine.device import describe, resolve_device
 from tui_linreg.engine.events import (
     SCATTER_SAMPLE,
+    ClosedForm,
     EpochEnded,
     Event,
     Outcome,
@@ -125,24 +126,9 @@ def train(
     watch = StepWatch(model, problem, config, generator)
     n = problem.num_examples
     steps_per_epoch = math.ceil(n / config.batch_size)
-    stable_lr = best.stable_lr * model.half_mse_per_loss  # MSE's gradient is twice as steep
-    initial_w, initial_b = problem.initial_w, problem.initial_b
-    start_half_mse = float(full_data_half_mse(problem, initial_w, initial_b))
-    sample = slice(0, SCATTER_SAMPLE)
-    yield RunStarted(
-        config=config,
-        device=describe(device),
-        steps_per_epoch=steps_per_epoch,
-        closed_form=best,
-        stable_lr=stable_lr,
-        loss_name=model.loss_name,
-        initial_w=tuple(initial_w.flatten().tolist()),
-        initial_b=float(initial_b),
-        initial_half_mse=start_half_mse,
-        sample_features=tuple(map(tuple, problem.features[sample].tolist())),
-        sample_labels=tuple(problem.labels[sample, 0].tolist()),
-        feature_means=tuple(problem.features.mean(dim=0).tolist()),
-    )
+    start = _started(config, device, problem, model, best)
+    stable_lr, start_half_mse = start.stable_lr, start.initial_half_mse
+    yield start
 
     start_loss = start_half_mse / model.half_mse_per_loss
     too_big = max(start_loss, 1e-12) * EXPLOSION_FACTOR
@@ -364,6 +350,46 @@ def train(
         f"({train_s / epochs:.3g} s/epoch, {total_steps / train_s:,.0f} steps/s)",
         epochs,
     )
+
+
+def _started(
+    config: TrainConfig,
+    device: torch.device,
+    problem: Problem,
+    model: Implementation,
+    best: ClosedForm,
+) -> RunStarted:
+    sample = slice(0, SCATTER_SAMPLE)
+    return RunStarted(
+        config=config,
+        device=describe(device),
+        steps_per_epoch=math.ceil(problem.num_examples / config.batch_size),
+        closed_form=best,
+        stable_lr=best.stable_lr * model.half_mse_per_loss,  # MSE's gradient is twice as steep
+        loss_name=model.loss_name,
+        initial_w=tuple(problem.initial_w.flatten().tolist()),
+        initial_b=float(problem.initial_b),
+        initial_half_mse=float(
+            full_data_half_mse(problem, problem.initial_w, problem.initial_b)
+        ),
+        sample_features=tuple(map(tuple, problem.features[sample].tolist())),
+        sample_labels=tuple(problem.labels[sample, 0].tolist()),
+        feature_means=tuple(problem.features.mean(dim=0).tolist()),
+    )
+
+
+PREVIEW_MAX_EXAMPLES = 1_000_000
+"""The app previews data up to this size (a tenth of a second to draw); beyond, a run draws it."""
+
+
+def preview(config: TrainConfig) -> RunStarted:
+    """What a run of ``config`` starts from, without taking a step: the data, the initial
+    parameters and the closed form, as its RunStarted will say (for the app before a run)."""
+    device, problem = prepare(config)
+    with out_of_memory_refused(config, device):
+        best = closed_form(problem)
+    model = create(config, problem, shuffle_generator(config))
+    return _started(config, device, problem, model, best)
 
 
 def run_to_end(

@@ -22,11 +22,13 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Button, Input, Select
 from textual.worker import Worker, WorkerState
 
 from tui_linreg.config import (
     IMPLEMENTATIONS,
+    SETTINGS,
     TOO_LONG_TO_WATCH,
     ConfigError,
     FieldError,
@@ -40,7 +42,7 @@ from tui_linreg.plan import Plan, PlanKind, Runner, differing, label_of
 from tui_linreg.presets import PRESETS
 from tui_linreg.report import LOSS_SCALES_NOTE
 from tui_linreg.ui import formatting
-from tui_linreg.ui.messages import Notice, RunEvent, RunRefused, TorchLoaded
+from tui_linreg.ui.messages import DataPreviewed, Notice, RunEvent, RunRefused, TorchLoaded
 from tui_linreg.ui.screens.help import HelpScreen
 from tui_linreg.ui.screens.main import MainScreen
 
@@ -126,6 +128,7 @@ class LinregApp(App[None]):
         self.torch_ready = False
         self.current_data: tuple[Any, ...] | None = None
         """The data the parameter table's true and closed-form columns belong to."""
+        self._preview_timer: Timer | None = None
 
     def get_default_screen(self) -> MainScreen:
         self.main = MainScreen(self.initial, cursor_blink=self.cursor_blink)
@@ -185,8 +188,51 @@ class LinregApp(App[None]):
             self.notify(message.error, severity="error", timeout=10)
         if self.running is None:
             self._idle_status()
+            self.preview_data()
         if self.torch_ready and self.main.showing_code:
             self._show_code()
+
+    # --- the data, before a run -------------------------------------------------------
+
+    PREVIEW_DELAY_S = 0.3
+    """A changed data field is drawn once typing pauses this long."""
+
+    @on(Input.Changed)
+    def data_field_changed(self, event: Input.Changed) -> None:
+        """A field that decides the data, changed while idle: draw the new data soon."""
+        name = (event.input.id or "").removeprefix("field-")
+        if name in SETTINGS and SETTINGS[name].decides_data and self.running is None:
+            if self._preview_timer is not None:
+                self._preview_timer.stop()
+            self._preview_timer = self.set_timer(self.PREVIEW_DELAY_S, self.preview_data)
+
+    def preview_data(self) -> None:
+        """Draw the form's data, its true line and the untrained line, without a run."""
+        if not self.torch_ready or self.running is not None:
+            return
+        try:
+            config = self.main.form.read_config()
+        except ConfigError:
+            return  # the form shows the mistake
+        from tui_linreg.engine.run import PREVIEW_MAX_EXAMPLES
+
+        if config.num_examples <= PREVIEW_MAX_EXAMPLES:
+            self._draw_preview(config, self.plan_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="preview", name="preview")
+    def _draw_preview(self, config: TrainConfig, plan_id: int) -> None:
+        from tui_linreg.engine.run import preview
+
+        try:
+            self.post_message(DataPreviewed(plan_id, preview(config)))
+        except ConfigError:
+            return  # no such device, or no memory: the run will say so
+
+    def on_data_previewed(self, message: DataPreviewed) -> None:
+        if message.plan_id != self.plan_id or self.running is not None:
+            return  # a run began since: it shows its own data
+        self.current_data = None  # the next run redraws the table and the loss plot
+        self.main.preview(message.started)
 
     # --- running a plan -----------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from tui_linreg.engine.events import Event
+from tui_linreg.engine.events import Event, RunStarted
 
 
 @dataclass
@@ -39,3 +39,12 @@ class Notice(Message):
     written, say)."""
 
     text: str
+
+
+@dataclass
+class DataPreviewed(Message):
+    """The data the form describes, drawn before any run (what its RunStarted will say)."""
+
+    plan_id: int
+    """The plan that was the latest when the preview was asked for: a run since wins."""
+    started: RunStarted

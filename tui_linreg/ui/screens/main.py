@@ -165,6 +165,15 @@ class MainScreen(Screen[None]):
             self.code.show(config.implementation, config.pitfalls)
         self.status.say(f"{config.implementation} · {event.device} · epoch 1/{config.epochs}")
 
+    def preview(self, started: RunStarted) -> None:
+        """Before a run: the data the form describes, the true line and the untrained one,
+        and the table at the start."""
+        config = started.config
+        self.scatter.show_data(started)
+        self.table.new_data((*config.true_w, config.true_b), started.closed_form)
+        self.table.show("start", (*started.initial_w, started.initial_b))
+        self.refresh_views(force=True)
+
     def progress(self, event: Progress, config: TrainConfig, *, paused: bool = False) -> None:
         """Within an epoch: the batch losses, and the line and table at the latest step;
         ``paused`` after a single step."""
