@@ -277,6 +277,37 @@ def _check_high_dimension(config: TrainConfig, started: RunStarted, end: RunEnde
     _learns(end)
 
 
+def _check_forget_zero_grad(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    assert config.pitfalls == ("forget-zero-grad",)
+    assert end.outcome == Outcome.FINISHED
+    assert end.half_mse > 1000 * end.closed_form.half_mse  # stalls far from the optimum
+    assert (
+        run_to_end(dataclasses.replace(config, pitfalls=())).half_mse
+        < 10 * end.closed_form.half_mse
+    )
+
+
+def _check_raises(torch_says: str) -> Callable[[TrainConfig, RunStarted, RunEnded], None]:
+    def check(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+        assert end.outcome == Outcome.FAILED
+        assert torch_says in end.message
+        assert end.step == 0  # the first step raised
+
+    return check
+
+
+def _check_no_reshape(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    assert config.pitfalls == ("no-reshape",)
+    assert end.half_mse > 1000 * end.closed_form.half_mse  # the wrong loss, minimised
+
+
+def _check_lesson_divisor(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    assert (config.num_examples, config.batch_size) == (1003, 10)
+    right = run_to_end(dataclasses.replace(config, pitfalls=()))
+    assert end.w != right.w  # a small bias: the last batch's steps are 3/10 as long
+    assert end.w == pytest.approx(right.w, abs=0.01)
+
+
 PRESET_CLAIMS: dict[str, Callable[[TrainConfig, RunStarted, RunEnded], None]] = {
     "default": _check_default,
     "lr-too-small": _check_lr_too_small,
@@ -289,6 +320,11 @@ PRESET_CLAIMS: dict[str, Callable[[TrainConfig, RunStarted, RunEnded], None]] = 
     "batch-1": _check_batch_1,
     "full-batch": _check_full_batch,
     "high-dimension": _check_high_dimension,
+    "pitfall-forget-zero-grad": _check_forget_zero_grad,
+    "pitfall-no-no-grad": _check_raises("a leaf Variable that requires grad"),
+    "pitfall-backward-vector": _check_raises("grad can be implicitly created only for scalar"),
+    "pitfall-no-reshape": _check_no_reshape,
+    "pitfall-lesson-divisor": _check_lesson_divisor,
 }
 """Each preset's description, checked on a real run: a new preset needs a check here."""
 

@@ -69,6 +69,32 @@ PRESETS: dict[str, Preset] = {
             "ten features instead of two",
             {"true_w": (2.0, -3.4, 1.0, 0.5, -1.5, 3.0, -0.7, 2.2, -2.8, 0.9)},
         ),
+        # The lesson's pitfalls, each tried for real (tui_linreg/pitfalls.py); f8 shows why.
+        Preset(
+            "pitfall-forget-zero-grad",
+            ".grad never zeroed: gradients pile up, the loss stalls",
+            {"pitfalls": ("forget-zero-grad",)},
+        ),
+        Preset(
+            "pitfall-no-no-grad",
+            "sgd without torch.no_grad(): PyTorch refuses the update",
+            {"pitfalls": ("no-no-grad",)},
+        ),
+        Preset(
+            "pitfall-backward-vector",
+            "backward() on the loss vector: PyTorch wants a scalar",
+            {"pitfalls": ("backward-vector",)},
+        ),
+        Preset(
+            "pitfall-no-reshape",
+            "no reshape in squared_loss: it trains on a 10×10 loss",
+            {"pitfalls": ("no-reshape",)},
+        ),
+        Preset(
+            "pitfall-lesson-divisor",
+            "1003 examples: the last batch of 3 is divided by 10",
+            {"pitfalls": ("lesson-divisor",), "num_examples": 1003},
+        ),
     )
 }
 
