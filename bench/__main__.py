@@ -99,6 +99,40 @@ def loops(sizes: list[tuple[int, int, int]], rounds: int) -> list[dict[str, Any]
     return results
 
 
+def trace_cost(n: int, batch: int, rounds: int) -> list[dict[str, Any]]:
+    """A traced run (``train --trace``: every step watched, and written as a JSON line)
+    against the same run untraced, interleaved round by round."""
+    from tui_linreg.engine.events import StepTaken, json_ready
+
+    results = []
+    for implementation in ("scratch", "concise", "analytic"):
+        config = _config(implementation, n, batch, 1)
+        prepared = prepare(config)
+        ratios, traced_rates = [], []
+        for _ in range(rounds):
+            plain = run_to_end(config, prepared).steps_per_s
+            started = time.perf_counter()
+            steps = 0
+            with tempfile.TemporaryFile("w") as out:
+                for event in train(config, prepared=prepared, trace=True):
+                    if isinstance(event, StepTaken):
+                        out.write(json.dumps(json_ready(event.detail.to_trace())) + "\n")
+                        steps += 1
+            traced = steps / (time.perf_counter() - started)
+            ratios.append(traced / plain)
+            traced_rates.append(traced)
+        results.append(
+            {
+                "implementation": implementation,
+                "n": n,
+                "batch": batch,
+                "traced_steps_per_s": statistics.median(traced_rates),
+                "ratio": statistics.median(ratios),
+            }
+        )
+    return results
+
+
 def ceilings(n: int, batch: int, epochs: int, rounds: int) -> list[dict[str, Any]]:
     """How fast each lesson's step alone goes, batches handed over for free, against the
     reference loop: the most any implementation keeping that step could gain."""
@@ -433,6 +467,16 @@ def markdown(report: dict[str, Any]) -> str:
         lines.append(
             f"| {row['pace']:g} | {row['steps']:,} | {row['achieved']:,.1f} | **{row['ratio']:.3f}** |"
         )
+    lines += [
+        "",
+        "| train --trace (every step watched and written) | traced steps/s | traced / untraced |",
+        "|---|---|---|",
+    ]
+    for row in report["trace"]:
+        lines.append(
+            f"| {row['implementation']}, n={row['n']:,} / {row['batch']} | "
+            f"{row['traced_steps_per_s']:,.0f} | **{row['ratio']:.2f}×** |"
+        )
     if "syncs" in report:
         lines += ["", "| host synchronisations, one epoch | steps | syncs | per 1000 steps |"]
         lines.append("|---|---|---|---|")
@@ -512,6 +556,8 @@ def main() -> None:
     report["first_run"] = first_run_cost()
     print("pace…", file=sys.stderr)
     report["pace"] = pace_accuracy([1000.0, 100.0, 10.0, 1.0], 0.5 if args.quick else 3.0)
+    print("trace…", file=sys.stderr)
+    report["trace"] = trace_cost(2000 if args.quick else 20_000, 10, 1 if args.quick else 5)
     print("memory…", file=sys.stderr)
     everyone = ["scratch", "concise", "analytic"]
     if DEVICE == "cuda":
