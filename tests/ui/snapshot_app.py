@@ -284,6 +284,38 @@ async def three_steps(pilot: Pilot[None]) -> None:
         await step_now(pilot, taken)
 
 
+async def inspected_run(pilot: Pilot[None]) -> None:
+    """f8, then a whole run at max: the inspector shows its last step (or the one that
+    raised)."""
+    await settle(pilot)
+    await pilot.press("f8")
+    await run_and_wait(pilot)
+
+
+async def failed_in_the_code_pane(pilot: Pilot[None]) -> None:
+    """f3, then a run that raises: the changed lines are highlighted, the log says why."""
+    await settle(pilot)
+    await pilot.press("f3")
+    await run_and_wait(pilot)
+
+
+async def paced_midway(pilot: Pilot[None]) -> None:
+    """The lesson's run at 50 steps/s, paused halfway (not a snapshot: where it stops varies)."""
+    app = pilot.app
+    assert isinstance(app, LinregApp)
+    await settle(pilot)
+    await pilot.press("ctrl+r")
+    await wait_until(
+        lambda: "epoch 2/3 · step 5" in app.main.status.text,
+        timeout=30,
+        what=lambda: app.main.status.text,
+    )
+    await pilot.press("ctrl+o")
+    await pilot.pause(0.3)
+    app.main.refresh_views(force=True)
+    await pilot.pause()
+
+
 SCREENSHOTS = {
     "initial": ({}, settle),
     "trained": ({}, scratch_run),
@@ -295,6 +327,17 @@ SCREENSHOTS = {
     "trajectories": ({"learning_rate": 0.01, "epochs": 5}, trajectories),
     "presets": ({}, presets),
     "three-steps": ({}, three_steps),
+    "inspector-concise": ({"implementation": "concise"}, three_steps),
+    "inspector-analytic": ({"implementation": "analytic"}, three_steps),
+    "pitfall-forget-zero-grad": ({"pitfalls": ("forget-zero-grad",)}, three_steps),
+    "pitfall-no-no-grad": ({"pitfalls": ("no-no-grad",)}, failed_in_the_code_pane),
+    "pitfall-backward-vector": ({"pitfalls": ("backward-vector",)}, inspected_run),
+    "pitfall-no-reshape": ({"pitfalls": ("no-reshape",)}, three_steps),
+    "pitfall-lesson-divisor": (
+        {"pitfalls": ("lesson-divisor",), "num_examples": 1003, "epochs": 1},
+        inspected_run,
+    ),
+    "paced-midway": ({"pace": 50.0}, paced_midway),
 }
 """The README's screenshots: name → (config changes, what to do before the shot)."""
 
