@@ -85,6 +85,7 @@ FLAGS = sorted(
         "--preset",
         "--sweep",
         "--export",
+        "--trace",
         "--history",
     ]
 )

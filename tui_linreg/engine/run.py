@@ -231,6 +231,14 @@ def train(
         return progress
 
     last_step = config.epochs * steps_per_epoch
+
+    def watched_from_step(pace: float | None, single: bool) -> int:
+        """Steps are watched from this many taken on: all of them when traced, paced slowly
+        enough or single; else only the run's last."""
+        if trace or single or (pace is not None and pace <= WATCHED_PACE):
+            return 0
+        return last_step - 1
+
     for epoch in range(1, config.epochs + 1):
         step = 0
         epoch_started = clock.read()
@@ -241,8 +249,8 @@ def train(
         while True:
             # Steps run in a stretch, in step_mode, until a read-back is due.
             ended_by = None  # why the stretch ended: "cancel", "read" or None (epoch done)
-            watching = trace or (pace is not None and pace <= WATCHED_PACE)
             single = False
+            watched_from = watched_from_step(pace, single)
             try:
                 with step_mode():
                     for X, y in batches:  # noqa: N806
@@ -256,9 +264,9 @@ def train(
                                 break
                             pace = control.take_pace()
                             single = control.take_single()
-                            watching = trace or (pace is not None and pace <= WATCHED_PACE)
+                            watched_from = watched_from_step(pace, single)
                             paced_from, paced_steps = time.perf_counter(), 0
-                        if watching or single or total_steps + 1 == last_step:
+                        if total_steps >= watched_from:  # one comparison a step
                             window.append(watch.step(epoch, step + 1, X, y))
                         else:
                             window.append(model.train_step(X, y))
