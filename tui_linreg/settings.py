@@ -25,8 +25,8 @@ class Section(StrEnum):
     DATA = "data"
     MODEL = "model and loss"
     OPTIMISATION = "optimisation"
-    RUN = "run"
     PITFALLS = "pitfalls"
+    RUN = "run"
 
 
 # --- mistakes ------------------------------------------------------------------------------

@@ -170,7 +170,8 @@ class MainScreen(Screen[None]):
         and the table at the start."""
         config = started.config
         self.scatter.show_data(started)
-        self.table.new_data((*config.true_w, config.true_b), started.closed_form)
+        true = (*config.true_w, config.true_b)
+        self.table.new_data(true, started.closed_form, previewed=True)
         self.table.show("start", (*started.initial_w, started.initial_b))
         self.refresh_views(force=True)
 

@@ -34,6 +34,8 @@ class ParameterTable(DataTable[Text]):
         self.closed_form: ClosedForm | None = None
         self.learned: dict[str, tuple[float, ...]] = {}
         """Learned parameters (w…, b) of each implementation, on the current data."""
+        self.previewed = False
+        """The table shows the form's data before a run (main.preview), not a run's."""
 
     def preview(self, true: tuple[float, ...]) -> None:
         """Before the first run: the true values, with the rows the run will fill.
@@ -41,13 +43,17 @@ class ParameterTable(DataTable[Text]):
         Showing them at once also keeps the table's height from changing when training
         starts, which would re-lay-out (and redraw) the whole screen mid-run.
         """
-        if self.closed_form is None and true != self.true:
-            self.true = true
+        if (self.closed_form is None or self.previewed) and true != self.true:
+            self.true, self.closed_form, self.learned = true, None, {}
             self._redraw()
 
-    def new_data(self, true: tuple[float, ...], closed_form: ClosedForm) -> None:
-        """A run on different data: forget the other implementation's numbers."""
+    def new_data(
+        self, true: tuple[float, ...], closed_form: ClosedForm, *, previewed: bool = False
+    ) -> None:
+        """A run on different data (or, ``previewed``, the form's data before a run): forget
+        the other implementation's numbers."""
         self.true, self.closed_form, self.learned = true, closed_form, {}
+        self.previewed = previewed
         self._redraw()
 
     def show(self, implementation: str, learned: tuple[float, ...]) -> None:
