@@ -8,7 +8,7 @@ import os
 import tempfile
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from textual import events
@@ -316,7 +316,9 @@ async def paced_midway(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-SCREENSHOTS = {
+Scenario = Callable[[Pilot[None]], Awaitable[None]]
+
+SCREENSHOTS: dict[str, tuple[dict[str, object], Scenario]] = {
     "initial": ({}, settle),
     "trained": ({}, scratch_run),
     "both-implementations": ({}, scratch_then_concise),

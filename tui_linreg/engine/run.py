@@ -377,9 +377,7 @@ def _started(
         loss_name=model.loss_name,
         initial_w=tuple(problem.initial_w.flatten().tolist()),
         initial_b=float(problem.initial_b),
-        initial_half_mse=float(
-            full_data_half_mse(problem, problem.initial_w, problem.initial_b)
-        ),
+        initial_half_mse=float(full_data_half_mse(problem, problem.initial_w, problem.initial_b)),
         sample_features=tuple(map(tuple, problem.features[sample].tolist())),
         sample_labels=tuple(problem.labels[sample, 0].tolist()),
         feature_means=tuple(problem.features.mean(dim=0).tolist()),
