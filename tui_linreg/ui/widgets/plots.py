@@ -292,9 +292,9 @@ class StalePlot(PlotextPlot):
         """Draw the current numbers on ``self.plt`` (called at every render)."""
         raise NotImplementedError
 
-    def axes(self, xs: Iterable[float], ys: Iterable[float], *, log_y: bool = False) -> int:
+    def axes(self, xs: Iterable[float], ys: Iterable[float], *, log_y: bool = False) -> None:
         """Set both axes' ranges and short, round ticks for data over ``xs`` and ``ys`` (each
-        holding at least one finite value); the canvas' width in columns."""
+        holding at least one finite value)."""
         plt = self.plt
         xs = [x for x in xs if math.isfinite(x)]
         ys = [y for y in ys if math.isfinite(y) and (y > 0 or not log_y)]
@@ -315,7 +315,6 @@ class StalePlot(PlotextPlot):
             most -= 1
         plt.xlim(left, right)
         plt.xticks(xticks, xlabels)
-        return width
 
     def title(self) -> str:
         return self.PANE_TITLE
@@ -481,10 +480,15 @@ class LossPlot(StalePlot):
         end = max((x for x, _, _ in self.batches), default=1.0)
         last = max(x for points in curves.values() for x, _ in points)
         optimum = self.shown_optimum()
-        width = self.axes(
+        # A column's lowest and highest batch loss each (no spike hidden between pixels), for
+        # as many columns as the canvas can have (a little more than it has, once the y
+        # labels are known: never fewer, so that no column is left empty).
+        width = max(self.size.width - 3, 10)
+        batches = _finite(columns(self.batches, 0.0, max(end, 1.0), width), log)
+        self.axes(
             [0.0, max(end, last, 1.0)],
             [
-                *(y for _, low, high in self.batches for y in (low, high)),
+                *(y for _, y in batches),
                 *(y for points in curves.values() for _, y in points),
                 *([] if optimum is None else [optimum]),
             ],
@@ -494,7 +498,6 @@ class LossPlot(StalePlot):
         # optimum lies over its line rather than vanishing behind it.
         if optimum is not None:
             plt.plot([0, max(last, 1)], [optimum] * 2, color=GREEN, marker="braille")
-        batches = _finite(columns(self.batches, 0.0, max(end, 1.0), width), log)
         if batches:
             plt.scatter(*zip(*batches, strict=True), marker="dot", color="gray")
         for name, points in curves.items():
@@ -561,7 +564,8 @@ class TrajectoryPlot(StalePlot):
         if not self.points:
             plt.title("ctrl+r trains")
             return
-        plt.title("learned (solid) → true (dotted)")
+        long, short = "learned (solid) → true (dotted)", "learned → true (dotted)"
+        plt.title(long if len(long) + 2 <= self.size.width else short)  # plotext drops too long
         end = max(1.0, self.points[-1][0])
         shown = range(len(self.names()))
         learned = [
