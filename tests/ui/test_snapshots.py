@@ -84,6 +84,26 @@ def test_workbench_views(snap_compare: SnapCompare, name: str) -> None:
     assert snap_compare(make_app(**changes), terminal_size=(120, 40), run_before=before)
 
 
+STEPPING = [
+    "three-steps",
+    "inspector-concise",
+    "inspector-analytic",
+    *(name for name in SCREENSHOTS if name.startswith("pitfall-")),
+]
+"""The step inspector for each implementation, and each pitfall (issue 15)."""
+
+
+@pytest.mark.parametrize("name", STEPPING)
+def test_watching_it_learn(snap_compare: SnapCompare, name: str) -> None:
+    changes, before = SCREENSHOTS[name]
+    assert snap_compare(make_app(**changes), terminal_size=(120, 40), run_before=before)
+
+
+def test_80_by_24_three_steps_in_the_inspector(snap_compare: SnapCompare) -> None:
+    changes, before = SCREENSHOTS["three-steps"]
+    assert snap_compare(make_app(**changes), terminal_size=(80, 24), run_before=before)
+
+
 def test_the_times_the_snapshots_show_are_utc_wherever_they_run() -> None:
     """The runs screen shows local times; tests/conftest.py pins TZ=UTC for the session and
     the processes it starts, so its snapshot passes on a machine set to any time zone."""

@@ -334,18 +334,22 @@ class ScatterPlot(StalePlot):
         self.feature = 1
         """Which feature column is on the x axis; the lesson plots the second one."""
         self.learned: tuple[tuple[float, ...], float] | None = None
+        self.untrained = True
+        """The line is still the initial parameters': the legend says so."""
 
     def show_data(self, started: RunStarted) -> None:
         self.data = started
         if self.feature >= started.config.num_features:
             self.feature = min(1, started.config.num_features - 1)
         self.learned = (started.initial_w, started.initial_b)
+        self.untrained = True
         self.stale = True
 
     def show_learned(self, w: tuple[float, ...], b: float) -> None:
         if self.learned == (w, b):
             return  # a run's end repeats its last epoch's numbers: nothing to redraw
         self.learned = (w, b)
+        self.untrained = False
         self.stale = True
 
     def next_feature(self) -> int:
@@ -402,7 +406,7 @@ class ScatterPlot(StalePlot):
         if self.learned is not None:
             x = [row[self.feature] for row in self.data.sample_features]
             if self._learned_line(min(x), max(x)) is not None:
-                entries.append((LEARNED_COLOUR, "learned"))
+                entries.append((LEARNED_COLOUR, "untrained" if self.untrained else "learned"))
         return legend(entries, self.room, lead=f"{self.PANE_TITLE} · ")
 
     def subtitle(self) -> str:
