@@ -153,6 +153,9 @@ async def settle(pilot: Pilot[None]) -> None:
     loading = app.loading
     assert loading is not None
     await wait_until(lambda: not loading.is_alive(), timeout=60, what=lambda: "PyTorch loaded")
+    await wait_until(lambda: app.torch_ready, timeout=10, what=lambda: "PyTorch ready")
+    # Then the form's data is drawn, in a worker of its own.
+    await wait_until(lambda: app.previews_pending == 0, timeout=30, what=lambda: "data preview")
     await pilot.pause()
 
 

@@ -48,6 +48,7 @@ class BrokenScratch(Scratch):
         self.pitfalls = config.pitfalls
         if "no-reshape" in self.pitfalls:
             self.squared_loss = squared_loss_without_reshape
+            self.loss_call = "l = squared_loss_without_reshape(linreg(X, w, b), y)"
         if "backward-vector" in self.pitfalls:
             self.backward_on = "l  (a vector: the pitfall backward-vector)"
 

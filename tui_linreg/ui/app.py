@@ -129,6 +129,10 @@ class LinregApp(App[None]):
         self.current_data: tuple[Any, ...] | None = None
         """The data the parameter table's true and closed-form columns belong to."""
         self._preview_timer: Timer | None = None
+        self.previews_pending = 0
+        """Data previews asked for and not yet answered (tests wait for none)."""
+        self.previews_asked = 0
+        """Only the latest preview asked for is drawn."""
 
     def get_default_screen(self) -> MainScreen:
         self.main = MainScreen(self.initial, cursor_blink=self.cursor_blink)
@@ -217,18 +221,23 @@ class LinregApp(App[None]):
         from tui_linreg.engine.run import PREVIEW_MAX_EXAMPLES
 
         if config.num_examples <= PREVIEW_MAX_EXAMPLES:
-            self._draw_preview(config, self.plan_id)
+            self.previews_pending += 1
+            self.previews_asked += 1
+            self._draw_preview(config, self.previews_asked, self.plan_id)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="preview", name="preview")
-    def _draw_preview(self, config: TrainConfig, plan_id: int) -> None:
+    @work(thread=True, exit_on_error=False, group="preview", name="preview")
+    def _draw_preview(self, config: TrainConfig, ask: int, plan_id: int) -> None:
         from tui_linreg.engine.run import preview
 
         try:
-            self.post_message(DataPreviewed(plan_id, preview(config)))
-        except ConfigError:
-            return  # no such device, or no memory: the run will say so
+            self.post_message(DataPreviewed(ask, plan_id, preview(config)))
+        except ConfigError:  # no such device, or no memory: the run will say so
+            self.post_message(DataPreviewed(ask, plan_id, None))
 
     def on_data_previewed(self, message: DataPreviewed) -> None:
+        self.previews_pending -= 1
+        if message.ask != self.previews_asked or message.started is None:
+            return  # a newer preview is coming, or there is nothing to show
         if message.plan_id != self.plan_id or self.running is not None:
             return  # a run began since: it shows its own data
         self.current_data = None  # the next run redraws the table and the loss plot

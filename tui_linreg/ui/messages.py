@@ -45,6 +45,9 @@ class Notice(Message):
 class DataPreviewed(Message):
     """The data the form describes, drawn before any run (what its RunStarted will say)."""
 
+    ask: int
+    """Which preview this answers: only the latest is drawn."""
     plan_id: int
     """The plan that was the latest when the preview was asked for: a run since wins."""
-    started: RunStarted
+    started: RunStarted | None
+    """None: nothing to show (the device is missing, say; the run will tell)."""

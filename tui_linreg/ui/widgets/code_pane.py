@@ -94,12 +94,18 @@ class CodePane(VerticalScroll):
         from rich.syntax import Syntax  # pygments loads only when the pane is first shown
 
         source = training_source(implementation, pitfalls)
+        changed = changed_lines(source, pitfalls)
         syntax = Syntax(
             source,
             "python",
             theme="ansi_dark",
             line_numbers=True,
             word_wrap=True,
-            highlight_lines=changed_lines(source, pitfalls),
+            highlight_lines=changed,
         )
         self.query_one("#code-text", Static).update(syntax)
+        # The first changed line in view, a few lines of context above it (roughly: wrapped
+        # lines make the source taller than its line count).
+        self.call_after_refresh(
+            self.scroll_to, y=max(min(changed, default=1) - 4, 0), animate=False
+        )

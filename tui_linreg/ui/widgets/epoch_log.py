@@ -41,7 +41,8 @@ class EpochLog(RichLog):
         text = event.message
         if event.outcome == Outcome.FINISHED:
             text = (
-                f"finished {len(event.history)} epochs in {formatting.seconds(event.train_s)} · "
+                f"finished {len(event.history)} epoch{'s' if len(event.history) != 1 else ''} "
+                f"in {formatting.seconds(event.train_s)} · "
                 f"{formatting.rate(event.steps_per_s)} · half-MSE {event.half_mse:.4g} "
                 f"(optimum {event.closed_form.half_mse:.4g})"
             )

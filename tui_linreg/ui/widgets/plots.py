@@ -489,8 +489,9 @@ class LossPlot(StalePlot):
         # labels are known: never fewer, so that no column is left empty).
         width = max(self.size.width - 3, 10)
         batches = _finite(columns(self.batches, 0.0, max(end, 1.0), width), log)
+        right = max(end, last, 1.0)
         self.axes(
-            [0.0, max(end, last, 1.0)],
+            [0.0, right],
             [
                 *(y for _, y in batches),
                 *(y for points in curves.values() for _, y in points),
@@ -501,7 +502,7 @@ class LossPlot(StalePlot):
         # The reference first, the batches next, the curves last: a curve that reaches the
         # optimum lies over its line rather than vanishing behind it.
         if optimum is not None:
-            plt.plot([0, max(last, 1)], [optimum] * 2, color=GREEN, marker="braille")
+            plt.plot([0, right], [optimum] * 2, color=GREEN, marker="braille")
         if batches:
             plt.scatter(*zip(*batches, strict=True), marker="dot", color="gray")
         for name, points in curves.items():

@@ -131,14 +131,19 @@ def render(detail: StepDetail, pitfalls: tuple[str, ...] = (), width: int = 0) -
     if length > MAX_ROWS:
         batch.append(Text(f"… and {length - MAX_ROWS} more rows", style="dim"))
     step = _the_step(detail, pitfalls)
-    error = [Text(f"This step raised: {detail.error}", style="bold red"), Text("")]
+    first: list[RenderableType] = []  # what the pitfalls did to this step, first
+    if detail.error:
+        first.append(Text(f"This step raised: {detail.error}", style="bold red"))
+    first += notes(detail, pitfalls)
+    if first:
+        first.append(Text(""))
     if width >= SIDE_BY_SIDE:
         grid = Table.grid(padding=(0, 3))
         grid.add_column(ratio=1)
         grid.add_column(ratio=1)
         grid.add_row(Group(*batch), Group(*step))
-        return Group(*error, grid) if detail.error else grid
-    return Group(*(error if detail.error else []), *batch, Text(""), *step)
+        return Group(*first, grid)
+    return Group(*first, *batch, Text(""), *step)
 
 
 def _the_step(detail: StepDetail, pitfalls: tuple[str, ...]) -> list[RenderableType]:
@@ -146,7 +151,8 @@ def _the_step(detail: StepDetail, pitfalls: tuple[str, ...]) -> list[RenderableT
     parts: list[RenderableType] = [_heading("the loss")]
     shape = str(detail.loss_shape).replace(",)", ")") if detail.loss_shape else "(): a scalar"
     parts.append(Text(detail.loss_call))
-    parts.append(Text(f"  l has shape {shape}, mean {number(detail.batch_loss)}"))
+    name = "l" if detail.loss_call.startswith("l =") else "r² / 2"  # analytic forms no l
+    parts.append(Text(f"  {name} has shape {shape}, mean {number(detail.batch_loss)}"))
     if detail.backward_value is not None:
         why = ": backward() needs a scalar" if detail.backward_on.startswith("l.sum") else ""
         value = number(detail.backward_value)
@@ -168,9 +174,6 @@ def _the_step(detail: StepDetail, pitfalls: tuple[str, ...]) -> list[RenderableT
     parts.append(Text("θ ← θ − lr · grad / divisor"))
     parts.append(Text(f"  lr {detail.lr:g}, divisor {detail.divisor:g}: {detail.divisor_name}"))
     parts.append(update_table(detail))
-    said = notes(detail, pitfalls)
-    if said:
-        parts += [Text(""), *said]
     return parts
 
 
