@@ -122,8 +122,10 @@ async def test_before_the_first_run_the_form_s_data_and_the_start_are_shown() ->
         assert app.running is None  # nothing was trained
         await type_into(pilot, "num_examples", "300")
         await wait_until(
-            lambda: app.main.scatter.data is not None
-            and len(app.main.scatter.data.sample_labels) == 300,
+            lambda: (
+                app.main.scatter.data is not None
+                and len(app.main.scatter.data.sample_labels) == 300
+            ),
             what=lambda: "the data was not redrawn",
         )
         await run_and_wait(pilot)  # a run replaces the preview with its own data
