@@ -336,13 +336,14 @@ def train_command(args: argparse.Namespace) -> int:
         trace = None if trace_path is None else trace_path.open("x", encoding="utf-8")
     except OSError as error:
         return _invalid(_refused("--trace", args.trace, error))
+    traced = [0]
     signal.signal(signal.SIGINT, interrupt)
     try:
         out = Report(
             plan, json_output=args.json, progress=sys.stderr.isatty() and not dumb_terminal()
         )
         events = runner.run(plan, control, trace=trace is not None)
-        outcome = out.follow(events if trace is None else _traced(events, trace))
+        outcome = out.follow(events if trace is None else _traced(events, trace, traced))
     except ConfigError as error:  # out of memory on the device, found only when allocating
         return _invalid(error)
     except KeyboardInterrupt:
@@ -352,6 +353,7 @@ def train_command(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGINT, previous)
         if trace is not None:
             trace.close()
+            print(f"traced {traced[0]:,} steps to {_shown(args.trace)}", file=sys.stderr)
     if export_path is not None:
         _export(runner.records, export_path)
     return {
@@ -362,8 +364,9 @@ def train_command(args: argparse.Namespace) -> int:
     }[outcome]
 
 
-def _traced(events: Iterator[Event], trace: TextIO) -> Iterator[Event]:
-    """The events, with each step written to ``trace`` as one whole line as it comes."""
+def _traced(events: Iterator[Event], trace: TextIO, written: list[int]) -> Iterator[Event]:
+    """The events, with each step written to ``trace`` as one whole line as it comes;
+    ``written`` counts the lines."""
     run = 0
     for event in events:
         if isinstance(event, RunStarted):
@@ -373,6 +376,7 @@ def _traced(events: Iterator[Event], trace: TextIO) -> Iterator[Event]:
             line |= event.detail.to_trace()
             trace.write(json.dumps(json_ready(line), allow_nan=False) + "\n")
             trace.flush()  # a Ctrl-C leaves every whole step in the file
+            written[0] += 1
         yield event
 
 

@@ -216,7 +216,7 @@ class TrainConfig:
         + ", ".join(PITFALLS)
         + " (docs/watch-it-learn.md)",
         section=Section.PITFALLS,
-        form_label="switch on",
+        form_label="on",
         legend="pitfall",
         sweepable=True,
     )

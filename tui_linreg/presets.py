@@ -71,27 +71,27 @@ PRESETS: dict[str, Preset] = {
         ),
         # The lesson's pitfalls, each tried for real (tui_linreg/pitfalls.py); f8 shows why.
         Preset(
-            "pitfall-forget-zero-grad",
+            "forget-zero-grad",
             ".grad never zeroed: gradients pile up, the loss stalls",
             {"pitfalls": ("forget-zero-grad",)},
         ),
         Preset(
-            "pitfall-no-no-grad",
+            "no-no-grad",
             "sgd without torch.no_grad(): PyTorch refuses the update",
             {"pitfalls": ("no-no-grad",)},
         ),
         Preset(
-            "pitfall-backward-vector",
+            "backward-vector",
             "backward() on the loss vector: PyTorch wants a scalar",
             {"pitfalls": ("backward-vector",)},
         ),
         Preset(
-            "pitfall-no-reshape",
+            "no-reshape",
             "no reshape in squared_loss: it trains on a 10×10 loss",
             {"pitfalls": ("no-reshape",)},
         ),
         Preset(
-            "pitfall-lesson-divisor",
+            "lesson-divisor",
             "1003 examples: the last batch of 3 is divided by 10",
             {"pitfalls": ("lesson-divisor",), "num_examples": 1003},
         ),

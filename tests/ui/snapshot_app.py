@@ -309,6 +309,7 @@ async def paced_midway(pilot: Pilot[None]) -> None:
     assert isinstance(app, LinregApp)
     await settle(pilot)
     await pilot.press("ctrl+r")
+
     def halfway() -> bool:
         found = re.search(r"epoch 2/3 · step (\d+)/", app.main.status.text)
         return found is not None and int(found.group(1)) >= 40

@@ -119,7 +119,7 @@ async def test_pause_holds_training_and_resume_continues_it() -> None:
         await press_now(pilot, "ctrl+r")
         await wait_until(lambda: seen.progress >= 2, what=lambda: app.main.status.text)
         await press_now(pilot, "ctrl+o")
-        assert "paused (ctrl+o resumes" in app.main.status.text
+        assert "paused · f7 steps, ctrl+o resumes" in app.main.status.text
         # The run stops before its next mini-batch; a report already posted may still arrive.
         await asyncio.sleep(0.2)
         reports = seen.progress

@@ -65,7 +65,8 @@ async def test_ctrl_y_goes_to_max_at_once_during_a_run() -> None:
         await wait_until(lambda: app.running is not None and seen.started)
         await press_now(pilot, "ctrl+y")
         await wait_for_training(app, timeout=10)
-        assert app.main.form.texts()["pace"] == "max"
+        assert app.main.form.texts()["pace"] == "2", "the next run goes at the form's pace"
+        assert "the rest of this run at max" in log_text(app)
     assert [end.outcome for end in seen.ended] == [Outcome.FINISHED]
 
 

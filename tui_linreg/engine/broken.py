@@ -27,15 +27,15 @@ def broken_sgd(
 ) -> None:
     """scratch's sgd with the chosen pitfalls (the same update, so the steps a pitfall does
     not touch are bit-identical to scratch's)."""
-    guard: contextlib.AbstractContextManager[object] = torch.no_grad()
-    if "no-no-grad" in pitfalls:
-        guard = contextlib.nullcontext()  # no-no-grad: autograd would record the update
+    guard: contextlib.AbstractContextManager[object] = (
+        contextlib.nullcontext() if "no-no-grad" in pitfalls else torch.no_grad()
+    )  # no-no-grad: without torch.no_grad(), autograd would record the update
     with guard:
         for param in params:
             assert param.grad is not None
             param.sub_(param.grad, alpha=lr / batch_size)  # the lesson's param -= lr * …
-            if "forget-zero-grad" not in pitfalls:  # forget-zero-grad leaves this line out
-                param.grad.zero_()
+            if "forget-zero-grad" not in pitfalls:
+                param.grad.zero_()  # forget-zero-grad leaves this line out
 
 
 class BrokenScratch(Scratch):
@@ -50,7 +50,7 @@ class BrokenScratch(Scratch):
             self.squared_loss = squared_loss_without_reshape
             self.loss_call = "l = squared_loss_without_reshape(linreg(X, w, b), y)"
         if "backward-vector" in self.pitfalls:
-            self.backward_on = "l  (a vector: the pitfall backward-vector)"
+            self.backward_on = "l (a vector: the pitfall backward-vector)"
 
     def batches(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         for X, y in super().batches():  # noqa: N806

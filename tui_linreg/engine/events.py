@@ -115,7 +115,8 @@ class StepDetail:
     """Where the gradient was read: ``w.grad`` and ``b.grad``, say."""
     grad_w: tuple[float, ...]
     grad_b: float
-    """What the gradient held when the update was made."""
+    """What the gradient held when the update was made; ``()`` and nan when backward()
+    raised before filling ``.grad`` (it is then None)."""
     written_out: str
     """The gradient's formula for this loss, e.g. ``Aᵀ(Aθ − y)``."""
     expected_w: tuple[float, ...]

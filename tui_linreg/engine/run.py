@@ -50,6 +50,10 @@ for the price of a handful of extra reads."""
 EXPLOSION_FACTOR = 1e6
 """A finite loss this many times the starting loss counts as diverged."""
 
+MAX_LAG_S = 0.1
+"""A paced run this far behind its schedule starts a new one: it never rushes through the
+steps it missed, which at the start of a run are the ones a learner most wants to see."""
+
 WATCHED_PACE = 1000.0
 """At this pace or slower every step is watched (engine/watch.py), so the step inspector
 always shows the latest; faster, only single steps and the run's last step are."""
@@ -279,7 +283,11 @@ def train(
                         if pace is not None:
                             paced_steps += 1
                             clock.stop()
-                            control.nap(paced_from + paced_steps / pace - time.perf_counter())
+                            wait = paced_from + paced_steps / pace - time.perf_counter()
+                            if wait < -MAX_LAG_S:  # far behind (the UI drawing a new run,
+                                # say): start afresh rather than rush the missed steps
+                                paced_from, paced_steps = time.perf_counter(), 0
+                            control.nap(wait)
                             clock.start()
                         now = time.perf_counter()
                         report_due = now - last_report >= PROGRESS_INTERVAL_S
@@ -355,7 +363,9 @@ def train(
     yield ended(
         Outcome.FINISHED,
         f"finished {epochs} epoch{'s' if epochs > 1 else ''} in {train_s:.2f} s "
-        f"({train_s / epochs:.3g} s/epoch, {total_steps / train_s:,.0f} steps/s)",
+        + ("of training " if config.pace is not None else "")
+        + f"({train_s / epochs:.3g} s/epoch, {total_steps / train_s:,.0f} steps/s"
+        + (f"; paced at {config.pace:g} steps/s, the waits left out)" if config.pace else ")"),
         epochs,
     )
 

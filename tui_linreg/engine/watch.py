@@ -117,8 +117,8 @@ class StepWatch:
             grad = (A.T @ residual).flatten().tolist()
         elif taken.grads[0] is not None and taken.grads[1] is not None:
             grad = torch.cat([taken.grads[0].flatten(), taken.grads[1].flatten()]).tolist()
-        else:  # backward() raised before it made one
-            grad = [math.nan] * A.shape[1]
+        else:  # backward() raised before it made one: .grad is None
+            grad = []
         divisor, divisor_name = model.divisor(length)
         written_values = written.tolist()
         return StepDetail(
@@ -137,7 +137,7 @@ class StepWatch:
             batch_loss=float(loss.mean()),
             gradient_names=model.gradient_names,
             grad_w=tuple(grad[:-1]),
-            grad_b=grad[-1],
+            grad_b=grad[-1] if grad else math.nan,
             written_out=model.written_out,
             expected_w=tuple(written_values[:-1]),
             expected_b=written_values[-1],

@@ -344,9 +344,12 @@ class LinregApp(App[None]):
                 self._run_started(event)
             case Progress() as event:
                 paused = self.control is not None and self.control.paused
-                self.main.progress(event, self.running or self.initial, paused=paused)
+                pace = None if self.control is None else self.control.pace
+                self.main.progress(event, self.running or self.initial, paused=paused, pace=pace)
             case EpochEnded() as event:
-                self.main.epoch_ended(event, self.running or self.initial)
+                paused = self.control is not None and self.control.paused
+                pace = None if self.control is None else self.control.pace
+                self.main.epoch_ended(event, self.running or self.initial, paused=paused, pace=pace)
             case RunEnded() as event:
                 self._run_ended(event)
 
@@ -359,7 +362,11 @@ class LinregApp(App[None]):
         new_data = config.data_key != self.current_data or first_of_sweep
         self.current_data = config.data_key
         self.main.run_started(
-            event, self.plan.labels[index], new_data=new_data, new_plot=index == 0
+            event,
+            self.plan.labels[index],
+            new_data=new_data,
+            new_plot=index == 0,
+            paused=self.control is not None and self.control.paused,
         )
 
     def _run_ended(self, event: RunEnded) -> None:
@@ -432,7 +439,15 @@ class LinregApp(App[None]):
         self.control.set_pace(parse_field("pace", event.value))
 
     def action_max_pace(self) -> None:
-        self.main.form.set_field("pace", "max")  # the run in progress follows the field
+        """The rest of the run in progress at max; the form's pace stays for the next run.
+        Idle, the form's pace becomes max."""
+        if self.control is None or self.running is None:
+            self.main.form.set_field("pace", "max")
+            return
+        self.control.set_pace(None)
+        self.main.log_view.note(
+            "ctrl+y: the rest of this run at max (the next, at the form's pace)"
+        )
 
     # --- other keys -----------------------------------------------------------------------
 
@@ -447,10 +462,9 @@ class LinregApp(App[None]):
             return
         if control.paused:
             control.resume()
-            self.main.status.say(f"{config.implementation} · resumed")
         else:
             control.pause()
-            self.main.status.say(f"{config.implementation} · paused (ctrl+o resumes, f7 steps)")
+        self.main.status.paused(control.paused)
         self.main.status.flush()
 
     def action_toggle_implementation(self) -> None:

@@ -144,9 +144,18 @@ class MainScreen(Screen[None]):
 
     # --- what each event changes ------------------------------------------------------
 
-    def run_started(self, event: RunStarted, label: str, *, new_data: bool, new_plot: bool) -> None:
+    def run_started(
+        self,
+        event: RunStarted,
+        label: str,
+        *,
+        new_data: bool,
+        new_plot: bool,
+        paused: bool = False,
+    ) -> None:
         """A run begins: ``new_data`` if its data differs from what the table shows,
-        ``new_plot`` if its curve starts a fresh loss plot (the first run of a plan)."""
+        ``new_plot`` if its curve starts a fresh loss plot (the first run of a plan),
+        ``paused`` if it waits before its first step (f7)."""
         config = event.config
         if new_data:
             self.table.new_data((*config.true_w, config.true_b), event.closed_form)
@@ -163,7 +172,9 @@ class MainScreen(Screen[None]):
         )
         if self.showing_code:
             self.code.show(config.implementation, config.pitfalls)
-        self.status.say(f"{config.implementation} · {event.device} · epoch 1/{config.epochs}")
+        self.status.running(
+            config.implementation, 1, config.epochs, 0.0, paused=paused, pace=config.pace
+        )
 
     def preview(self, started: RunStarted) -> None:
         """Before a run: the data the form describes, the true line and the untrained one,
@@ -175,9 +186,16 @@ class MainScreen(Screen[None]):
         self.table.show("start", (*started.initial_w, started.initial_b))
         self.refresh_views(force=True)
 
-    def progress(self, event: Progress, config: TrainConfig, *, paused: bool = False) -> None:
+    def progress(
+        self,
+        event: Progress,
+        config: TrainConfig,
+        *,
+        paused: bool = False,
+        pace: float | None = None,
+    ) -> None:
         """Within an epoch: the batch losses, and the line and table at the latest step;
-        ``paused`` after a single step."""
+        ``paused`` after a single step; ``pace``, the run's now (ctrl+y changes it)."""
         self.loss.progress(event)
         if event.last_step is not None:
             self.inspector.show(event.last_step, config.pitfalls)
@@ -193,16 +211,34 @@ class MainScreen(Screen[None]):
             event.step,
             event.steps_per_epoch,
             paused=paused,
+            pace=pace,
         )
 
-    def epoch_ended(self, event: EpochEnded, config: TrainConfig) -> None:
+    def epoch_ended(
+        self,
+        event: EpochEnded,
+        config: TrainConfig,
+        *,
+        paused: bool = False,
+        pace: float | None = None,
+    ) -> None:
         self.log_view.epoch(event)
         self.loss.epoch(event)
         self.trajectory.epoch(event)
         self.scatter.show_learned(event.w, event.b)
         self.table.show(config.implementation, (*event.w, event.b))
         self.status.progress(event.epoch / config.epochs)
-        self.status.running(config.implementation, event.epoch, config.epochs, event.elapsed_s)
+        steps = -(-config.num_examples // config.batch_size)
+        self.status.running(
+            config.implementation,
+            event.epoch,
+            config.epochs,
+            event.elapsed_s,
+            steps,
+            steps,
+            paused=paused,
+            pace=pace,
+        )
 
     def run_ended(self, event: RunEnded) -> None:
         self.log_view.ended(event)

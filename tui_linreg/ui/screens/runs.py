@@ -92,6 +92,7 @@ def table_row(record: RunRecord, selected: bool) -> tuple[str | Text, ...]:
         str(c.epochs),
         f"{c.num_examples:,}",
         str(c.seed),
+        "+".join(c.pitfalls),
     )
 
 
@@ -208,7 +209,7 @@ class RunsScreen(Screen[None]):
     def refill(self) -> None:
         table = self.query_one("#runs-table", DataTable)
         table.clear(columns=True)
-        table.add_columns(*COLUMNS, "epochs", "n", "seed")
+        table.add_columns(*COLUMNS, "epochs", "n", "seed", "pitfalls")
         self.shown = self.sorted_records()[:SHOWN_AT_MOST]
         for record in self.shown:
             table.add_row(*table_row(record, record.id in self.selected), key=record.id)

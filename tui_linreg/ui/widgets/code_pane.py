@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 import textwrap
 from collections.abc import Callable
 
@@ -20,15 +21,15 @@ def training_source(implementation: str, pitfalls: tuple[str, ...] = ()) -> str:
         if implementation == "concise":
             parts = [broken.BrokenConcise.train_step]
         else:
+            reshape = "no-reshape" in pitfalls
             parts = [
                 scratch.linreg,
-                scratch.squared_loss,
-                broken.squared_loss_without_reshape,
+                *([broken.squared_loss_without_reshape] if reshape else [scratch.squared_loss]),
                 broken.broken_sgd,
-                broken.BrokenScratch.batches,
+                *([broken.BrokenScratch.batches] if reshape else []),
                 broken.BrokenScratch.train_step,
             ]
-        return "\n".join(textwrap.dedent(inspect.getsource(part)) for part in parts)
+        return "\n".join(shown_source(part) for part in parts)
     # The engine's modules import torch: they load when the pane is first shown, not at start.
     if implementation == "analytic":
         from tui_linreg.engine import analytic, scratch
@@ -37,11 +38,11 @@ def training_source(implementation: str, pitfalls: tuple[str, ...] = ()) -> str:
         return (
             formula
             + "\n".join(
-                textwrap.dedent(inspect.getsource(part))
+                shown_source(part)
                 for part in (analytic.Analytic.batches, analytic.Analytic.train_step)
             )
             + "\n# What autograd computes for the same step, in scratch:\n"
-            + textwrap.dedent(inspect.getsource(scratch.Scratch.train_step))
+            + shown_source(scratch.Scratch.train_step)
         )
     if implementation == "concise":
         from tui_linreg.engine import concise
@@ -57,7 +58,15 @@ def training_source(implementation: str, pitfalls: tuple[str, ...] = ()) -> str:
             scratch.sgd,
             scratch.Scratch.train_step,
         ]
-    return "\n".join(textwrap.dedent(inspect.getsource(part)) for part in parts)
+    return "\n".join(shown_source(part) for part in parts)
+
+
+def shown_source(part: Callable[..., object]) -> str:
+    """A function's source as it runs, without the linter's directives (``# noqa: N803``),
+    which say nothing to a learner."""
+    source = textwrap.dedent(inspect.getsource(part))
+    source = re.sub(r"  # noqa: [A-Z0-9, ]+$", "", source, flags=re.MULTILINE)
+    return re.sub(r"# noqa: [A-Z0-9, ]+ ", "# ", source)
 
 
 def changed_lines(source: str, pitfalls: tuple[str, ...]) -> set[int]:

@@ -42,8 +42,9 @@ class EpochLog(RichLog):
         if event.outcome == Outcome.FINISHED:
             text = (
                 f"finished {len(event.history)} epoch{'s' if len(event.history) != 1 else ''} "
-                f"in {formatting.seconds(event.train_s)} · "
-                f"{formatting.rate(event.steps_per_s)} · half-MSE {event.half_mse:.4g} "
+                f"in {formatting.seconds(event.train_s)}"
+                + (" of training" if event.config.pace is not None else "")
+                + f" · {formatting.rate(event.steps_per_s)} · half-MSE {event.half_mse:.4g} "
                 f"(optimum {event.closed_form.half_mse:.4g})"
             )
         self.write(Text(text, style=_OUTCOME_STYLE[event.outcome]))

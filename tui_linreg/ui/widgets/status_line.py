@@ -45,11 +45,22 @@ class StatusLine(Widget):
         steps: int | None = None,
         *,
         paused: bool = False,
+        pace: float | None = None,
     ) -> None:
-        """Where a run is: its epoch, the step within it, and its training time."""
+        """Where a run is: its epoch, the step within it, and its training time (or its pace:
+        a paced run's training time leaves out the waits, and would read as too short)."""
         where = f"epoch {epoch}/{epochs}" + (f" · step {step}/{steps}" if step else "")
-        how = "paused · f7 steps" if paused else formatting.seconds(elapsed_s)
-        self.say(f"{implementation} · {where} · {how}")
+        self._where = f"{implementation} · {where}"
+        self._how = formatting.seconds(elapsed_s) if pace is None else f"{pace:g} steps/s"
+        self.paused(paused)
+
+    _where = ""
+    _how = ""
+
+    def paused(self, paused: bool) -> None:
+        """Say whether the run in progress is paused, where it is."""
+        how = "paused · f7 steps, ctrl+o resumes" if paused else self._how
+        self.say(f"{self._where} · {how}" if self._where else how)
 
     def idle(self, implementation: str, torch_ready: bool, ended: RunEnded | None) -> None:
         """What is ready, or how the last run ended; shown at once."""
@@ -58,16 +69,17 @@ class StatusLine(Widget):
         elif ended is None:
             self.say(f"{implementation} · ready · ctrl+r runs")
         else:
+            self._where = ""
+            training = formatting.seconds(ended.train_s)
+            if ended.config.pace is not None:
+                training += f" of training (paced at {ended.config.pace:g} steps/s)"
             summary = {
-                Outcome.FINISHED: f"finished in {formatting.seconds(ended.train_s)}",
+                Outcome.FINISHED: f"finished in {training} · {formatting.rate(ended.steps_per_s)}",
                 Outcome.CANCELLED: f"stopped in epoch {ended.epoch}",
                 Outcome.DIVERGED: f"diverged in epoch {ended.epoch}",
-                Outcome.FAILED: f"failed in epoch {ended.epoch}: the code raised",
+                Outcome.FAILED: "failed: " + ended.message.partition("Error: ")[2],
             }[ended.outcome]
-            self.say(
-                f"{ended.config.implementation} · {ended.device} · {summary} · "
-                f"{formatting.rate(ended.steps_per_s)}"
-            )
+            self.say(f"{ended.config.implementation} · {ended.device} · {summary}")
             if ended.outcome == Outcome.FINISHED:
                 self.progress(1)
         self.flush()

@@ -168,11 +168,18 @@ def _the_step(detail: StepDetail, pitfalls: tuple[str, ...]) -> list[RenderableT
     else:
         parts.append(Text(f"read from {detail.gradient_names[0]} and {detail.gradient_names[1]}"))
     parts.append(Text(f"written out: {detail.written_out}", style="dim"))
-    parts.append(gradient_table(detail))
+    if detail.grad_w or detail.implementation == "analytic":
+        parts.append(gradient_table(detail))
+    else:
+        parts.append(
+            Text(f"{detail.gradient_names[0]} is None: backward() raised before filling it")
+        )
 
     parts += [Text(""), _heading("the update")]
     parts.append(Text("θ ← θ − lr · grad / divisor"))
-    parts.append(Text(f"  lr {detail.lr:g}, divisor {detail.divisor:g}: {detail.divisor_name}"))
+    parts.append(Text(f"  lr {detail.lr:g}, divisor {detail.divisor:g} ({detail.divisor_name})"))
+    if detail.error:
+        parts.append(Text("  not applied: the step raised before it", style="red"))
     parts.append(update_table(detail))
     return parts
 
