@@ -143,3 +143,19 @@ def test_the_code_pane_marks_exactly_the_lines_a_pitfall_changes() -> None:
     assert any("nullcontext" in line for line in marked)
     assert all("no-no-grad" in line for line in marked)
     assert not changed_lines(training_source("scratch"), ("no-no-grad",))
+
+
+async def test_f8_puts_the_focus_on_the_inspector_and_back() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        before = app.focused
+        assert before is not None
+        await pilot.press("f8")
+        assert app.focused is app.main.inspector  # ↑↓ scroll it at once
+        for taken in (-1, 0):
+            await step_now(pilot, taken)  # f7 works from there
+        await pilot.press("down", "down")
+        assert app.main.inspector.scroll_y > 0  # a step is taller than 80×24 shows
+        await pilot.press("f8")
+        assert app.focused is before

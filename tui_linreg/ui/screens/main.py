@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from tui_linreg.config import FieldError, TrainConfig, parse_field
@@ -122,9 +123,21 @@ class MainScreen(Screen[None]):
         main = self.query_one("#main")
         main.remove_class("show-code")
         main.toggle_class("show-inspector")
+        shown = main.has_class("show-inspector")
         self.inspector.stale = self.inspector.detail is not None
         self.inspector.flush()
-        return main.has_class("show-inspector")
+        # The keys scroll it at once (every app key works wherever the focus is); hidden, the
+        # focus goes back to where it was.
+        if shown:
+            self._focus_before_inspector = self.focused
+            self.inspector.focus()
+        elif self.focused is self.inspector or self.focused is None:
+            back = self._focus_before_inspector
+            if back is not None and back.is_attached:
+                back.focus()
+        return shown
+
+    _focus_before_inspector: Widget | None = None
 
     def toggle_trajectories(self) -> None:
         self.query_one("#plots").toggle_class("trajectories")

@@ -190,7 +190,7 @@ class StepInspector(VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "step inspector (f8)"
-        self.border_subtitle = "↑↓ scrolls it (tab to it)"
+        self.border_subtitle = "↑↓ scroll · f8 hides"
         self.detail: StepDetail | None = None
         self.pitfalls: tuple[str, ...] = ()
         self.stale = False
