@@ -112,6 +112,8 @@ class CodePane(VerticalScroll):
             word_wrap=True,
             highlight_lines=changed,
         )
+        for number in changed:  # the gutter's marker alone is easy to miss
+            syntax.stylize_range("bold on #5f3f00", (number, 0), (number + 1, 0))
         self.query_one("#code-text", Static).update(syntax)
         # The first changed line in view, a few lines of context above it (roughly: wrapped
         # lines make the source taller than its line count).
