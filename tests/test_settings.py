@@ -32,10 +32,14 @@ NAMES = list(SETTINGS)
 def example(setting: Setting, step: int = 1) -> Any:
     """A valid value other than the default (another one for ``step`` 2)."""
     kind, default = setting.kind, setting.default
+    if isinstance(kind, Real) and kind.high is not None:
+        return step * 0.3  # within its bounds
     if isinstance(kind, Real):
         return default + step * 0.25 if default else step * 0.5
     if isinstance(kind, Whole):
         return default + step
+    if isinstance(kind, Numbers) and kind.positive:
+        return (1.5 * step,)  # one value: it applies to every feature
     if isinstance(kind, Numbers):
         return (1.5, -2.5, 0.5 * step)
     if isinstance(kind, Choice):
@@ -52,12 +56,14 @@ def example(setting: Setting, step: int = 1) -> Any:
 def bad_text(setting: Setting) -> str | None:
     """Text the setting must refuse; None for a switch, which has no text."""
     kind = setting.kind
+    if isinstance(kind, Real) and kind.high is not None:
+        return str(kind.high + 1)
     if isinstance(kind, Real):
         return "-1" if kind.positive or kind.non_negative else "fast"
     if isinstance(kind, Whole):
         return "1.5"
     if isinstance(kind, Numbers):
-        return "1,,2"
+        return "1,-2" if kind.positive else "1,,2"
     if isinstance(kind, Choice):
         return "nope"
     if isinstance(kind, Switch):

@@ -155,6 +155,32 @@ class TrainConfig:
         decides_data=True,
     )
     """Bias of the true linear relation."""
+    feature_correlation: float = setting(
+        0.0,
+        Real(low=-0.99, high=0.99),
+        "feature correlation",
+        flag="--feature-correlation",
+        help="the correlation ρ between every two features: it stretches the loss's valley",
+        section=Section.DATA,
+        form_label="correlation",
+        legend="rho",
+        sweepable=True,
+        decides_data=True,
+    )
+    """ρ between every two features (equicorrelated standard normals); 0 is the lessons'."""
+    feature_scales: tuple[float, ...] = setting(
+        (1.0,),
+        Numbers(most=MAX_FEATURES, positive=True),
+        "feature scales",
+        flag="--feature-scales",
+        help="each feature's standard deviation, comma-separated like true w; one value "
+        "scales them all",
+        section=Section.DATA,
+        form_label="x scales",
+        legend="scales",
+        decides_data=True,
+    )
+    """Each feature's standard deviation; one value applies to every feature."""
     init_std: float = setting(
         0.01,
         Real(non_negative=True),
@@ -298,6 +324,9 @@ def mistakes_in(config: TrainConfig) -> list[Mistake]:
     broken = mistakes_for(config.implementation, config.pitfalls, config.batch_size)
     if broken:
         return [Mistake("pitfalls", sentence) for sentence in broken]
+    data = _data_mistakes(config)
+    if data:
+        return data
     needed = memory_needed(config)
     available = available_memory()
     if available is not None and needed > available:
@@ -310,6 +339,30 @@ def mistakes_in(config: TrainConfig) -> list[Mistake]:
             )
         ]
     return []
+
+
+def _data_mistakes(config: TrainConfig) -> list[Mistake]:
+    """What the data settings cannot mean together."""
+    d, scales = config.num_features, config.feature_scales
+    mistakes = []
+    if len(scales) not in (1, d):
+        mistakes.append(
+            Mistake(
+                "feature_scales",
+                f"feature scales has {len(scales)} numbers, but there are {d} features "
+                "(true w): give one for each, or one for all",
+            )
+        )
+    rho = config.feature_correlation
+    if d > 2 and rho <= -1 / (d - 1):
+        mistakes.append(
+            Mistake(
+                "feature_correlation",
+                f"feature correlation {rho:g} is impossible among {d} features: it must be "
+                f"above −1/(d − 1) = {-1 / (d - 1):.3g}",
+            )
+        )
+    return mistakes
 
 
 def memory_needed(config: TrainConfig) -> int:

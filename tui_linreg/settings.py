@@ -122,16 +122,23 @@ class Kind:
 
 @dataclass(frozen=True)
 class Real(Kind):
-    """A finite number, optionally > 0 or ≥ 0."""
+    """A finite number, optionally > 0, ≥ 0, or within [low, high]."""
 
     positive: bool = False
     non_negative: bool = False
+    low: float | None = None
+    high: float | None = None
 
     def _bounded(self, label: str, value: float | None, shown: str) -> float:
         if self.positive and (value is None or value <= 0):
             raise ValueError(f"{label} must be a number > 0, got {quoted(shown)}")
         if self.non_negative and (value is None or value < 0):
             raise ValueError(f"{label} must be a number ≥ 0, got {quoted(shown)}")
+        low, high = self.low, self.high
+        if low is not None and high is not None and (value is None or not low <= value <= high):
+            raise ValueError(
+                f"{label} must be a number from {low:g} to {high:g}, got {quoted(shown)}"
+            )
         if value is None:
             raise ValueError(f"{label} must be a finite number, got {quoted(shown)}")
         return value + 0.0  # turns -0.0 into 0.0 so it prints as the user expects
@@ -218,9 +225,18 @@ class Whole(Kind):
 
 @dataclass(frozen=True)
 class Numbers(Kind):
-    """A list of finite numbers, comma-separated (a pasted Python or JSON list is fine)."""
+    """A list of finite numbers, comma-separated (a pasted Python or JSON list is fine);
+    optionally each > 0."""
 
     most: int
+    positive: bool = False
+
+    def _entry(self, label: str, position: int, value: float | None, shown: str) -> float:
+        if value is None:
+            raise ValueError(f"{label} entry {position} must be a finite number, got {shown}")
+        if self.positive and value <= 0:
+            raise ValueError(f"{label} entry {position} must be a number > 0, got {shown}")
+        return value + 0.0
 
     def read(self, label: str, text: str) -> tuple[float, ...]:
         body = text.strip()
@@ -237,12 +253,7 @@ class Numbers(Kind):
                 raise ValueError(
                     f"{label} has an empty entry at position {position} in {quoted(text)}"
                 )
-            value = _real_or_none(part)
-            if value is None:
-                raise ValueError(
-                    f"{label} entry {position} must be a finite number, got {quoted(part.strip())}"
-                )
-            values.append(value + 0.0)
+            values.append(self._entry(label, position, _real_or_none(part), quoted(part.strip())))
         return tuple(values)
 
     def check(self, label: str, value: object) -> tuple[float, ...]:
@@ -252,12 +263,7 @@ class Numbers(Kind):
             raise ValueError(f"{label} may hold at most {self.most} numbers, got {len(value):,}")
         values = []
         for position, item in enumerate(value, start=1):
-            number = _number_or_none(item)
-            if number is None:
-                raise ValueError(
-                    f"{label} entry {position} must be a finite number, got {quoted(repr(item))}"
-                )
-            values.append(number + 0.0)
+            values.append(self._entry(label, position, _number_or_none(item), quoted(repr(item))))
         return tuple(values)
 
     def show(self, value: Any) -> str:

@@ -44,6 +44,7 @@ def make_problem(config: TrainConfig, device: torch.device) -> Problem:
     generator = torch.Generator().manual_seed(config.seed)
     true_w = torch.tensor(config.true_w, dtype=torch.float32).reshape(-1, 1)
     features = torch.randn(config.num_examples, config.num_features, generator=generator)
+    features = shaped(features, config.feature_correlation, config.feature_scales)
     labels = features @ true_w + config.true_b
     labels += config.noise_std * torch.randn(labels.shape, generator=generator)
     initial_w = config.init_std * torch.randn(config.num_features, 1, generator=generator)
@@ -51,6 +52,22 @@ def make_problem(config: TrainConfig, device: torch.device) -> Problem:
     return Problem(
         features.to(device), labels.to(device), initial_w.to(device), initial_b.to(device)
     )
+
+
+def shaped(features: torch.Tensor, correlation: float, scales: tuple[float, ...]) -> torch.Tensor:
+    """Standard normal features given correlation ρ between every two and a standard deviation
+    each: Z Lᵀ for the Cholesky factor L of the correlation matrix (1 on the diagonal, ρ off
+    it), then each column times its scale. The lessons' data (ρ = 0, scales 1) is left as
+    drawn, bit for bit."""
+    d = features.shape[1]
+    if correlation != 0 and d > 1:
+        matrix = torch.full((d, d), correlation, dtype=torch.float64)
+        matrix.fill_diagonal_(1.0)
+        factor = torch.linalg.cholesky(matrix).to(features.dtype)
+        features = features @ factor.T
+    if any(scale != 1 for scale in scales):
+        features = features * torch.tensor(scales, dtype=features.dtype)  # one, or one each
+    return features
 
 
 _LOADER_STREAM = 0x5851F42D4C957F2D
