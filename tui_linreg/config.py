@@ -162,7 +162,7 @@ class TrainConfig:
         flag="--feature-correlation",
         help="the correlation ρ between every two features: it stretches the loss's valley",
         section=Section.DATA,
-        form_label="correlation",
+        form_label="x corr",
         legend="rho",
         sweepable=True,
         decides_data=True,
