@@ -333,17 +333,16 @@ def train_command(args: argparse.Namespace) -> int:
 
     runner = Runner(None if args.no_history else History(history_path(args)), warn)
     try:
-        trace = None if trace_path is None else trace_path.open("x", encoding="utf-8")
+        trace = None if trace_path is None else _Trace(trace_path.open("x", encoding="utf-8"))
     except OSError as error:
         return _invalid(_refused("--trace", args.trace, error))
-    traced = [0]
     signal.signal(signal.SIGINT, interrupt)
     try:
         out = Report(
             plan, json_output=args.json, progress=sys.stderr.isatty() and not dumb_terminal()
         )
         events = runner.run(plan, control, trace=trace is not None)
-        outcome = out.follow(events if trace is None else _traced(events, trace, traced))
+        outcome = out.follow(events if trace is None else trace.written(events))
     except ConfigError as error:  # out of memory on the device, found only when allocating
         return _invalid(error)
     except KeyboardInterrupt:
@@ -352,8 +351,8 @@ def train_command(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGINT, previous)
         if trace is not None:
-            trace.close()
-            print(f"traced {traced[0]:,} steps to {_shown(args.trace)}", file=sys.stderr)
+            trace.file.close()
+            print(f"traced {trace.lines:,} steps to {_shown(args.trace)}", file=sys.stderr)
     if export_path is not None:
         _export(runner.records, export_path)
     return {
@@ -364,20 +363,26 @@ def train_command(args: argparse.Namespace) -> int:
     }[outcome]
 
 
-def _traced(events: Iterator[Event], trace: TextIO, written: list[int]) -> Iterator[Event]:
-    """The events, with each step written to ``trace`` as one whole line as it comes;
-    ``written`` counts the lines."""
-    run = 0
-    for event in events:
-        if isinstance(event, RunStarted):
-            run += 1
-        elif isinstance(event, StepTaken):
-            line = {"run": run, "implementation": event.detail.implementation}
-            line |= event.detail.to_trace()
-            trace.write(json.dumps(json_ready(line), allow_nan=False) + "\n")
-            trace.flush()  # a Ctrl-C leaves every whole step in the file
-            written[0] += 1
-        yield event
+class _Trace:
+    """``train --trace``'s file: a JSON line per step."""
+
+    def __init__(self, file: TextIO) -> None:
+        self.file = file
+        self.lines = 0
+
+    def written(self, events: Iterator[Event]) -> Iterator[Event]:
+        """The events, with each step written as one whole line as it comes."""
+        run = 0
+        for event in events:
+            if isinstance(event, RunStarted):
+                run += 1
+            elif isinstance(event, StepTaken):
+                line = {"run": run, "implementation": event.detail.implementation}
+                line |= event.detail.to_trace()
+                self.file.write(json.dumps(json_ready(line), allow_nan=False) + "\n")
+                self.file.flush()  # a Ctrl-C leaves every whole step in the file
+                self.lines += 1
+            yield event
 
 
 def _output_path(flag: str, text: str | None, example: str) -> Path | None:

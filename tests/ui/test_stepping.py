@@ -12,6 +12,7 @@ from tests.ui.snapshot_app import (
     settle,
     shown_text,
     step_now,
+    three_steps,
     type_into,
     wait_until,
 )
@@ -116,10 +117,7 @@ async def test_a_pitfall_that_raises_ends_the_run_failed_with_pytorchs_words() -
 async def test_forget_zero_grad_is_explained_in_the_inspector() -> None:
     app = make_app(pitfalls=("forget-zero-grad",))
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("f8")
-        for taken in (-1, 0, 1, 2):
-            await step_now(pilot, taken)
+        await three_steps(pilot)
         text = " ".join(inspector_text(app).split())
         assert "nothing zeroed .grad" in text
 

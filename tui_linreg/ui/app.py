@@ -343,15 +343,23 @@ class LinregApp(App[None]):
             case RunStarted() as event:
                 self._run_started(event)
             case Progress() as event:
-                paused = self.control is not None and self.control.paused
-                pace = None if self.control is None else self.control.pace
-                self.main.progress(event, self.running or self.initial, paused=paused, pace=pace)
+                config = self.running or self.initial
+                self.main.progress(event, config, paused=self.paused, pace=self.pace_now)
             case EpochEnded() as event:
-                paused = self.control is not None and self.control.paused
-                pace = None if self.control is None else self.control.pace
-                self.main.epoch_ended(event, self.running or self.initial, paused=paused, pace=pace)
+                config = self.running or self.initial
+                self.main.epoch_ended(event, config, paused=self.paused, pace=self.pace_now)
             case RunEnded() as event:
                 self._run_ended(event)
+
+    @property
+    def paused(self) -> bool:
+        """The run in progress is paused (ctrl+o, or after an f7 step)."""
+        return self.control is not None and self.control.paused
+
+    @property
+    def pace_now(self) -> float | None:
+        """The run's pace now: ctrl+y or a typed pace change it mid-run."""
+        return None if self.control is None else self.control.pace
 
     def _run_started(self, event: RunStarted) -> None:
         assert self.plan is not None
@@ -366,7 +374,7 @@ class LinregApp(App[None]):
             self.plan.labels[index],
             new_data=new_data,
             new_plot=index == 0,
-            paused=self.control is not None and self.control.paused,
+            paused=self.paused,
         )
 
     def _run_ended(self, event: RunEnded) -> None:

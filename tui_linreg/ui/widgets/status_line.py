@@ -28,6 +28,10 @@ class StatusLine(Widget):
         super().__init__(id=id)
         self._text: str | None = None
         self._done: float | None = None
+        self._where = ""
+        """The run in progress: its implementation, epoch and step."""
+        self._how = ""
+        """Its training time, or its pace."""
 
     def say(self, text: str) -> None:
         self._text = text
@@ -53,9 +57,6 @@ class StatusLine(Widget):
         self._where = f"{implementation} · {where}"
         self._how = formatting.seconds(elapsed_s) if pace is None else f"{pace:g} steps/s"
         self.paused(paused)
-
-    _where = ""
-    _how = ""
 
     def paused(self, paused: bool) -> None:
         """Say whether the run in progress is paused, where it is."""
