@@ -238,6 +238,17 @@ def test_any_flag_value_gets_a_result_or_a_message_never_a_traceback(
         json.loads(out.splitlines()[0])
 
 
+@pytest.mark.parametrize("flag", VALUE_FLAGS)
+def test_a_value_of_exactly_two_dashes_gets_a_message(
+    capsys: pytest.CaptureFixture[str], flag: str
+) -> None:
+    """argparse drops a value of exactly '--' (--lr=--) and hands over an empty list."""
+    code, _, err = run_cli(capsys, "train", "--check", f"{flag}=--")
+    assert code == 2
+    assert err.startswith("tui-linreg: ")
+    assert "'--'" in err
+
+
 def test_python_dash_m_and_the_console_script_agree() -> None:
     script = Path(sys.executable).with_name("tui-linreg")  # installed beside this Python
     assert script.is_file(), f"no console script at {script}: pip install -e ."

@@ -83,6 +83,15 @@ class Parser(argparse.ArgumentParser):
         message = re.sub(r"'([^']{40})[^']+'", r"'\1…'", message)  # a quoted paste
         super().error(re.sub(r"(\S{40})\S{20,}", r"\1…", message))  # an unquoted one
 
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extra = super().parse_known_args(args, namespace)
+        for name, value in vars(parsed).items():
+            if value == []:  # argparse drops a value of exactly "--" (--lr=--), leaving []
+                setattr(parsed, name, "--")
+        return parsed, extra
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
