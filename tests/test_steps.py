@@ -205,5 +205,6 @@ def test_a_trace_stopped_by_ctrl_c_holds_every_whole_step(tmp_path: Path) -> Non
     process.send_signal(2)  # SIGINT, as Ctrl-C sends it
     assert process.wait(30) == 130
     lines = trace.read_text().splitlines()
-    steps = [json.loads(line)["step"] for line in lines]  # no line is cut
-    assert steps == list(range(1, len(lines) + 1))
+    steps = [(json.loads(line)["epoch"], json.loads(line)["step"]) for line in lines]  # none cut
+    # 100 steps an epoch: a slow machine may be into the second epoch by the time of the signal.
+    assert steps == [(1 + i // 100, 1 + i % 100) for i in range(len(lines))]

@@ -308,6 +308,32 @@ def _check_lesson_divisor(config: TrainConfig, started: RunStarted, end: RunEnde
     assert end.w == pytest.approx(right.w, abs=0.01)
 
 
+def _check_correlated(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    twin = run_to_end(PRESETS["uncorrelated"].apply(CPU))
+    assert config.learning_rate == twin.config.learning_rate  # only the data differs
+    # AᵀA/n's eigenvalues 1 ± ρ: a steep axis twice as steep, a shallow one 20× as flat.
+    assert started.stable_lr == pytest.approx(2 / 1.95, rel=0.1)
+    assert end.half_mse > 100 * twin.half_mse  # still crawling along the valley
+
+
+def _check_uncorrelated(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    assert config.feature_correlation == 0
+    assert end.half_mse < 2 * end.closed_form.half_mse  # straight in
+
+
+def _check_badly_scaled(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    assert started.stable_lr == pytest.approx(0.018, rel=0.1)
+    assert end.outcome == Outcome.FINISHED
+    assert end.half_mse > 10 * end.closed_form.half_mse  # w[0] has not arrived
+    too_fast = run_to_end(dataclasses.replace(config, learning_rate=0.03))
+    assert too_fast.outcome == Outcome.DIVERGED
+
+
+def _check_standardised(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    assert started.stable_lr > 1.5  # about 2: the lr may be 30× badly-scaled's
+    assert end.history[0].half_mse < 2 * end.closed_form.half_mse  # done in the first epoch
+
+
 PRESET_CLAIMS: dict[str, Callable[[TrainConfig, RunStarted, RunEnded], None]] = {
     "default": _check_default,
     "lr-too-small": _check_lr_too_small,
@@ -320,6 +346,10 @@ PRESET_CLAIMS: dict[str, Callable[[TrainConfig, RunStarted, RunEnded], None]] = 
     "batch-1": _check_batch_1,
     "full-batch": _check_full_batch,
     "high-dimension": _check_high_dimension,
+    "correlated": _check_correlated,
+    "uncorrelated": _check_uncorrelated,
+    "badly-scaled": _check_badly_scaled,
+    "standardised": _check_standardised,
     "forget-zero-grad": _check_forget_zero_grad,
     "no-no-grad": _check_raises("a leaf Variable that requires grad"),
     "backward-vector": _check_raises("grad can be implicitly created only for scalar"),

@@ -116,9 +116,12 @@ class Runner:
         """Every run this runner recorded (or would have, with no history), oldest first."""
         self._data: tuple[tuple[Any, ...], Prepared] | None = None
 
-    def run(self, plan: Plan, control: RunControl, *, trace: bool = False) -> Iterator[Event]:
+    def run(
+        self, plan: Plan, control: RunControl, *, trace: bool = False, record_path: bool = False
+    ) -> Iterator[Event]:
         """Every event of every run of ``plan``, in order. A cancelled run ends the plan;
-        ``trace`` adds a StepTaken after every step.
+        ``trace`` adds a StepTaken after every step, ``record_path`` θ after every step to the
+        Progress reports.
 
         Raises :class:`ConfigError` before a run's first event if it cannot run here (no such
         device, or its memory ran out).
@@ -132,7 +135,9 @@ class Runner:
                 self._data = (config.data_key, prepare(config))
             end: RunEnded | None = None
             try:
-                for event in train(config, control, self._data[1], trace=trace):
+                for event in train(
+                    config, control, self._data[1], trace=trace, record_path=record_path
+                ):
                     if isinstance(event, RunEnded):
                         end = event
                         self._record(event)

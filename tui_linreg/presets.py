@@ -69,6 +69,27 @@ PRESETS: dict[str, Preset] = {
             "ten features instead of two",
             {"true_w": (2.0, -3.4, 1.0, 0.5, -1.5, 3.0, -0.7, 2.2, -2.8, 0.9)},
         ),
+        # The shape of the valley (f9 draws it): each beside its well-conditioned twin.
+        Preset(
+            "correlated",
+            "x corr 0.95: a long thin valley; the path zigzags across it, crawls along it",
+            {"feature_correlation": 0.95, "learning_rate": 0.1},
+        ),
+        Preset(
+            "uncorrelated",
+            "correlated's twin: independent features, round contours, straight in",
+            {"feature_correlation": 0.0, "learning_rate": 0.1},
+        ),
+        Preset(
+            "badly-scaled",
+            "x[1] 10× as spread as x[0]: lr must stay under 0.018, and w[0] crawls",
+            {"feature_scales": (1.0, 10.0), "learning_rate": 0.015},
+        ),
+        Preset(
+            "standardised",
+            "badly-scaled's twin, standardised: lr 0.5 is stable, done in an epoch",
+            {"feature_scales": (1.0,), "learning_rate": 0.5},
+        ),
         # The lesson's pitfalls, each tried for real (tui_linreg/pitfalls.py); f8 shows why.
         Preset(
             "forget-zero-grad",

@@ -48,6 +48,8 @@ class RunStarted:
     """Stable learning-rate bound on this implementation's own loss (half of it for MSE)."""
     loss_name: str
     """What the implementation's own loss is: ``half-MSE`` or ``MSE``."""
+    half_mse_per_loss: float
+    """Factor from that loss to half-MSE: 1 for half-MSE, 0.5 for MSE."""
     initial_w: tuple[float, ...]
     initial_b: float
     initial_half_mse: float
@@ -58,9 +60,19 @@ class RunStarted:
     sample_labels: tuple[float, ...]
     feature_means: tuple[float, ...]
     """Mean of each feature over all the data: the scatter's lines hold the others there."""
+    gram: tuple[tuple[float, ...], ...] = ()
+    """AᵀA/n for A = [X, 1]: the Hessian of the full-data half-MSE, which with the closed form
+    gives the loss at every θ exactly (the landscape view draws it)."""
+    path_every: int = 1
+    """Progress reports θ after every this many steps, when the run records its path: every
+    step up to :data:`PATH_MAX_STEPS`, an even sample beyond."""
 
 
 SCATTER_SAMPLE = 2000
+
+PATH_MAX_STEPS = 100_000
+"""A run records θ after at most this many steps (3 MB for the lesson's three parameters, as
+the app keeps them); a longer run records every k-th step, evenly."""
 
 MAX_REPORTED_BATCHES = 512
 """A report holds at most this many (step, low, high) points; beyond, buckets of steps."""
@@ -183,6 +195,11 @@ class Progress:
     b: float = 0.0
     last_step: StepDetail | None = None
     """The report's last step in full, when it was watched (a paced or single step)."""
+    path_steps: tuple[int, ...] = ()
+    """When the run records its path: after which of the run's steps (counted from 1 across
+    epochs) each θ in ``path`` was taken."""
+    path: tuple[tuple[float, ...], ...] = ()
+    """θ = (w…, b) after each of those steps."""
 
 
 @dataclass(frozen=True)

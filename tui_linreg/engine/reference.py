@@ -7,6 +7,8 @@ stays small however many examples there are:
 - RᵀR = [A | y]ᵀ[A | y], so the top-left block of R gives AᵀA for the stability bound,
 - the least-squares θ solves R_A θ = R_y (``torch.linalg.lstsq`` on the small triangle),
 - and ‖R [θ; −1]‖² is the residual sum of squares ‖Aθ − y‖².
+
+AᵀA/n is also the Hessian of the half-MSE: the loss landscape (landscape.py) is drawn from it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,16 @@ from tui_linreg.engine.events import ClosedForm
 _CHUNK_ROWS = 1 << 16
 
 
+Gram = tuple[tuple[float, ...], ...]
+"""AᵀA/n as rows: the Hessian of the full-data half-MSE, the same at every θ."""
+
+
 def closed_form(problem: Problem) -> ClosedForm:
+    return analyse(problem)[0]
+
+
+def analyse(problem: Problem) -> tuple[ClosedForm, Gram]:
+    """The closed form, and AᵀA/n: the loss landscape is exactly the quadratic they define."""
     n, d = problem.features.shape
     r = torch.zeros(d + 2, d + 2, dtype=torch.float64)
     for start in range(0, n, _CHUNK_ROWS):
@@ -38,9 +49,10 @@ def closed_form(problem: Problem) -> ClosedForm:
     gram = r_a.T @ r_a / n  # AᵀA / n
     largest = float(torch.linalg.eigvalsh(gram)[-1])
     stable_lr = 2.0 / largest if largest > 0 else float("inf")
-    return ClosedForm(
+    best = ClosedForm(
         w=tuple(theta[:d, 0].tolist()),
         b=float(theta[d, 0]),
         half_mse=half_mse,
         stable_lr=stable_lr,
     )
+    return best, tuple(map(tuple, gram.tolist()))

@@ -21,6 +21,7 @@ from tui_linreg.engine.control import RunControl
 from tui_linreg.engine.data import Problem, full_data_half_mse, make_problem, shuffle_generator
 from tui_linreg.engine.device import describe, resolve_device
 from tui_linreg.engine.events import (
+    PATH_MAX_STEPS,
     SCATTER_SAMPLE,
     ClosedForm,
     EpochEnded,
@@ -33,7 +34,7 @@ from tui_linreg.engine.events import (
     envelope,
 )
 from tui_linreg.engine.implementation import Implementation, create
-from tui_linreg.engine.reference import closed_form
+from tui_linreg.engine.reference import Gram, analyse
 from tui_linreg.engine.watch import StepWatch
 
 PROGRESS_INTERVAL_S = 0.25
@@ -114,23 +115,28 @@ def train(
     prepared: tuple[torch.device, Problem] | None = None,
     *,
     trace: bool = False,
+    record_path: bool = False,
 ) -> Iterator[Event]:
     """Run ``config`` and yield its events: RunStarted, Progress/EpochEnded…, RunEnded.
 
     ``prepared`` lets several implementations train on the very same tensors; ``trace``
-    watches every step and yields a StepTaken after each (slower: for ``train --trace``). Raises
+    watches every step and yields a StepTaken after each (slower: for ``train --trace``);
+    ``record_path`` puts θ after every step (an even sample past PATH_MAX_STEPS) in the
+    Progress reports, for the landscape and replay. Raises
     :class:`~tui_linreg.config.ConfigError` before the first event if the device is missing.
     """
     control = control or RunControl()
     device, problem = prepared or prepare(config)
     with out_of_memory_refused(config, device):
-        best = closed_form(problem)
+        best, gram = analyse(problem)
     generator = shuffle_generator(config)
     model = create(config, problem, generator)
     watch = StepWatch(model, problem, config, generator)
     n = problem.num_examples
     steps_per_epoch = math.ceil(n / config.batch_size)
-    start = _started(config, device, problem, model, best)
+    last_step = config.epochs * steps_per_epoch
+    start = _started(config, device, problem, model, best, gram)
+    every = start.path_every if record_path else 0  # 0: no path recorded
     stable_lr, start_half_mse = start.stable_lr, start.initial_half_mse
     yield start
 
@@ -192,15 +198,31 @@ def train(
     pending: list[tuple[float, float]] = []
     """(step within the epoch, batch half-MSE) of each step since the last report."""
     pending_bad = math.nan
+    thetas: list[torch.Tensor] = []
+    """θ after each recorded step since the last read-back, still on the device."""
+    theta_steps: list[int] = []
+    path: list[tuple[float, ...]] = []
+    path_steps: list[int] = []
 
     def read_back(step: int) -> int | None:
-        """Read the window's losses back into ``pending``; the step of the first bad one."""
+        """Read the window's losses back into ``pending`` (and the θ recorded since into
+        ``path``); the step of the first bad one."""
         nonlocal pending_bad
         first_bad, losses = _inspect(model, window, too_big)
         start = step - len(window) + 1
         kept = losses if first_bad is None else losses[: first_bad + 1]
         scale = model.half_mse_per_loss
         pending.extend((start + i, loss * scale) for i, loss in enumerate(kept))
+        if thetas:
+            # The path stops where the loss plot does: at the step found bad.
+            last = total_steps - len(window) + len(kept)
+            values = torch.stack(thetas).tolist()
+            for taken, theta in zip(theta_steps, values, strict=True):
+                if taken <= last:
+                    path_steps.append(taken)
+                    path.append(tuple(theta))
+            thetas.clear()
+            theta_steps.clear()
         window.clear()
         if first_bad is None:
             return None
@@ -230,11 +252,13 @@ def train(
             w=w,
             b=b,
             last_step=watch.detail() if watch.fresh else None,
+            path_steps=tuple(path_steps),
+            path=tuple(path),
         )
         pending.clear()
+        path_steps.clear()
+        path.clear()
         return progress
-
-    last_step = config.epochs * steps_per_epoch
 
     def watched_from_step(pace: float | None, single: bool) -> int:
         """Steps are watched from this many taken on: all of them when traced, paced slowly
@@ -276,6 +300,9 @@ def train(
                             window.append(model.train_step(X, y))
                         step += 1
                         total_steps += 1
+                        if every and total_steps % every == 0:
+                            thetas.append(_theta(model))
+                            theta_steps.append(total_steps)
                         if single:
                             control.stepped()  # pause again, and show this step now
                             ended_by, report_due, now = "read", True, time.perf_counter()
@@ -376,21 +403,26 @@ def _started(
     problem: Problem,
     model: Implementation,
     best: ClosedForm,
+    gram: Gram,
 ) -> RunStarted:
     sample = slice(0, SCATTER_SAMPLE)
+    steps_per_epoch = math.ceil(problem.num_examples / config.batch_size)
     return RunStarted(
         config=config,
         device=describe(device),
-        steps_per_epoch=math.ceil(problem.num_examples / config.batch_size),
+        steps_per_epoch=steps_per_epoch,
         closed_form=best,
         stable_lr=best.stable_lr * model.half_mse_per_loss,  # MSE's gradient is twice as steep
         loss_name=model.loss_name,
+        half_mse_per_loss=model.half_mse_per_loss,
         initial_w=tuple(problem.initial_w.flatten().tolist()),
         initial_b=float(problem.initial_b),
         initial_half_mse=float(full_data_half_mse(problem, problem.initial_w, problem.initial_b)),
         sample_features=tuple(map(tuple, problem.features[sample].tolist())),
         sample_labels=tuple(problem.labels[sample, 0].tolist()),
         feature_means=tuple(problem.features.mean(dim=0).tolist()),
+        gram=gram,
+        path_every=max(1, math.ceil(config.epochs * steps_per_epoch / PATH_MAX_STEPS)),
     )
 
 
@@ -403,9 +435,9 @@ def preview(config: TrainConfig) -> RunStarted:
     parameters and the closed form, as its RunStarted will say (for the app before a run)."""
     device, problem = prepare(config)
     with out_of_memory_refused(config, device):
-        best = closed_form(problem)
+        best, gram = analyse(problem)
     model = create(config, problem, shuffle_generator(config))
-    return _started(config, device, problem, model, best)
+    return _started(config, device, problem, model, best, gram)
 
 
 def run_to_end(
@@ -466,6 +498,13 @@ def _parameters(model: Implementation) -> tuple[tuple[float, ...], float]:
     w, b = model.parameters()
     values = torch.cat([w.flatten(), b.flatten()]).tolist()
     return tuple(values[:-1]), values[-1]
+
+
+def _theta(model: Implementation) -> torch.Tensor:
+    """A copy of θ = [w; b] on the device: no host sync (read back with the losses)."""
+    w, b = model.parameters()
+    with torch.no_grad():
+        return torch.cat([w.flatten(), b.flatten()])
 
 
 def _snapshot(problem: Problem, model: Implementation) -> tuple[float, tuple[float, ...], float]:

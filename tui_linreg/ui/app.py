@@ -77,7 +77,13 @@ class LinregApp(App[None]):
         ),
         _key("ctrl+l", "log_scale", "Log", "Log or linear loss axis", show=False),
         _key("ctrl+n", "new_seed", "Seed", "Next seed, and run"),
-        _key("ctrl+f", "next_feature", "Feat", "Scatter the next feature", show=False),
+        _key(
+            "ctrl+f",
+            "next_feature",
+            "Feat",
+            "Scatter the next feature; on the landscape, the next pair of parameters",
+            show=False,
+        ),
         _key("ctrl+y", "max_pace", "Max", "Max pace: the rest of the run at full speed"),
         _key("f1", "help", "Help", "Every key, and what it does"),
         _key("f2", "runs", "Runs", "Run history: sort, overlay, export"),
@@ -92,6 +98,12 @@ class LinregApp(App[None]):
             "One mini-batch: from idle, start the run paused before its first step",
         ),
         _key("f8", "inspector", "Inspect", "The last step: batch, loss, .grad and update"),
+        _key(
+            "f9",
+            "landscape",
+            "Map",
+            "The loss landscape over two parameters, with each run's path (ctrl+f: next pair)",
+        ),
         _key("ctrl+q", "quit", "Quit", "Quit the app"),
     ]
 
@@ -321,7 +333,7 @@ class LinregApp(App[None]):
     def train(self, plan: Plan, control: RunControl, plan_id: int, ended: threading.Event) -> None:
         """Run the plan and post every event; never touches a widget."""
         try:
-            for event in self.runner.run(plan, control):
+            for event in self.runner.run(plan, control, record_path=True):
                 self.post_message(RunEvent(plan_id, event))
         except ConfigError as error:  # before a run's first event: no device, no memory
             self.post_message(RunRefused(plan_id, "; ".join(m.message for m in error.mistakes)))
@@ -505,6 +517,12 @@ class LinregApp(App[None]):
         self.action_run()
 
     def action_next_feature(self) -> None:
+        if self.main.showing_landscape:
+            names = self.main.landscape.next_pair()
+            self.main.refresh_views(force=True)
+            if names is not None:
+                self.notify(f"landscape: {names[0]} and {names[1]}", timeout=2)
+            return
         feature = self.main.scatter.next_feature()
         self.main.refresh_views(force=True)
         self.notify(f"scatter: feature x[{feature}]", timeout=2)
@@ -527,6 +545,9 @@ class LinregApp(App[None]):
 
     def action_trajectories(self) -> None:
         self.main.toggle_trajectories()
+
+    def action_landscape(self) -> None:
+        self.main.toggle_landscape()
 
     # --- screens --------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from tui_linreg.engine.events import EpochEnded, Progress, RunEnded, RunStarted
 from tui_linreg.ui.widgets.code_pane import CodePane
 from tui_linreg.ui.widgets.epoch_log import EpochLog
 from tui_linreg.ui.widgets.key_hints import KeyHints, width_classes
+from tui_linreg.ui.widgets.landscape_plot import LandscapePlot
 from tui_linreg.ui.widgets.parameter_table import ParameterTable
 from tui_linreg.ui.widgets.plots import LossPlot, ScatterPlot, TrajectoryPlot
 from tui_linreg.ui.widgets.settings_form import SettingsForm
@@ -44,6 +45,7 @@ class MainScreen(Screen[None]):
         self.log_view = EpochLog(id="log")
         self.scatter = ScatterPlot(id="scatter")
         self.trajectory = TrajectoryPlot(id="trajectory")
+        self.landscape = LandscapePlot(id="landscape")
         self.loss = LossPlot(id="loss")
         self.code = CodePane(id="code")
         self.inspector = StepInspector(id="inspector")
@@ -60,6 +62,7 @@ class MainScreen(Screen[None]):
                 with Horizontal(id="plots"):
                     yield self.scatter
                     yield self.trajectory
+                    yield self.landscape
                     yield self.loss
                 yield self.code
                 yield self.inspector
@@ -100,7 +103,7 @@ class MainScreen(Screen[None]):
         ``force`` draws everything stale now (a run's end, a key press).
         """
         now = time.monotonic()
-        for plot in (self.scatter, self.loss, self.trajectory):
+        for plot in (self.scatter, self.loss, self.trajectory, self.landscape):
             if plot.stale and (force or plot.due(now)):
                 plot.replot()
         self.table.flush()
@@ -140,8 +143,24 @@ class MainScreen(Screen[None]):
     _focus_before_inspector: Widget | None = None
 
     def toggle_trajectories(self) -> None:
-        self.query_one("#plots").toggle_class("trajectories")
-        self.trajectory.stale = self.scatter.stale = True
+        self._toggle_view("trajectories")
+
+    def toggle_landscape(self) -> bool:
+        """Show the landscape in the data plot's place, or the data plot again; whether the
+        landscape is shown now."""
+        self._toggle_view("landscape")
+        return self.showing_landscape
+
+    @property
+    def showing_landscape(self) -> bool:
+        return self.query_one("#plots").has_class("landscape")
+
+    def _toggle_view(self, name: str) -> None:
+        """One view at a time in the data plot's place: the trajectories or the landscape."""
+        plots = self.query_one("#plots")
+        plots.set_class(not plots.has_class(name), name)
+        plots.remove_class(*({"trajectories", "landscape"} - {name}))
+        self.trajectory.stale = self.scatter.stale = self.landscape.stale = True
         self.refresh_views(force=True)
 
     @on(Input.Changed, "#field-true_w, #field-true_b")
@@ -175,6 +194,7 @@ class MainScreen(Screen[None]):
             if new_plot:
                 self.loss.new_data()
         self.scatter.show_data(event)
+        self.landscape.start(event, label, new_map=new_plot or new_data)
         self.loss.start(event, label)
         self.trajectory.start(event)
         self.log_view.started(event)
@@ -194,6 +214,7 @@ class MainScreen(Screen[None]):
         and the table at the start."""
         config = started.config
         self.scatter.show_data(started)
+        self.landscape.show_data(started)
         true = (*config.true_w, config.true_b)
         self.table.new_data(true, started.closed_form, previewed=True)
         self.table.show("start", (*started.initial_w, started.initial_b))
@@ -210,6 +231,7 @@ class MainScreen(Screen[None]):
         """Within an epoch: the batch losses, and the line and table at the latest step;
         ``paused`` after a single step; ``pace``, the run's now (ctrl+y changes it)."""
         self.loss.progress(event)
+        self.landscape.progress(event)
         if event.last_step is not None:
             self.inspector.show(event.last_step, config.pitfalls)
         self.scatter.show_learned(event.w, event.b)

@@ -1,0 +1,248 @@
+"""The loss landscape (f9): contours of the full-data loss over two parameters, the closed-form
+minimum, the ellipses' axes, and each run's path across it (tui_linreg/landscape.py)."""
+
+from __future__ import annotations
+
+import math
+
+from rich.markup import escape
+
+from tui_linreg.engine.events import Progress, RunStarted
+from tui_linreg.landscape import (
+    Box,
+    Recording,
+    Slice,
+    clipped,
+    levels,
+    pairs,
+    parameter_names,
+    thin,
+    view,
+)
+from tui_linreg.ui.widgets.plots import (
+    CURVE_COLOURS,
+    GREEN,
+    PALETTE,
+    RGB,
+    TICK_GAP,
+    TICK_ROWS,
+    StalePlot,
+    fits,
+    hex_colour,
+    legend,
+    linear_ticks,
+    power_label,
+)
+
+LEVEL_COLOURS: tuple[RGB, ...] = ((150, 185, 255), (110, 140, 215), (80, 100, 170), (65, 75, 125))
+"""Contours from the lowest (bright) to the highest (dim): the eye goes to the valley floor."""
+AXIS_COLOUR: RGB = (120, 120, 120)
+ROUND = 1.5
+"""Contours whose steep curvature is less than this many times the shallow one are drawn
+without their axes."""
+
+
+def level_label(value: float) -> str:
+    exponent = math.floor(math.log10(value) + 1e-9)
+    return power_label(exponent, round(value / 10.0**exponent))
+
+
+class LandscapePlot(StalePlot):
+    PANE_TITLE = "landscape"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.data: RunStarted | None = None
+        """The run (or preview) whose data and loss the map is drawn for."""
+        self.pair_index = 0
+        self.paths: dict[str, Recording] = {}
+        """Each run's recorded θ on this map, by its curve label (the loss plot's)."""
+        self.running = ""
+        self._slice: tuple[tuple[int, int], Slice] | None = None
+
+    # --- what the screen tells it ---------------------------------------------------------
+
+    def show_data(self, started: RunStarted) -> None:
+        """A new map (the form's data before a run, or a plan's first run): no paths yet."""
+        if self.data is None or started.config.num_features != self.data.config.num_features:
+            self.pair_index = 0
+        self.data, self._slice = started, None
+        self.paths = {}
+        self.stale = True
+
+    def start(self, started: RunStarted, label: str, *, new_map: bool) -> None:
+        if new_map or self.data is None:
+            self.show_data(started)
+        self.running = label
+        self.paths[label] = Recording(started)
+        self.stale = True
+
+    def progress(self, event: Progress) -> None:
+        if self.running in self.paths and event.path:
+            self.paths[self.running].add(event)
+            self.stale = True
+
+    def next_pair(self) -> tuple[str, str] | None:
+        """The next pair of parameters; their names, or None with one pair only."""
+        if self.data is None:
+            return None
+        self.pair_index = (self.pair_index + 1) % len(pairs(self.data.config.num_features))
+        self.stale = True
+        return self.slice().names
+
+    # --- drawing ----------------------------------------------------------------------
+
+    def slice(self) -> Slice:
+        assert self.data is not None
+        pair = pairs(self.data.config.num_features)[self.pair_index]
+        if self._slice is None or self._slice[0] != pair:
+            self._slice = (pair, Slice.of(self.data, pair))
+        return self._slice[1]
+
+    def colour(self, name: str) -> RGB:
+        if name in CURVE_COLOURS:
+            return CURVE_COLOURS[name]
+        return PALETTE[list(self.paths).index(name) % len(PALETTE)]
+
+    def _paths(self, piece: Slice) -> dict[str, list[tuple[float, float]]]:
+        """Each run's path in the pair, up to where it leaves the map."""
+        i, j = piece.pair
+        return {
+            name: recording.pair(i, j)[: recording.left] for name, recording in self.paths.items()
+        }
+
+    def draw(self) -> None:
+        plt = self.plt
+        if self.data is None:
+            plt.title("ctrl+r trains")
+            return
+        piece = self.slice()
+        paths = self._paths(piece)
+        start = (*self.data.initial_w, self.data.initial_b)
+        i, j = piece.pair
+        corners = [piece.centre, (start[i], start[j])]
+        corners += [point for points in paths.values() for point in points]
+        box, dot = self._frame(corners)
+        left, right, bottom, top = box
+        plt.xlabel(piece.names[0])
+        plt.ylabel(piece.names[1])
+
+        # Contours first, the axes next, the paths and markers last: on top.
+        contours = levels(piece, box, dot)
+        for rank, excess in enumerate(contours):
+            shade = LEVEL_COLOURS[rank * len(LEVEL_COLOURS) // len(contours)]
+            for run in clipped(piece.ellipse(excess), box):
+                plt.plot(*zip(*run, strict=True), marker="braille", color=shade)
+        reach = 2 * max(right - left, top - bottom)
+        cx, cy = piece.centre
+        steep, shallow = piece.axes()
+        # Nearly round contours have no axes worth drawing (any direction is nearly one).
+        for axis in (steep, shallow) if steep.curvature >= ROUND * shallow.curvature else ():
+            ux, uy = axis.direction
+            line = [(cx - reach * ux, cy - reach * uy), (cx + reach * ux, cy + reach * uy)]
+            for run in clipped(line, box):
+                plt.plot(*zip(*run, strict=True), marker="braille", color=AXIS_COLOUR)
+        for name, points in paths.items():
+            for run in clipped(thin(points, box, dot), box):
+                plt.plot(*zip(*run, strict=True), marker="braille", color=self.colour(name))
+        for name, points in paths.items():
+            if points:
+                colour = self.colour(name)
+                plt.scatter([points[0][0]], [points[0][1]], marker="○", color=colour)
+                plt.scatter([points[-1][0]], [points[-1][1]], marker="●", color=colour)
+        if not paths:
+            plt.scatter([start[i]], [start[j]], marker="○", color=(230, 230, 230))
+        plt.scatter([cx], [cy], marker="+", color=GREEN)
+        plt.title(self._heading(piece, contours))
+
+    def _frame(self, points: list[tuple[float, float]]) -> tuple[Box, float]:
+        """The view around ``points`` with both axes at one scale, its ticks set: the canvas'
+        width depends on the y labels' width, which depends on the view, so twice."""
+        plt, rows = self.plt, max(self.size.height - 5, 4)  # less title, frame, ticks, label
+        label_width = 5
+        for _ in range(2):
+            columns = max(self.size.width - 2 - label_width, 10)
+            box, dot = view(points, columns, rows)
+            yticks, ylabels, _ = linear_ticks(box[2], box[3], rows // TICK_ROWS)
+            label_width = max(map(len, ylabels))
+        left, right, bottom, top = box
+        most = columns // TICK_GAP
+        while True:
+            xticks, xlabels, _ = linear_ticks(left, right, most)
+            if most <= 2 or len(xticks) * (max(map(len, xlabels)) + 2) <= columns:
+                break
+            most -= 1
+        plt.xlim(left, right)
+        plt.ylim(bottom, top)
+        inside = [(t, n) for t, n in zip(xticks, xlabels, strict=True) if left <= t <= right]
+        plt.xticks([t for t, _ in inside], [n for _, n in inside])
+        inside = [(t, n) for t, n in zip(yticks, ylabels, strict=True) if bottom <= t <= top]
+        plt.yticks([t for t, _ in inside], [n for _, n in inside])
+        return box, dot
+
+    def _heading(self, piece: Slice, contours: list[float]) -> str:
+        """Inside the canvas, on top: the steep axis' stable bound, then the levels."""
+        assert self.data is not None
+        steep = piece.axes()[0]
+        bound = f"steep axis: 2/λ = {steep.stable_lr:.3g}"
+        if contours:
+            bound += f" · levels min+{level_label(contours[0])}…{level_label(contours[-1])}"
+        return bound if len(bound) + 2 <= self.size.width else bound.partition(" · ")[0]
+
+    def title(self) -> str:
+        if self.data is None:
+            return self.PANE_TITLE
+        piece = self.slice()
+        held = parameter_held(self.data.config.num_features, piece.pair)
+        loss = self.data.loss_name
+        for title in (
+            f"{self.PANE_TITLE} · {loss}" + (f" · {held} at its optimum" if held else ""),
+            f"{self.PANE_TITLE} · {loss}" + (f" · {held} at optimum" if held else ""),
+            f"{loss} · {held} at opt." if held else f"{self.PANE_TITLE} · {loss}",
+        ):
+            if fits(escape(title), self.room):
+                break
+        return escape(title)
+
+    def subtitle(self) -> str:
+        names = list(self.paths)
+        entries = [(self.colour(name), name) for name in names]
+        left = [(name, rec) for name, rec in self.paths.items() if rec.left is not None]
+        notes = ", ".join(self._left(name, recording, where=True) for name, recording in left)
+        short = ", ".join(self._left(name, recording, where=False) for name, recording in left)
+        markers = f"○ start ● now [{hex_colour(GREEN)}]+[/] min"
+        shown = legend(entries, self.room)
+        candidates = (
+            [f"{shown} · {escape(notes)}", escape(notes), f"{shown} · {escape(short)}", short]
+            if left
+            else [f"{shown} · {markers}", shown]
+        )
+        return next((markup for markup in candidates if fits(markup, self.room)), candidates[-1])
+
+    def _left(self, name: str, recording: Recording, *, where: bool) -> str:
+        """At which step a path left the map, and ``where``: its first point beyond."""
+        assert recording.left is not None
+        piece = self.slice()
+        theta = recording.theta(recording.left)
+        step = recording.steps[recording.left]
+        lead = f"{name} left" if len(self.paths) > 1 else "left the map"
+        if not where:
+            return f"{lead} at step {step:,}"
+        at = ", ".join(
+            f"{label} {format_number(theta[k])}"
+            for label, k in zip(piece.names, piece.pair, strict=True)
+        )
+        return f"{lead} at step {step:,} ({at})"
+
+
+def format_number(value: float) -> str:
+    return f"{value:.3g}" if math.isfinite(value) else str(value)
+
+
+def parameter_held(num_features: int, pair: tuple[int, int]) -> str:
+    """What the title says is held at its optimum: the one other parameter by name, "others",
+    or nothing (one feature: the pair is all there is)."""
+    others = [k for k in range(num_features + 1) if k not in pair]
+    if not others:
+        return ""
+    return parameter_names(num_features)[others[0]] if len(others) == 1 else "others"
