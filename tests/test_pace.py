@@ -64,6 +64,27 @@ def test_a_cancel_ends_a_slow_paced_run_within_its_wait() -> None:
     assert end.step == 1
 
 
+def test_ctrl_c_cancels_even_when_it_lands_inside_the_controls_own_lock() -> None:
+    """The CLI's SIGINT handler runs on the main thread, between two bytecodes: perhaps while
+    that thread is inside take_pace (holding the lock) or an Event's wait. A handler that took
+    the lock again would hang the process for ever; interrupt() takes none."""
+    control = RunControl(pace=0.5)
+    with control._lock:  # where the main thread may be when the signal lands
+        control.interrupt()
+    assert control.cancelled
+    assert control.requested
+
+
+def test_ctrl_c_ends_a_slow_paced_run_within_its_wait() -> None:
+    control = RunControl(pace=0.5)  # two seconds a step
+    thread, events = _run_in_thread(control)
+    time.sleep(0.2)
+    control.interrupt()  # no Event is set: the nap sees the flag within its slice
+    thread.join(timeout=1.5)
+    assert not thread.is_alive(), "the interrupt waited for the pace"
+    assert ended(events).outcome == Outcome.CANCELLED
+
+
 def test_a_pause_holds_a_paced_run_and_resume_goes_on_at_the_pace() -> None:
     control = RunControl(pace=50.0)
     thread, events = _run_in_thread(control)

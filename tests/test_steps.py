@@ -201,9 +201,12 @@ def test_a_trace_stopped_by_ctrl_c_holds_every_whole_step(tmp_path: Path) -> Non
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    _wait_for(lambda: trace.exists() and trace.stat().st_size > 2000, 60)
-    process.send_signal(2)  # SIGINT, as Ctrl-C sends it
-    assert process.wait(30) == 130
+    try:
+        _wait_for(lambda: trace.exists() and trace.stat().st_size > 2000, 60)
+        process.send_signal(2)  # SIGINT, as Ctrl-C sends it
+        assert process.wait(30) == 130
+    finally:
+        process.kill()  # never left behind, whatever failed
     lines = trace.read_text().splitlines()
     steps = [(json.loads(line)["epoch"], json.loads(line)["step"]) for line in lines]  # none cut
     # 100 steps an epoch: a slow machine may be into the second epoch by the time of the signal.

@@ -334,7 +334,7 @@ def train_command(args: argparse.Namespace) -> int:
     previous = signal.getsignal(signal.SIGINT)
 
     def interrupt(signum: int, frame: FrameType | None) -> None:
-        control.cancel()  # the run stops cleanly before its next mini-batch
+        control.interrupt()  # the run stops cleanly before its next mini-batch
         signal.signal(signal.SIGINT, previous)  # a second Ctrl-C interrupts at once
 
     def warn(text: str) -> None:

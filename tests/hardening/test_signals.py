@@ -106,7 +106,9 @@ def test_quitting_during_an_export_leaves_the_whole_file(tmp_path: Path) -> None
         os.close(leader)
     TALLY["quits and hang-ups"] += 1
     assert process.returncode == 0
-    assert took < 1.0, f"quitting took {took:.2f} s"
+    # The export's third of a second, then the usual quit: 0.6–0.9 s here on a quiet machine,
+    # over 1 s on a busy one. The bound says the quit does not hang, not how fast it is.
+    assert took < 3.0, f"quitting took {took:.2f} s"
     assert RESTORED in tail
     left = sorted(p.name for p in tmp_path.iterdir() if p.name != history.name)
     assert [name[: len("tui-linreg-runs-")] for name in left] == ["tui-linreg-runs-"], left

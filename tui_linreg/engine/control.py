@@ -7,6 +7,10 @@ Torch-free, so the UI can create one without waiting for PyTorch to load.
 from __future__ import annotations
 
 import threading
+import time
+
+NAP_SLICE_S = 0.05
+"""A pacing wait looks for a signal's interrupt this often (a signal cannot wake an Event)."""
 
 
 class RunControl:
@@ -22,6 +26,8 @@ class RunControl:
         self._stepping = False
         """The step now being taken is a single step: pause after it."""
         self._cancelled = threading.Event()
+        self._interrupted = False
+        """Cancelled by a signal handler (interrupt): a plain flag, set without a lock."""
         self._running = threading.Event()
         self._running.set()
         self._lock = threading.Lock()
@@ -35,6 +41,14 @@ class RunControl:
             self.requested = True
             self._running.set()  # a paused run must wake up to stop
             self._woken.set()
+
+    def interrupt(self) -> None:
+        """Cancel, from a signal handler. It runs on the main thread between two bytecodes,
+        perhaps while that thread holds this object's lock or is inside an Event's wait:
+        taking either lock again there would deadlock, so this takes none. The loop sees it
+        before its next step, and a nap within NAP_SLICE_S."""
+        self._interrupted = True
+        self.requested = True
 
     def pause(self) -> None:
         with self._lock:
@@ -73,7 +87,7 @@ class RunControl:
 
     @property
     def cancelled(self) -> bool:
-        return self._cancelled.is_set()
+        return self._interrupted or self._cancelled.is_set()
 
     @property
     def paused(self) -> bool:
@@ -101,11 +115,14 @@ class RunControl:
         with self._lock:
             self._pace_changed = False
             self._woken.clear()
-            self.requested = self._cancelled.is_set() or not self._running.is_set() or self._single
+            self.requested = self.cancelled or not self._running.is_set() or self._single
             return self._pace
 
     def nap(self, seconds: float) -> None:
         """Wait ``seconds`` between two steps, without spinning; a cancel, a pause or a new
         pace ends the wait at once."""
-        if seconds > 0:
-            self._woken.wait(seconds)
+        deadline = time.monotonic() + seconds
+        while seconds > 0 and not self._interrupted:
+            if self._woken.wait(min(seconds, NAP_SLICE_S)):
+                return
+            seconds = deadline - time.monotonic()
