@@ -22,6 +22,7 @@ from textual.widget import Widget
 
 from tui_linreg.config import TrainConfig
 from tui_linreg.engine.events import EpochEnded, Event, Progress, RunEnded, RunStarted
+from tui_linreg.presets import PRESETS
 from tui_linreg.ui.app import LinregApp
 from tui_linreg.ui.messages import RunEvent
 from tui_linreg.ui.widgets.settings_form import SectionTitle
@@ -321,6 +322,19 @@ async def paced_midway(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def on_the_map(pilot: Pilot[None]) -> None:
+    """The landscape (f9), after a run."""
+    await settle(pilot)
+    await pilot.press("f9")
+    await run_and_wait(pilot)
+
+
+async def both_on_the_map(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("f9", "f6")
+    await wait_for_sequence(pilot, 2)
+
+
 Scenario = Callable[[Pilot[None]], Awaitable[None]]
 
 SCREENSHOTS: dict[str, tuple[dict[str, object], Scenario]] = {
@@ -345,6 +359,12 @@ SCREENSHOTS: dict[str, tuple[dict[str, object], Scenario]] = {
         inspected_run,
     ),
     "paced-midway": ({"pace": 50.0}, paced_midway),
+    "landscape-lr-0.03": ({}, on_the_map),
+    "landscape-lr-0.001": ({"learning_rate": 0.001}, on_the_map),
+    "landscape-lr-1.9": ({"learning_rate": 1.9}, on_the_map),
+    "landscape-lr-10": ({"learning_rate": 10.0, "epochs": 10}, on_the_map),
+    "landscape-both": ({}, both_on_the_map),
+    "landscape-zigzag": (PRESETS["correlated"].changes, on_the_map),
 }
 """The README's screenshots: name → (config changes, what to do before the shot)."""
 

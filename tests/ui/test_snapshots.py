@@ -104,6 +104,17 @@ def test_80_by_24_three_steps_in_the_inspector(snap_compare: SnapCompare) -> Non
     assert snap_compare(make_app(**changes), terminal_size=(80, 24), run_before=before)
 
 
+@pytest.mark.parametrize("name", [name for name in SCREENSHOTS if name.startswith("landscape-")])
+def test_the_landscape(snap_compare: SnapCompare, name: str) -> None:
+    changes, before = SCREENSHOTS[name]
+    assert snap_compare(make_app(**changes), terminal_size=(120, 40), run_before=before)
+
+
+def test_80_by_24_the_zigzag_on_the_map(snap_compare: SnapCompare) -> None:
+    changes, before = SCREENSHOTS["landscape-zigzag"]
+    assert snap_compare(make_app(**changes), terminal_size=(80, 24), run_before=before)
+
+
 def test_the_times_the_snapshots_show_are_utc_wherever_they_run() -> None:
     """The runs screen shows local times; tests/conftest.py pins TZ=UTC for the session and
     the processes it starts, so its snapshot passes on a machine set to any time zone."""

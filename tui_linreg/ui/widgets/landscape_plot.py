@@ -145,6 +145,8 @@ class LandscapePlot(StalePlot):
         for name, points in paths.items():
             for run in clipped(thin(points, box, dot), box):
                 plt.plot(*zip(*run, strict=True), marker="braille", color=self.colour(name))
+        # The minimum before the runs' markers: a run that arrives hides it under its ●.
+        plt.scatter([cx], [cy], marker="+", color=GREEN)
         for name, points in paths.items():
             if points:
                 colour = self.colour(name)
@@ -152,7 +154,6 @@ class LandscapePlot(StalePlot):
                 plt.scatter([points[-1][0]], [points[-1][1]], marker="●", color=colour)
         if not paths:
             plt.scatter([start[i]], [start[j]], marker="○", color=(230, 230, 230))
-        plt.scatter([cx], [cy], marker="+", color=GREEN)
         plt.title(self._heading(piece, contours))
 
     def _frame(self, points: list[tuple[float, float]]) -> tuple[Box, float]:
