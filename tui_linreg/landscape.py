@@ -229,6 +229,8 @@ class Recording:
     landscape's path and for replay. Step 0 is the start."""
 
     def __init__(self, started: RunStarted) -> None:
+        self.config = started.config
+        self.steps_per_epoch = started.steps_per_epoch
         self.width = started.config.num_features + 1
         self.every = started.path_every
         """1: every step is here; k: every k-th step (a long run)."""
@@ -266,3 +268,38 @@ class Recording:
     def index_of(self, step: int) -> int:
         """The index of the latest recorded step at or before ``step``."""
         return max(bisect_right(self.steps, step) - 1, 0)
+
+    def moved(self, index: int, move: str) -> int:
+        """Where a replay key goes from ``index``: ``step`` and ``-step`` one recorded step on
+        or back, ``epoch`` and ``-epoch`` to the next or the previous epoch's end (the start
+        counts as the end of epoch 0), ``first`` and ``last`` to the ends."""
+        last = len(self.steps) - 1
+        per_epoch, now = self.steps_per_epoch, self.steps[index]
+        match move:
+            case "step":
+                return min(index + 1, last)
+            case "-step":
+                return max(index - 1, 0)
+            case "epoch":
+                # The next multiple of steps_per_epoch (or the last step, which may be short
+                # of it when the run ended early), at or before which a step is kept.
+                target = (now // per_epoch + 1) * per_epoch
+                if target > self.steps[last]:
+                    return last
+                return max(self.index_of(target), index + 1)  # on, however sparse the record
+            case "-epoch":
+                target = ((now - 1) // per_epoch) * per_epoch if now > 0 else 0
+                return self.index_of(target)
+            case "first":
+                return 0
+            case "last":
+                return last
+        raise ValueError(f"no such move: {move}")
+
+    def epoch_and_step(self, index: int) -> tuple[int, int]:
+        """The replayed step as the log and inspector count it: (epoch, step within it), the
+        start being (1, 0)."""
+        step = self.steps[index]
+        if step == 0:
+            return 1, 0
+        return (step - 1) // self.steps_per_epoch + 1, (step - 1) % self.steps_per_epoch + 1

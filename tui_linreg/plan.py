@@ -116,6 +116,12 @@ class Runner:
         """Every run this runner recorded (or would have, with no history), oldest first."""
         self._data: tuple[tuple[Any, ...], Prepared] | None = None
 
+    def prepared_for(self, config: TrainConfig) -> Prepared | None:
+        """The data the last run drew, if ``config`` draws the same (replay takes a step again
+        on it); None: it would have to be drawn again."""
+        data = self._data
+        return data[1] if data is not None and data[0] == config.data_key else None
+
     def run(
         self, plan: Plan, control: RunControl, *, trace: bool = False, record_path: bool = False
     ) -> Iterator[Event]:

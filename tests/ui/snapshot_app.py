@@ -335,6 +335,16 @@ async def both_on_the_map(pilot: Pilot[None]) -> None:
     await wait_for_sequence(pilot, 2)
 
 
+async def replayed_midway(pilot: Pilot[None]) -> None:
+    """The lesson's run on the map, replayed back to epoch 1's step 98."""
+    await on_the_map(pilot)
+    await pilot.press("shift+left", "shift+left", "left", "left")
+    app = pilot.app
+    assert isinstance(app, LinregApp)
+    app.main.refresh_views(force=True)
+    await pilot.pause()
+
+
 Scenario = Callable[[Pilot[None]], Awaitable[None]]
 
 SCREENSHOTS: dict[str, tuple[dict[str, object], Scenario]] = {
@@ -365,6 +375,7 @@ SCREENSHOTS: dict[str, tuple[dict[str, object], Scenario]] = {
     "landscape-lr-10": ({"learning_rate": 10.0, "epochs": 10}, on_the_map),
     "landscape-both": ({}, both_on_the_map),
     "landscape-zigzag": (PRESETS["correlated"].changes, on_the_map),
+    "landscape-replay": ({}, replayed_midway),
 }
 """The README's screenshots: name → (config changes, what to do before the shot)."""
 

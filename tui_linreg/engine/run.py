@@ -30,6 +30,7 @@ from tui_linreg.engine.events import (
     Progress,
     RunEnded,
     RunStarted,
+    StepDetail,
     StepTaken,
     envelope,
 )
@@ -116,13 +117,15 @@ def train(
     *,
     trace: bool = False,
     record_path: bool = False,
+    stop_at: int = 0,
 ) -> Iterator[Event]:
     """Run ``config`` and yield its events: RunStarted, Progress/EpochEnded…, RunEnded.
 
     ``prepared`` lets several implementations train on the very same tensors; ``trace``
     watches every step and yields a StepTaken after each (slower: for ``train --trace``);
     ``record_path`` puts θ after every step (an even sample past PATH_MAX_STEPS) in the
-    Progress reports, for the landscape and replay. Raises
+    Progress reports, for the landscape and replay; ``stop_at`` watches that step (counted from
+    1 across epochs), reports it and stops (for replay_step). Raises
     :class:`~tui_linreg.config.ConfigError` before the first event if the device is missing.
     """
     control = control or RunControl()
@@ -265,7 +268,7 @@ def train(
         enough or single; else only the run's last."""
         if trace or single or (pace is not None and pace <= WATCHED_PACE):
             return 0
-        return last_step - 1
+        return (stop_at or last_step) - 1
 
     for epoch in range(1, config.epochs + 1):
         step = 0
@@ -303,8 +306,9 @@ def train(
                         if every and total_steps % every == 0:
                             thetas.append(_theta(model))
                             theta_steps.append(total_steps)
-                        if single:
-                            control.stepped()  # pause again, and show this step now
+                        if single or total_steps == stop_at:
+                            if single:
+                                control.stepped()  # pause again, and show this step now
                             ended_by, report_due, now = "read", True, time.perf_counter()
                             break
                         if pace is not None:
@@ -355,6 +359,8 @@ def train(
                 last_report = now
                 clock.stop()
                 yield report(epoch, step)
+                if total_steps == stop_at:
+                    return
                 clock.start()
         first_bad = read_back(step)
         clock.stop()
@@ -438,6 +444,25 @@ def preview(config: TrainConfig) -> RunStarted:
         best, gram = analyse(problem)
     model = create(config, problem, shuffle_generator(config))
     return _started(config, device, problem, model, best, gram)
+
+
+def replay_step(
+    config: TrainConfig,
+    step: int,
+    prepared: tuple[torch.device, Problem] | None = None,
+    control: RunControl | None = None,
+) -> StepDetail | None:
+    """Step ``step`` (counted from 1 across epochs) of a run of ``config``, in full, as the step
+    inspector shows it. Runs are deterministic, so the run is taken again from its start on the
+    same data and watched at that step: the batch comes from its indices, and ``.grad`` is what
+    it was then, even where it piles up (forget-zero-grad). Recorded nowhere. None if the run
+    ended before that step, or ``control`` cancelled it."""
+    for event in train(config, control, prepared, stop_at=step):
+        if isinstance(event, Progress) and event.last_step is not None:
+            return event.last_step
+        if isinstance(event, RunEnded):
+            return None
+    return None
 
 
 def run_to_end(

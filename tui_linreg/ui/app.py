@@ -41,8 +41,15 @@ from tui_linreg.history import History, default_path
 from tui_linreg.plan import Plan, PlanKind, Runner, differing, label_of
 from tui_linreg.presets import PRESETS
 from tui_linreg.report import LOSS_SCALES_NOTE
-from tui_linreg.ui import formatting
-from tui_linreg.ui.messages import DataPreviewed, Notice, RunEvent, RunRefused, TorchLoaded
+from tui_linreg.ui import formatting, replay_keys
+from tui_linreg.ui.messages import (
+    DataPreviewed,
+    Notice,
+    RunEvent,
+    RunRefused,
+    StepReplayed,
+    TorchLoaded,
+)
 from tui_linreg.ui.screens.help import HelpScreen
 from tui_linreg.ui.screens.main import MainScreen
 
@@ -269,12 +276,60 @@ class LinregApp(App[None]):
         if control is None or config is None:
             self._run_from_form(both=False, stepping=True)
             return
+        self.main.end_replay()
         control.step()
         self.main.status.say(f"{config.implementation} · one step…")
         self.main.status.flush()
 
     def action_inspector(self) -> None:
         self.main.toggle_inspector()
+
+    # --- replay -------------------------------------------------------------------------
+
+    def action_replay(self, move: str) -> None:
+        """A replay key (ui/replay_keys.py): every pane shows the recorded step it leads to."""
+        if self.running is not None and not self.paused:
+            self.notify("Replay is for a finished run, or a paused one: ctrl+o pauses.", timeout=3)
+            return
+        recording = self.main.replay(move)
+        if recording is None:
+            self.notify("Nothing to replay yet: ctrl+r runs.", timeout=3)
+            return
+        assert self.main.replayed is not None
+        step = recording.steps[self.main.replayed]
+        if self._replay_control is not None:
+            self._replay_control.cancel()  # the step asked for before is no longer wanted
+        self._replay_control = None
+        self.replays_asked += 1
+        if step == 0:
+            self.main.inspector.waiting("The start: no step taken yet. → shows the first.")
+            return
+        self._replay_control = RunControl()
+        self._inspect_replayed(recording.config, step, self.replays_asked, self._replay_control)
+
+    _replay_control: RunControl | None = None
+    replays_asked = 0
+    """Only the latest replayed step asked for is shown in the inspector."""
+
+    @work(thread=True, exit_on_error=False, group="replay", name="replay")
+    def _inspect_replayed(
+        self, config: TrainConfig, step: int, ask: int, control: RunControl
+    ) -> None:
+        from tui_linreg.engine.run import replay_step
+
+        detail = replay_step(config, step, self.runner.prepared_for(config), control)
+        self.post_message(StepReplayed(ask, detail))
+
+    def on_step_replayed(self, message: StepReplayed) -> None:
+        if message.ask != self.replays_asked or self.main.replayed is None:
+            return  # a newer step was asked for, or replay is over
+        if message.detail is None:
+            self.main.inspector.waiting("That step could not be taken again.")
+            return
+        recording = self.main.landscape.latest()
+        pitfalls = recording.config.pitfalls if recording is not None else ()
+        self.main.inspector.show(message.detail, pitfalls, replayed=True)
+        self.main.inspector.flush()
 
     def _run_from_form(self, *, both: bool, stepping: bool = False) -> None:
         try:
@@ -481,6 +536,7 @@ class LinregApp(App[None]):
             self.notify("Nothing is running.", timeout=3)
             return
         if control.paused:
+            self.main.end_replay()
             control.resume()
         else:
             control.pause()
@@ -570,6 +626,7 @@ class LinregApp(App[None]):
             return
         keys = [(b.key, b.tooltip) for b in self.BINDINGS if isinstance(b, Binding)]
         keys.append(("ctrl+p", "Command palette: every action by name"))
+        keys += replay_keys.HELP
         self.overlay(HelpScreen(keys))
 
     def action_runs(self) -> None:

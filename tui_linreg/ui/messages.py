@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from tui_linreg.engine.events import Event, RunStarted
+from tui_linreg.engine.events import Event, RunStarted, StepDetail
 
 
 @dataclass
@@ -51,3 +51,13 @@ class DataPreviewed(Message):
     """The plan that was the latest when the preview was asked for: a run since wins."""
     started: RunStarted | None
     """None: nothing to show (the device is missing, say; the run will tell)."""
+
+
+@dataclass
+class StepReplayed(Message):
+    """A recorded step, taken again for the step inspector (engine.run.replay_step)."""
+
+    ask: int
+    """Which replay key this answers: only the latest is shown."""
+    detail: StepDetail | None
+    """None: the run did not get that far again (it was cancelled for a newer key)."""

@@ -42,7 +42,10 @@ class HelpScreen(ModalScreen[None]):
             keys.add_row(key, what)
         with VerticalScroll(id="help"):  # it scrolls at 80×24
             yield Static(
-                Text.assemble(("tui-linreg", "bold"), " · every key works, even in a text field\n")
+                Text.assemble(
+                    ("tui-linreg", "bold"),
+                    " · every key works, even in a text field, but replay's (below)\n",
+                )
             )
             yield Static(keys)
             yield Static(Text.assemble("\n", ABOUT))

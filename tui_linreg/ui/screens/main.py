@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 
 from tui_linreg.config import FieldError, TrainConfig, parse_field
 from tui_linreg.engine.events import EpochEnded, Progress, RunEnded, RunStarted
+from tui_linreg.landscape import Recording
 from tui_linreg.ui.widgets.code_pane import CodePane
 from tui_linreg.ui.widgets.epoch_log import EpochLog
 from tui_linreg.ui.widgets.key_hints import KeyHints, width_classes
@@ -146,10 +147,20 @@ class MainScreen(Screen[None]):
         self._toggle_view("trajectories")
 
     def toggle_landscape(self) -> bool:
-        """Show the landscape in the data plot's place, or the data plot again; whether the
+        """Show the landscape in the data plot's place, with the focus (the replay keys work
+        there at once), or the data plot again, the focus back where it was; whether the
         landscape is shown now."""
         self._toggle_view("landscape")
+        if self.showing_landscape:
+            self._focus_before_landscape = self.focused
+            self.landscape.focus()
+        elif self.focused is self.landscape or self.focused is None:
+            back = self._focus_before_landscape
+            if back is not None and back.is_attached:
+                back.focus()
         return self.showing_landscape
+
+    _focus_before_landscape: Widget | None = None
 
     @property
     def showing_landscape(self) -> bool:
@@ -174,6 +185,53 @@ class MainScreen(Screen[None]):
             return  # the form shows the mistake
         self.table.preview((*true_w, true_b))
 
+    # --- replay ---------------------------------------------------------------------------
+
+    replayed: int | None = None
+    """The index, in the latest run's recording, of the step every pane shows; None: live."""
+
+    def replay(self, move: str) -> Recording | None:
+        """Show the recorded step ``move`` leads to (Recording.moved) in every pane: the
+        scatter's line, the map's ●, a line on the loss plot, the table, the status line. The
+        inspector is the app's (it takes the step again, in a worker). None: nothing
+        recorded yet."""
+        recording = self.landscape.latest()
+        if recording is None or len(recording) < 2:
+            return None
+        index = len(recording) - 1 if self.replayed is None else self.replayed
+        self.replayed = index = recording.moved(index, move)
+        theta = recording.theta(index)
+        implementation = recording.config.implementation
+        self.scatter.show_learned(theta[:-1], theta[-1])
+        self.landscape.shown_at = index
+        self.landscape.stale = True
+        self.loss.marker = recording.steps[index] / recording.steps_per_epoch
+        self.loss.stale = True
+        self.table.show(implementation, theta)
+        epoch, step = recording.epoch_and_step(index)
+        total = recording.steps[-1]
+        where = "the start" if step == 0 else f"epoch {epoch}, step {step}"
+        kept = f" · one step in {recording.every:,} kept" if recording.every > 1 else ""
+        self.status.say(
+            f"replay · {implementation} · step {recording.steps[index]:,} of {total:,} "
+            f"({where}){kept} · ←→ step, shift+←→ epoch, end: last"
+        )
+        self.refresh_views(force=True)
+        return recording
+
+    def end_replay(self) -> None:
+        """Back to live: the panes show the run's latest step again."""
+        if self.replayed is None:
+            return
+        self.replayed = None
+        recording = self.landscape.latest()
+        self.landscape.shown_at = self.loss.marker = None
+        self.landscape.stale = self.loss.stale = True
+        if recording is not None:
+            theta = recording.theta(len(recording) - 1)
+            self.scatter.show_learned(theta[:-1], theta[-1])
+            self.table.show(recording.config.implementation, theta)
+
     # --- what each event changes ------------------------------------------------------
 
     def run_started(
@@ -189,6 +247,7 @@ class MainScreen(Screen[None]):
         ``new_plot`` if its curve starts a fresh loss plot (the first run of a plan),
         ``paused`` if it waits before its first step (f7)."""
         config = event.config
+        self.end_replay()
         if new_data:
             self.table.new_data((*config.true_w, config.true_b), event.closed_form)
             if new_plot:

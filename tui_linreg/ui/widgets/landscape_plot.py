@@ -59,6 +59,8 @@ class LandscapePlot(StalePlot):
         """Each run's recorded θ on this map, by its curve label (the loss plot's)."""
         self.running = ""
         self._slice: tuple[tuple[int, int], Slice] | None = None
+        self.shown_at: int | None = None
+        """The replayed step's index in the latest run's recording: its ● goes there."""
 
     # --- what the screen tells it ---------------------------------------------------------
 
@@ -81,6 +83,10 @@ class LandscapePlot(StalePlot):
         if self.running in self.paths and event.path:
             self.paths[self.running].add(event)
             self.stale = True
+
+    def latest(self) -> Recording | None:
+        """The recording of the latest run on this map (the one replay goes through)."""
+        return self.paths.get(self.running)
 
     def next_pair(self) -> tuple[str, str] | None:
         """The next pair of parameters; their names, or None with one pair only."""
@@ -150,8 +156,11 @@ class LandscapePlot(StalePlot):
         for name, points in paths.items():
             if points:
                 colour = self.colour(name)
+                now = points[-1]
+                if name == self.running and self.shown_at is not None:
+                    now = points[min(self.shown_at, len(points) - 1)]
                 plt.scatter([points[0][0]], [points[0][1]], marker="○", color=colour)
-                plt.scatter([points[-1][0]], [points[-1][1]], marker="●", color=colour)
+                plt.scatter([now[0]], [now[1]], marker="●", color=colour)
         if not paths:
             plt.scatter([start[i]], [start[j]], marker="○", color=(230, 230, 230))
         plt.title(self._heading(piece, contours))
@@ -211,7 +220,11 @@ class LandscapePlot(StalePlot):
         left = [(name, rec) for name, rec in self.paths.items() if rec.left is not None]
         notes = ", ".join(self._left(name, recording, where=True) for name, recording in left)
         short = ", ".join(self._left(name, recording, where=False) for name, recording in left)
-        markers = f"○ start ● now [{hex_colour(GREEN)}]+[/] min"
+        latest = self.latest()
+        now = "now"
+        if latest is not None and self.shown_at is not None:
+            now = f"step {latest.steps[min(self.shown_at, len(latest) - 1)]:,}"
+        markers = f"○ start ● {now} [{hex_colour(GREEN)}]+[/] min"
         shown = legend(entries, self.room)
         candidates = (
             [f"{shown} · {escape(notes)}", escape(notes), f"{shown} · {escape(short)}", short]

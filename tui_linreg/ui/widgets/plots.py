@@ -18,6 +18,7 @@ from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
 from tui_linreg.engine.events import EpochEnded, Progress, RunStarted
+from tui_linreg.ui.replay_keys import REPLAY_BINDINGS
 
 
 def _finite(points: list[tuple[float, float]], positive: bool) -> list[tuple[float, float]]:
@@ -83,6 +84,8 @@ CURVE_COLOURS = {"scratch": ORANGE, "concise": CYAN}
 TRUE_COLOUR = GREEN
 """The true relation in the data plot: like the closed form, what learning heads for."""
 LEARNED_COLOUR: RGB = (240, 80, 80)
+REPLAY_COLOUR: RGB = (230, 230, 230)
+"""The replayed step's marker on the loss plot."""
 
 
 def hex_colour(rgb: RGB) -> str:
@@ -220,6 +223,8 @@ TICK_GAP = 7
 
 class StalePlot(PlotextPlot):
     DEFAULT_CLASSES = "pane"  # the bordered look of every pane (app.tcss)
+    BINDINGS = REPLAY_BINDINGS
+    can_focus = True  # the replay keys work where a plot has the focus
     PANE_TITLE = ""
     stale = True
     """New numbers arrived since the last draw."""
@@ -436,6 +441,8 @@ class LossPlot(StalePlot):
         """The running implementation's batch half-MSE: (epoch, low, high), every step of a
         short run; neighbours merged (both extremes kept) past MAX_BATCH_POINTS."""
         self.running = ""
+        self.marker: float | None = None
+        """Where a replayed step is, in epochs: a vertical line there."""
 
     def new_data(self) -> None:
         self.epochs = {}
@@ -507,6 +514,8 @@ class LossPlot(StalePlot):
             plt.scatter(*zip(*batches, strict=True), marker="dot", color="gray")
         for name, points in curves.items():
             plt.plot(*zip(*points, strict=True), marker="braille", color=self.colour(name))
+        if self.marker is not None:
+            plt.vertical_line(self.marker, color=REPLAY_COLOUR)
 
     def shown_optimum(self) -> float | None:
         """The closed form's half-MSE, where the plot can draw it (a log axis has no zero)."""

@@ -16,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui_linreg.engine.events import StepDetail
+from tui_linreg.ui.replay_keys import REPLAY_BINDINGS
 
 MAX_ROWS = 200
 """Batch rows shown; a bigger batch says how many are left out."""
@@ -186,11 +187,12 @@ def _the_step(detail: StepDetail, pitfalls: tuple[str, ...]) -> list[RenderableT
 
 class StepInspector(VerticalScroll):
     DEFAULT_CLASSES = "pane"  # the bordered look of every pane (app.tcss)
+    BINDINGS = REPLAY_BINDINGS  # ↑↓ still scroll
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "step inspector (f8)"
-        self.border_subtitle = "↑↓ scroll · f8 hides"
+        self.border_subtitle = "↑↓ scroll · ←→ replay · f8 hides"
         self.detail: StepDetail | None = None
         self.pitfalls: tuple[str, ...] = ()
         self.stale = False
@@ -198,9 +200,15 @@ class StepInspector(VerticalScroll):
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(WAITING, id="inspector-text")
 
-    def show(self, detail: StepDetail, pitfalls: tuple[str, ...]) -> None:
-        """A newer step; drawn at the next :meth:`flush` while the pane is shown."""
+    def show(
+        self, detail: StepDetail, pitfalls: tuple[str, ...], *, replayed: bool = False
+    ) -> None:
+        """A newer step (or, ``replayed``, a recorded one taken again); drawn at the next
+        :meth:`flush` while the pane is shown."""
         self.detail, self.pitfalls, self.stale = detail, pitfalls, True
+        self.replayed = replayed
+
+    replayed = False
 
     def waiting(self, text: str = WAITING) -> None:
         """No step to show yet (a new run starts)."""
@@ -214,8 +222,8 @@ class StepInspector(VerticalScroll):
         self.stale = False
         detail = self.detail
         self.border_title = (
-            f"step inspector · {detail.implementation} · epoch {detail.epoch}, step {detail.step}"
-        )
+            "replay · " if self.replayed else "step inspector · "
+        ) + f"{detail.implementation} · epoch {detail.epoch}, step {detail.step}"
         width = self.size.width - 2  # the scroll bar
         self.query_one("#inspector-text", Static).update(render(detail, self.pitfalls, width))
 
