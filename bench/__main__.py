@@ -133,6 +133,32 @@ def trace_cost(n: int, batch: int, rounds: int) -> list[dict[str, Any]]:
     return results
 
 
+def path_cost(n: int, batch: int, rounds: int) -> list[dict[str, Any]]:
+    """A run recording θ after every step (the app's, for the landscape and replay) against
+    the same run without, interleaved round by round."""
+    results = []
+    for implementation in ("scratch", "concise", "analytic"):
+        config = _config(implementation, n, batch, 1)
+        prepared = prepare(config)
+        ratios, rates = [], []
+        for _ in range(rounds):
+            plain = run_to_end(config, prepared).steps_per_s
+            *_, end = train(config, prepared=prepared, record_path=True)
+            assert isinstance(end, RunEnded)
+            ratios.append(end.steps_per_s / plain)
+            rates.append(end.steps_per_s)
+        results.append(
+            {
+                "implementation": implementation,
+                "n": n,
+                "batch": batch,
+                "recorded_steps_per_s": statistics.median(rates),
+                "ratio": statistics.median(ratios),
+            }
+        )
+    return results
+
+
 def ceilings(n: int, batch: int, epochs: int, rounds: int) -> list[dict[str, Any]]:
     """How fast each lesson's step alone goes, batches handed over for free, against the
     reference loop: the most any implementation keeping that step could gain."""
@@ -153,7 +179,7 @@ def ceilings(n: int, batch: int, epochs: int, rounds: int) -> list[dict[str, Any
     return results
 
 
-def ui_throughput(n: int, rounds: int) -> dict[str, Any]:
+def ui_throughput(n: int, rounds: int, view: str = "plots") -> dict[str, Any]:
     """Training inside the app (headless, plots live) against the engine alone, interleaved;
     and the share of the run's time the UI thread was busy (its CPU time over the wall
     time), which is what training loses to it, and is much steadier than a speed on a
@@ -165,6 +191,8 @@ def ui_throughput(n: int, rounds: int) -> dict[str, Any]:
         app = make_app(**{f.name: getattr(config, f.name) for f in dataclasses.fields(config)})
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
+            if view == "landscape":
+                await pilot.press("f9")
             cpu, wall = time.thread_time(), time.perf_counter()
             await run_and_wait(pilot)
             busy = (time.thread_time() - cpu) / (time.perf_counter() - wall)
@@ -186,6 +214,7 @@ def ui_throughput(n: int, rounds: int) -> dict[str, Any]:
     ratios = [a / e for a, e in zip(app_rates, engine_rates, strict=True)]
     return {
         "n": n,
+        "view": view,
         "app_steps_per_s": statistics.median(app_rates),
         "engine_steps_per_s": statistics.median(engine_rates),
         "ratio": statistics.median(ratios),
@@ -448,7 +477,7 @@ def markdown(report: dict[str, Any]) -> str:
     for ui in report["ui"]:
         seconds = ui["n"] / 10 / ui["engine_steps_per_s"]
         lines += [
-            f"| training inside the UI, plots live (n={ui['n']:,}, bs 10: a {seconds:.1f} s run) | {ui['app_steps_per_s']:,.0f} steps/s = **{ui['ratio']:.2f}×** the engine alone ({ui['engine_steps_per_s']:,.0f}); rounds {min(ui['ratios']):.2f}–{max(ui['ratios']):.2f}× |",
+            f"| training inside the UI, {ui.get('view', 'plots')} shown (n={ui['n']:,}, bs 10: a {seconds:.1f} s run) | {ui['app_steps_per_s']:,.0f} steps/s = **{ui['ratio']:.2f}×** the engine alone ({ui['engine_steps_per_s']:,.0f}); rounds {min(ui['ratios']):.2f}–{max(ui['ratios']):.2f}× |",
             f"| the UI thread's CPU time during that run, as a share of its time | {ui['ui_thread_busy']:.0%} |",
         ]
     lines += [
@@ -476,6 +505,16 @@ def markdown(report: dict[str, Any]) -> str:
         lines.append(
             f"| {row['implementation']}, n={row['n']:,} / {row['batch']} | "
             f"{row['traced_steps_per_s']:,.0f} | **{row['ratio']:.2f}×** |"
+        )
+    lines += [
+        "",
+        "| θ recorded after every step (the app's path) | steps/s | recorded / not |",
+        "|---|---|---|",
+    ]
+    for row in report["path"]:
+        lines.append(
+            f"| {row['implementation']}, n={row['n']:,} / {row['batch']} | "
+            f"{row['recorded_steps_per_s']:,.0f} | **{row['ratio']:.2f}×** |"
         )
     if "syncs" in report:
         lines += ["", "| host synchronisations, one epoch | steps | syncs | per 1000 steps |"]
@@ -550,7 +589,11 @@ def main() -> None:
     print("the app…", file=sys.stderr)
     # A short run (the app's fixed cost per run shows: new data drawn, log lines laid out) and
     # a longer one (the cost of the live plots and status while training goes on).
-    report["ui"] = [ui_throughput(n, 1 if args.quick else 5) for n in ui_sizes]
+    report["ui"] = [
+        ui_throughput(n, 1 if args.quick else 5, view)
+        for view in ("plots", "landscape")
+        for n in ui_sizes
+    ]
     report["input_latency"] = input_latency(3 if args.quick else 20)
     report["first_paint"] = first_paint(1 if args.quick else 5)
     report["first_run"] = first_run_cost()
@@ -558,6 +601,7 @@ def main() -> None:
     report["pace"] = pace_accuracy([1000.0, 100.0, 10.0, 1.0], 0.5 if args.quick else 3.0)
     print("trace…", file=sys.stderr)
     report["trace"] = trace_cost(2000 if args.quick else 20_000, 10, 1 if args.quick else 5)
+    report["path"] = path_cost(2000 if args.quick else 20_000, 10, 1 if args.quick else 5)
     print("memory…", file=sys.stderr)
     everyone = ["scratch", "concise", "analytic"]
     if DEVICE == "cuda":

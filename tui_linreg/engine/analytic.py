@@ -72,6 +72,10 @@ class Analytic:
     def parameters(self) -> tuple[torch.Tensor, torch.Tensor]:
         return self.theta[:-1], self.theta[-1]
 
+    def snapshot(self) -> torch.Tensor:
+        """A copy of θ: one op, against a step's two (the path records one every step)."""
+        return self.theta.clone()
+
     # --- for the step inspector (engine/watch.py): never called by an unwatched step ---
 
     def explain(

@@ -140,6 +140,10 @@ class Concise:
         """Current w, shape (d, 1), and b, shape (1,)."""
         return self.layer.weight.detach().T, self.layer.bias.detach()
 
+    def snapshot(self) -> torch.Tensor:
+        """A copy of θ = [w; b], on the device (no host sync)."""
+        return torch.cat((self.layer.weight.detach().reshape(-1), self.layer.bias.detach()))
+
     # --- for the step inspector (engine/watch.py): never called by an unwatched step ---
 
     def explain(

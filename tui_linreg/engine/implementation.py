@@ -49,6 +49,11 @@ class Implementation(Protocol):
         """Current w, shape (d, 1), and b, shape (1,)."""
         ...
 
+    def snapshot(self) -> torch.Tensor:
+        """A copy of θ = [w; b] (any shape with d + 1 elements) on the device, cheaply: the
+        path records one after every step (run.py, record_path)."""
+        ...
+
     # What the step inspector shows (engine/watch.py); none of it runs in an unwatched step.
     loss_call: str
     backward_on: str

@@ -219,7 +219,7 @@ def train(
         if thetas:
             # The path stops where the loss plot does: at the step found bad.
             last = total_steps - len(window) + len(kept)
-            values = torch.stack(thetas).tolist()
+            values = torch.stack(thetas).reshape(len(thetas), -1).tolist()
             for taken, theta in zip(theta_steps, values, strict=True):
                 if taken <= last:
                     path_steps.append(taken)
@@ -304,7 +304,7 @@ def train(
                         step += 1
                         total_steps += 1
                         if every and total_steps % every == 0:
-                            thetas.append(_theta(model))
+                            thetas.append(model.snapshot())
                             theta_steps.append(total_steps)
                         if single or total_steps == stop_at:
                             if single:
@@ -523,13 +523,6 @@ def _parameters(model: Implementation) -> tuple[tuple[float, ...], float]:
     w, b = model.parameters()
     values = torch.cat([w.flatten(), b.flatten()]).tolist()
     return tuple(values[:-1]), values[-1]
-
-
-def _theta(model: Implementation) -> torch.Tensor:
-    """A copy of θ = [w; b] on the device: no host sync (read back with the losses)."""
-    w, b = model.parameters()
-    with torch.no_grad():
-        return torch.cat([w.flatten(), b.flatten()])
 
 
 def _snapshot(problem: Problem, model: Implementation) -> tuple[float, tuple[float, ...], float]:

@@ -120,6 +120,10 @@ class Scratch:
         """Current w, shape (d, 1), and b, shape (1,)."""
         return self.w.detach(), self.b.detach()
 
+    def snapshot(self) -> torch.Tensor:
+        """A copy of θ = [w; b], on the device (no host sync)."""
+        return torch.cat((self.w.detach().reshape(-1), self.b.detach()))
+
     # --- for the step inspector (engine/watch.py): never called by an unwatched step ---
 
     def explain(
