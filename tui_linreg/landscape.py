@@ -243,6 +243,8 @@ class Recording:
         self.left: int | None = None
         """The index of the first θ beyond FOLLOW times the start's distance from the
         optimum (or not finite): where a diverging path leaves the map."""
+        self._pairs: dict[tuple[int, int], list[tuple[float, float]]] = {}
+        """pair() as drawn, kept and extended: a redraw does not rebuild 100,000 points."""
 
     def _distance(self, theta: tuple[float, ...]) -> float:
         return math.dist(theta, self._optimum)
@@ -262,8 +264,12 @@ class Recording:
         return tuple(self.values[start : start + self.width])
 
     def pair(self, i: int, j: int) -> list[tuple[float, float]]:
+        """(θᵢ, θⱼ) at every recorded step (the list is kept: do not change it)."""
+        points = self._pairs.setdefault((i, j), [])
         values, width = self.values, self.width
-        return list(zip(values[i::width], values[j::width], strict=True))
+        start = len(points) * width
+        points.extend(zip(values[start + i :: width], values[start + j :: width], strict=True))
+        return points
 
     def index_of(self, step: int) -> int:
         """The index of the latest recorded step at or before ``step``."""

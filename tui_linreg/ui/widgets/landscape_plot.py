@@ -59,6 +59,9 @@ class LandscapePlot(StalePlot):
         """Each run's recorded θ on this map, by its curve label (the loss plot's)."""
         self.running = ""
         self._slice: tuple[tuple[int, int], Slice] | None = None
+        self._thinned: dict[str, tuple[object, list[tuple[float, float]]]] = {}
+        """Each path as last drawn, with what it was drawn for: a replay key moves only the ●,
+        and the 100,000 points of a long run are not thinned again for it."""
         self.shown_at: int | None = None
         """The replayed step's index in the latest run's recording: its ● goes there."""
 
@@ -69,7 +72,7 @@ class LandscapePlot(StalePlot):
         if self.data is None or started.config.num_features != self.data.config.num_features:
             self.pair_index = 0
         self.data, self._slice = started, None
-        self.paths = {}
+        self.paths, self._thinned = {}, {}
         self.stale = True
 
     def start(self, started: RunStarted, label: str, *, new_map: bool) -> None:
@@ -77,6 +80,7 @@ class LandscapePlot(StalePlot):
             self.show_data(started)
         self.running = label
         self.paths[label] = Recording(started)
+        self._thinned.pop(label, None)
         self.stale = True
 
     def progress(self, event: Progress) -> None:
@@ -89,7 +93,7 @@ class LandscapePlot(StalePlot):
         return self.paths.get(self.running)
 
     def next_pair(self) -> tuple[str, str] | None:
-        """The next pair of parameters; their names, or None with one pair only."""
+        """On to the next pair of parameters; their names (None before any data)."""
         if self.data is None:
             return None
         self.pair_index = (self.pair_index + 1) % len(pairs(self.data.config.num_features))
@@ -149,7 +153,10 @@ class LandscapePlot(StalePlot):
             for run in clipped(line, box):
                 plt.plot(*zip(*run, strict=True), marker="braille", color=AXIS_COLOUR)
         for name, points in paths.items():
-            for run in clipped(thin(points, box, dot), box):
+            key = (piece.pair, len(points), box, dot)
+            if name not in self._thinned or self._thinned[name][0] != key:
+                self._thinned[name] = (key, thin(points, box, dot))
+            for run in clipped(self._thinned[name][1], box):
                 plt.plot(*zip(*run, strict=True), marker="braille", color=self.colour(name))
         # The minimum before the runs' markers: a run that arrives hides it under its ●.
         plt.scatter([cx], [cy], marker="+", color=GREEN)
