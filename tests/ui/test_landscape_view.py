@@ -49,7 +49,7 @@ async def test_f9_shows_the_map_before_a_run_and_the_path_after() -> None:
         text = drawn(landscape)
         assert "b at its optimum" in text
         assert "○" in text  # the start, before any run
-        assert "steep axis: 2/λ =" in text
+        assert "stable: lr < 2/λmax = 1.82" in text  # the log's bound
         await run_and_wait(pilot)
         recording = landscape.paths["scratch"]
         assert len(recording) == 301  # the start and every one of the lesson's 300 steps

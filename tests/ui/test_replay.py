@@ -12,9 +12,11 @@ from tests.ui.snapshot_app import (
     press_now,
     run_and_wait,
     settle,
+    wait_for_sequence,
     wait_for_training,
     wait_until,
 )
+from tests.ui.test_landscape_view import drawn
 from tui_linreg.engine import run
 from tui_linreg.engine.events import StepTaken
 from tui_linreg.engine.run import train
@@ -49,11 +51,11 @@ async def test_every_pane_follows_the_replayed_step() -> None:
         await pilot.pause()
         assert app.main.replayed == 98
         theta = replayed_theta(app)
-        assert "step 98 of 300 (epoch 1, step 98)" in app.main.status.text
+        assert "step 98/300 · epoch 1 step 98" in app.main.status.text
         assert app.main.table.learned["scratch"] == theta
         assert app.main.scatter.learned == (theta[:-1], theta[-1])
         assert app.main.loss.marker == pytest.approx(0.98)
-        assert app.main.landscape.shown_at == 98
+        assert app.main.landscape.shown_step == 98
         # The inspector takes the step again: .grad as it was, piled up over 98 steps.
         await wait_until(lambda: app.main.inspector.replayed, what=lambda: "no replayed step")
         detail = app.main.inspector.detail
@@ -69,6 +71,24 @@ async def test_every_pane_follows_the_replayed_step() -> None:
         assert app.main.replayed == 300
         await pilot.press("left_curly_bracket")
         assert app.main.replayed == 200
+
+
+async def test_after_f6_both_runs_go_back_to_the_step() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f9", "f6")
+        await wait_for_sequence(pilot, 2)
+        await pilot.press("home", "right", "right")
+        paths = app.main.landscape.paths
+        assert app.main.landscape.shown_step == 2
+        for name in ("scratch", "concise"):
+            assert app.main.table.learned[name] == paths[name].theta(2)
+        legend = drawn(app.main.landscape).splitlines()[-1]
+        assert "● step 2" in legend
+        assert (
+            drawn(app.main.landscape).count("●") == 3
+        )  # both runs, each where it was, and the legend
 
 
 async def test_the_replay_keys_leave_a_focused_field_alone() -> None:

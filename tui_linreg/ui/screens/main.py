@@ -191,30 +191,31 @@ class MainScreen(Screen[None]):
     """The index, in the latest run's recording, of the step every pane shows; None: live."""
 
     def replay(self, move: str) -> Recording | None:
-        """Show the recorded step ``move`` leads to (Recording.moved) in every pane: the
-        scatter's line, the map's ●, a line on the loss plot, the table, the status line. The
-        inspector is the app's (it takes the step again, in a worker). None: nothing
-        recorded yet."""
+        """Show the recorded step ``move`` leads to (Recording.moved, through the latest run)
+        in every pane: the scatter's line, each run's ● on the map (where it was at that step:
+        after f6, both), a line on the loss plot, the table, the status line. The inspector is
+        the app's (it takes the step again, in a worker). None: nothing recorded yet."""
         recording = self.landscape.latest()
         if recording is None or len(recording) < 2:
             return None
         index = len(recording) - 1 if self.replayed is None else self.replayed
         self.replayed = index = recording.moved(index, move)
+        step = recording.steps[index]
+        for other in self.landscape.paths.values():  # the latest last: its column wins
+            theta = other.theta(other.index_of(step))
+            self.table.show(other.config.implementation, theta)
         theta = recording.theta(index)
-        implementation = recording.config.implementation
         self.scatter.show_learned(theta[:-1], theta[-1])
-        self.landscape.shown_at = index
+        self.landscape.shown_step = step
         self.landscape.stale = True
-        self.loss.marker = recording.steps[index] / recording.steps_per_epoch
+        self.loss.marker = step / recording.steps_per_epoch
         self.loss.stale = True
-        self.table.show(implementation, theta)
-        epoch, step = recording.epoch_and_step(index)
-        total = recording.steps[-1]
-        where = "the start" if step == 0 else f"epoch {epoch}, step {step}"
+        epoch, within = recording.epoch_and_step(index)
+        where = "the start" if step == 0 else f"epoch {epoch} step {within}"
         kept = f" · one step in {recording.every:,} kept" if recording.every > 1 else ""
         self.status.say(
-            f"replay · {implementation} · step {recording.steps[index]:,} of {total:,} "
-            f"({where}){kept} · ←→ step, shift+←→ epoch, end: last"
+            f"replay · {recording.config.implementation} · step {step:,}/{recording.steps[-1]:,}"
+            f" · {where}{kept} · ←→ step, shift+←→ epoch, end: last"
         )
         self.refresh_views(force=True)
         return recording
@@ -225,12 +226,14 @@ class MainScreen(Screen[None]):
             return
         self.replayed = None
         recording = self.landscape.latest()
-        self.landscape.shown_at = self.loss.marker = None
+        self.landscape.shown_step = self.loss.marker = None
         self.landscape.stale = self.loss.stale = True
+        for other in self.landscape.paths.values():
+            theta = other.theta(len(other) - 1)
+            self.table.show(other.config.implementation, theta)
         if recording is not None:
             theta = recording.theta(len(recording) - 1)
             self.scatter.show_learned(theta[:-1], theta[-1])
-            self.table.show(recording.config.implementation, theta)
 
     # --- what each event changes ------------------------------------------------------
 

@@ -37,6 +37,7 @@ from tui_linreg.ui.widgets.plots import (
 LEVEL_COLOURS: tuple[RGB, ...] = ((150, 185, 255), (110, 140, 215), (80, 100, 170), (65, 75, 125))
 """Contours from the lowest (bright) to the highest (dim): the eye goes to the valley floor."""
 AXIS_COLOUR: RGB = (120, 120, 120)
+START_COLOUR: RGB = (230, 230, 230)
 ROUND = 1.5
 """Contours whose steep curvature is less than this many times the shallow one are drawn
 without their axes."""
@@ -62,8 +63,9 @@ class LandscapePlot(StalePlot):
         self._thinned: dict[str, tuple[object, list[tuple[float, float]]]] = {}
         """Each path as last drawn, with what it was drawn for: a replay key moves only the ●,
         and the 100,000 points of a long run are not thinned again for it."""
-        self.shown_at: int | None = None
-        """The replayed step's index in the latest run's recording: its ● goes there."""
+        self.shown_step: int | None = None
+        """The replayed step (counted from 0, the start): every run's ● goes to where that
+        run was then (its nearest recorded step at or before it)."""
 
     # --- what the screen tells it ---------------------------------------------------------
 
@@ -134,8 +136,9 @@ class LandscapePlot(StalePlot):
         corners += [point for points in paths.values() for point in points]
         box, dot = self._frame(corners)
         left, right, bottom, top = box
-        plt.xlabel(piece.names[0])
-        plt.ylabel(piece.names[1])
+        # plotext puts the y label at the bottom left, beside the x one: arrows say which is which.
+        plt.xlabel(f"{piece.names[0]} →")
+        plt.ylabel(f"↑ {piece.names[1]}")
 
         # Contours first, the axes next, the paths and markers last: on top.
         contours = levels(piece, box, dot)
@@ -145,9 +148,8 @@ class LandscapePlot(StalePlot):
                 plt.plot(*zip(*run, strict=True), marker="braille", color=shade)
         reach = 2 * max(right - left, top - bottom)
         cx, cy = piece.centre
-        steep, shallow = piece.axes()
         # Nearly round contours have no axes worth drawing (any direction is nearly one).
-        for axis in (steep, shallow) if steep.curvature >= ROUND * shallow.curvature else ():
+        for axis in piece.axes() if drawn_axes(piece) else ():
             ux, uy = axis.direction
             line = [(cx - reach * ux, cy - reach * uy), (cx + reach * ux, cy + reach * uy)]
             for run in clipped(line, box):
@@ -158,18 +160,26 @@ class LandscapePlot(StalePlot):
                 self._thinned[name] = (key, thin(points, box, dot))
             for run in clipped(self._thinned[name][1], box):
                 plt.plot(*zip(*run, strict=True), marker="braille", color=self.colour(name))
-        # The minimum before the runs' markers: a run that arrives hides it under its ●.
+        for name, recording in self.paths.items():
+            if recording.left is not None and recording.left > 0:
+                # Where it went: on from its last point on the map, to the map's edge.
+                gone = [recording.pair(i, j)[k] for k in (recording.left - 1, recording.left)]
+                for run in clipped(gone, box):
+                    plt.plot(*zip(*run, strict=True), marker="braille", color=self.colour(name))
+        # The start first, the minimum next, the ● last: a run that arrives hides the minimum.
+        plt.scatter([start[i]], [start[j]], marker="○", color=START_COLOUR)
         plt.scatter([cx], [cy], marker="+", color=GREEN)
         for name, points in paths.items():
-            if points:
-                colour = self.colour(name)
-                now = points[-1]
-                if name == self.running and self.shown_at is not None:
-                    now = points[min(self.shown_at, len(points) - 1)]
-                plt.scatter([points[0][0]], [points[0][1]], marker="○", color=colour)
-                plt.scatter([now[0]], [now[1]], marker="●", color=colour)
-        if not paths:
-            plt.scatter([start[i]], [start[j]], marker="○", color=(230, 230, 230))
+            index = len(points) - 1
+            recording = self.paths[name]
+            if self.shown_step is not None:
+                index = min(recording.index_of(self.shown_step), index)
+            elif recording.left is not None:
+                continue  # it is not on the map: the legend says where it went
+            if index >= 0:
+                plt.scatter(
+                    [points[index][0]], [points[index][1]], marker="●", color=self.colour(name)
+                )
         plt.title(self._heading(piece, contours))
 
     def _frame(self, points: list[tuple[float, float]]) -> tuple[Box, float]:
@@ -198,13 +208,22 @@ class LandscapePlot(StalePlot):
         return box, dot
 
     def _heading(self, piece: Slice, contours: list[float]) -> str:
-        """Inside the canvas, on top: the steep axis' stable bound, then the levels."""
+        """Inside the canvas, on top: the stable bound, 2/λmax of the whole model, which is
+        the log's; the levels; the pair's own steep axis where it is much gentler (a plane
+        through θ* need not hold the steepest direction). Shorter forms for a narrow pane."""
         assert self.data is not None
-        steep = piece.axes()[0]
-        bound = f"steep axis: 2/λ = {steep.stable_lr:.3g}"
+        bound = self.data.stable_lr
+        parts = [f"stable: lr < 2/λmax = {bound:.3g}"]
         if contours:
-            bound += f" · levels min+{level_label(contours[0])}…{level_label(contours[-1])}"
-        return bound if len(bound) + 2 <= self.size.width else bound.partition(" · ")[0]
+            parts.append(f"levels min+{level_label(contours[0])}…{level_label(contours[-1])}")
+        here = piece.axes()[0].stable_lr
+        if here > bound * 1.1:
+            parts.append(f"2/λ in this plane {here:.3g}")
+        for count in range(len(parts), 0, -1):
+            heading = " · ".join(parts[:count])
+            if len(heading) + 2 <= self.size.width:
+                return heading
+        return f"lr < {bound:.3g}"
 
     def title(self) -> str:
         if self.data is None:
@@ -212,8 +231,9 @@ class LandscapePlot(StalePlot):
         piece = self.slice()
         held = parameter_held(self.data.config.num_features, piece.pair)
         loss = self.data.loss_name
+        their = "their" if held == "others" else "its"
         for title in (
-            f"{self.PANE_TITLE} · {loss}" + (f" · {held} at its optimum" if held else ""),
+            f"{self.PANE_TITLE} · {loss}" + (f" · {held} at {their} optimum" if held else ""),
             f"{self.PANE_TITLE} · {loss}" + (f" · {held} at optimum" if held else ""),
             f"{loss} · {held} at opt." if held else f"{self.PANE_TITLE} · {loss}",
         ):
@@ -227,16 +247,15 @@ class LandscapePlot(StalePlot):
         left = [(name, rec) for name, rec in self.paths.items() if rec.left is not None]
         notes = ", ".join(self._left(name, recording, where=True) for name, recording in left)
         short = ", ".join(self._left(name, recording, where=False) for name, recording in left)
-        latest = self.latest()
-        now = "now"
-        if latest is not None and self.shown_at is not None:
-            now = f"step {latest.steps[min(self.shown_at, len(latest) - 1)]:,}"
+        now = "now" if self.shown_step is None else f"step {self.shown_step:,}"
         markers = f"○ start ● {now} [{hex_colour(GREEN)}]+[/] min"
+        if self.data is not None and drawn_axes(self.slice()):
+            markers += f" [{hex_colour(AXIS_COLOUR)}]━[/] axes"
         shown = legend(entries, self.room)
         candidates = (
             [f"{shown} · {escape(notes)}", escape(notes), f"{shown} · {escape(short)}", short]
             if left
-            else [f"{shown} · {markers}", shown]
+            else [f"{shown} · {markers}" if entries else markers, shown]
         )
         return next((markup for markup in candidates if fits(markup, self.room)), candidates[-1])
 
@@ -254,6 +273,12 @@ class LandscapePlot(StalePlot):
             for label, k in zip(piece.names, piece.pair, strict=True)
         )
         return f"{lead} at step {step:,} ({at})"
+
+
+def drawn_axes(piece: Slice) -> bool:
+    """Whether the ellipses are long enough for their axes to be worth drawing."""
+    steep, shallow = piece.axes()
+    return steep.curvature >= ROUND * shallow.curvature
 
 
 def format_number(value: float) -> str:
