@@ -42,7 +42,9 @@ def test_config_and_events_load_without_torch() -> None:
 
 
 def test_the_run_plan_imports_neither_torch_nor_textual() -> None:
-    loaded = modules_after_importing("tui_linreg.plan", "tui_linreg.settings")
+    loaded = modules_after_importing(
+        "tui_linreg.plan", "tui_linreg.settings", "tui_linreg.landscape"
+    )
     assert "tui_linreg.plan" in loaded  # it really was imported
     assert not top_level(loaded) & {"torch", "textual", "textual_plotext", "plotext"}
 
