@@ -250,11 +250,14 @@ class Recording:
         return math.dist(theta, self._optimum)
 
     def add(self, progress: Progress) -> None:
-        for step, theta in zip(progress.path_steps, progress.path, strict=True):
-            if self.left is None and not self._distance(theta) <= self._reach:  # nan too
-                self.left = len(self.steps)
-            self.steps.append(step)
-            self.values.extend(theta)
+        start = len(self.steps)
+        self.steps.extend(progress.path_steps)
+        self.values.extend(progress.path)
+        if self.left is None:
+            for index in range(start, len(self.steps)):
+                if not self._distance(self.theta(index)) <= self._reach:  # nan too
+                    self.left = index
+                    break
 
     def __len__(self) -> int:
         return len(self.steps)

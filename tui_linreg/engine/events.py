@@ -198,8 +198,9 @@ class Progress:
     path_steps: tuple[int, ...] = ()
     """When the run records its path: after which of the run's steps (counted from 1 across
     epochs) each θ in ``path`` was taken."""
-    path: tuple[tuple[float, ...], ...] = ()
-    """θ = (w…, b) after each of those steps."""
+    path: tuple[float, ...] = ()
+    """θ = (w…, b) after each of those steps, one after the other in one flat tuple (a tuple a
+    step would be 100,000 objects to allocate, and collect, in a long run)."""
 
 
 @dataclass(frozen=True)

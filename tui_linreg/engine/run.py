@@ -9,6 +9,7 @@ the loop looks at before every mini-batch.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import math
 import time
@@ -204,7 +205,8 @@ def train(
     thetas: list[torch.Tensor] = []
     """θ after each recorded step since the last read-back, still on the device."""
     theta_steps: list[int] = []
-    path: list[tuple[float, ...]] = []
+    path: list[float] = []
+    """θ after each of ``path_steps``, flat (w…, b, w…, b, …): no tuple a step to allocate."""
     path_steps: list[int] = []
 
     def read_back(step: int) -> int | None:
@@ -219,11 +221,9 @@ def train(
         if thetas:
             # The path stops where the loss plot does: at the step found bad.
             last = total_steps - len(window) + len(kept)
-            values = torch.stack(thetas).reshape(len(thetas), -1).tolist()
-            for taken, theta in zip(theta_steps, values, strict=True):
-                if taken <= last:
-                    path_steps.append(taken)
-                    path.append(tuple(theta))
+            shown = bisect.bisect_right(theta_steps, last)
+            path_steps.extend(theta_steps[:shown])
+            path.extend(torch.stack(thetas[:shown]).reshape(-1).tolist() if shown else ())
             thetas.clear()
             theta_steps.clear()
         window.clear()
