@@ -243,7 +243,8 @@ def _check_zero_init(config: TrainConfig, started: RunStarted, end: RunEnded) ->
 def _check_large_init(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
     default = next(train(CPU))
     assert isinstance(default, RunStarted)
-    assert max(map(abs, started.initial_w)) > 1  # N(0, 10²), not N(0, 0.01²)
+    assert config.init_std**2 == pytest.approx(1000)  # the exercise's variance
+    assert max(map(abs, started.initial_w)) > 10  # N(0, 1000), not N(0, 0.01²)
     assert started.initial_half_mse > 3 * default.initial_half_mse  # a long way to go
 
 
@@ -575,6 +576,8 @@ def test_the_code_pane_shows_the_running_source() -> None:
     concise = training_source("concise")
     assert "self.trainer.step()" in concise
     assert "nn.MSELoss()" in concise
+    assert "init.normal_(weight, mean=0.0, std=config.init_std" in concise  # nn.init by name
+    assert "init.constant_(bias, 0.0)" in concise
     first = inspect.getsource(Concise.train_step).strip().splitlines()[0]
     assert first.split("  # noqa")[0] in concise  # the linter's directives are left out
     assert "# noqa" not in scratch + concise

@@ -39,6 +39,10 @@ __all__ = ["ConfigError", "FieldError", "Mistake", "TrainConfig", "quoted"]
 IMPLEMENTATIONS = ("scratch", "concise", "analytic")
 """The implementations the engine offers, in the order the UI toggle cycles through them."""
 
+INITS = ("normal", "zeros", "uniform", "xavier")
+"""How the weights start (the bias always starts at 0): the lessons' N(0, init_std²), zeros,
+a uniform draw with the same standard deviation, or Glorot's uniform (nn.init.xavier_uniform_)."""
+
 DEVICES = ("auto", "cpu", "cuda", "mps")
 """Device names a user may ask for; ``cuda:N`` picks one GPU among several."""
 
@@ -181,18 +185,32 @@ class TrainConfig:
         decides_data=True,
     )
     """Each feature's standard deviation; one value applies to every feature."""
+    init: str = setting(
+        "normal",
+        Choice(INITS),
+        "init",
+        flag="--init",
+        help="how the weights start: normal, N(0, init_std²) as in the lessons; uniform, "
+        "U(−a, a) with the same std (a = √3·init_std); xavier, Glorot's uniform "
+        "(init_std unused); or zeros. The bias starts at 0",
+        section=Section.MODEL,
+        legend="init",
+        sweepable=True,
+        decides_data=True,
+    )
+    """The initial weights' distribution (INITS); concise draws them with nn.init by name."""
     init_std: float = setting(
         0.01,
         Real(non_negative=True),
         "init std",
         flag="--init-std",
-        help="initial weights ~ N(0, init_std²); 0 starts at zero",
+        help="the initial weights' standard deviation (normal and uniform); 0 starts at zero",
         section=Section.MODEL,
         legend="init_std",
         sweepable=True,
         decides_data=True,
     )
-    """Initial weights are drawn from N(0, init_std²); the bias starts at 0."""
+    """The initial weights' standard deviation, for the normal and uniform inits."""
     seed: int = setting(
         0,
         Whole(0, MAX_SEED),

@@ -49,7 +49,11 @@ PRESETS: dict[str, Preset] = {
             "w starts at exactly 0: still learns (the loss is convex)",
             {"init_std": 0.0},
         ),
-        Preset("large-init", "w starts from N(0, 10²): a long way to go", {"init_std": 10.0}),
+        Preset(
+            "large-init",
+            "w starts from N(0, 1000), the exercise's variance (std 31.6): a long way to go",
+            {"init_std": 1000**0.5},
+        ),
         Preset(
             "uneven-batches",
             "1003 examples in batches of 10: a short last batch every epoch",

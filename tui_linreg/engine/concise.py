@@ -6,10 +6,11 @@ from collections.abc import Iterator
 
 import torch
 from torch import nn
+from torch.nn import init
 from torch.utils import data
 
 from tui_linreg.config import TrainConfig
-from tui_linreg.engine.data import Problem, full_data_mean, loader_generator
+from tui_linreg.engine.data import Problem, full_data_mean, loader_generator, uniform_bound
 
 
 class ShuffledBatches(data.Sampler[torch.Tensor]):
@@ -92,17 +93,28 @@ class Concise:
             loader_generator(config),
         )
         # skip_init builds the layer without PyTorch's default random initialisation, which
-        # would draw from the global RNG; we set the weights ourselves just below.
-        self.layer: nn.Linear = nn.utils.skip_init(
-            nn.Linear, problem.features.shape[1], 1, device=problem.features.device
-        )
+        # would draw from the global RNG; nn.init sets the weights just below.
+        self.layer: nn.Linear = nn.utils.skip_init(nn.Linear, problem.features.shape[1], 1)
         self.net = nn.Sequential(self.layer)
-        # The lesson writes net[0].weight.data.normal_(0, 0.01) and net[0].bias.data.fill_(0).
-        # The problem's initial_w was drawn from N(0, init_std²) and its bias is 0, exactly
-        # that, and copying them gives scratch and concise the same starting point.
-        with torch.no_grad():
-            self.layer.weight.copy_(problem.initial_w.T)
-            self.layer.bias.copy_(problem.initial_b)
+        # The lesson's net[0].weight.data.normal_(0, 0.01) and net[0].bias.data.fill_(0), by
+        # nn.init's names. The generator is at the state the problem drew initial_w from, so
+        # scratch, concise and analytic start from the very same θ (a test checks it).
+        drawn_from = torch.Generator()
+        if problem.init_state is not None:
+            drawn_from.set_state(problem.init_state)
+        weight, bias = self.layer.weight, self.layer.bias  # net[0].weight, net[0].bias
+        match config.init:
+            case "normal":
+                init.normal_(weight, mean=0.0, std=config.init_std, generator=drawn_from)
+            case "uniform":  # U(−a, a) with the same std: a = √3·init_std
+                bound = uniform_bound(config)
+                init.uniform_(weight, -bound, bound, generator=drawn_from)
+            case "xavier":
+                init.xavier_uniform_(weight, generator=drawn_from)
+            case "zeros":
+                init.zeros_(weight)
+        init.constant_(bias, 0.0)
+        self.net.to(problem.features.device)  # drawn on the CPU: the same θ on every device
         self.loss = nn.MSELoss()
         # The lesson's torch.optim.SGD(net.parameters(), lr=0.03), with the choice between its
         # per-parameter loop and its multi-tensor (foreach) kernels made once, here, as SGD

@@ -7,6 +7,7 @@ always gives the same data, initial parameters and batch order.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -27,9 +28,12 @@ class Problem:
     labels: torch.Tensor
     """y, shape (n, 1), float32."""
     initial_w: torch.Tensor
-    """Starting weights, shape (d, 1), drawn from N(0, init_std²)."""
+    """Starting weights, shape (d, 1), drawn as config.init says (initial_weights)."""
     initial_b: torch.Tensor
     """Starting bias, shape (1,), zero as in the lessons."""
+    init_state: torch.Tensor | None = None
+    """The data generator's state just before initial_w was drawn: concise draws its weights
+    again from it with nn.init, and gets the very same numbers."""
 
     @property
     def num_examples(self) -> int:
@@ -47,11 +51,41 @@ def make_problem(config: TrainConfig, device: torch.device) -> Problem:
     features = shaped(features, config.feature_correlation, config.feature_scales)
     labels = features @ true_w + config.true_b
     labels += config.noise_std * torch.randn(labels.shape, generator=generator)
-    initial_w = config.init_std * torch.randn(config.num_features, 1, generator=generator)
+    init_state = generator.get_state()
+    initial_w = initial_weights(config, torch.empty(config.num_features, 1), generator)
     initial_b = torch.zeros(1)
     return Problem(
-        features.to(device), labels.to(device), initial_w.to(device), initial_b.to(device)
+        features.to(device),
+        labels.to(device),
+        initial_w.to(device),
+        initial_b.to(device),
+        init_state,
     )
+
+
+def uniform_bound(config: TrainConfig) -> float:
+    """a of U(−a, a) with the std init_std: the variance of U(−a, a) is a²/3."""
+    return math.sqrt(3.0) * config.init_std
+
+
+def initial_weights(
+    config: TrainConfig, weights: torch.Tensor, generator: torch.Generator
+) -> torch.Tensor:
+    """``weights`` filled as config.init says, from ``generator``. The lessons' normal init is
+    drawn as it always was (bit for bit); concise draws the same numbers with nn.init."""
+    match config.init:
+        case "normal":
+            weights.copy_(config.init_std * torch.randn(weights.shape, generator=generator))
+        case "uniform":
+            bound = uniform_bound(config)
+            weights.uniform_(-bound, bound, generator=generator)
+        case "xavier":
+            # nn.init.xavier_uniform_'s bound, computed as it computes it (fan_in d, fan_out 1).
+            bound = math.sqrt(3.0) * math.sqrt(2.0 / float(weights.numel() + 1))
+            weights.uniform_(-bound, bound, generator=generator)
+        case _:
+            weights.zero_()
+    return weights
 
 
 def shaped(features: torch.Tensor, correlation: float, scales: tuple[float, ...]) -> torch.Tensor:
