@@ -24,6 +24,7 @@ from tui_linreg.engine.events import (
     Progress,
     RunEnded,
     RunStarted,
+    StepTaken,
     envelope,
 )
 from tui_linreg.engine.reference import closed_form
@@ -464,3 +465,42 @@ def test_many_steps_in_one_report_keep_every_extreme() -> None:
     assert len(kept) <= MAX_REPORTED_BATCHES
     assert max(high for _, _, high in kept) == 1e9
     assert min(low for _, low, _ in kept) == 1e-9
+
+
+# --- learning-rate decay (source note 4) ------------------------------------------------------
+
+
+@pytest.mark.parametrize("implementation", ["scratch", "concise", "analytic"])
+def test_the_learning_rate_decays_every_k_epochs(implementation: str) -> None:
+    decayed = TrainConfig(
+        device="cpu", implementation=implementation, epochs=5, lr_decay=0.5, decay_every=2
+    )
+    end = run_to_end(decayed)
+    assert [epoch.lr for epoch in end.history] == [0.03, 0.03, 0.015, 0.015, 0.0075]
+    steps = [e.detail for e in train(decayed, trace=True) if isinstance(e, StepTaken)]
+    assert {d.lr for d in steps if d.epoch == 3} == {0.015}  # what the update really used
+    assert [epoch.lr for epoch in run_to_end(dataclasses.replace(decayed, lr_decay=1)).history] == [
+        0.03
+    ] * 5
+
+
+def test_a_decayed_run_agrees_across_implementations() -> None:
+    """Three ways of decaying: scratch's sgd takes the new rate, analytic its own, concise
+    multiplies optimizer.param_groups' lr. Concise at lr takes scratch's steps at 2·lr."""
+    base = TrainConfig(device="cpu", epochs=3, lr_decay=0.3, decay_every=1, learning_rate=0.01)
+    scratch = run_to_end(base)
+    analytic = run_to_end(dataclasses.replace(base, implementation="analytic"))
+    concise = run_to_end(dataclasses.replace(base, implementation="concise", learning_rate=0.005))
+    for other in (analytic, concise):
+        assert [*other.w, other.b] == pytest.approx([*scratch.w, scratch.b], rel=1e-4, abs=1e-5)
+    assert scratch.half_mse > run_to_end(dataclasses.replace(base, lr_decay=1)).half_mse
+
+
+def test_the_log_gives_each_epochs_rate_only_when_it_decays() -> None:
+    from tui_linreg.report import lesson_line
+
+    end = run_to_end(TrainConfig(device="cpu", epochs=2, lr_decay=0.1))
+    assert lesson_line(end.history[1], end.config).endswith(", lr 0.003")
+    plain = run_to_end(TrainConfig(device="cpu", epochs=1))
+    assert lesson_line(plain.history[0], plain.config) == "epoch 1, loss 0.039277"
+    assert end.to_dict()["history"][1]["lr"] == pytest.approx(0.003)

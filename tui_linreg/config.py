@@ -112,6 +112,30 @@ class TrainConfig:
         sweepable=True,
     )
     """Passes over the whole data set."""
+    lr_decay: float = setting(
+        1.0,
+        Real(low=0.001, high=1000.0),
+        "learning-rate decay",
+        flag="--lr-decay",
+        help="every --decay-every epochs, multiply the learning rate by this (source note 4's "
+        "param_groups loop); 1 keeps it",
+        section=Section.OPTIMISATION,
+        form_label="lr decay",
+        legend="decay",
+        sweepable=True,
+    )
+    """The factor the learning rate is multiplied by every ``decay_every`` epochs."""
+    decay_every: int = setting(
+        1,
+        Whole(1, MAX_EPOCHS),
+        "decay every",
+        flag="--decay-every",
+        help="epochs between two decays of the learning rate",
+        section=Section.OPTIMISATION,
+        form_label="every",
+        legend="decay_every",
+    )
+    """Epochs between two decays: epoch e runs at lr · lr_decay^⌊(e − 1) / decay_every⌋."""
     num_examples: int = setting(
         1000,
         Whole(1, MAX_EXAMPLES),

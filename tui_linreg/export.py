@@ -17,7 +17,7 @@ class ExportError(Exception):
     """A sentence saying why the file could not be written."""
 
 
-EPOCH_COLUMNS = ("epoch", "loss", "half_mse", "w", "b", "steps_per_s")
+EPOCH_COLUMNS = ("epoch", "loss", "half_mse", "w", "b", "lr", "steps_per_s")
 
 CSV_COLUMNS = ("run", *SETTINGS, "outcome", *EPOCH_COLUMNS)
 """The run's id, every setting, its outcome, then one epoch's figures."""

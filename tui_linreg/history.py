@@ -213,6 +213,8 @@ def _epoch(value: Any, config: TrainConfig) -> dict[str, Any]:
         raise ValueError("bad epoch number")
     checked = {"epoch": epoch, "w": list(_numbers(value["w"], config.num_features))}
     checked.update({name: _maybe_number(value[name]) for name in EPOCH_NUMBERS})
+    # Runs recorded before the learning rate could decay ran every epoch at the config's.
+    checked["lr"] = _maybe_number(value.get("lr", config.learning_rate))
     return checked
 
 

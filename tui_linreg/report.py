@@ -26,23 +26,26 @@ from tui_linreg.plan import Plan, PlanKind, differing, label_of
 from tui_linreg.settings import Section
 
 
-def lesson_line(epoch: EpochEnded) -> str:
-    """The line the lessons print after each epoch."""
-    return f"epoch {epoch.epoch}, loss {epoch.loss:f}"
+def lesson_line(epoch: EpochEnded, config: TrainConfig) -> str:
+    """The line the lessons print after each epoch; with a decaying learning rate, the rate
+    the epoch ran at too."""
+    line = f"epoch {epoch.epoch}, loss {epoch.loss:f}"
+    return line + (f", lr {epoch.lr:g}" if config.lr_decay != 1 else "")
 
 
 def describe_config(config: TrainConfig) -> str:
     """Every setting but the implementation and the device (which the line names first),
     section by section: ``n=1000 noise=0.01 … · init_std=0.01 · lr=0.03 bs=10 …``. The
-    pitfalls are named only when one is on."""
+    pitfalls and the learning-rate decay are named only when they are on."""
+    off = {"implementation", "device"}
+    off |= set() if config.pitfalls else {"pitfalls"}
+    off |= set() if config.lr_decay != 1 else {"lr_decay", "decay_every"}
     sections = []
     for section in Section:
         shown = [
             f"{s.legend}={s.kind.show(getattr(config, name))}"
             for name, s in SETTINGS.items()
-            if s.section == section
-            and name not in ("implementation", "device")
-            and (name != "pitfalls" or config.pitfalls)
+            if s.section == section and name not in off
         ]
         if shown:
             sections.append(" ".join(shown))
@@ -180,7 +183,7 @@ class Report:
                     self._print_start(event)
             elif isinstance(event, EpochEnded):
                 if not self.json_output and single:
-                    self._print(lesson_line(event))
+                    self._print(lesson_line(event, self.plan.configs[0]))
             else:
                 ends.append(event)
         assert started is not None

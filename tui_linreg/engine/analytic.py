@@ -40,6 +40,8 @@ class Analytic:
         self.generator = generator
         self.theta = torch.cat([problem.initial_w, problem.initial_b.reshape(1, 1)])
         """[w; b], shape (d + 1, 1)."""
+        self.lr = config.learning_rate
+        """The learning rate now: --lr-decay lowers it between epochs (decay)."""
 
     def batches(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         """One epoch of batches (A = [X, 1], y), in scratch's order (the same draw)."""
@@ -55,7 +57,7 @@ class Analytic:
         """One SGD step; returns the residual r = Aθ − y (losses are read from it in bulk)."""
         residual = torch.addmm(y, A, self.theta, beta=-1)
         # y.shape[0], not len(y): a tensor's __len__ is Python code, a tenth of a step here.
-        self.theta.addmm_(A.T, residual, alpha=-self.config.learning_rate / y.shape[0])
+        self.theta.addmm_(A.T, residual, alpha=-self.lr / y.shape[0])
         return residual
 
     def window_losses(self, window: list[torch.Tensor]) -> torch.Tensor:
@@ -68,6 +70,10 @@ class Analytic:
         """Full-data half-MSE, as scratch reports it."""
         w, b = self.parameters()
         return full_data_half_mse(self.problem, w, b)
+
+    def decay(self, factor: float) -> None:
+        """Source note 4's learning-rate decay, for the next epoch on."""
+        self.lr *= factor
 
     def parameters(self) -> tuple[torch.Tensor, torch.Tensor]:
         return self.theta[:-1], self.theta[-1]

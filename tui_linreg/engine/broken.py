@@ -68,7 +68,7 @@ class BrokenScratch(Scratch):
         batch_size = len(y)
         if "lesson-divisor" in self.pitfalls:
             batch_size = self.config.batch_size  # lesson-divisor: even for a short last batch
-        broken_sgd([self.w, self.b], self.config.learning_rate, batch_size, self.pitfalls)
+        broken_sgd([self.w, self.b], self.lr, batch_size, self.pitfalls)
         return l.detach()
 
     def explain(

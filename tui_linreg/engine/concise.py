@@ -148,6 +148,16 @@ class Concise:
             self.problem, lambda features, labels: self.loss(self.net(features), labels)
         )
 
+    @property
+    def lr(self) -> float:
+        """The learning rate now: the optimizer's own."""
+        return float(self.trainer.param_groups[0]["lr"])
+
+    def decay(self, factor: float) -> None:
+        """Source note 4's learning-rate decay, for the next epoch on, as it writes it."""
+        for group in self.trainer.param_groups:
+            group["lr"] *= factor
+
     def parameters(self) -> tuple[torch.Tensor, torch.Tensor]:
         """Current w, shape (d, 1), and b, shape (1,)."""
         return self.layer.weight.detach().T, self.layer.bias.detach()

@@ -216,6 +216,8 @@ class EpochEnded:
     """Training time since the start of the run, pauses and loss evaluations excluded."""
     epoch_s: float
     steps_per_s: float
+    lr: float
+    """The learning rate this epoch ran at (it changes with --lr-decay)."""
 
 
 @dataclass(frozen=True)

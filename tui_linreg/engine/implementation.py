@@ -45,6 +45,15 @@ class Implementation(Protocol):
         """The implementation's own loss over all the data, as its lesson prints it."""
         ...
 
+    @property
+    def lr(self) -> float:
+        """The learning rate the next step takes."""
+        ...
+
+    def decay(self, factor: float) -> None:
+        """Multiply the learning rate by ``factor`` (--lr-decay, between epochs)."""
+        ...
+
     def parameters(self) -> tuple[torch.Tensor, torch.Tensor]:
         """Current w, shape (d, 1), and b, shape (1,)."""
         ...

@@ -181,7 +181,7 @@ def train(
             if not math.isfinite(value)
             else f"the loss grew from {start_loss:.3g} to {value:.3g}"
         )
-        lr = config.learning_rate
+        lr = model.lr  # the rate now, decayed or not
         bound = f"the stable bound ≈ {stable_lr:.3g} for {model.loss_name} on this data"
         why = (
             f"The learning rate {lr:g} is above {bound}."
@@ -271,6 +271,8 @@ def train(
         return (stop_at or last_step) - 1
 
     for epoch in range(1, config.epochs + 1):
+        if epoch > 1 and (epoch - 1) % config.decay_every == 0 and config.lr_decay != 1:
+            model.decay(config.lr_decay)  # source note 4: every decay_every epochs
         step = 0
         epoch_started = clock.read()
         clock.start()
@@ -384,6 +386,7 @@ def train(
                 elapsed_s=clock.read(),
                 epoch_s=epoch_s,
                 steps_per_s=step / epoch_s if epoch_s > 0 else 0.0,
+                lr=model.lr,
             )
         )
         if not math.isfinite(own_loss) or own_loss > too_big:

@@ -81,6 +81,8 @@ class Scratch:
         self.generator = generator
         self.w = problem.initial_w.clone().requires_grad_(True)
         self.b = problem.initial_b.clone().requires_grad_(True)
+        self.lr = config.learning_rate
+        """The learning rate now: --lr-decay lowers it between epochs (decay)."""
         self.squared_loss = squared_loss
         """The loss the step uses: a pitfall swaps it (engine/broken.py)."""
 
@@ -99,7 +101,7 @@ class Scratch:
         # The lesson passes batch_size here, which is wrong for a shorter last batch (when
         # batch_size does not divide the number of examples): its summed gradient would be
         # divided by more examples than it holds. Dividing by the batch's own length is right.
-        sgd([self.w, self.b], self.config.learning_rate, len(y))
+        sgd([self.w, self.b], self.lr, len(y))
         return l.detach()
 
     def window_losses(self, window: list[torch.Tensor]) -> torch.Tensor:
@@ -115,6 +117,10 @@ class Scratch:
             self.problem,
             lambda features, labels: squared_loss(linreg(features, self.w, self.b), labels).mean(),
         )
+
+    def decay(self, factor: float) -> None:
+        """Source note 4's learning-rate decay, for the next epoch on."""
+        self.lr *= factor
 
     def parameters(self) -> tuple[torch.Tensor, torch.Tensor]:
         """Current w, shape (d, 1), and b, shape (1,)."""

@@ -141,7 +141,7 @@ class StepWatch:
             written_out=model.written_out,
             expected_w=tuple(written_values[:-1]),
             expected_b=written_values[-1],
-            lr=self.config.learning_rate,
+            lr=self.model.lr,
             divisor=divisor,
             divisor_name=divisor_name,
             w_before=tuple(taken.w_before.flatten().tolist()),

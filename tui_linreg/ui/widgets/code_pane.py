@@ -47,7 +47,12 @@ def training_source(implementation: str, pitfalls: tuple[str, ...] = ()) -> str:
     if implementation == "concise":
         from tui_linreg.engine import concise
 
-        parts = [concise.load_array, concise.Concise.__init__, concise.Concise.train_step]
+        parts = [
+            concise.load_array,
+            concise.Concise.__init__,
+            concise.Concise.train_step,
+            concise.Concise.decay,
+        ]
     else:
         from tui_linreg.engine import scratch
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import RichLog
 
+from tui_linreg.config import TrainConfig
 from tui_linreg.engine.events import EpochEnded, Outcome, RunEnded, RunStarted
 from tui_linreg.report import describe_config, lesson_line
 from tui_linreg.ui import formatting
@@ -24,8 +25,11 @@ class EpochLog(RichLog):
         super().__init__(id=id, max_lines=5000, wrap=True, markup=False, min_width=20)
         self.border_title = "log"
 
+    config: TrainConfig | None = None
+    """The config of the run being logged."""
+
     def started(self, event: RunStarted) -> None:
-        config = event.config
+        config = self.config = event.config
         line = Text.assemble(
             (f"▶ {config.implementation} ", "bold"),
             f"on {event.device} · {describe_config(config)}",
@@ -35,7 +39,8 @@ class EpochLog(RichLog):
             self.write(Text("  loss is nn.MSELoss: plain MSE, 2× scratch's half-MSE", style="dim"))
 
     def epoch(self, event: EpochEnded) -> None:
-        self.write(lesson_line(event))
+        assert self.config is not None, "an epoch is logged after its run's start"
+        self.write(lesson_line(event, self.config))
 
     def ended(self, event: RunEnded) -> None:
         text = event.message
