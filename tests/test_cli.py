@@ -299,3 +299,19 @@ def test_a_tilde_that_names_no_user_is_a_path_like_any_other(
     assert code == 0, capsys.readouterr().err
     assert (tmp_path / "~0").is_file()
     assert (tmp_path / "~0.csv").is_file()
+
+
+def test_keep_going_prints_the_lessons_nan_lines_and_still_exits_3(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run_cli(
+        capsys, "train", "--no-history", "--lr", "10", "--epochs", "3", "--keep-going"
+    )
+    assert code == 3
+    assert [line for line in out.splitlines() if line.startswith("epoch ")] == [
+        "epoch 1, loss nan",
+        "epoch 2, loss nan",
+        "epoch 3, loss nan",
+    ]
+    assert "It kept going to epoch 3: it became inf in epoch 1" in out
+    assert "keep_going=on" in out.splitlines()[0]

@@ -504,3 +504,32 @@ def test_the_log_gives_each_epochs_rate_only_when_it_decays() -> None:
     plain = run_to_end(TrainConfig(device="cpu", epochs=1))
     assert lesson_line(plain.history[0], plain.config) == "epoch 1, loss 0.039277"
     assert end.to_dict()["history"][1]["lr"] == pytest.approx(0.003)
+
+
+# --- the road to nan (--keep-going) ------------------------------------------------------------
+
+
+def test_keep_going_runs_every_epoch_down_the_road_to_nan_and_says_where() -> None:
+    config = TrainConfig(device="cpu", learning_rate=10.0, epochs=10, keep_going=True)
+    events = list(train(config))
+    end = events[-1]
+    assert isinstance(end, RunEnded)
+    assert end.outcome == Outcome.DIVERGED  # still diverged (train exits with 3)
+    assert len(end.history) == 10
+    assert all(math.isnan(epoch.loss) for epoch in end.history)  # the seeds' "loss nan"
+    # Where the message says the loss became inf, then nan, is where the batch losses did.
+    losses = [
+        (event.epoch, int(step), value)
+        for event in events
+        if isinstance(event, Progress)
+        for step, value, _ in event.batches
+    ]
+    inf = next((e, s) for e, s, v in losses if math.isinf(v))
+    nan = next((e, s) for e, s, v in losses if math.isnan(v))
+    assert inf < nan
+    assert f"it became inf in epoch {inf[0]} at step {inf[1]}" in end.message
+    assert f"nan in epoch {nan[0]} at step {nan[1]}" in end.message
+    assert end.message.startswith("diverged in epoch 1 at step 4: the loss grew")
+    stopped = run_to_end(dataclasses.replace(config, keep_going=False))
+    assert len(stopped.history) == 0  # without it the run stops at the blow-up
+    assert end.message.startswith(stopped.message)  # the same first sentence, then the road

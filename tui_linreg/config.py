@@ -265,6 +265,18 @@ class TrainConfig:
         section=Section.OPTIMISATION,
     )
     """Visit the examples in a fresh random order each epoch."""
+    keep_going: bool = setting(
+        False,
+        Switch(),
+        "keep going",
+        flag="--keep-going",
+        help="don't stop on divergence: run every epoch anyway, down the road to inf and nan "
+        "(the outcome is still diverged, exit code 3)",
+        section=Section.OPTIMISATION,
+        form_label="keep going",
+        legend="keep_going",
+    )
+    """Run every epoch even after the loss diverged, as the seeds' lr 10 run does."""
     pace: float | None = setting(
         None,
         Rate(unit="steps/s", choices=("max", "1000", "100", "50", "10", "1")),

@@ -36,10 +36,11 @@ def lesson_line(epoch: EpochEnded, config: TrainConfig) -> str:
 def describe_config(config: TrainConfig) -> str:
     """Every setting but the implementation and the device (which the line names first),
     section by section: ``n=1000 noise=0.01 … · init_std=0.01 · lr=0.03 bs=10 …``. The
-    pitfalls and the learning-rate decay are named only when they are on."""
+    pitfalls, the learning-rate decay and keep-going are named only when they are on."""
     off = {"implementation", "device"}
     off |= set() if config.pitfalls else {"pitfalls"}
     off |= set() if config.lr_decay != 1 else {"lr_decay", "decay_every"}
+    off |= set() if config.keep_going else {"keep_going"}
     sections = []
     for section in Section:
         shown = [

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import dataclasses
 import math
 import time
 from collections.abc import Iterator
@@ -193,6 +194,26 @@ def train(
             Outcome.DIVERGED, f"diverged in epoch {epoch} at step {step}: {what}. {why}", epoch
         )
 
+    def kept_going(bad: dict[str, tuple[int, int, float]]) -> RunEnded:
+        """A diverged run that went on to its last epoch (keep_going): where the loss first
+        went bad, and the steps where it became inf and then nan, said once."""
+        epoch, step, value = bad["first"]
+        first = diverged(epoch, step, value)
+        road = []
+        if "inf" in bad:
+            e, s, _ = bad["inf"]
+            road.append(f"it became inf in epoch {e} at step {s} (past float32's 3.4e38)")
+        if "nan" in bad:
+            e, s, _ = bad["nan"]
+            road.append(
+                f"nan in epoch {e} at step {s}: once θ holds inf, ŷ = Xw + b adds +inf to "
+                "−inf, and inf − inf is nan, which then spreads to every parameter"
+            )
+        went_on = f" It kept going to epoch {config.epochs}" + (
+            ": " + "; then ".join(road) + "." if road else "."
+        )
+        return dataclasses.replace(first, message=first.message + went_on, epoch=config.epochs)
+
     # Pacing: step k of a paced stretch starts 1/pace after step k − 1's start, on an absolute
     # schedule (no drift). The waits are not training time. A pause, or a new pace, restarts
     # the schedule.
@@ -209,12 +230,30 @@ def train(
     """θ after each of ``path_steps``, flat (w…, b, w…, b, …): no tuple a step to allocate."""
     path_steps: list[int] = []
 
+    went_bad: dict[str, tuple[int, int, float]] = {}
+    """With keep_going: (epoch, step, loss) where the loss first went bad, became inf, nan."""
+
+    def note_bad(start: int, losses: list[float]) -> None:
+        for offset, loss in enumerate(losses):
+            where = (epoch, start + offset, loss)
+            if not loss <= too_big:  # nan too
+                went_bad.setdefault("first", where)
+            if math.isinf(loss):
+                went_bad.setdefault("inf", where)
+            if math.isnan(loss):
+                went_bad.setdefault("nan", where)
+                return
+
     def read_back(step: int) -> int | None:
         """Read the window's losses back into ``pending`` (and the θ recorded since into
         ``path``); the step of the first bad one."""
         nonlocal pending_bad
         first_bad, losses = _inspect(model, window, too_big)
         start = step - len(window) + 1
+        if first_bad is not None and config.keep_going:
+            if "nan" not in went_bad:
+                note_bad(start + first_bad, losses[first_bad:])
+            first_bad = None  # noted: the run goes on
         kept = losses if first_bad is None else losses[: first_bad + 1]
         scale = model.half_mse_per_loss
         pending.extend((start + i, loss * scale) for i, loss in enumerate(kept))
@@ -389,11 +428,17 @@ def train(
                 lr=model.lr,
             )
         )
-        if not math.isfinite(own_loss) or own_loss > too_big:
-            # The last update of the epoch blew up after its batch loss was measured.
-            yield diverged(epoch, step, own_loss)
-            return
+        if not own_loss <= too_big:
+            if config.keep_going:
+                went_bad.setdefault("first", (epoch, step, own_loss))
+            else:  # the last update of the epoch blew up after its batch loss was measured
+                yield diverged(epoch, step, own_loss)
+                return
         yield history[-1]
+
+    if went_bad:
+        yield kept_going(went_bad)
+        return
 
     epochs, train_s = config.epochs, max(clock.read(), 1e-9)
     yield ended(
