@@ -21,6 +21,7 @@ from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Select
@@ -182,6 +183,8 @@ class LinregApp(App[None]):
 
     def on_unmount(self) -> None:
         """However the app ends, the training thread must not outlive it."""
+        if self._preview_timer is not None:
+            self._preview_timer.stop()  # it would read a form already taken down
         with contextlib.suppress(RuntimeError, ValueError, NotImplementedError):
             loop = asyncio.get_running_loop()
             for number in HANGUPS:
@@ -237,6 +240,8 @@ class LinregApp(App[None]):
             config = self.main.form.read_config()
         except ConfigError:
             return  # the form shows the mistake
+        except NoMatches:
+            return  # the app is quitting: its fields are already gone
         from tui_linreg.engine.run import PREVIEW_MAX_EXAMPLES
 
         if config.num_examples <= PREVIEW_MAX_EXAMPLES:
