@@ -105,15 +105,23 @@ def events_of(config: TrainConfig, *, trace: bool = False) -> list[object]:
     return list(train(config, record_path=True, trace=trace))
 
 
-def test_the_path_is_every_step_and_agrees_with_the_runs_parameters() -> None:
-    config = TrainConfig(device="cpu", epochs=2, num_examples=205)
-    events = events_of(config, trace=True)
+def recorded(events: list[object]) -> Recording:
+    """The recording the app keeps of a run, from its events."""
     started = events[0]
     assert isinstance(started, RunStarted)
     recording = Recording(started)
     for event in events:
         if isinstance(event, Progress):
             recording.add(event)
+    return recording
+
+
+def test_the_path_is_every_step_and_agrees_with_the_runs_parameters() -> None:
+    config = TrainConfig(device="cpu", epochs=2, num_examples=205)
+    events = events_of(config, trace=True)
+    started = events[0]
+    assert isinstance(started, RunStarted)
+    recording = recorded(events)
     steps = 2 * 21
     assert list(recording.steps) == list(range(steps + 1))  # the start, then every step
     traced = [e.detail for e in events if isinstance(e, StepTaken)]
@@ -135,10 +143,7 @@ def test_a_long_run_records_an_even_sample(monkeypatch: pytest.MonkeyPatch) -> N
     started = events[0]
     assert isinstance(started, RunStarted)
     assert started.path_every == 4
-    recording = Recording(started)
-    for event in events:
-        if isinstance(event, Progress):
-            recording.add(event)
+    recording = recorded(events)
     assert list(recording.steps) == list(range(0, 201, 4))
     assert recording.index_of(103) == 25  # step 100 is the nearest kept at or before 103
     end = events[-1]
@@ -152,10 +157,7 @@ def test_a_diverging_path_leaves_the_map_and_stops_where_the_loss_plot_does() ->
     started, end = events[0], events[-1]
     assert isinstance(started, RunStarted)
     assert isinstance(end, RunEnded)
-    recording = Recording(started)
-    for event in events:
-        if isinstance(event, Progress):
-            recording.add(event)
+    recording = recorded(events)
     assert recording.steps[-1] == 4
     assert "at step 4" in end.message
     assert recording.left is not None

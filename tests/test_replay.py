@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.test_landscape import recorded
 from tui_linreg.config import IMPLEMENTATIONS, TrainConfig
 from tui_linreg.engine.control import RunControl
-from tui_linreg.engine.events import Progress, RunStarted, StepTaken
+from tui_linreg.engine.events import StepTaken
 from tui_linreg.engine.run import prepare, replay_step, train
 from tui_linreg.landscape import Recording
 
@@ -32,14 +33,7 @@ def test_a_cancelled_replay_gives_nothing() -> None:
 
 
 def recording_of(config: TrainConfig) -> Recording:
-    events = list(train(config, record_path=True))
-    started = events[0]
-    assert isinstance(started, RunStarted)
-    recording = Recording(started)
-    for event in events:
-        if isinstance(event, Progress):
-            recording.add(event)
-    return recording
+    return recorded(list(train(config, record_path=True)))
 
 
 def test_the_replay_keys_move_by_a_step_an_epoch_or_to_the_ends() -> None:

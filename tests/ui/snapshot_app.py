@@ -184,6 +184,12 @@ def shown_text(widget: Widget) -> str:
     return "\n".join(line.text for line in lines)
 
 
+def drawn(widget: Widget) -> str:
+    """The whole pane as text, both borders (and so both legends) included."""
+    width, height = widget.outer_size
+    return "\n".join(line.text for line in widget.render_lines(Region(0, 0, width, height)))
+
+
 def notifications(app: LinregApp) -> list[str]:
     """The messages of the notifications (toasts) the app has shown and still holds."""
     return [notification.message for notification in app._notifications]

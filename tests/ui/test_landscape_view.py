@@ -4,11 +4,11 @@ of parameters chosen with ctrl+f, and a diverging path followed out."""
 from __future__ import annotations
 
 import pytest
-from textual.geometry import Region
 from textual.widget import Widget
 
 from tests.ui.snapshot_app import (
     RunEvents,
+    drawn,
     make_app,
     press_now,
     run_and_wait,
@@ -19,12 +19,6 @@ from tests.ui.snapshot_app import (
 )
 from tui_linreg.engine import run
 from tui_linreg.engine.events import RunEnded
-
-
-def drawn(widget: Widget) -> str:
-    """The whole pane as text, both borders (and so both legends) included."""
-    width, height = widget.outer_size
-    return "\n".join(line.text for line in widget.render_lines(Region(0, 0, width, height)))
 
 
 def shown(widget: Widget) -> bool:

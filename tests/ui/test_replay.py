@@ -7,6 +7,7 @@ import pytest
 
 from tests.ui.snapshot_app import (
     RunEvents,
+    drawn,
     make_app,
     notifications,
     press_now,
@@ -16,7 +17,6 @@ from tests.ui.snapshot_app import (
     wait_for_training,
     wait_until,
 )
-from tests.ui.test_landscape_view import drawn
 from tui_linreg.engine import run
 from tui_linreg.engine.events import StepTaken
 from tui_linreg.engine.run import train
@@ -128,7 +128,7 @@ async def test_replay_waits_for_a_pause_and_resuming_goes_live_again() -> None:
         await wait_for_training(app)
 
 
-async def test_replaying_changes_no_recorded_run(tmp_path: object) -> None:
+async def test_replaying_changes_no_recorded_run() -> None:
     seen = RunEvents()
     app = make_app()
     async with app.run_test(size=(120, 40), message_hook=seen.hook) as pilot:
