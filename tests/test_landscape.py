@@ -45,7 +45,7 @@ def direct_loss(
     features, labels = problem.features.double(), problem.labels.double()
     w = torch.tensor(theta[:-1], dtype=torch.float64).reshape(-1, 1)
     half_mse = float(((features @ w + theta[-1] - labels) ** 2).mean() / 2)
-    return half_mse / started.half_mse_per_loss
+    return half_mse / (started.half_mse_per_loss or 1.0)
 
 
 @pytest.mark.parametrize("config", SHAPES, ids=lambda c: f"{c.implementation}-d{c.num_features}")

@@ -586,7 +586,7 @@ def test_the_code_pane_shows_the_running_source() -> None:
 def test_the_code_pane_shows_the_analytic_formula_beside_autograd() -> None:
     source = training_source("analytic")
     assert "Aᵀ(Aθ − y)/|B|" in source
-    assert "self.theta.addmm_(A.T, residual" in source
+    assert "self.theta.addmm_(A.T, pull" in source
     assert "What autograd computes for the same step, in scratch" in source
     assert "l.sum().backward()" in source
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tui_linreg.losses import LESSON_LOSS, LOSSES
 from tui_linreg.pitfalls import PITFALLS, mistakes_for
 from tui_linreg.settings import (
     Choice,
@@ -235,6 +236,31 @@ class TrainConfig:
         decides_data=True,
     )
     """The initial weights' standard deviation, for the normal and uniform inits."""
+    loss_function: str = setting(  # not "loss": that is each epoch's loss in exports
+        "lesson",
+        Choice(LOSSES),
+        "loss",
+        flag="--loss",
+        help="what the model is trained to make small: lesson (the lesson's own: half-squared "
+        "for scratch and analytic, mse for concise), half-squared, mse, sum (squared error "
+        "summed over the batch), l1 (absolute error) or huber (docs/exercises.md)",
+        section=Section.MODEL,
+        legend="loss",
+        sweepable=True,
+    )
+    """The loss (losses.LOSSES); the reference optimum follows it."""
+    huber_delta: float = setting(
+        1.0,
+        Real(positive=True),
+        "Huber delta",
+        flag="--huber-delta",
+        help="where the Huber loss turns from squared to absolute: |ŷ − y| = delta",
+        section=Section.MODEL,
+        form_label="huber δ",
+        legend="delta",
+        sweepable=True,
+    )
+    """Huber's δ: r²/2 within it, δ(|r| − δ/2) beyond (nn.HuberLoss(delta=…))."""
     seed: int = setting(
         0,
         Whole(0, MAX_SEED),
@@ -378,6 +404,17 @@ def mistakes_in(config: TrainConfig) -> list[Mistake]:
     broken = mistakes_for(config.implementation, config.pitfalls, config.batch_size)
     if broken:
         return [Mistake("pitfalls", sentence) for sentence in broken]
+    if config.pitfalls and config.loss_function not in (
+        "lesson",
+        LESSON_LOSS[config.implementation],
+    ):
+        return [
+            Mistake(
+                "pitfalls",
+                "the pitfalls break the lesson's own code, which trains on "
+                f"{LESSON_LOSS[config.implementation]}: use them with --loss lesson",
+            )
+        ]
     data = _data_mistakes(config)
     if data:
         return data

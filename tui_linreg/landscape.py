@@ -71,9 +71,10 @@ class Slice:
     @classmethod
     def of(cls, started: RunStarted, pair: tuple[int, int]) -> Slice:
         i, j = pair
-        best = started.closed_form
+        # l1 and Huber are not quadratics: their map is the half-MSE's, about least squares.
+        best = started.least_squares or started.closed_form
         theta = (*best.w, best.b)
-        scale = 1 / started.half_mse_per_loss
+        scale = 1 / (started.half_mse_per_loss or 1.0)
         gram = started.gram
         names = parameter_names(started.config.num_features)
         return cls(

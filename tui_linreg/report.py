@@ -36,11 +36,14 @@ def lesson_line(epoch: EpochEnded, config: TrainConfig) -> str:
 def describe_config(config: TrainConfig) -> str:
     """Every setting but the implementation and the device (which the line names first),
     section by section: ``n=1000 noise=0.01 … · init_std=0.01 · lr=0.03 bs=10 …``. The
-    pitfalls, the learning-rate decay and keep-going are named only when they are on."""
+    pitfalls, the learning-rate decay, keep-going, a loss not the lesson's and Huber's delta
+    are named only when they play a part."""
     off = {"implementation", "device"}
     off |= set() if config.pitfalls else {"pitfalls"}
     off |= set() if config.lr_decay != 1 else {"lr_decay", "decay_every"}
     off |= set() if config.keep_going else {"keep_going"}
+    off |= set() if config.loss_function != "lesson" else {"loss_function"}
+    off |= set() if config.loss_function == "huber" else {"huber_delta"}
     sections = []
     for section in Section:
         shown = [
@@ -62,7 +65,7 @@ LOSS_SCALES_NOTE = (
 
 
 def json_document(started: RunStarted, ends: list[RunEnded]) -> dict[str, Any]:
-    best = started.closed_form
+    best = started.least_squares or started.closed_form  # "closed_form": least squares'
     document = {
         "config": started.config.to_dict(),
         "data": {
@@ -78,6 +81,14 @@ def json_document(started: RunStarted, ends: list[RunEnded]) -> dict[str, Any]:
             "mse": 2 * best.half_mse,
             "stable_lr_half_mse": best.stable_lr,
             "stable_lr_mse": best.stable_lr / 2,
+        },
+        "optimum": {
+            "name": started.closed_form.name,
+            "w": list(started.closed_form.w),
+            "b": started.closed_form.b,
+            "loss": started.closed_form.loss,
+            "half_mse": started.closed_form.half_mse,
+            "stable_lr": started.stable_lr,
         },
         "initial": {"w": list(started.initial_w), "b": started.initial_b},
         "runs": [{"config": end.config.to_dict(), **end.to_dict()} for end in ends],
@@ -97,12 +108,13 @@ def _number(value: float, width: int) -> str:
 def parameter_table(ends: list[RunEnded]) -> list[str]:
     """true / closed form, then learned and error (true − learned) for each run."""
     width = 12
-    head = f"{'parameter':<10}{'true':>{width}}{'closed form':>{width}}"
+    reference = "closed form" if ends[0].closed_form.loss is None else "optimum"
+    head = f"{'parameter':<10}{'true':>{width}}{reference:>{width}}"
     for end in ends:
         name = end.config.implementation if len(ends) > 1 else ""
         head += f"{(name + ' learned').strip():>{width + 4}}{'true − learned':>{width + 4}}"
     if len(ends) == 1:
-        head += f"{'− closed form':>{width + 4}}"
+        head += f"{'− ' + reference:>{width + 4}}"
     lines = [head]
     for index, row in enumerate(ends[0].rows):
         line = f"{row.name:<10}{_number(row.true, width)}{_number(row.closed_form, width)}"
@@ -115,17 +127,39 @@ def parameter_table(ends: list[RunEnded]) -> list[str]:
     return lines
 
 
+def loss_line(started: RunStarted) -> str:
+    """What --loss changes: the loss, its stable bound, and the optimum it is compared with."""
+    best, bound = started.closed_form, started.stable_lr
+    stable = (
+        "no learning rate diverges (its gradient is bounded), but a constant one never settles"
+        if math.isinf(bound)
+        else f"stable below lr {bound:.3g}"
+    )
+    if best.loss is None:
+        return f"loss: {started.config.loss_function} ({started.loss_name} in the log) · {stable}"
+    return (
+        f"loss: {started.config.loss_function} · {stable} · the reference is the {best.name} (IRLS): "
+        f"{started.loss_name} {best.loss:.4g}, half-MSE {best.half_mse:.4g}"
+    )
+
+
 def loss_summary(end: RunEnded) -> str:
-    best = end.closed_form.half_mse
-    ratio = (
-        f", {end.half_mse / best:.3g}× the optimum"
-        if best > 0 and math.isfinite(end.half_mse)
+    best = end.closed_form
+    ratio = f", {end.times_optimum:.3g}× the optimum" if math.isfinite(end.times_optimum) else ""
+    per_epoch = f"{end.seconds_per_epoch:.3g} s/epoch · " if end.history else ""
+    own = (
+        f"{end.loss_name} {end.history[-1].loss:.4g} · "
+        if best.loss is not None and end.history
         else ""
     )
-    per_epoch = f"{end.seconds_per_epoch:.3g} s/epoch · " if end.history else ""
+    optimum = (
+        f"{best.name} {end.loss_name} {best.loss:.4g}, half-MSE {best.half_mse:.4g}"
+        if best.loss is not None
+        else f"closed form half-MSE {best.half_mse:.4g}"
+    )
     return (
-        f"{end.config.implementation}: half-MSE {end.half_mse:.4g} · MSE {end.mse:.4g} "
-        f"(closed form half-MSE {best:.4g}{ratio}) · {per_epoch}{end.steps_per_s:,.0f} steps/s"
+        f"{end.config.implementation}: {own}half-MSE {end.half_mse:.4g} · MSE {end.mse:.4g} "
+        f"({optimum}{ratio}) · {per_epoch}{end.steps_per_s:,.0f} steps/s"
     )
 
 
@@ -219,7 +253,13 @@ class Report:
             f"stable learning rate for this data (full-batch GD): < {bound:.3g} on half-MSE, "
             f"< {bound / 2:.3g} on MSE"
         )
-        if not self.side_by_side and config.implementation == "concise":
+        if config.loss_function != "lesson":
+            self._print(loss_line(event))
+        if (
+            not self.side_by_side
+            and config.implementation == "concise"
+            and config.loss_function == "lesson"
+        ):
             self._print("loss below is nn.MSELoss: plain MSE, 2× the half-MSE that scratch prints")
 
     def _print_end(self, ends: list[RunEnded]) -> None:
@@ -277,8 +317,7 @@ def sweep_table(ends: list[RunEnded]) -> list[str]:
         f"{'|θ − θ*|':>9}"
     ]
     for name, end in zip(names, ends, strict=True):
-        best = end.closed_form.half_mse
-        ratio = end.half_mse / best if best > 0 and math.isfinite(end.half_mse) else math.nan
+        ratio = end.times_optimum
         distance = distance_to_true(end.config, end.w, end.b)
         lines.append(
             f"{name:<{width}}  {end.outcome!s:<9} {len(end.history):>6} {end.half_mse:>10.4g} "

@@ -7,6 +7,10 @@ a step is two fused matrix operations:
     r = A θ − y                      torch.addmm(y, A, θ, beta=-1)
     θ ← θ − lr · Aᵀ r / |B|          θ.addmm_(A.T, r, alpha=-lr/|B|)
 
+Another loss (--loss) changes only the second: its gradient is c · Aᵀψ(r), with ψ(r) = r for
+the squared losses (c = 2 without the half), sign(r) for l1 and clamp(r, −δ, δ) for Huber
+(``influence``); a sum loss is not divided by |B|.
+
 Shuffled examples are gathered a block of batches at a time (data.shuffled_blocks), with the
 column of ones appended to the block, so a step's batch is a contiguous slice. Needing no
 autograd, its steps run in ``torch.inference_mode`` (see run.py), which spares each op the
@@ -20,19 +24,37 @@ from collections.abc import Iterator
 import torch
 
 from tui_linreg.config import TrainConfig
-from tui_linreg.engine.data import Problem, full_data_half_mse, shuffled_blocks
+from tui_linreg.engine.data import Problem, full_data_half_mse, full_data_mean, shuffled_blocks
+from tui_linreg.losses import RHO, Loss, loss_of, written_out
+
+
+def influence(loss: Loss, residual: torch.Tensor, delta: float) -> torch.Tensor:
+    """ψ(r), the loss's derivative by the residual, up to its constant (losses.py's table):
+    r for the squared losses, sign(r) for l1 (0 at 0: a subgradient), clamp(r, −δ, δ) for
+    Huber. The gradient is Aᵀψ(r)."""
+    if loss.name == "l1":
+        return residual.sign()
+    if loss.name == "huber":
+        return residual.clamp(-delta, delta)
+    return residual
+
+
+def per_example(loss: Loss, residual: torch.Tensor, delta: float) -> torch.Tensor:
+    """ρ(r), each example's loss, from its residual."""
+    if loss.name == "l1":
+        return residual.abs()
+    if loss.name == "huber":
+        size = residual.abs()
+        return torch.where(size <= delta, size.square() / 2, delta * (size - delta / 2))
+    return residual.square() * (loss.slope / 2)
 
 
 class Analytic:
     name = "analytic"
-    loss_name = "half-MSE"
-    half_mse_per_loss = 1.0
     needs_autograd = False
     # What the step inspector says about a step (engine/watch.py).
-    loss_call = "r = Aθ − y; the loss is r² / 2 (never formed: only r is needed)"
     backward_on = "no backward(): the gradient is written out"
-    gradient_names = ("Aᵀr, the rows of w", "Aᵀr, the row of b")
-    written_out = "Aᵀ(Aθ − y), A = [X, 1]"
+    gradient_names = ("Aᵀψ(r), the rows of w", "Aᵀψ(r), the row of b")
 
     def __init__(self, problem: Problem, config: TrainConfig, generator: torch.Generator) -> None:
         self.problem = problem
@@ -42,6 +64,13 @@ class Analytic:
         """[w; b], shape (d + 1, 1)."""
         self.lr = config.learning_rate
         """The learning rate now: --lr-decay lowers it between epochs (decay)."""
+        self.spec = loss_of("analytic", config.loss_function)
+        self.delta = config.huber_delta
+        self.loss_name, self.half_mse_per_loss = self.spec.shown, self.spec.half_mse_per_loss
+        self.constant = self.spec.slope if self.spec.squared else 1.0
+        """The gradient is constant · Aᵀψ(r), over |B| for a mean loss."""
+        self.loss_call = f"r = Aθ − y; the loss is {RHO.get(self.spec.name, '(ŷ − y)²')} (never formed: only r is needed)"
+        self.written_out = written_out(self.spec, "Σ").split(":")[0]
 
     def batches(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         """One epoch of batches (A = [X, 1], y), in scratch's order (the same draw)."""
@@ -57,19 +86,31 @@ class Analytic:
         """One SGD step; returns the residual r = Aθ − y (losses are read from it in bulk)."""
         residual = torch.addmm(y, A, self.theta, beta=-1)
         # y.shape[0], not len(y): a tensor's __len__ is Python code, a tenth of a step here.
-        self.theta.addmm_(A.T, residual, alpha=-self.lr / y.shape[0])
+        scale = self.constant if self.spec.summed else self.constant / y.shape[0]
+        pull = residual if self.spec.squared else influence(self.spec, residual, self.delta)
+        self.theta.addmm_(A.T, pull, alpha=-self.lr * scale)
         return residual
 
     def window_losses(self, window: list[torch.Tensor]) -> torch.Tensor:
-        """Each step's half-MSE, from the residuals kept since the last read-back."""
+        """Each step's loss, from the residuals kept since the last read-back: (steps,), or
+        (steps, 2) with each step's half-MSE for l1 and Huber."""
         if window[0].shape == window[-1].shape:  # only an epoch's last batch can be shorter
-            return torch.cat(window, dim=1).square().mean(dim=0) / 2
-        return torch.stack([r.square().mean() / 2 for r in window])
+            residuals = torch.cat(window, dim=1)
+            own = per_example(self.spec, residuals, self.delta).mean(dim=0)
+            if self.spec.squared:
+                return own
+            return torch.stack([own, residuals.square().mean(dim=0) / 2], dim=1)
+        return torch.cat([self.window_losses([r]) for r in window])
 
     def epoch_loss(self) -> torch.Tensor:
-        """Full-data half-MSE, as scratch reports it."""
+        """Full-data loss, as scratch reports it (half-MSE for the lesson's)."""
         w, b = self.parameters()
-        return full_data_half_mse(self.problem, w, b)
+        if self.spec.name == "half-squared":
+            return full_data_half_mse(self.problem, w, b)
+        return full_data_mean(
+            self.problem,
+            lambda X, y: per_example(self.spec, torch.addmm(b, X, w) - y, self.delta).mean(),  # noqa: N803
+        )
 
     def decay(self, factor: float) -> None:
         """Source note 4's learning-rate decay, for the next epoch on."""
@@ -89,16 +130,18 @@ class Analytic:
         A: torch.Tensor,  # noqa: N803
         y: torch.Tensor,
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor | None]:
-        """(X, ŷ, the per-example half squared errors, None: there is no backward)."""
+        """(X, ŷ, each example's loss, None: there is no backward)."""
         residual = torch.addmm(y, A, self.theta, beta=-1)
-        return A[:, :-1], residual + y, residual.square() / 2, None
+        return A[:, :-1], residual + y, per_example(self.spec, residual, self.delta), None
 
     def gradient_tensors(self) -> tuple[torch.Tensor, torch.Tensor] | None:
         """None: no autograd; the gradient is the formula itself."""
         return None
 
     def gradient_scale(self, batch_length: int) -> float:
-        return 1.0
+        return self.constant
 
     def divisor(self, batch_length: int) -> tuple[float, str]:
+        if self.spec.summed:
+            return 1.0, "1: a sum loss is not averaged"
         return batch_length, "|B|"

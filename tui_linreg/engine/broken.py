@@ -47,7 +47,7 @@ class BrokenScratch(Scratch):
         super().__init__(problem, config, generator)
         self.pitfalls = config.pitfalls
         if "no-reshape" in self.pitfalls:
-            self.squared_loss = squared_loss_without_reshape
+            self.loss = squared_loss_without_reshape
             self.loss_call = "l = squared_loss_without_reshape(linreg(X, w, b), y)"
         if "backward-vector" in self.pitfalls:
             self.backward_on = "l (a vector: the pitfall backward-vector)"
@@ -60,7 +60,7 @@ class BrokenScratch(Scratch):
             yield X, y
 
     def train_step(self, X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:  # noqa: N803
-        l = self.squared_loss(linreg(X, self.w, self.b), y)  # noqa: E741 (no-reshape swaps it)
+        l = self.loss(linreg(X, self.w, self.b), y)  # noqa: E741 (no-reshape swaps it)
         if "backward-vector" in self.pitfalls:
             l.backward()  # backward-vector: called on the vector, not on l.sum()
         else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import torch
 from torch import nn
@@ -11,6 +11,21 @@ from torch.utils import data
 
 from tui_linreg.config import TrainConfig
 from tui_linreg.engine.data import Problem, full_data_mean, loader_generator, uniform_bound
+from tui_linreg.losses import loss_of, written_out
+
+
+def half_mse_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """--loss half-squared in concise: nn has no halved MSE, so scratch's loss is MSE / 2."""
+    return nn.functional.mse_loss(y_hat, y) / 2
+
+
+_LOSS_CALLS = {
+    "mse": "nn.MSELoss()",
+    "sum": "nn.MSELoss(reduction='sum')",
+    "l1": "nn.L1Loss()",
+    "huber": "nn.HuberLoss(delta=…)",
+    "half-squared": "half_mse_loss, nn.functional.mse_loss / 2",
+}
 
 
 class ShuffledBatches(data.Sampler[torch.Tensor]):
@@ -72,15 +87,10 @@ class Concise:
     """The concise implementation behind the engine's common interface."""
 
     name = "concise"
-    loss_name = "MSE"
-    half_mse_per_loss = 0.5
-    """nn.MSELoss is the plain mean squared error: twice the half-MSE that scratch reports."""
     needs_autograd = True
     # What the step inspector says about a step (engine/watch.py).
-    loss_call = "l = loss(net(X), y)  # nn.MSELoss()"
     backward_on = "l"
     gradient_names = ("net[0].weight.grad", "net[0].bias.grad")
-    written_out = "(2/|B|)·Aᵀ(Aθ − y), A = [X, 1]: the gradient of mean (ŷ − y)²"
 
     def __init__(self, problem: Problem, config: TrainConfig, generator: torch.Generator) -> None:
         self.problem = problem
@@ -115,7 +125,22 @@ class Concise:
                 init.zeros_(weight)
         init.constant_(bias, 0.0)
         self.net.to(problem.features.device)  # drawn on the CPU: the same θ on every device
-        self.loss = nn.MSELoss()
+        self.spec = loss_of("concise", config.loss_function)
+        self.loss_name, self.half_mse_per_loss = self.spec.shown, self.spec.half_mse_per_loss
+        self.loss: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+        match self.spec.name:  # --loss; the lesson's is nn.MSELoss()
+            case "mse":
+                self.loss = nn.MSELoss()
+            case "sum":
+                self.loss = nn.MSELoss(reduction="sum")
+            case "l1":
+                self.loss = nn.L1Loss()
+            case "huber":
+                self.loss = nn.HuberLoss(delta=config.huber_delta)
+            case "half-squared":
+                self.loss = half_mse_loss
+        self.loss_call = f"l = loss(net(X), y)  # {_LOSS_CALLS[self.spec.name]}"
+        self.written_out = written_out(self.spec, "mean")
         # The lesson's torch.optim.SGD(net.parameters(), lr=0.03), with the choice between its
         # per-parameter loop and its multi-tensor (foreach) kernels made once, here, as SGD
         # would make it (foreach on CUDA, the loop elsewhere): left open, SGD checks every
@@ -132,21 +157,34 @@ class Concise:
 
     def train_step(self, X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:  # noqa: N803
         """One step of SGD; returns the batch's mean loss, still on the device."""
-        l: torch.Tensor = self.loss(self.net(X), y)  # noqa: E741 (the lesson's name)
+        y_hat = self.net(X)
+        l: torch.Tensor = self.loss(y_hat, y)  # noqa: E741 (the lesson's name)
         self.trainer.zero_grad()
         l.backward()
         self.trainer.step()
-        return l.detach()
+        return self.reported(l, y_hat, y)
+
+    def reported(self, l: torch.Tensor, y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:  # noqa: E741
+        """What the log reads of a step: its loss per example (a sum's divided by |B|), and
+        its half-MSE beside it for l1 and Huber, still on the device."""
+        if self.spec.squared:
+            return l.detach() / y.shape[0] if self.spec.summed else l.detach()
+        return torch.stack([l.detach(), (y_hat.detach() - y).square().mean() / 2])
 
     def window_losses(self, window: list[torch.Tensor]) -> torch.Tensor:
-        """The batch losses returned since the last read-back, as one tensor."""
+        """The batch losses returned since the last read-back, as one tensor: (steps,), or
+        (steps, 2) with each step's half-MSE for l1 and Huber."""
         return torch.stack(window)
 
     def epoch_loss(self) -> torch.Tensor:
-        """Full-data loss as the lesson prints it: nn.MSELoss over all the data (in chunks)."""
-        return full_data_mean(
-            self.problem, lambda features, labels: self.loss(self.net(features), labels)
-        )
+        """Full-data loss as the lesson prints it: the loss over all the data (in chunks), per
+        example (a sum's divided by n)."""
+
+        def per_example(features: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+            l = self.loss(self.net(features), labels)  # noqa: E741
+            return l / len(features) if self.spec.summed else l
+
+        return full_data_mean(self.problem, per_example)
 
     @property
     def lr(self) -> float:
@@ -184,8 +222,9 @@ class Concise:
         return self.layer.weight, self.layer.bias
 
     def gradient_scale(self, batch_length: int) -> float:
-        """MSE's gradient is 2/|B| times Aᵀ(Aθ − y)."""
-        return 2.0 / batch_length
+        """MSE's gradient is 2/|B| times Aᵀ(Aθ − y); a sum's is |B| times a mean's."""
+        constant = self.spec.slope if self.spec.squared else 1.0
+        return constant if self.spec.summed else constant / batch_length
 
     def divisor(self, batch_length: int) -> tuple[float, str]:
         return 1.0, "none: optim.SGD on a mean loss"

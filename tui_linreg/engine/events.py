@@ -27,7 +27,8 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True)
 class ClosedForm:
-    """The least-squares answer on the run's data: the best any optimiser can reach."""
+    """The reference optimum on the run's data, the best any optimiser can reach: the
+    least-squares closed form for the squared losses, the l1 or Huber optimum (IRLS) for those."""
 
     w: tuple[float, ...]
     b: float
@@ -35,6 +36,10 @@ class ClosedForm:
     """Full-data half-MSE at the closed-form parameters (about noise² / 2)."""
     stable_lr: float
     """Full-batch gradient descent on half-MSE is stable below this: 2 / λmax(AᵀA/n)."""
+    name: str = "closed form"
+    """What this optimum is: least squares' closed form, or the optimum of l1 or Huber."""
+    loss: float | None = None
+    """For l1 and Huber: the mean loss at this optimum (the squared losses' is half_mse's)."""
 
 
 @dataclass(frozen=True)
@@ -47,9 +52,9 @@ class RunStarted:
     stable_lr: float
     """Stable learning-rate bound on this implementation's own loss (half of it for MSE)."""
     loss_name: str
-    """What the implementation's own loss is: ``half-MSE`` or ``MSE``."""
-    half_mse_per_loss: float
-    """Factor from that loss to half-MSE: 1 for half-MSE, 0.5 for MSE."""
+    """What the implementation's own loss is: ``half-MSE``, ``MSE``, ``L1`` or ``Huber``."""
+    half_mse_per_loss: float | None
+    """Factor from that loss to half-MSE: 1 for half-MSE, 0.5 for MSE; None for l1 and Huber."""
     initial_w: tuple[float, ...]
     initial_b: float
     initial_half_mse: float
@@ -60,6 +65,9 @@ class RunStarted:
     sample_labels: tuple[float, ...]
     feature_means: tuple[float, ...]
     """Mean of each feature over all the data: the scatter's lines hold the others there."""
+    least_squares: ClosedForm | None = None
+    """The least-squares closed form, when closed_form is a robust loss's optimum (the
+    landscape's half-MSE is centred on it); None when they are the same."""
     gram: tuple[tuple[float, ...], ...] = ()
     """AᵀA/n for A = [X, 1]: the Hessian of the full-data half-MSE, which with the closed form
     gives the loss at every θ exactly (the landscape view draws it)."""
@@ -268,6 +276,17 @@ class RunEnded:
         learned = (*self.w, self.b)
         best = (*self.closed_form.w, self.closed_form.b)
         return tuple(ParameterRow(*row) for row in zip(names, true, learned, best, strict=True))
+
+    @property
+    def times_optimum(self) -> float:
+        """The run's final loss as a multiple of the reference optimum's: half-MSE for the
+        squared losses, its own loss (the last epoch's) for l1 and Huber; nan if unknown."""
+        best = self.closed_form
+        if best.loss is None:
+            final, optimum = self.half_mse, best.half_mse
+        else:
+            final, optimum = (self.history[-1].loss if self.history else math.nan), best.loss
+        return final / optimum if optimum > 0 and math.isfinite(final) else math.nan
 
     @property
     def seconds_per_epoch(self) -> float:

@@ -17,14 +17,18 @@ from tui_linreg.engine.broken import BrokenConcise, BrokenScratch
 from tui_linreg.engine.concise import Concise
 from tui_linreg.engine.data import Problem
 from tui_linreg.engine.scratch import Scratch
+from tui_linreg.losses import Loss
 
 
 class Implementation(Protocol):
     name: str
+    spec: Loss
+    """The loss it trains on (--loss, losses.py)."""
     loss_name: str
-    """How the implementation's own loss is called in the log: half-MSE or MSE."""
-    half_mse_per_loss: float
-    """Factor from its own loss to half-MSE: 1 for half-MSE, 0.5 for MSE."""
+    """How the implementation's own loss is called in the log: half-MSE, MSE, L1, Huber."""
+    half_mse_per_loss: float | None
+    """Factor from its own loss to half-MSE: 1 for half-MSE, 0.5 for MSE; None for l1 and
+    Huber, whose window_losses give the half-MSE beside the loss."""
     needs_autograd: bool
     """False lets the engine run the steps in ``torch.inference_mode``."""
 
@@ -38,7 +42,9 @@ class Implementation(Protocol):
         ...
 
     def window_losses(self, window: list[torch.Tensor]) -> torch.Tensor:
-        """Each step's loss, from what train_step returned since the last read-back."""
+        """Each step's loss per example, from what train_step returned since the last
+        read-back: shape (steps,), or (steps, 2) with the step's half-MSE beside it when
+        half_mse_per_loss is None."""
         ...
 
     def epoch_loss(self) -> torch.Tensor:
@@ -84,7 +90,8 @@ class Implementation(Protocol):
         ...
 
     def gradient_scale(self, batch_length: int) -> float:
-        """The written-out Aᵀ(Aθ − y) times this is the gradient of the implementation's loss."""
+        """The written-out Aᵀψ(Aθ − y) times this is the gradient of the implementation's loss
+        (analytic.influence gives ψ)."""
         ...
 
     def divisor(self, batch_length: int) -> tuple[float, str]:

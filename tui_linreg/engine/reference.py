@@ -1,4 +1,5 @@
-"""Reference answers: the closed-form least-squares fit and the stable learning-rate bound.
+"""Reference answers: the closed-form least-squares fit, the stable learning-rate bound, and
+the optimum of the robust losses (l1, Huber), which have no closed form.
 
 Both come from one pass over the data in float64. We keep only the triangular factor R of the
 QR decomposition of [A | y], where A = [X, 1], updating it chunk by chunk, so the memory used
@@ -9,14 +10,20 @@ stays small however many examples there are:
 - and ‖R [θ; −1]‖² is the residual sum of squares ‖Aθ − y‖².
 
 AᵀA/n is also the Hessian of the half-MSE: the loss landscape (landscape.py) is drawn from it.
+
+The l1 and Huber optima come from iteratively reweighted least squares (:func:`robust_optimum`).
 """
 
 from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
 
 import torch
 
 from tui_linreg.engine.data import Problem
 from tui_linreg.engine.events import ClosedForm
+from tui_linreg.losses import Loss
 
 _CHUNK_ROWS = 1 << 16
 
@@ -56,3 +63,93 @@ def analyse(problem: Problem) -> tuple[ClosedForm, Gram]:
         stable_lr=stable_lr,
     )
     return best, tuple(map(tuple, gram.tolist()))
+
+
+IRLS_MAX_ROUNDS = 500
+IRLS_TOLERANCE = 1e-12
+"""IRLS stops when no parameter moved by more than this, relative to the largest."""
+
+
+def robust_optimum(problem: Problem, loss: Loss, delta: float, least: ClosedForm) -> ClosedForm:
+    """The minimiser of the mean l1 or Huber loss, by iteratively reweighted least squares.
+
+    Each round solves a weighted least-squares problem, Σ ωᵢ aᵢaᵢᵀ θ = Σ ωᵢ aᵢ yᵢ with
+    ωᵢ = ψ(rᵢ)/rᵢ at the last round's residuals: for Huber min(1, δ/|rᵢ|), for l1 1/|rᵢ|. Its
+    fixed point is where the gradient Σ ψ(rᵢ) aᵢ vanishes: the optimum (the loss is convex).
+    It starts from least squares. For l1 the optimum passes through d + 1 examples (a vertex of
+    its linear program): IRLS comes close, and solving exactly through the d + 1 examples it
+    fits best finishes it, kept if it is lower. Float64, a chunk of rows at a time.
+    """
+    d = problem.features.shape[1]
+    theta = torch.tensor([*least.w, least.b], dtype=torch.float64).reshape(-1, 1)
+    floor = 1e-12 * (1.0 + float(problem.labels.abs().max()))  # |r| below this: exactly fitted
+    for _ in range(IRLS_MAX_ROUNDS):
+        moment = torch.zeros(d + 1, d + 1, dtype=torch.float64)
+        target = torch.zeros(d + 1, 1, dtype=torch.float64)
+        for a, y in _chunks(problem):
+            size = (a @ theta - y).abs()
+            if loss.name == "l1":
+                weight = 1.0 / size.clamp(min=floor)
+            else:
+                weight = (delta / size.clamp(min=floor)).clamp(max=1.0)
+            moment += a.T @ (weight * a)
+            target += a.T @ (weight * y)
+        step = torch.linalg.lstsq(moment, target, driver="gelsd").solution
+        moved = float((step - theta).abs().max())
+        theta = step
+        if moved <= IRLS_TOLERANCE * (1.0 + float(theta.abs().max())):
+            break
+    if loss.name == "l1":
+        theta = min(
+            (theta, _through_closest(problem, theta)), key=lambda t: _mean(problem, t, loss, delta)
+        )
+    best = _mean(problem, theta, loss, delta)
+    return dataclasses.replace(
+        least,
+        w=tuple(theta[:d, 0].tolist()),
+        b=float(theta[d, 0]),
+        half_mse=_mean(problem, theta, None, delta),
+        name=f"{loss.shown} optimum",
+        loss=best,
+    )
+
+
+def _chunks(problem: Problem) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """[X, 1] and y in float64 on the CPU, a chunk of rows at a time."""
+    for start in range(0, problem.num_examples, _CHUNK_ROWS):
+        x = problem.features[start : start + _CHUNK_ROWS].to("cpu", torch.float64)
+        y = problem.labels[start : start + _CHUNK_ROWS].to("cpu", torch.float64)
+        yield torch.cat([x, torch.ones(len(x), 1, dtype=torch.float64)], dim=1), y
+
+
+def _mean(problem: Problem, theta: torch.Tensor, loss: Loss | None, delta: float) -> float:
+    """The mean loss at θ over all the data (half-MSE when ``loss`` is None), in float64."""
+    total = 0.0
+    for a, y in _chunks(problem):
+        r = (a @ theta - y).abs()
+        if loss is None:
+            total += float((r.square() / 2).sum())
+        elif loss.name == "l1":
+            total += float(r.sum())
+        else:
+            total += float(torch.where(r <= delta, r.square() / 2, delta * (r - delta / 2)).sum())
+    return total / problem.num_examples
+
+
+def _through_closest(problem: Problem, theta: torch.Tensor) -> torch.Tensor:
+    """θ fitting exactly the d + 1 examples θ fits best (l1's optimum is such a fit), or θ
+    itself where they do not decide one."""
+    k = theta.shape[0]
+    rows, labels, sizes = [], [], []
+    for a, y in _chunks(problem):  # the k closest of each chunk, then of those
+        size = (a @ theta - y).abs().flatten()
+        keep = size.argsort()[:k]
+        rows.append(a[keep])
+        labels.append(y[keep])
+        sizes.append(size[keep])
+    closest = torch.cat(sizes).argsort()[:k]
+    system, fitted = torch.cat(rows)[closest], torch.cat(labels)[closest]
+    if len(closest) < k or not float(torch.linalg.cond(system)) < 1e12:
+        return theta
+    solved: torch.Tensor = torch.linalg.solve(system, fitted)
+    return solved

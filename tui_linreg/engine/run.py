@@ -37,7 +37,7 @@ from tui_linreg.engine.events import (
     envelope,
 )
 from tui_linreg.engine.implementation import Implementation, create
-from tui_linreg.engine.reference import Gram, analyse
+from tui_linreg.engine.reference import Gram, analyse, robust_optimum
 from tui_linreg.engine.watch import StepWatch
 
 PROGRESS_INTERVAL_S = 0.25
@@ -132,20 +132,21 @@ def train(
     """
     control = control or RunControl()
     device, problem = prepared or prepare(config)
-    with out_of_memory_refused(config, device):
-        best, gram = analyse(problem)
     generator = shuffle_generator(config)
     model = create(config, problem, generator)
+    with out_of_memory_refused(config, device):
+        best, least, gram = _references(problem, config, model)
     watch = StepWatch(model, problem, config, generator)
     n = problem.num_examples
     steps_per_epoch = math.ceil(n / config.batch_size)
     last_step = config.epochs * steps_per_epoch
-    start = _started(config, device, problem, model, best, gram)
+    start = _started(config, device, problem, model, best, least, gram)
     every = start.path_every if record_path else 0  # 0: no path recorded
     stable_lr, start_half_mse = start.stable_lr, start.initial_half_mse
     yield start
 
-    start_loss = start_half_mse / model.half_mse_per_loss
+    factor = model.half_mse_per_loss  # None for l1 and Huber: not a multiple of half-MSE
+    start_loss = float(model.epoch_loss()) if factor is None else start_half_mse / factor
     too_big = max(start_loss, 1e-12) * EXPLOSION_FACTOR
     clock = _Stopwatch()
     history: list[EpochEnded] = []
@@ -222,6 +223,8 @@ def train(
     window: list[torch.Tensor] = []
     pending: list[tuple[float, float]] = []
     """(step within the epoch, batch half-MSE) of each step since the last report."""
+    pending_own: list[float] = []
+    """Each of those steps' own loss (the implementation's, per example)."""
     pending_bad = math.nan
     thetas: list[torch.Tensor] = []
     """θ after each recorded step since the last read-back, still on the device."""
@@ -248,15 +251,19 @@ def train(
         """Read the window's losses back into ``pending`` (and the θ recorded since into
         ``path``); the step of the first bad one."""
         nonlocal pending_bad
-        first_bad, losses = _inspect(model, window, too_big)
+        first_bad, losses, half_mses = _inspect(model, window, too_big)
         start = step - len(window) + 1
         if first_bad is not None and config.keep_going:
             if "nan" not in went_bad:
                 note_bad(start + first_bad, losses[first_bad:])
             first_bad = None  # noted: the run goes on
         kept = losses if first_bad is None else losses[: first_bad + 1]
-        scale = model.half_mse_per_loss
-        pending.extend((start + i, loss * scale) for i, loss in enumerate(kept))
+        pending_own.extend(kept)
+        if half_mses is None:
+            assert factor is not None
+            pending.extend((start + i, loss * factor) for i, loss in enumerate(kept))
+        else:
+            pending.extend((start + i, half_mses[i]) for i in range(len(kept)))
         if thetas:
             # The path stops where the loss plot does: at the step found bad.
             last = total_steps - len(window) + len(kept)
@@ -287,7 +294,7 @@ def train(
             epoch=epoch,
             step=step,
             steps_per_epoch=steps_per_epoch,
-            batch_loss=mean / model.half_mse_per_loss,
+            batch_loss=math.fsum(pending_own) / max(len(pending_own), 1),
             batch_half_mse=mean,
             elapsed_s=clock.read(),
             batches=envelope(pending),
@@ -298,6 +305,7 @@ def train(
             path=tuple(path),
         )
         pending.clear()
+        pending_own.clear()
         path_steps.clear()
         path.clear()
         return progress
@@ -451,12 +459,24 @@ def train(
     )
 
 
+def _references(
+    problem: Problem, config: TrainConfig, model: Implementation
+) -> tuple[ClosedForm, ClosedForm | None, Gram]:
+    """The run's reference optimum, the least-squares closed form when that is not it (None
+    when it is), and AᵀA/n."""
+    least, gram = analyse(problem)
+    if model.spec.squared:
+        return least, None, gram
+    return robust_optimum(problem, model.spec, config.huber_delta, least), least, gram
+
+
 def _started(
     config: TrainConfig,
     device: torch.device,
     problem: Problem,
     model: Implementation,
     best: ClosedForm,
+    least: ClosedForm | None,
     gram: Gram,
 ) -> RunStarted:
     sample = slice(0, SCATTER_SAMPLE)
@@ -466,7 +486,8 @@ def _started(
         device=describe(device),
         steps_per_epoch=steps_per_epoch,
         closed_form=best,
-        stable_lr=best.stable_lr * model.half_mse_per_loss,  # MSE's gradient is twice as steep
+        least_squares=least,
+        stable_lr=model.spec.stable_lr(best.stable_lr, config.batch_size),
         loss_name=model.loss_name,
         half_mse_per_loss=model.half_mse_per_loss,
         initial_w=tuple(problem.initial_w.flatten().tolist()),
@@ -488,10 +509,10 @@ def preview(config: TrainConfig) -> RunStarted:
     """What a run of ``config`` starts from, without taking a step: the data, the initial
     parameters and the closed form, as its RunStarted will say (for the app before a run)."""
     device, problem = prepare(config)
-    with out_of_memory_refused(config, device):
-        best, gram = analyse(problem)
     model = create(config, problem, shuffle_generator(config))
-    return _started(config, device, problem, model, best, gram)
+    with out_of_memory_refused(config, device):
+        best, least, gram = _references(problem, config, model)
+    return _started(config, device, problem, model, best, least, gram)
 
 
 def replay_step(
@@ -553,17 +574,22 @@ def _tiny_runs(device: str) -> None:
 
 def _inspect(
     model: Implementation, window: list[torch.Tensor], too_big: float
-) -> tuple[int | None, list[float]]:
+) -> tuple[int | None, list[float], list[float] | None]:
     """Read the window's batch losses back in one transfer: (the index of the first that is
-    not finite or has grown too big, or None; every loss)."""
+    not finite or has grown too big, or None; every loss; every half-MSE, for the losses that
+    report it beside their own, else None)."""
     if not window:
-        return None, []
+        return None, [], None
     losses = model.window_losses(window)
-    bad = ~torch.isfinite(losses) | (losses > too_big)
-    values = torch.cat([bad.any().to(losses.dtype).reshape(1), losses]).tolist()
+    own = losses if losses.dim() == 1 else losses[:, 0]
+    bad = ~torch.isfinite(own) | (own > too_big)
+    columns = losses if losses.dim() == 1 else losses.T.reshape(-1)  # own, then half-MSE
+    values = torch.cat([bad.any().to(losses.dtype).reshape(1), columns]).tolist()
+    steps = len(own)
+    kept, half_mses = values[1 : 1 + steps], (values[1 + steps :] if losses.dim() == 2 else None)
     if not values[0]:
-        return None, values[1:]
-    return next(i for i, loss in enumerate(values[1:]) if not loss <= too_big), values[1:]
+        return None, kept, half_mses
+    return next(i for i, loss in enumerate(kept) if not loss <= too_big), kept, half_mses
 
 
 def _parameters(model: Implementation) -> tuple[tuple[float, ...], float]:

@@ -6,12 +6,14 @@ this lesson teaches. The functions keep the lesson's names and shapes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 
 import torch
 
 from tui_linreg.config import TrainConfig
 from tui_linreg.engine.data import Problem, full_data_mean, shuffled_blocks
+from tui_linreg.losses import loss_of, written_out
 
 
 def data_iter(
@@ -44,6 +46,27 @@ def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2
 
 
+# The other losses of --loss, written as the lesson writes squared_loss: one value per example.
+
+
+def squared_error(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Squared error, not halved (--loss mse, and sum): its gradient is twice squared_loss's."""
+    return (y_hat - y.reshape(y_hat.shape)) ** 2
+
+
+def absolute_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Absolute error (--loss l1). Its derivative is sign(ŷ − y); at 0, where there is none,
+    autograd takes 0 (a subgradient)."""
+    return torch.abs(y_hat - y.reshape(y_hat.shape))
+
+
+def huber_loss(y_hat: torch.Tensor, y: torch.Tensor, delta: float) -> torch.Tensor:
+    """Huber's loss (--loss huber): squared within delta, absolute beyond, so that an outlier
+    pulls with a force of at most delta."""
+    r = torch.abs(y_hat - y.reshape(y_hat.shape))
+    return torch.where(r <= delta, r**2 / 2, delta * (r - delta / 2))
+
+
 def sgd(params: list[torch.Tensor], lr: float, batch_size: int) -> None:
     """Mini-batch stochastic gradient descent.
 
@@ -65,15 +88,10 @@ class Scratch:
     """The from-scratch implementation behind the engine's common interface."""
 
     name = "scratch"
-    loss_name = "half-MSE"
-    half_mse_per_loss = 1.0
-    """Its own loss already is half-MSE."""
     needs_autograd = True
     # What the step inspector says about a step (engine/watch.py).
-    loss_call = "l = squared_loss(linreg(X, w, b), y)"
     backward_on = "l.sum()"
     gradient_names = ("w.grad", "b.grad")
-    written_out = "Aᵀ(Aθ − y), A = [X, 1]: the gradient of Σ (ŷ − y)² / 2"
 
     def __init__(self, problem: Problem, config: TrainConfig, generator: torch.Generator) -> None:
         self.problem = problem
@@ -83,8 +101,21 @@ class Scratch:
         self.b = problem.initial_b.clone().requires_grad_(True)
         self.lr = config.learning_rate
         """The learning rate now: --lr-decay lowers it between epochs (decay)."""
-        self.squared_loss = squared_loss
-        """The loss the step uses: a pitfall swaps it (engine/broken.py)."""
+        self.spec = loss_of("scratch", config.loss_function)
+        self.loss_name, self.half_mse_per_loss = self.spec.shown, self.spec.half_mse_per_loss
+        losses: dict[str, tuple[Callable[[torch.Tensor, torch.Tensor], torch.Tensor], str]] = {
+            "half-squared": (squared_loss, "l = squared_loss(linreg(X, w, b), y)"),
+            "mse": (squared_error, "l = squared_error(linreg(X, w, b), y)"),
+            "sum": (squared_error, "l = squared_error(linreg(X, w, b), y)"),
+            "l1": (absolute_loss, "l = absolute_loss(linreg(X, w, b), y)"),
+            "huber": (
+                functools.partial(huber_loss, delta=config.huber_delta),
+                f"l = huber_loss(linreg(X, w, b), y, delta={config.huber_delta:g})",
+            ),
+        }
+        self.loss, self.loss_call = losses[self.spec.name]
+        """The loss the step uses, one value per example: a pitfall swaps it (broken.py)."""
+        self.written_out = written_out(self.spec, "Σ")
 
     def batches(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         """One epoch of mini-batches."""
@@ -96,26 +127,34 @@ class Scratch:
     def train_step(self, X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:  # noqa: N803
         """One step of SGD; returns the per-example losses, still on the device (they are
         averaged in bulk when the engine reads a window of steps back)."""
-        l = squared_loss(linreg(X, self.w, self.b), y)  # noqa: E741 (the lesson's name)
+        y_hat = linreg(X, self.w, self.b)
+        l = self.loss(y_hat, y)  # noqa: E741 (the lesson's name)
         l.sum().backward()  # backward needs a scalar: the sum of the per-example losses
         # The lesson passes batch_size here, which is wrong for a shorter last batch (when
         # batch_size does not divide the number of examples): its summed gradient would be
         # divided by more examples than it holds. Dividing by the batch's own length is right.
-        sgd([self.w, self.b], self.lr, len(y))
-        return l.detach()
+        # A sum loss (--loss sum) is not divided at all: that is what makes it a sum.
+        sgd([self.w, self.b], self.lr, 1 if self.spec.summed else len(y))
+        if self.spec.squared:
+            return l.detach()
+        return torch.cat([l.detach(), squared_loss(y_hat.detach(), y)], dim=1)  # and half-MSE
 
     def window_losses(self, window: list[torch.Tensor]) -> torch.Tensor:
-        """Each step's mean loss since the last read-back, as one tensor."""
+        """Each step's mean loss since the last read-back, as one tensor: (steps,), or
+        (steps, 2) with each step's half-MSE beside it for l1 and Huber."""
         if window[0].shape == window[-1].shape:  # only an epoch's last batch can be shorter
-            return torch.cat(window, dim=1).mean(dim=0)
-        return torch.stack([l.mean() for l in window])  # noqa: E741
+            means = torch.cat(window, dim=1).mean(dim=0)
+        else:
+            means = torch.cat([l.mean(dim=0) for l in window])  # noqa: E741
+        return means if self.spec.squared else means.reshape(-1, 2)
 
     def epoch_loss(self) -> torch.Tensor:
-        """Full-data loss as the lesson prints it: the mean of squared_loss, i.e. half-MSE
-        (taken in chunks, so that a large data set needs no n-sized temporaries)."""
+        """Full-data loss as the lesson prints it: the mean of the loss, half-MSE for
+        squared_loss (taken in chunks, so that a large data set needs no n-sized
+        temporaries)."""
         return full_data_mean(
             self.problem,
-            lambda features, labels: squared_loss(linreg(features, self.w, self.b), labels).mean(),
+            lambda features, labels: self.loss(linreg(features, self.w, self.b), labels).mean(),
         )
 
     def decay(self, factor: float) -> None:
@@ -141,7 +180,7 @@ class Scratch:
         the same functions on the same parameters, just before the step."""
         with torch.no_grad():
             y_hat = linreg(X, self.w, self.b)
-            l = self.squared_loss(y_hat, y)  # noqa: E741
+            l = self.loss(y_hat, y)  # noqa: E741
             return X, y_hat, l, l.sum()
 
     def gradient_tensors(self) -> tuple[torch.Tensor, torch.Tensor] | None:
@@ -149,9 +188,12 @@ class Scratch:
         return self.w, self.b
 
     def gradient_scale(self, batch_length: int) -> float:
-        """The written-out gradient Aᵀ(Aθ − y) times this is what autograd should give."""
-        return 1.0
+        """The written-out gradient Aᵀψ(Aθ − y) times this is what autograd should give:
+        ψ(r) is r for squared_loss and 2r for squared_error (losses.py says)."""
+        return self.spec.slope if self.spec.squared else 1.0
 
     def divisor(self, batch_length: int) -> tuple[float, str]:
         """What the update divides the gradient by, and how the lesson's code names it."""
+        if self.spec.summed:
+            return 1.0, "1: a sum loss is not averaged"
         return batch_length, "len(y), the batch's length"

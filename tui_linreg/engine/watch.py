@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import torch
 
 from tui_linreg.config import TrainConfig
+from tui_linreg.engine.analytic import influence
 from tui_linreg.engine.data import Problem
 from tui_linreg.engine.events import MAX_LOSS_VALUES, StepDetail
 from tui_linreg.engine.implementation import Implementation
@@ -111,10 +112,12 @@ class StepWatch:
         # check of what autograd left in .grad.
         A = torch.cat([features, torch.ones(length, 1, device=features.device)], dim=1).double()  # noqa: N806
         theta = torch.cat([taken.w_before.reshape(-1, 1), taken.b_before.reshape(1, 1)]).double()
-        written = (A.T @ (A @ theta - labels.double())).flatten() * model.gradient_scale(length)
+        spec, delta, scale = model.spec, self.config.huber_delta, model.gradient_scale(length)
+        pull = influence(spec, A @ theta - labels.double(), delta)
+        written = (A.T @ pull).flatten() * scale
         if model.gradient_tensors() is None:  # analytic: its gradient is the formula itself
             residual = (y_hat.reshape(-1, 1) - labels).double()
-            grad = (A.T @ residual).flatten().tolist()
+            grad = ((A.T @ influence(spec, residual, delta)).flatten() * scale).tolist()
         elif taken.grads[0] is not None and taken.grads[1] is not None:
             grad = torch.cat([taken.grads[0].flatten(), taken.grads[1].flatten()]).tolist()
         else:  # backward() raised before it made one: .grad is None
@@ -134,7 +137,7 @@ class StepWatch:
             loss_values=tuple(loss.flatten()[:MAX_LOSS_VALUES].tolist()),
             backward_on=model.backward_on,
             backward_value=None if scalar is None else float(scalar),
-            batch_loss=float(loss.mean()),
+            batch_loss=float(loss.mean()) / (length if spec.summed and loss.numel() == 1 else 1),
             gradient_names=model.gradient_names,
             grad_w=tuple(grad[:-1]),
             grad_b=grad[-1] if grad else math.nan,

@@ -595,14 +595,20 @@ class LinregApp(App[None]):
     def _show_code(self) -> None:
         if not self.torch_ready:
             return  # shown once PyTorch has loaded
-        if self.running is not None:
-            self.main.code.show(self.running.implementation, self.running.pitfalls)
+        running = self.running
+        if running is not None:
+            self.main.code.show(running.implementation, running.pitfalls, running.loss_function)
             return
+        texts = self.main.form.texts()
         try:
-            pitfalls = parse_field("pitfalls", self.main.form.texts()["pitfalls"])
+            pitfalls = parse_field("pitfalls", texts["pitfalls"])
         except FieldError:
             pitfalls = ()
-        self.main.code.show(self.main.form.implementation, pitfalls)
+        try:
+            loss = parse_field("loss_function", texts["loss_function"])
+        except (FieldError, KeyError):
+            loss = "lesson"
+        self.main.code.show(self.main.form.implementation, pitfalls, loss)
 
     def action_trajectories(self) -> None:
         self.main.toggle_trajectories()

@@ -11,9 +11,15 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 
-def training_source(implementation: str, pitfalls: tuple[str, ...] = ()) -> str:
+def training_source(
+    implementation: str, pitfalls: tuple[str, ...] = (), loss: str = "lesson"
+) -> str:
     """The functions that make up one training step, taken from the modules that run it, so
-    what is shown can never drift from what runs. Imports torch (through the engine)."""
+    what is shown can never drift from what runs. ``loss`` is --loss. Imports torch (through
+    the engine)."""
+    from tui_linreg.losses import loss_of
+
+    spec = loss_of(implementation, loss)
     parts: list[Callable[..., object]]
     if pitfalls:
         from tui_linreg.engine import broken, scratch
@@ -35,12 +41,15 @@ def training_source(implementation: str, pitfalls: tuple[str, ...] = ()) -> str:
         from tui_linreg.engine import analytic, scratch
 
         formula = '"""' + (analytic.__doc__ or "").strip() + '\n"""\n'
+        written: list[Callable[..., object]] = [
+            analytic.Analytic.batches,
+            analytic.Analytic.train_step,
+        ]
+        if not spec.squared:  # ψ(r) of l1 and Huber
+            written.insert(0, analytic.influence)
         return (
             formula
-            + "\n".join(
-                shown_source(part)
-                for part in (analytic.Analytic.batches, analytic.Analytic.train_step)
-            )
+            + "\n".join(shown_source(part) for part in written)
             + "\n# What autograd computes for the same step, in scratch:\n"
             + shown_source(scratch.Scratch.train_step)
         )
@@ -56,10 +65,17 @@ def training_source(implementation: str, pitfalls: tuple[str, ...] = ()) -> str:
     else:
         from tui_linreg.engine import scratch
 
+        losses: dict[str, Callable[..., object]] = {
+            "half-squared": scratch.squared_loss,
+            "mse": scratch.squared_error,
+            "sum": scratch.squared_error,
+            "l1": scratch.absolute_loss,
+            "huber": scratch.huber_loss,
+        }
         parts = [
             scratch.data_iter,
             scratch.linreg,
-            scratch.squared_loss,
+            losses[spec.name],
             scratch.sgd,
             scratch.Scratch.train_step,
         ]
@@ -95,8 +111,11 @@ class CodePane(VerticalScroll):
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static("loading PyTorch…", id="code-text")
 
-    def show(self, implementation: str, pitfalls: tuple[str, ...] = ()) -> None:
+    def show(
+        self, implementation: str, pitfalls: tuple[str, ...] = (), loss: str = "lesson"
+    ) -> None:
         shown = f"{implementation} with {'+'.join(pitfalls)}" if pitfalls else implementation
+        shown += f" · --loss {loss}" if loss != "lesson" else ""
         if shown == self.showing:
             return
         self.showing = shown
@@ -107,7 +126,7 @@ class CodePane(VerticalScroll):
             self.border_subtitle = ""
         from rich.syntax import Syntax  # pygments loads only when the pane is first shown
 
-        source = training_source(implementation, pitfalls)
+        source = training_source(implementation, pitfalls, loss)
         changed = changed_lines(source, pitfalls)
         syntax = Syntax(
             source,

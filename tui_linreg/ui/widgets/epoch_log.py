@@ -49,10 +49,17 @@ class EpochLog(RichLog):
                 f"finished {len(event.history)} epoch{'s' if len(event.history) != 1 else ''} "
                 f"in {formatting.seconds(event.train_s)}"
                 + (" of training" if event.config.pace is not None else "")
-                + f" · {formatting.rate(event.steps_per_s)} · half-MSE {event.half_mse:.4g} "
-                f"(optimum {event.closed_form.half_mse:.4g})"
+                + f" · {formatting.rate(event.steps_per_s)} · {_against_optimum(event)}"
             )
         self.write(Text(text, style=_OUTCOME_STYLE[event.outcome]))
 
     def note(self, text: str) -> None:
         self.write(Text(text, style="italic"))
+
+
+def _against_optimum(end: RunEnded) -> str:
+    """The final loss beside the optimum's: half-MSE, or for l1 and Huber their own loss."""
+    best = end.closed_form
+    if best.loss is None or not end.history:
+        return f"half-MSE {end.half_mse:.4g} (optimum {best.half_mse:.4g})"
+    return f"{end.loss_name} {end.history[-1].loss:.4g} ({best.name} {best.loss:.4g})"

@@ -75,7 +75,7 @@ class ParameterTable(DataTable[Text]):
         self.add_column("", width=5 if len(self.true) <= 11 else 6)
         for label in (
             "true",
-            "closed",
+            "closed" if self.closed_form is None or self.closed_form.loss is None else "optimum",
             *(x for name in sorted(self.learned) for x in (name, "error")),
         ):
             self.add_column(Text(label), width=max(WIDTH, len(label) + 1))  # "analytic"

@@ -441,6 +441,9 @@ class LossPlot(StalePlot):
         """The running implementation's batch half-MSE: (epoch, low, high), every step of a
         short run; neighbours merged (both extremes kept) past MAX_BATCH_POINTS."""
         self.running = ""
+        self.optimum_name = "closed form"
+        self.own = ""
+        """The curve of the running run's own loss, for l1 and Huber; "" for the others."""
         self.marker: float | None = None
         """Where a replayed step is, in epochs: a vertical line there."""
 
@@ -452,6 +455,9 @@ class LossPlot(StalePlot):
         """A run begins; its curve is called ``label`` (the implementation, or a swept value)."""
         self.running = label
         self.optimum = started.closed_form.half_mse
+        self.optimum_name = started.closed_form.name
+        # l1 and Huber are no multiple of half-MSE: their own loss is a curve of its own.
+        self.own = "" if started.half_mse_per_loss else f"{label} {started.loss_name}"
         self.epochs[self.running] = [(0.0, started.initial_half_mse)]
         self.batches = []
         self.stale = True
@@ -465,6 +471,8 @@ class LossPlot(StalePlot):
 
     def epoch(self, event: EpochEnded) -> None:
         self.epochs.setdefault(self.running, []).append((float(event.epoch), event.half_mse))
+        if self.own:
+            self.epochs.setdefault(self.own, []).append((float(event.epoch), event.loss))
         self.stale = True
 
     def colour(self, name: str) -> RGB:
@@ -528,7 +536,7 @@ class LossPlot(StalePlot):
         """The reference line's legend (the runs' is below): each fits a narrow pane."""
         if not self.epochs or self.shown_optimum() is None:
             return self.PANE_TITLE
-        closed = [(GREEN, "closed form")]
+        closed = [(GREEN, self.optimum_name)]
         markup = legend(closed, self.room, lead=f"{self.PANE_TITLE} · ")
         return markup if fits(markup, self.room) else legend(closed, self.room, lead="loss · ")
 
