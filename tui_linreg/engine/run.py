@@ -579,7 +579,7 @@ def _inspect(
     not finite or has grown too big, or None; every loss; every half-MSE, for the losses that
     report it beside their own, else None)."""
     if not window:
-        return None, [], None
+        return None, [], []
     losses = model.window_losses(window)
     own = losses if losses.dim() == 1 else losses[:, 0]
     bad = ~torch.isfinite(own) | (own > too_big)
