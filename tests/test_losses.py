@@ -41,6 +41,7 @@ def test_the_l1_optimum_is_the_best_line_through_two_examples(seed: int) -> None
         slope = float((y[i] - y[j]) / (x[i] - x[j]))
         intercept = float(y[i]) - slope * float(x[i])
         best = min(best, (float((slope * x + intercept - y).abs().mean()), slope, intercept))
+    assert optimum.loss is not None
     assert optimum.loss == pytest.approx(best[0], rel=1e-12)
     assert optimum.w[0] == pytest.approx(best[1], abs=1e-9)
     assert optimum.b == pytest.approx(best[2], abs=1e-9)
@@ -125,7 +126,8 @@ def test_a_robust_run_reports_its_own_loss_and_half_mse_and_approaches_its_optim
     run = config(loss_function=loss, epochs=12, learning_rate=0.1, lr_decay=0.7)
     events = list(train(run))
     started = next(e for e in events if isinstance(e, RunStarted))
-    assert started.closed_form.name.endswith("optimum") and started.least_squares is not None
+    assert started.closed_form.name.endswith("optimum")
+    assert started.least_squares is not None
     assert started.half_mse_per_loss is None
     progress = [e for e in events if isinstance(e, Progress)]
     if loss == "l1":  # two measures: the loss trained on, and the common half-MSE

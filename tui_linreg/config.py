@@ -21,6 +21,7 @@ from tui_linreg.settings import (
     Choice,
     ConfigError,
     FieldError,
+    Labels,
     Mistake,
     Names,
     Numbers,
@@ -210,6 +211,20 @@ class TrainConfig:
         decides_data=True,
     )
     """Each feature's standard deviation; one value applies to every feature."""
+    outliers: tuple[tuple[int, float], ...] = setting(
+        (),
+        Labels(most_index=MAX_EXAMPLES),
+        "outliers",
+        flag="--outlier",
+        help="set example INDEX's label to VALUE after the data is drawn (indices from 0), "
+        "e.g. 5=10000: an outlier, for comparing the losses",
+        section=Section.DATA,
+        form_label="outliers",
+        legend="outlier",
+        sweepable=True,
+        decides_data=True,
+    )
+    """Labels set by hand after the data is drawn: (index, value) pairs in index order."""
     init: str = setting(
         "normal",
         Choice(INITS),
@@ -442,6 +457,15 @@ def _data_mistakes(config: TrainConfig) -> list[Mistake]:
                 "feature_scales",
                 f"feature scales has {len(scales)} numbers, but there are {d} features "
                 "(true w): give one for each, or one for all",
+            )
+        )
+    beyond = [index for index, _ in config.outliers if index >= config.num_examples]
+    if beyond:
+        mistakes.append(
+            Mistake(
+                "outliers",
+                f"outlier index {beyond[0]:,} is beyond the {config.num_examples:,} examples "
+                f"(indices count from 0, so the last is {config.num_examples - 1:,})",
             )
         )
     rho = config.feature_correlation

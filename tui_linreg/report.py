@@ -44,6 +44,7 @@ def describe_config(config: TrainConfig) -> str:
     off |= set() if config.keep_going else {"keep_going"}
     off |= set() if config.loss_function != "lesson" else {"loss_function"}
     off |= set() if config.loss_function == "huber" else {"huber_delta"}
+    off |= set() if config.outliers else {"outliers"}
     sections = []
     for section in Section:
         shown = [

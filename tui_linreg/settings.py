@@ -372,6 +372,71 @@ class Names(Kind):
         return list(value)
 
 
+@dataclass(frozen=True)
+class Labels(Kind):
+    """Labels set by hand, ``INDEX=VALUE`` (an index from 0), several joined with ``+``;
+    ``none`` is the empty tuple. Its flag may be repeated. Kept in index order."""
+
+    metavar = "INDEX=VALUE"
+    most_index: int
+    repeatable = True
+
+    def _pair(self, label: str, index: object, value: object, shown: str) -> tuple[int, float]:
+        if (
+            isinstance(index, bool)
+            or not isinstance(index, int)
+            or not 0 <= index < self.most_index
+        ):
+            raise ValueError(f"{label}: the index in {shown} must be a whole number from 0")
+        number = _number_or_none(value)
+        if number is None:
+            raise ValueError(f"{label}: the value in {shown} must be a finite number")
+        return index, number + 0.0
+
+    def _sorted(self, label: str, pairs: list[tuple[int, float]]) -> tuple[tuple[int, float], ...]:
+        indices = [index for index, _ in pairs]
+        twice = sorted({index for index in indices if indices.count(index) > 1})
+        if twice:
+            raise ValueError(f"{label} sets example {twice[0]} twice: give each index once")
+        return tuple(sorted(pairs))
+
+    def read(self, label: str, text: str) -> tuple[tuple[int, float], ...]:
+        parts = [part.strip() for part in text.split("+")]
+        parts = [part for part in parts if part and part.lower() != "none"]
+        pairs = []
+        for part in parts:
+            index, equals, value = part.partition("=")
+            if not equals:
+                raise ValueError(f"{label} must be INDEX=VALUE, e.g. 5=10000, got {quoted(part)}")
+            whole = index.strip().replace("_", "")
+            pairs.append(
+                self._pair(
+                    label,
+                    int(whole) if whole.isdigit() else None,
+                    _real_or_none(value),
+                    quoted(part),
+                )
+            )
+        return self._sorted(label, pairs)
+
+    def check(self, label: str, value: object) -> tuple[tuple[int, float], ...]:
+        if not isinstance(value, list | tuple) or not all(
+            isinstance(pair, list | tuple) and len(pair) == 2 for pair in value
+        ):
+            raise ValueError(f"{label} must be a list of [index, value], got {quoted(repr(value))}")
+        pairs = [self._pair(label, pair[0], pair[1], quoted(repr(pair))) for pair in value]
+        return self._sorted(label, pairs)
+
+    def show(self, value: Any) -> str:
+        return "+".join(f"{index}={number:g}" for index, number in value) if value else "none"
+
+    def exact(self, value: Any) -> str:
+        return "+".join(f"{index}={number!r}" for index, number in value) if value else "none"
+
+    def plain(self, value: Any) -> Any:
+        return [list(pair) for pair in value]
+
+
 class _Joined(argparse.Action):
     """A repeated flag's values, joined with + into the one text its kind reads."""
 

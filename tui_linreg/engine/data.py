@@ -51,6 +51,8 @@ def make_problem(config: TrainConfig, device: torch.device) -> Problem:
     features = shaped(features, config.feature_correlation, config.feature_scales)
     labels = features @ true_w + config.true_b
     labels += config.noise_std * torch.randn(labels.shape, generator=generator)
+    for index, value in config.outliers:  # set after every draw: the rest stays as it was
+        labels[index, 0] = value
     init_state = generator.get_state()
     initial_w = initial_weights(config, torch.empty(config.num_features, 1), generator)
     initial_b = torch.zeros(1)

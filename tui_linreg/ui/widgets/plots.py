@@ -85,6 +85,8 @@ TRUE_COLOUR = GREEN
 """The true relation in the data plot: like the closed form, what learning heads for."""
 LEARNED_COLOUR: RGB = (240, 80, 80)
 REPLAY_COLOUR: RGB = (230, 230, 230)
+OUTLIER_COLOUR: RGB = (255, 170, 0)
+"""--outlier's examples on the scatter."""
 """The replayed step's marker on the loss plot."""
 
 
@@ -399,6 +401,11 @@ class ScatterPlot(StalePlot):
         learned = self._learned_line(low, high)
         self.axes(xs, [*ys, *true, *(learned or [])])
         plt.scatter(xs, ys, marker="dot", color="blue+")
+        shown = [index for index, _ in config.outliers if index < len(ys)]
+        if shown:  # --outlier: in their own colour, over the rest
+            plt.scatter(
+                [xs[i] for i in shown], [ys[i] for i in shown], marker="x", color=OUTLIER_COLOUR
+            )
         plt.plot([low, high], true, color=TRUE_COLOUR)
         if learned is not None:  # last: it lies over the true line once it has been learned
             plt.plot([low, high], learned, color=LEARNED_COLOUR)
@@ -412,6 +419,8 @@ class ScatterPlot(StalePlot):
             x = [row[self.feature] for row in self.data.sample_features]
             if self._learned_line(min(x), max(x)) is not None:
                 entries.append((LEARNED_COLOUR, "untrained" if self.untrained else "learned"))
+        if self.data.config.outliers:
+            entries.append((OUTLIER_COLOUR, "outlier"))
         return legend(entries, self.room, lead=f"{self.PANE_TITLE} · ")
 
     def subtitle(self) -> str:
