@@ -311,7 +311,10 @@ def train_command(args: argparse.Namespace) -> int:
     both = (args.implementation or "").strip().lower() == PlanKind.BOTH
     try:
         config = config_from_args(args, "scratch" if both else None)
-        sweep = parse_sweep(args.sweep) if args.sweep is not None else None
+        swept = args.sweep
+        if swept is None and args.preset is not None:
+            swept = preset(args.preset.strip()).sweep or None  # a preset may compare
+        sweep = parse_sweep(swept) if swept is not None else None
         plan = Plan.of(config, both=both, sweep=sweep)
         export_path = _output_path("--export", args.export, "runs.csv")
         trace_path = _output_path("--trace", args.trace, "trace.jsonl")

@@ -14,6 +14,9 @@ class Preset:
     name: str
     description: str
     changes: dict[str, Any]
+    sweep: str = ""
+    """A sweep the preset runs, for the presets that compare (``loss=half-squared,huber``);
+    "" for one run. The form's sweep field and ``train --preset`` take it."""
 
     def apply(self, base: TrainConfig | None = None) -> TrainConfig:
         """The preset's settings on top of the defaults. A preset is an experiment: how it is
@@ -93,6 +96,33 @@ PRESETS: dict[str, Preset] = {
             "standardised",
             "badly-scaled's twin, standardised: lr 0.5 is stable, done in an epoch",
             {"feature_scales": (1.0,), "learning_rate": 0.5},
+        ),
+        # The losses (--loss): which one an outlier drags, and what a sum does to the step.
+        Preset(
+            "outlier-huber",
+            "y[5] = 10000: squared loss, then Huber, side by side: which line does it drag?",
+            {"outliers": ((5, 10000.0),), "epochs": 5},
+            sweep="loss=half-squared,huber",
+        ),
+        Preset(
+            "sum-loss",
+            "a sum, not a mean, at lr 0.03 / 16: exactly the mean's steps (16 = |B|)",
+            {
+                "loss_function": "sum",
+                "batch_size": 16,
+                "num_examples": 1024,
+                "learning_rate": 0.03 / 16,
+            },
+        ),
+        Preset(
+            "mean-loss",
+            "sum-loss's twin: nn.MSELoss's mean at lr 0.03 (a sum at 0.03 takes 16× its steps)",
+            {"loss_function": "mse", "batch_size": 16, "num_examples": 1024},
+        ),
+        Preset(
+            "l1-decay",
+            "absolute error: a constant lr never settles; lr 0.1 × 0.7 an epoch does",
+            {"loss_function": "l1", "learning_rate": 0.1, "lr_decay": 0.7, "epochs": 12},
         ),
         # The lesson's pitfalls, each tried for real (tui_linreg/pitfalls.py); f8 shows why.
         Preset(

@@ -653,6 +653,7 @@ class LinregApp(App[None]):
             if name is None:
                 return
             self.main.form.fill(PRESETS[name].apply(self.main.form.how_it_runs()))
+            self.main.form.set_field("sweep", PRESETS[name].sweep)  # "" for a single run
             self.main.log_view.note(f"preset {name}: {PRESETS[name].description} (ctrl+r runs it)")
 
         from tui_linreg.ui.screens.presets import PresetScreen  # as RunsScreen
