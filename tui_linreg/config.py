@@ -45,6 +45,9 @@ INITS = ("normal", "zeros", "uniform", "xavier")
 """How the weights start (the bias always starts at 0): the lessons' N(0, init_std²), zeros,
 a uniform draw with the same standard deviation, or Glorot's uniform (nn.init.xavier_uniform_)."""
 
+MODELS = ("sequential", "named", "class")
+"""Concise's model as nn.Sequential, as a Sequential with a named layer, or as a module class."""
+
 DEVICES = ("auto", "cpu", "cuda", "mps")
 """Device names a user may ask for; ``cuda:N`` picks one GPU among several."""
 
@@ -251,6 +254,18 @@ class TrainConfig:
         decides_data=True,
     )
     """The initial weights' standard deviation, for the normal and uniform inits."""
+    model: str = setting(
+        "sequential",
+        Choice(MODELS),
+        "model",
+        flag="--model",
+        help="how concise writes its model (source note 4): sequential, "
+        "nn.Sequential(nn.Linear(d, 1)); named, a Sequential whose layer is net.linear; or "
+        "class, a LinearNet(nn.Module). The same numbers each way",
+        section=Section.MODEL,
+        sweepable=True,
+    )
+    """Concise's model written three ways (MODELS); scratch and analytic have no nn model."""
     loss_function: str = setting(  # not "loss": that is each epoch's loss in exports
         "lesson",
         Choice(LOSSES),

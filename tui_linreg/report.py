@@ -45,6 +45,7 @@ def describe_config(config: TrainConfig) -> str:
     off |= set() if config.loss_function != "lesson" else {"loss_function"}
     off |= set() if config.loss_function == "huber" else {"huber_delta"}
     off |= set() if config.outliers else {"outliers"}
+    off |= set() if config.model != "sequential" else {"model"}
     sections = []
     for section in Section:
         shown = [
@@ -254,6 +255,8 @@ class Report:
             f"stable learning rate for this data (full-batch GD): < {bound:.3g} on half-MSE, "
             f"< {bound / 2:.3g} on MSE"
         )
+        if event.printed and not self.side_by_side:
+            self._print(event.printed)
         if config.loss_function != "lesson":
             self._print(loss_line(event))
         if (

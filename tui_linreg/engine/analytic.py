@@ -51,6 +51,7 @@ def per_example(loss: Loss, residual: torch.Tensor, delta: float) -> torch.Tenso
 
 class Analytic:
     name = "analytic"
+    printed = ""  # no nn model, no optimizer to print
     needs_autograd = False
     # What the step inspector says about a step (engine/watch.py).
     backward_on = "no backward(): the gradient is written out"

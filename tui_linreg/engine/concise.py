@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 
 import torch
@@ -26,6 +27,21 @@ _LOSS_CALLS = {
     "huber": "nn.HuberLoss(delta=…)",
     "half-squared": "half_mse_loss, nn.functional.mse_loss / 2",
 }
+
+
+class LinearNet(nn.Module):
+    """--model class: the model as a module of our own, as source note 4 writes it."""
+
+    def __init__(self, num_inputs: int) -> None:
+        super().__init__()
+        self.linear: nn.Linear = nn.utils.skip_init(nn.Linear, num_inputs, 1)  # nn.init sets it
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:  # noqa: N803
+        return self.linear(X)  # type: ignore[no-any-return]
+
+
+LAYER_NAMES = {"sequential": "net[0]", "named": "net.linear", "class": "net.linear"}
+"""How each way of writing the model reaches its layer."""
 
 
 class ShuffledBatches(data.Sampler[torch.Tensor]):
@@ -90,7 +106,6 @@ class Concise:
     needs_autograd = True
     # What the step inspector says about a step (engine/watch.py).
     backward_on = "l"
-    gradient_names = ("net[0].weight.grad", "net[0].bias.grad")
 
     def __init__(self, problem: Problem, config: TrainConfig, generator: torch.Generator) -> None:
         self.problem = problem
@@ -104,15 +119,30 @@ class Concise:
         )
         # skip_init builds the layer without PyTorch's default random initialisation, which
         # would draw from the global RNG; nn.init sets the weights just below.
-        self.layer: nn.Linear = nn.utils.skip_init(nn.Linear, problem.features.shape[1], 1)
-        self.net = nn.Sequential(self.layer)
+        d = problem.features.shape[1]
+        self.net: nn.Module
+        self.layer: nn.Linear
+        match config.model:  # source note 4's three ways to write the same model
+            case "sequential":  # the lesson's nn.Sequential(nn.Linear(d, 1))
+                self.layer = nn.utils.skip_init(nn.Linear, d, 1)
+                self.net = nn.Sequential(self.layer)
+            case "named":  # a Sequential whose layer has a name: net.linear
+                self.layer = nn.utils.skip_init(nn.Linear, d, 1)
+                self.net = nn.Sequential(OrderedDict([("linear", self.layer)]))
+            case "class":  # a module of our own, its layer reached as net.linear
+                net = LinearNet(d)
+                self.net, self.layer = net, net.linear
+        self.gradient_names = (
+            f"{LAYER_NAMES[config.model]}.weight.grad",
+            f"{LAYER_NAMES[config.model]}.bias.grad",
+        )
         # The lesson's net[0].weight.data.normal_(0, 0.01) and net[0].bias.data.fill_(0), by
         # nn.init's names. The generator is at the state the problem drew initial_w from, so
         # scratch, concise and analytic start from the very same θ (a test checks it).
         drawn_from = torch.Generator()
         if problem.init_state is not None:
             drawn_from.set_state(problem.init_state)
-        weight, bias = self.layer.weight, self.layer.bias  # net[0].weight, net[0].bias
+        weight, bias = self.layer.weight, self.layer.bias  # net[0].weight or net.linear.weight
         match config.init:
             case "normal":
                 init.normal_(weight, mean=0.0, std=config.init_std, generator=drawn_from)
@@ -150,6 +180,8 @@ class Concise:
             lr=config.learning_rate,
             foreach=problem.features.device.type == "cuda",
         )
+        self.printed = f"print(net)\n{self.net}\nprint(optimizer)\n{self.trainer}"
+        """What the lesson would print of its model and optimiser, exactly as PyTorch does."""
 
     def batches(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         """One epoch of mini-batches."""

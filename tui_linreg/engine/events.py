@@ -65,6 +65,8 @@ class RunStarted:
     sample_labels: tuple[float, ...]
     feature_means: tuple[float, ...]
     """Mean of each feature over all the data: the scatter's lines hold the others there."""
+    printed: str = ""
+    """For concise: what ``print(net)`` and ``print(optimizer)`` show, as PyTorch prints them."""
     least_squares: ClosedForm | None = None
     """The least-squares closed form, when closed_form is a robust loss's optimum (the
     landscape's half-MSE is centred on it); None when they are the same."""

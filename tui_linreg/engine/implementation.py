@@ -29,6 +29,8 @@ class Implementation(Protocol):
     half_mse_per_loss: float | None
     """Factor from its own loss to half-MSE: 1 for half-MSE, 0.5 for MSE; None for l1 and
     Huber, whose window_losses give the half-MSE beside the loss."""
+    printed: str
+    """What the lesson prints of its model and optimiser (concise's print(net)); or ""."""
     needs_autograd: bool
     """False lets the engine run the steps in ``torch.inference_mode``."""
 

@@ -487,6 +487,7 @@ def _started(
         steps_per_epoch=steps_per_epoch,
         closed_form=best,
         least_squares=least,
+        printed=model.printed,
         stable_lr=model.spec.stable_lr(best.stable_lr, config.batch_size),
         loss_name=model.loss_name,
         half_mse_per_loss=model.half_mse_per_loss,

@@ -88,6 +88,7 @@ class Scratch:
     """The from-scratch implementation behind the engine's common interface."""
 
     name = "scratch"
+    printed = ""  # no nn model, no optimizer to print
     needs_autograd = True
     # What the step inspector says about a step (engine/watch.py).
     backward_on = "l.sum()"

@@ -597,18 +597,24 @@ class LinregApp(App[None]):
             return  # shown once PyTorch has loaded
         running = self.running
         if running is not None:
-            self.main.code.show(running.implementation, running.pitfalls, running.loss_function)
+            self.main.code.show(
+                running.implementation, running.pitfalls, running.loss_function, running.model
+            )
             return
         texts = self.main.form.texts()
         try:
             pitfalls = parse_field("pitfalls", texts["pitfalls"])
         except FieldError:
             pitfalls = ()
-        try:
-            loss = parse_field("loss_function", texts["loss_function"])
-        except (FieldError, KeyError):
-            loss = "lesson"
-        self.main.code.show(self.main.form.implementation, pitfalls, loss)
+        chosen = {}
+        for name in ("loss_function", "model"):
+            try:
+                chosen[name] = parse_field(name, texts[name])
+            except (FieldError, KeyError):
+                chosen[name] = SETTINGS[name].default
+        self.main.code.show(
+            self.main.form.implementation, pitfalls, chosen["loss_function"], chosen["model"]
+        )
 
     def action_trajectories(self) -> None:
         self.main.toggle_trajectories()

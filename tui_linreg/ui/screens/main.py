@@ -266,7 +266,9 @@ class MainScreen(Screen[None]):
             "step is shown here; at max, only single steps and the run's last step."
         )
         if self.showing_code:
-            self.code.show(config.implementation, config.pitfalls, config.loss_function)
+            self.code.show(
+                config.implementation, config.pitfalls, config.loss_function, config.model
+            )
         self.status.running(
             config.implementation, 1, config.epochs, 0.0, paused=paused, pace=config.pace
         )

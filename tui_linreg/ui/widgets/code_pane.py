@@ -12,11 +12,14 @@ from textual.widgets import Static
 
 
 def training_source(
-    implementation: str, pitfalls: tuple[str, ...] = (), loss: str = "lesson"
+    implementation: str,
+    pitfalls: tuple[str, ...] = (),
+    loss: str = "lesson",
+    model: str = "sequential",
 ) -> str:
     """The functions that make up one training step, taken from the modules that run it, so
-    what is shown can never drift from what runs. ``loss`` is --loss. Imports torch (through
-    the engine)."""
+    what is shown can never drift from what runs. ``loss`` and ``model`` are --loss and
+    --model. Imports torch (through the engine)."""
     from tui_linreg.losses import loss_of
 
     spec = loss_of(implementation, loss)
@@ -58,6 +61,7 @@ def training_source(
 
         parts = [
             concise.load_array,
+            *([concise.LinearNet] if model == "class" else []),
             concise.Concise.__init__,
             concise.Concise.train_step,
             concise.Concise.decay,
@@ -112,10 +116,17 @@ class CodePane(VerticalScroll):
         yield Static("loading PyTorch…", id="code-text")
 
     def show(
-        self, implementation: str, pitfalls: tuple[str, ...] = (), loss: str = "lesson"
+        self,
+        implementation: str,
+        pitfalls: tuple[str, ...] = (),
+        loss: str = "lesson",
+        model: str = "sequential",
     ) -> None:
         shown = f"{implementation} with {'+'.join(pitfalls)}" if pitfalls else implementation
         shown += f" · --loss {loss}" if loss != "lesson" else ""
+        shown += (
+            f" · --model {model}" if model != "sequential" and implementation == "concise" else ""
+        )
         if shown == self.showing:
             return
         self.showing = shown
@@ -126,7 +137,7 @@ class CodePane(VerticalScroll):
             self.border_subtitle = ""
         from rich.syntax import Syntax  # pygments loads only when the pane is first shown
 
-        source = training_source(implementation, pitfalls, loss)
+        source = training_source(implementation, pitfalls, loss, model)
         changed = changed_lines(source, pitfalls)
         syntax = Syntax(
             source,

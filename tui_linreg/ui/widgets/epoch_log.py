@@ -7,7 +7,7 @@ from textual.widgets import RichLog
 
 from tui_linreg.config import TrainConfig
 from tui_linreg.engine.events import EpochEnded, Outcome, RunEnded, RunStarted
-from tui_linreg.report import describe_config, lesson_line
+from tui_linreg.report import describe_config, lesson_line, loss_line
 from tui_linreg.ui import formatting
 
 _OUTCOME_STYLE = {
@@ -35,8 +35,12 @@ class EpochLog(RichLog):
             f"on {event.device} · {describe_config(config)}",
         )
         self.write(line)
-        if config.implementation == "concise":
+        if event.printed:  # concise: the lesson's print(net) and print(optimizer)
+            self.write(Text(event.printed, style="dim"))
+        if config.implementation == "concise" and config.loss_function == "lesson":
             self.write(Text("  loss is nn.MSELoss: plain MSE, 2× scratch's half-MSE", style="dim"))
+        elif config.loss_function != "lesson":
+            self.write(Text(f"  {loss_line(event)}", style="dim"))
 
     def epoch(self, event: EpochEnded) -> None:
         assert self.config is not None, "an epoch is logged after its run's start"
