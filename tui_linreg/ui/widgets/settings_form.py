@@ -136,8 +136,18 @@ class SettingInput(Input):
 
 def _row(label: str, field: Input | Select[str], section: Section) -> Horizontal:
     return Horizontal(
-        Label(label, classes="field-label"), field, classes=f"field {in_section(section)}"
+        Label(label, classes="field-label"),
+        field,
+        classes=f"field {in_section(section)}",
+        id=f"row-{(field.id or '').removeprefix('field-')}",
     )
+
+
+RELEVANT_WHEN: dict[str, tuple[str, str]] = {
+    "model": ("implementation", "concise"),
+    "huber_delta": ("loss_function", "huber"),
+}
+"""Fields that only one choice of another uses: shown only then, so the form stays whole."""
 
 
 class SettingsForm(VerticalScroll):
@@ -192,6 +202,19 @@ class SettingsForm(VerticalScroll):
             setting.form_label, SettingInput(setting, setting.kind.show(value)), setting.section
         )
         yield Static("", id=f"error-{name}", classes=f"field-error {in_section(setting.section)}")
+
+    def on_mount(self) -> None:
+        self.show_relevant()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.show_relevant()
+
+    def show_relevant(self) -> None:
+        """Hide the fields the chosen implementation and loss do not use (RELEVANT_WHEN)."""
+        for name, (other, needed) in RELEVANT_WHEN.items():
+            chosen = str(self.query_one(f"#field-{other}", Select).value)
+            for widget in self.query(f"#row-{name}, #error-{name}"):  # a Select has no error
+                widget.set_class(chosen != needed, "irrelevant")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         assert event.input.id is not None
