@@ -23,6 +23,7 @@ from textual.widget import Widget
 from tui_linreg.config import TrainConfig
 from tui_linreg.engine.events import EpochEnded, Event, Progress, RunEnded, RunStarted
 from tui_linreg.presets import PRESETS
+from tui_linreg.settings import Section
 from tui_linreg.ui.app import LinregApp
 from tui_linreg.ui.messages import RunEvent
 from tui_linreg.ui.widgets.settings_form import SectionTitle
@@ -351,6 +352,28 @@ async def replayed_midway(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def huber_against_squared(pilot: Pilot[None]) -> None:
+    """outlier-huber's sweep: squared loss, then Huber, with y[5] = 10000."""
+    await settle(pilot)
+    await type_into(pilot, "sweep", PRESETS["outlier-huber"].sweep)
+    await pilot.press("ctrl+r")
+    await wait_for_sequence(pilot, 2)
+
+
+async def kept_going(pilot: Pilot[None]) -> None:
+    """A run down the road to nan, the data and model sections folded to give the log room."""
+    await scratch_run(pilot)
+    app = pilot.app
+    assert isinstance(app, LinregApp)
+    for title in app.query(SectionTitle):
+        title.folded = title.section in (Section.DATA, Section.MODEL)
+    await pilot.pause()
+    log = app.main.log_view
+    log.scroll_to(y=max(log.max_scroll_y - 10, 0), animate=False)  # the nan epochs, the why
+    app.main.refresh_views(force=True)
+    await pilot.pause()
+
+
 Scenario = Callable[[Pilot[None]], Awaitable[None]]
 
 SCREENSHOTS: dict[str, tuple[dict[str, object], Scenario]] = {
@@ -382,6 +405,8 @@ SCREENSHOTS: dict[str, tuple[dict[str, object], Scenario]] = {
     "landscape-both": ({}, both_on_the_map),
     "landscape-zigzag": (PRESETS["correlated"].changes, on_the_map),
     "landscape-replay": ({}, replayed_midway),
+    "outlier-huber": (PRESETS["outlier-huber"].changes, huber_against_squared),
+    "keep-going": ({"learning_rate": 10.0, "epochs": 10, "keep_going": True}, kept_going),
 }
 """The README's screenshots: name → (config changes, what to do before the shot)."""
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 from textual.widget import Widget
-from textual.widgets import Button, Input
+from textual.widgets import Button, Input, Select
 
 from tests.ui.snapshot_app import make_app, settle, title_above, type_into, wait_for_sequence
 from tui_linreg.config import SETTINGS
 from tui_linreg.settings import Section
 from tui_linreg.ui.app import LinregApp
-from tui_linreg.ui.widgets.settings_form import SectionTitle
+from tui_linreg.ui.widgets.settings_form import RELEVANT_WHEN, SectionTitle
 
 
 def section(app: LinregApp, which: Section) -> SectionTitle:
@@ -39,7 +39,9 @@ async def test_each_section_folds_and_unfolds_from_the_keyboard() -> None:
             assert app.focused is title, f"tab never reached the {which} section"
             form = app.main.form
             fields = [
-                form.query_one(f"#field-{n}") for n, s in SETTINGS.items() if s.section == which
+                form.query_one(f"#field-{n}")
+                for n, s in SETTINGS.items()
+                if s.section == which and n not in RELEVANT_WHEN  # those show only when used
             ]
             await pilot.press("enter")
             await pilot.pause()
@@ -80,7 +82,9 @@ async def test_at_80_by_24_tab_reaches_every_field_and_scrolls_it_into_view() ->
             reached.add(focused.id)
             if isinstance(focused, Button):
                 break
-    assert {f"field-{name}" for name in SETTINGS} | {"field-sweep", "run"} <= reached
+    shown_now = {f"field-{name}" for name in SETTINGS if name not in RELEVANT_WHEN}
+    assert shown_now | {"field-sweep", "run"} <= reached
+    assert not {f"field-{name}" for name in RELEVANT_WHEN} & reached  # hidden: not tabbed to
 
 
 async def test_a_mistake_in_a_folded_section_unfolds_it_and_takes_the_cursor() -> None:
@@ -127,3 +131,24 @@ async def test_a_changed_value_in_each_section_runs(
     else:
         assert getattr(app.ends[-1].config, field) == expected
     assert all(end.outcome == "finished" for end in app.ends)
+
+
+async def test_model_shows_for_concise_and_huber_delta_for_huber_only() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        form = app.main.form
+        model, delta = form.query_one("#row-model"), form.query_one("#row-huber_delta")
+        assert not model.is_on_screen
+        assert not delta.is_on_screen
+        form.query_one("#field-implementation", Select).value = "concise"
+        form.query_one("#field-loss_function", Select).value = "huber"
+        await pilot.pause()
+        assert model.is_on_screen
+        assert delta.is_on_screen
+        await pilot.press("ctrl+r")
+        await wait_for_sequence(pilot, 1)
+        assert app.history.load().records[-1].config.loss_function == "huber"
+        form.query_one("#field-loss_function", Select).value = "l1"
+        await pilot.pause()
+        assert not delta.is_on_screen

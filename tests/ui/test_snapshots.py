@@ -127,3 +127,10 @@ def test_the_times_the_snapshots_show_are_utc_wherever_they_run() -> None:
         timeout=30,
     )
     assert child.stdout.strip() == "00:00"
+
+
+@pytest.mark.parametrize("name", ["outlier-huber", "keep-going"])
+def test_the_exercises(snap_compare: SnapCompare, name: str) -> None:
+    """Issue 17: Huber against squared loss with an outlier, and a run down the road to nan."""
+    changes, before = SCREENSHOTS[name]
+    assert snap_compare(make_app(**changes), terminal_size=(120, 40), run_before=before)

@@ -255,7 +255,9 @@ class MainScreen(Screen[None]):
             self.table.new_data((*config.true_w, config.true_b), event.closed_form)
             if new_plot:
                 self.loss.new_data()
-        self.scatter.show_data(event)
+        elif event.closed_form != self.table.closed_form:  # a sweep of losses: each its own
+            self.table.new_optimum(event.closed_form)
+        self.scatter.show_data(event, label, keep=not new_data and not new_plot)
         self.landscape.start(event, label, new_map=new_plot or new_data)
         self.loss.start(event, label)
         self.trajectory.start(event)

@@ -56,6 +56,11 @@ class ParameterTable(DataTable[Text]):
         self.previewed = previewed
         self._redraw()
 
+    def new_optimum(self, closed_form: ClosedForm) -> None:
+        """The same data, another loss's optimum (a sweep of --loss)."""
+        self.closed_form = closed_form
+        self._redraw()
+
     def show(self, implementation: str, learned: tuple[float, ...]) -> None:
         """New learned values; drawn at the next :meth:`flush` (a few times a second)."""
         self.learned[implementation] = learned

@@ -85,9 +85,9 @@ TRUE_COLOUR = GREEN
 """The true relation in the data plot: like the closed form, what learning heads for."""
 LEARNED_COLOUR: RGB = (240, 80, 80)
 REPLAY_COLOUR: RGB = (230, 230, 230)
-OUTLIER_COLOUR: RGB = (255, 170, 0)
-"""--outlier's examples on the scatter."""
 """The replayed step's marker on the loss plot."""
+OUTLIER_COLOUR: RGB = (220, 90, 220)
+"""--outlier's examples on the scatter."""
 
 
 def hex_colour(rgb: RGB) -> str:
@@ -343,14 +343,32 @@ class ScatterPlot(StalePlot):
         self.learned: tuple[tuple[float, ...], float] | None = None
         self.untrained = True
         """The line is still the initial parameters': the legend says so."""
+        self.label = ""
+        """The running run's label in its plan (``loss=huber``)."""
+        self.earlier: dict[str, tuple[tuple[float, ...], float]] = {}
+        """The lines the plan's earlier runs learned on this data, by label: a sweep's runs
+        side by side (which line does the outlier drag?)."""
 
-    def show_data(self, started: RunStarted) -> None:
-        self.data = started
+    def show_data(self, started: RunStarted, label: str = "", *, keep: bool = False) -> None:
+        """New data, or with ``keep`` the plan's next run on the same data: the line learned
+        so far stays, beside the new one."""
+        if keep and self.learned is not None and self.label and not self.untrained:
+            self.earlier[self.label] = self.learned
+        else:
+            self.earlier = {}
+        self.data, self.label = started, label
         if self.feature >= started.config.num_features:
             self.feature = min(1, started.config.num_features - 1)
         self.learned = (started.initial_w, started.initial_b)
         self.untrained = True
         self.stale = True
+
+    def _inliers(self) -> list[float]:
+        """The labels but the outliers (--outlier): the y axis spans these."""
+        assert self.data is not None
+        outliers = {index for index, _ in self.data.config.outliers}
+        ys = self.data.sample_labels
+        return [y for i, y in enumerate(ys) if i not in outliers] or list(ys)
 
     def show_learned(self, w: tuple[float, ...], b: float) -> None:
         if self.learned == (w, b):
@@ -380,7 +398,7 @@ class ScatterPlot(StalePlot):
         flat (the log says why it is left out)."""
         if self.data is None or self.learned is None:
             return None
-        ys = self.data.sample_labels
+        ys = self._inliers()
         spread = max(ys) - min(ys) or 1.0
         line = self._line(*self.learned, low, high)
         if all(min(ys) - 3 * spread <= y <= max(ys) + 3 * spread for y in line):
@@ -399,14 +417,30 @@ class ScatterPlot(StalePlot):
         low, high = min(xs), max(xs)
         true = self._line(config.true_w, config.true_b, low, high)
         learned = self._learned_line(low, high)
-        self.axes(xs, [*ys, *true, *(learned or [])])
-        plt.scatter(xs, ys, marker="dot", color="blue+")
-        shown = [index for index, _ in config.outliers if index < len(ys)]
-        if shown:  # --outlier: in their own colour, over the rest
+        earlier = {label: self._line(*line, low, high) for label, line in self.earlier.items()}
+        inliers = self._inliers()
+        spread = max(inliers) - min(inliers) or 1.0
+        bottom, top = min(inliers) - spread, max(inliers) + spread  # outliers beyond: at the edge
+        lines = [y for line in (true, learned or [], *earlier.values()) for y in line]
+        shown_ys = [*inliers, *(min(max(y, bottom), top) for y in lines)]
+        self.axes(xs, shown_ys)
+        bottom, top = min(shown_ys), max(shown_ys)
+        outliers = {index for index, _ in config.outliers if index < len(ys)}
+        plt.scatter(
+            [x for i, x in enumerate(xs) if i not in outliers],
+            [y for i, y in enumerate(ys) if i not in outliers],
+            marker="dot",
+            color="blue+",
+        )
+        for index in outliers:  # --outlier: its own colour; beyond the axis, an arrow at its edge
+            y = ys[index]
+            marker = "↑" if y > top else "↓" if y < bottom else "x"
             plt.scatter(
-                [xs[i] for i in shown], [ys[i] for i in shown], marker="x", color=OUTLIER_COLOUR
+                [xs[index]], [min(max(y, bottom), top)], marker=marker, color=OUTLIER_COLOUR
             )
         plt.plot([low, high], true, color=TRUE_COLOUR)
+        for number, line in enumerate(earlier.values()):
+            plt.plot([low, high], line, color=PALETTE[number % len(PALETTE)])
         if learned is not None:  # last: it lies over the true line once it has been learned
             plt.plot([low, high], learned, color=LEARNED_COLOUR)
         plt.title(f"y vs x[{j}] · ctrl+f" if config.num_features > 1 else f"y vs x[{j}]")
@@ -419,8 +453,11 @@ class ScatterPlot(StalePlot):
             x = [row[self.feature] for row in self.data.sample_features]
             if self._learned_line(min(x), max(x)) is not None:
                 entries.append((LEARNED_COLOUR, "untrained" if self.untrained else "learned"))
-        if self.data.config.outliers:
-            entries.append((OUTLIER_COLOUR, "outlier"))
+        if self.earlier and len(entries) > 1:  # the running run's line, by its label
+            entries[1] = (LEARNED_COLOUR, self.label)
+        for number, label in enumerate(self.earlier):
+            entries.append((PALETTE[number % len(PALETTE)], label))
+
         return legend(entries, self.room, lead=f"{self.PANE_TITLE} · ")
 
     def subtitle(self) -> str:
@@ -432,6 +469,9 @@ class ScatterPlot(StalePlot):
             notes.append(f"{shown:,} of {config.num_examples:,} shown")
         if config.num_features > 1:
             notes.append("others at mean")
+        outliers = "+".join(f"y[{index}]={value:g}" for index, value in config.outliers)
+        if outliers:  # an arrow at the edge where it is off the axis
+            notes.append(legend([(OUTLIER_COLOUR, f"outlier {outliers}")], self.room))
         return " · ".join(notes)
 
 
