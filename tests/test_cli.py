@@ -315,3 +315,15 @@ def test_keep_going_prints_the_lessons_nan_lines_and_still_exits_3(
     ]
     assert "It kept going to epoch 3: it became inf in epoch 1" in out
     assert "keep_going=on" in out.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("flags", "order"),
+    [(["--no-shuffle"], "fixed"), (["--shuffle"], "shuffled"), (["--order", "sorted"], "sorted")],
+)
+def test_order_and_the_old_shuffle_switch(
+    capsys: pytest.CaptureFixture[str], flags: list[str], order: str
+) -> None:
+    code, out, _ = run_cli(capsys, "train", "--device", "cpu", "--epochs", "1", "--json", *flags)
+    assert code == 0
+    assert json.loads(out)["config"]["order"] == order

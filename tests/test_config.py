@@ -25,11 +25,11 @@ def test_defaults_are_the_lessons_classic_experiment() -> None:
     assert config.true_b == 4.2
     assert (config.num_examples, config.noise_std, config.batch_size) == (1000, 0.01, 10)
     assert (config.learning_rate, config.epochs, config.init_std) == (0.03, 3, 0.01)
-    assert (config.seed, config.implementation, config.device, config.shuffle) == (
+    assert (config.seed, config.implementation, config.device, config.order) == (
         0,
         "scratch",
         "auto",
-        True,
+        "shuffled",
     )
 
 
@@ -63,7 +63,7 @@ def test_config_is_frozen() -> None:
             "implementation must be one of scratch, concise, analytic, got 'fast'",
         ),
         ("device", "tpu", "device must be one of auto, cpu, cuda, mps or cuda:N, got 'tpu'"),
-        ("shuffle", "maybe", "shuffle must be on or off, got 'maybe'"),
+        ("keep_going", "maybe", "keep going must be on or off, got 'maybe'"),
     ],
 )
 def test_each_invalid_value_gets_its_fields_sentence(field: str, text: str, message: str) -> None:
@@ -98,7 +98,8 @@ def test_long_pastes_are_cut_in_the_message() -> None:
         ("noise_std", "-0", 0.0),
         ("device", "CUDA:1", "cuda:1"),
         ("implementation", " Concise ", "concise"),
-        ("shuffle", "off", False),
+        ("keep_going", "off", False),
+        ("order", " Sorted ", "sorted"),
     ],
 )
 def test_friendly_spellings_are_understood(field: str, text: str, value: object) -> None:
@@ -127,7 +128,7 @@ def test_memory_estimate_grows_with_the_data() -> None:
 
 
 def test_config_round_trips_through_a_dict() -> None:
-    config = TrainConfig(true_w=(1.5, -2.0, 0.25), learning_rate=0.1, shuffle=False, seed=7)
+    config = TrainConfig(true_w=(1.5, -2.0, 0.25), learning_rate=0.1, order="fixed", seed=7)
     assert TrainConfig.from_dict(config.to_dict()) == config
 
 
@@ -145,3 +146,11 @@ def test_any_text_in_any_field_parses_or_gets_a_message(field: str, text: str) -
     except FieldError as error:
         assert error.mistake.field == field
         assert error.mistake.message
+
+
+@pytest.mark.parametrize(("shuffle", "order"), [(True, "shuffled"), (False, "fixed")])
+def test_a_history_line_from_before_order_reads_its_shuffle_switch(
+    shuffle: bool, order: str
+) -> None:
+    old = {k: v for k, v in TrainConfig().to_dict().items() if k != "order"} | {"shuffle": shuffle}
+    assert TrainConfig.from_dict(old).order == order

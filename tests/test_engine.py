@@ -162,12 +162,12 @@ def test_progress_is_reported_at_most_four_times_a_second() -> None:
     assert all(0 < p.step <= p.steps_per_epoch for p in progress)
 
 
-@pytest.mark.parametrize("shuffle", [True, False])
-def test_concise_at_lr_takes_the_same_steps_as_scratch_at_twice_lr(shuffle: bool) -> None:
+@pytest.mark.parametrize("order", ["shuffled", "fixed", "sorted"])
+def test_concise_at_lr_takes_the_same_steps_as_scratch_at_twice_lr(order: str) -> None:
     # MSE's gradient is twice half-MSE's, and both visit the batches in the same order: the
     # trajectories agree.
-    scratch = run_to_end(config(learning_rate=0.02, shuffle=shuffle))
-    concise = run_to_end(config(implementation="concise", learning_rate=0.01, shuffle=shuffle))
+    scratch = run_to_end(config(learning_rate=0.02, order=order))
+    concise = run_to_end(config(implementation="concise", learning_rate=0.01, order=order))
     for mine, theirs in zip(scratch.history, concise.history, strict=True):
         assert mine.w == pytest.approx(theirs.w, rel=1e-4, abs=1e-6)
         assert mine.b == pytest.approx(theirs.b, rel=1e-4, abs=1e-6)
@@ -189,9 +189,9 @@ def test_scratch_autograd_gradient_equals_the_analytic_gradient() -> None:
 
 
 def test_short_last_batch_is_averaged_over_its_own_length() -> None:
-    cfg = config(num_examples=25, batch_size=10, shuffle=False, learning_rate=0.1)
+    cfg = config(num_examples=25, batch_size=10, order="fixed", learning_rate=0.1)
     problem = make_problem(cfg, CPU)
-    batches = list(data_iter(10, problem.features, problem.labels, shuffle_generator(cfg), False))
+    batches = list(data_iter(10, problem.features, problem.labels, shuffle_generator(cfg), "fixed"))
     assert [len(x) for x, _ in batches] == [10, 10, 5]
     model = Scratch(problem, cfg, shuffle_generator(cfg))
     for X, y in batches[:2]:
@@ -340,7 +340,7 @@ def test_the_stable_bound_separates_converging_from_diverging_full_batch_descent
             batch_size=500,
             learning_rate=factor * bound,
             epochs=400,
-            shuffle=False,
+            order="fixed",
         ),
         prepared=(device, problem),
     )
@@ -352,12 +352,12 @@ def test_the_stable_bound_separates_converging_from_diverging_full_batch_descent
 # --- the analytic implementation --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("shuffle", [True, False])
-def test_analytic_follows_the_same_trajectory_as_scratch(shuffle: bool) -> None:
+@pytest.mark.parametrize("order", ["shuffled", "fixed", "sorted"])
+def test_analytic_follows_the_same_trajectory_as_scratch(order: str) -> None:
     # Same data, same start, same batch order: the written-out gradient is autograd's.
-    scratch = run_to_end(config(epochs=5, num_examples=1003, shuffle=shuffle))
+    scratch = run_to_end(config(epochs=5, num_examples=1003, order=order))
     analytic = run_to_end(
-        config(epochs=5, num_examples=1003, shuffle=shuffle, implementation="analytic")
+        config(epochs=5, num_examples=1003, order=order, implementation="analytic")
     )
     for mine, theirs in zip(scratch.history, analytic.history, strict=True):
         assert theirs.w == pytest.approx(mine.w, rel=1e-4, abs=1e-6)
@@ -533,3 +533,23 @@ def test_keep_going_runs_every_epoch_down_the_road_to_nan_and_says_where() -> No
     stopped = run_to_end(dataclasses.replace(config, keep_going=False))
     assert len(stopped.history) == 0  # without it the run stops at the blow-up
     assert end.message.startswith(stopped.message)  # the same first sentence, then the road
+
+
+def test_sorted_order_visits_low_labels_first_and_breaks_sgd() -> None:
+    """The exercise "why reshuffle?": by label, every epoch ends on the highest labels, which
+    drag the fit; the same lr on shuffled data is fine."""
+    sorted_run = config(order="sorted", learning_rate=0.1)
+    steps = [e.detail for e in train(sorted_run, trace=True) if isinstance(e, StepTaken)]
+    firsts = [s for s in steps if s.step == 1]
+    lasts = [s for s in steps if s.step == 100]
+    assert max(firsts[0].labels) <= min(lasts[0].labels)  # low y first, high y last
+    problem = make_problem(sorted_run, CPU)
+    ordered = problem.labels[list(steps[0].indices) + list(steps[1].indices), 0]
+    assert torch.equal(ordered, ordered.sort().values)  # the indices are the labels' order
+    assert all(
+        a.indices == b.indices for a, b in zip(steps[:100], steps[100:200], strict=True)
+    )  # the same order every epoch
+    broken = run_to_end(sorted_run)
+    fine = run_to_end(dataclasses.replace(sorted_run, order="shuffled"))
+    assert broken.times_optimum > 100 * fine.times_optimum
+    assert fine.times_optimum < 1.1

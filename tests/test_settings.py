@@ -23,7 +23,7 @@ from tui_linreg.export import CSV_COLUMNS, export
 from tui_linreg.history import RunRecord
 from tui_linreg.plan import Plan, differing, label_of
 from tui_linreg.reproduce import reproduce_command
-from tui_linreg.settings import Choice, Names, Numbers, Rate, Real, Setting, Switch, Whole
+from tui_linreg.settings import Choice, Labels, Names, Numbers, Rate, Real, Setting, Switch, Whole
 from tui_linreg.sweep import parse_sweep
 
 NAMES = list(SETTINGS)
@@ -50,6 +50,8 @@ def example(setting: Setting, step: int = 1) -> Any:
         return 100.0 / step if default is None else None
     if isinstance(kind, Names):
         return kind.options[:1] if step == 1 else (kind.options[0], kind.options[-1])
+    if isinstance(kind, Labels):
+        return ((5, 10000.0),) if step == 1 else ((2, -7.5), (9, 0.25))
     raise AssertionError(f"no example for {type(kind).__name__}: add one for {setting.name}")
 
 
@@ -72,6 +74,8 @@ def bad_text(setting: Setting) -> str | None:
         return "0"
     if isinstance(kind, Names):
         return "nope"
+    if isinstance(kind, Labels):
+        return "5"
     raise AssertionError(f"no bad text for {type(kind).__name__}")
 
 

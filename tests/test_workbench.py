@@ -178,7 +178,7 @@ def test_presets_include_the_lessons_experiments_and_exercises() -> None:
     assert PRESETS["lr-too-large"].apply().learning_rate == 10
     assert PRESETS["zero-init"].apply().init_std == 0
     assert PRESETS["uneven-batches"].apply().num_examples % 10 != 0
-    assert not PRESETS["no-shuffle"].apply().shuffle
+    assert PRESETS["no-shuffle"].apply().order == "fixed"
     assert PRESETS["batch-1"].apply().batch_size == 1
     full = PRESETS["full-batch"].apply()
     assert full.batch_size == full.num_examples
@@ -335,6 +335,45 @@ def _check_standardised(config: TrainConfig, started: RunStarted, end: RunEnded)
     assert end.history[0].half_mse < 2 * end.closed_form.half_mse  # done in the first epoch
 
 
+def _check_sorted_order(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    twin = run_to_end(PRESETS["reshuffled"].apply(CPU))
+    assert config.learning_rate == twin.config.learning_rate  # only the order differs
+    assert end.b > config.true_b + 0.5  # dragged to high y by each epoch's last batches
+    assert end.times_optimum > 1000 * twin.times_optimum
+
+
+def _check_reshuffled(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    assert config.order == "shuffled"
+    assert end.times_optimum < 1.1  # straight to the answer
+
+
+def _check_outlier_huber(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    swept = parse_sweep(PRESETS["outlier-huber"].sweep).configs(config)
+    squared, huber = (run_to_end(each) for each in swept)
+    assert (squared.config.loss_function, huber.config.loss_function) == ("half-squared", "huber")
+    assert squared.b > config.true_b + 5  # the outlier drags the squared loss's line
+    assert abs(huber.b - config.true_b) < 0.01  # and not Huber's
+    assert huber.closed_form.name == "Huber optimum"
+
+
+def _check_sum_loss(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    mean = run_to_end(PRESETS["mean-loss"].apply(CPU))
+    assert config.learning_rate == mean.config.learning_rate / config.batch_size
+    assert [h.w for h in end.history] == [h.w for h in mean.history]  # exactly its steps
+
+
+def _check_mean_loss(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    at_the_same_lr = dataclasses.replace(config, loss_function="sum")
+    larger = run_to_end(dataclasses.replace(config, learning_rate=0.03 * 16))
+    assert [h.w for h in run_to_end(at_the_same_lr).history] == [h.w for h in larger.history]
+
+
+def _check_l1_decay(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    assert end.times_optimum < 1.1  # settled, as the rate decayed
+    constant = run_to_end(dataclasses.replace(config, lr_decay=1.0))
+    assert constant.times_optimum > 1.5  # a constant rate keeps jumping about the optimum
+
+
 PRESET_CLAIMS: dict[str, Callable[[TrainConfig, RunStarted, RunEnded], None]] = {
     "default": _check_default,
     "lr-too-small": _check_lr_too_small,
@@ -356,6 +395,12 @@ PRESET_CLAIMS: dict[str, Callable[[TrainConfig, RunStarted, RunEnded], None]] = 
     "backward-vector": _check_raises("grad can be implicitly created only for scalar"),
     "no-reshape": _check_no_reshape,
     "lesson-divisor": _check_lesson_divisor,
+    "sorted-order": _check_sorted_order,
+    "reshuffled": _check_reshuffled,
+    "outlier-huber": _check_outlier_huber,
+    "sum-loss": _check_sum_loss,
+    "mean-loss": _check_mean_loss,
+    "l1-decay": _check_l1_decay,
 }
 """Each preset's description, checked on a real run: a new preset needs a check here."""
 
@@ -454,7 +499,7 @@ def test_the_copied_command_reproduces_the_same_numbers(capsys: pytest.CaptureFi
         seed=11,
         true_w=(1.5, -0.25, 3.0),
         noise_std=0.1,
-        shuffle=False,
+        order="fixed",
     )
     original = run_to_end(config)
     argv = shlex.split(reproduce_command(config))

@@ -65,6 +65,11 @@ def _add_settings(parser: argparse.ArgumentParser, *, both: bool) -> None:
     for name, setting in SETTINGS.items():
         both_help = "; or both: scratch and concise on the same data, side by side"
         setting.add_flag(group, both_help if both and name == "implementation" else "")
+    # Before --order there was a --shuffle switch: its spellings still work, for old scripts.
+    for flag, order in (("--shuffle", "shuffled"), ("--no-shuffle", "fixed")):
+        group.add_argument(
+            flag, dest="order", action="store_const", const=order, help=f"--order {order}"
+        )
     group.add_argument(
         "--preset", metavar="NAME", help="start from a preset ('tui-linreg presets' lists them)"
     )

@@ -45,6 +45,9 @@ INITS = ("normal", "zeros", "uniform", "xavier")
 """How the weights start (the bias always starts at 0): the lessons' N(0, init_std²), zeros,
 a uniform draw with the same standard deviation, or Glorot's uniform (nn.init.xavier_uniform_)."""
 
+ORDERS = ("shuffled", "fixed", "sorted")
+"""Each epoch's order of the examples: a fresh random one, as drawn, or by label."""
+
 MODELS = ("sequential", "named", "class")
 """Concise's model as nn.Sequential, as a Sequential with a named layer, or as a module class."""
 
@@ -312,15 +315,18 @@ class TrainConfig:
         decides_data=True,  # the tensors live there
     )
     """Where tensors live: auto picks CUDA, then MPS, then the CPU."""
-    shuffle: bool = setting(
-        True,
-        Switch(),
-        "shuffle",
-        flag="--shuffle",
-        help="visit the examples in a fresh random order each epoch",
+    order: str = setting(
+        "shuffled",
+        Choice(ORDERS),
+        "order",
+        flag="--order",
+        help="the order the examples are visited in each epoch: shuffled, a fresh random "
+        "order (the lessons'); fixed, as drawn, the same every epoch; or sorted by label, "
+        "low y to high y, the order that breaks SGD (--no-shuffle is --order fixed)",
         section=Section.OPTIMISATION,
+        sweepable=True,
     )
-    """Visit the examples in a fresh random order each epoch."""
+    """How each epoch orders the examples (ORDERS)."""
     keep_going: bool = setting(
         False,
         Switch(),
@@ -374,11 +380,16 @@ class TrainConfig:
     @classmethod
     def from_dict(cls, values: Mapping[str, Any]) -> TrainConfig:
         """Rebuild a config from :meth:`to_dict` output (a history line, say), checking every
-        value's type and range.
+        value's type and range. A line from before --order says ``shuffle``: true or false
+        reads as shuffled or fixed.
 
         Whether its data fits in this machine's memory is left to the moment it is run: a run
         recorded on a bigger machine is still a run to compare with.
         """
+        if "shuffle" in values and "order" not in values:
+            values = {k: v for k, v in values.items() if k != "shuffle"} | {
+                "order": "shuffled" if values["shuffle"] is not False else "fixed"
+            }
         return cls(**_collect(values, Setting.check))
 
 

@@ -62,7 +62,17 @@ PRESETS: dict[str, Preset] = {
             "1003 examples in batches of 10: a short last batch every epoch",
             {"num_examples": 1003},
         ),
-        Preset("no-shuffle", "the same order every epoch", {"shuffle": False}),
+        Preset("no-shuffle", "the same order every epoch", {"order": "fixed"}),
+        Preset(
+            "sorted-order",
+            "why reshuffle? examples sorted by y, lr 0.1: each epoch ends dragged to high y",
+            {"order": "sorted", "learning_rate": 0.1},
+        ),
+        Preset(
+            "reshuffled",
+            "sorted-order's twin: the same lr 0.1 on shuffled examples, straight to the answer",
+            {"learning_rate": 0.1},
+        ),
         Preset(
             "batch-1", "pure stochastic gradient descent: one example per step", {"batch_size": 1}
         ),

@@ -66,7 +66,7 @@ def test_a_rate_just_above_the_stable_bound_is_called_divergent_before_overflowi
     probe = TrainConfig(batch_size=1000, epochs=1, device="cpu")
     bound = next(e for e in run.train(probe) if isinstance(e, RunStarted)).stable_lr
     config = TrainConfig(
-        batch_size=1000, learning_rate=bound * 1.02, epochs=100_000, shuffle=False, device="cpu"
+        batch_size=1000, learning_rate=bound * 1.02, epochs=100_000, order="fixed", device="cpu"
     )
     end = ends(config)
     assert end.outcome == Outcome.DIVERGED

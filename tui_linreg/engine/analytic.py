@@ -77,7 +77,7 @@ class Analytic:
         """One epoch of batches (A = [X, 1], y), in scratch's order (the same draw)."""
         problem, config = self.problem, self.config
         blocks = shuffled_blocks(
-            problem.features, problem.labels, config.batch_size, self.generator, config.shuffle
+            problem.features, problem.labels, config.batch_size, self.generator, config.order
         )
         for X, y in blocks:  # noqa: N806
             A = torch.cat([X, torch.ones(len(X), 1, device=X.device)], dim=1)  # noqa: N806

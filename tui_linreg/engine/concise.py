@@ -11,7 +11,13 @@ from torch.nn import init
 from torch.utils import data
 
 from tui_linreg.config import TrainConfig
-from tui_linreg.engine.data import Problem, full_data_mean, loader_generator, uniform_bound
+from tui_linreg.engine.data import (
+    Problem,
+    epoch_order,
+    full_data_mean,
+    loader_generator,
+    uniform_bound,
+)
 from tui_linreg.losses import loss_of, written_out
 
 
@@ -58,21 +64,23 @@ class ShuffledBatches(data.Sampler[torch.Tensor]):
 
     def __init__(
         self,
-        num_examples: int,
+        labels: torch.Tensor,
         batch_size: int,
         generator: torch.Generator,
-        shuffle: bool,
+        order: str,
         device: torch.device,
     ) -> None:
-        self.num_examples = num_examples
+        self.labels = labels
+        self.num_examples = len(labels)
         self.batch_size = batch_size
         self.generator = generator
-        self.shuffle = shuffle
+        self.order = order
         self.device = device
 
     def __iter__(self) -> Iterator[torch.Tensor]:
-        n = self.num_examples
-        order = torch.randperm(n, generator=self.generator) if self.shuffle else torch.arange(n)
+        order = epoch_order(self.labels, self.order, self.generator)
+        if order is None:  # --order fixed
+            order = torch.arange(self.num_examples)
         # Drawn on the CPU (the same order on every device), then moved to the data's device
         # in one copy per epoch: on a GPU, a CPU index tensor per batch would be a copy and
         # a host synchronisation per step.
@@ -87,13 +95,13 @@ def load_array(
     labels: torch.Tensor,
     batch_size: int,
     generator: torch.Generator,
-    shuffle: bool = True,
+    order: str = "shuffled",
     seed_generator: torch.Generator | None = None,
 ) -> data.DataLoader[tuple[torch.Tensor, ...]]:
     """A DataLoader over a TensorDataset, as in the lesson, fed whole batches (see
     ShuffledBatches); batch_size=None tells it not to batch again."""
     dataset = data.TensorDataset(features, labels)
-    batches = ShuffledBatches(len(dataset), batch_size, generator, shuffle, features.device)
+    batches = ShuffledBatches(labels, batch_size, generator, order, features.device)
     # The DataLoader also draws a worker base seed every epoch; its own generator keeps that
     # draw off the global RNG and out of the shuffling stream.
     return data.DataLoader(dataset, batch_size=None, sampler=batches, generator=seed_generator)
@@ -114,7 +122,7 @@ class Concise:
             problem.labels,
             config.batch_size,
             generator,
-            config.shuffle,
+            config.order,
             loader_generator(config),
         )
         # skip_init builds the layer without PyTorch's default random initialisation, which

@@ -126,12 +126,25 @@ BLOCK_BYTES = 1 << 22
 whatever n is, and few enough gathers that a step never pays for one."""
 
 
+def epoch_order(
+    labels: torch.Tensor, order: str, generator: torch.Generator
+) -> torch.Tensor | None:
+    """One epoch's order of the examples, on the CPU (the same on every device): a fresh
+    permutation for ``shuffled``, by label from low to high for ``sorted`` (ties as drawn), or
+    None for ``fixed``, the order they were drawn in."""
+    if order == "shuffled":
+        return torch.randperm(len(labels), generator=generator)
+    if order == "sorted":
+        return torch.argsort(labels[:, 0].cpu(), stable=True)
+    return None
+
+
 def shuffled_blocks(
     features: torch.Tensor,
     labels: torch.Tensor,
     batch_size: int,
     generator: torch.Generator,
-    shuffle: bool,
+    order: str,
 ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
     """One epoch of (X, y) in a random order, a block of whole mini-batches at a time.
 
@@ -141,14 +154,13 @@ def shuffled_blocks(
     plain slice; blocks stay a few MiB, so memory does not grow with n. Without shuffling the
     blocks are views of the data and nothing is copied.
     """
-    n = len(features)
     row_bytes = features.element_size() * (features.shape[1] + 1)
     rows = max(1, BLOCK_BYTES // row_bytes // batch_size) * batch_size
-    if not shuffle:
+    permutation = epoch_order(labels, order, generator)
+    if permutation is None:
         yield from zip(features.split(rows), labels.split(rows), strict=True)
         return
-    order = torch.randperm(n, generator=generator).to(features.device)
-    for block in order.split(rows):
+    for block in permutation.to(features.device).split(rows):
         yield features[block], labels[block]
 
 

@@ -21,7 +21,7 @@ def data_iter(
     features: torch.Tensor,
     labels: torch.Tensor,
     generator: torch.Generator,
-    shuffle: bool = True,
+    order: str = "shuffled",
 ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
     """Yield mini-batches of (features, labels) in a random order.
 
@@ -31,7 +31,7 @@ def data_iter(
     and cut them into batches: the same batches in the same order, without a Python list of
     a million indices or two indexing operations per step.
     """
-    for X, y in shuffled_blocks(features, labels, batch_size, generator, shuffle):  # noqa: N806
+    for X, y in shuffled_blocks(features, labels, batch_size, generator, order):  # noqa: N806
         yield from zip(X.split(batch_size), y.split(batch_size), strict=True)  # the last
         # batch of the epoch may be shorter
 
@@ -122,7 +122,7 @@ class Scratch:
         """One epoch of mini-batches."""
         problem, config = self.problem, self.config
         return data_iter(
-            config.batch_size, problem.features, problem.labels, self.generator, config.shuffle
+            config.batch_size, problem.features, problem.labels, self.generator, config.order
         )
 
     def train_step(self, X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:  # noqa: N803

@@ -17,7 +17,7 @@ import torch
 
 from tui_linreg.config import TrainConfig
 from tui_linreg.engine.analytic import influence
-from tui_linreg.engine.data import Problem
+from tui_linreg.engine.data import Problem, epoch_order
 from tui_linreg.engine.events import MAX_LOSS_VALUES, StepDetail
 from tui_linreg.engine.implementation import Implementation
 
@@ -61,7 +61,7 @@ class StepWatch:
 
     def new_epoch(self) -> None:
         """Call before the epoch's batches are drawn."""
-        self._epoch_state = self.generator.get_state() if self.config.shuffle else None
+        self._epoch_state = self.generator.get_state()
         self._order = None
 
     def step(self, epoch: int, step: int, X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:  # noqa: N803
@@ -157,13 +157,11 @@ class StepWatch:
     def _indices(self, step: int, length: int) -> torch.Tensor:
         """The example indices of batch ``step`` of this epoch."""
         if self._order is None:
-            n = self.problem.num_examples
-            if self._epoch_state is None:
-                self._order = torch.arange(n)
-            else:
-                generator = torch.Generator()
+            generator = torch.Generator()
+            if self._epoch_state is not None:
                 generator.set_state(self._epoch_state)
-                self._order = torch.randperm(n, generator=generator)
+            order = epoch_order(self.problem.labels, self.config.order, generator)
+            self._order = torch.arange(self.problem.num_examples) if order is None else order
         start = (step - 1) * self.config.batch_size
         return self._order[start : start + length]
 
