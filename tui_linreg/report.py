@@ -18,7 +18,6 @@ from tui_linreg.engine.events import (
     RunEnded,
     RunStarted,
     StepTaken,
-    distance_to_true,
     json_ready,
 )
 from tui_linreg.history import versions
@@ -129,6 +128,14 @@ def parameter_table(ends: list[RunEnded]) -> list[str]:
     return lines
 
 
+def bound_line(started: RunStarted) -> str:
+    bound = (started.least_squares or started.closed_form).stable_lr
+    return (
+        f"stable learning rate for this data (full-batch GD): < {bound:.3g} on half-MSE, "
+        f"< {bound / 2:.3g} on MSE"
+    )
+
+
 def loss_line(started: RunStarted) -> str:
     """What --loss changes: the loss, its stable bound, and the optimum it is compared with."""
     best, bound = started.closed_form, started.stable_lr
@@ -188,6 +195,11 @@ class Report:
         print(text, file=self.out, flush=True)
 
     @property
+    def data_sets(self) -> int:
+        """How many data sets the plan's runs train on (a sweep of n or the noise: several)."""
+        return len({config.data_key for config in self.plan.configs})
+
+    @property
     def side_by_side(self) -> bool:
         return self.plan.kind == PlanKind.BOTH
 
@@ -218,6 +230,8 @@ class Report:
                 started = started or event
                 if not self.json_output and (single or not ends):
                     self._print_start(event)
+                if not self.json_output and self.data_sets > 1:  # each data set its bound
+                    self._print(f"{self.plan.labels[len(ends)]}: {bound_line(event)}")
             elif isinstance(event, EpochEnded):
                 if not self.json_output and single:
                     self._print(lesson_line(event, self.plan.configs[0]))
@@ -239,10 +253,14 @@ class Report:
     def _print_start(self, event: RunStarted) -> None:
         config = event.config
         if self.plan.kind == PlanKind.SWEEP:
+            data_sets = self.data_sets
+            on = "all on the same data" if data_sets == 1 else f"on {data_sets} data sets"
             self._print(
                 f"a sweep of {len(self.plan.configs)} {config.implementation} runs on {event.device}, "
-                f"all on the same data; the first: {describe_config(config)}"
+                f"{on}; the first: {describe_config(config)}"
             )
+            if data_sets > 1:  # each data set has its own bound: said as each starts
+                return
         else:
             who = (
                 "scratch and concise (same data, same start)"
@@ -250,11 +268,7 @@ class Report:
                 else config.implementation
             )
             self._print(f"{who} on {event.device} · {describe_config(config)}")
-        bound = event.closed_form.stable_lr
-        self._print(
-            f"stable learning rate for this data (full-batch GD): < {bound:.3g} on half-MSE, "
-            f"< {bound / 2:.3g} on MSE"
-        )
+        self._print(bound_line(event))
         if event.printed and not self.side_by_side:
             self._print(event.printed)
         if config.loss_function != "lesson":
@@ -318,15 +332,18 @@ def sweep_table(ends: list[RunEnded]) -> list[str]:
     width = max(len(name) for name in [*names, "run"])
     lines = [
         f"{'run':<{width}}  {'outcome':<9} {'epochs':>6} {'half-MSE':>10} {'× best':>8} "
-        f"{'|θ − θ*|':>9}"
+        f"{'|ŵ − w|':>9} {'|ŵ − w*|':>9} {'|w* − w|':>9}"
     ]
     for name, end in zip(names, ends, strict=True):
-        ratio = end.times_optimum
-        distance = distance_to_true(end.config, end.w, end.b)
+        far = end.distances
         lines.append(
             f"{name:<{width}}  {end.outcome!s:<9} {len(end.history):>6} {end.half_mse:>10.4g} "
-            f"{ratio:>8.3g} {distance:>9.3g}"
+            f"{end.times_optimum:>8.3g} {far['distance_to_true']:>9.3g} "
+            f"{far['distance_to_optimum']:>9.3g} {far['optimum_distance_to_true']:>9.3g}"
         )
+    lines.append(
+        "ŵ learned · w true · w* the optimum (b included) · |w* − w|: the data's own error"
+    )
     lines += [
         f"{name}: {end.message}"
         for name, end in zip(names, ends, strict=True)

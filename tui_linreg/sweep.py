@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui_linreg.config import SETTINGS, ConfigError, FieldError, Mistake, TrainConfig, checked
+from tui_linreg.settings import Whole
 
 SWEEPABLE = {
     name: setting.name
@@ -29,7 +30,9 @@ class Sweep:
 
 
 def parse_sweep(text: str) -> Sweep:
-    """``lr=0.001,0.01,0.1`` → Sweep('learning_rate', (0.001, 0.01, 0.1))."""
+    """``lr=0.001,0.01,0.1`` → Sweep('learning_rate', (0.001, 0.01, 0.1)); a range,
+    ``lr=1e-4..10:log:12`` or ``epochs=1..10:lin:4``, spaces its values evenly (on a log scale
+    with ``log``)."""
     name, equals, values = text.partition("=")
     field = SWEEPABLE.get(name.strip().lower())
     if not equals or field is None:
@@ -45,7 +48,8 @@ def parse_sweep(text: str) -> Sweep:
                 )
             ]
         )
-    parts = values.split(",")
+    spread = _range(field, values) if ".." in values else None
+    parts = spread if spread is not None else values.split(",")
     if len(parts) < 2 or len(parts) > MAX_SWEEP:
         raise ConfigError(
             [Mistake("sweep", f"a sweep needs 2 to {MAX_SWEEP} values, got {len(parts)}")]
@@ -60,3 +64,46 @@ def parse_sweep(text: str) -> Sweep:
     if mistakes:
         raise ConfigError(mistakes)
     return Sweep(field, tuple(parsed))
+
+
+def _range(field: str, text: str) -> list[str]:
+    """``LOW..HIGH:log:N`` or ``LOW..HIGH:lin:N`` as N values' texts (3 significant digits;
+    whole numbers for a whole-number setting, each once)."""
+    bounds, _, rest = text.partition(":")
+    spacing, _, count = rest.partition(":")
+    low_text, _, high_text = bounds.partition("..")
+    try:
+        low, high, n = float(low_text), float(high_text), int(count)
+    except ValueError:
+        raise ConfigError(
+            [
+                Mistake(
+                    "sweep",
+                    "a sweep's range reads LOW..HIGH:log:N or LOW..HIGH:lin:N, e.g. "
+                    f"lr=1e-4..10:log:12; got {text[:40]!r}",
+                )
+            ]
+        ) from None
+    spacing = spacing.strip().lower()
+    problem = (
+        f"its spacing must be log or lin, got {spacing!r}"
+        if spacing not in ("log", "lin")
+        else f"it needs 2 to {MAX_SWEEP} values, got {n}"
+        if not 2 <= n <= MAX_SWEEP
+        else "a log range needs 0 < LOW < HIGH"
+        if spacing == "log" and not 0 < low < high
+        else "it needs LOW < HIGH"
+        if not low < high
+        else ""
+    )
+    if problem:
+        raise ConfigError([Mistake("sweep", f"the sweep range {text[:40]!r}: {problem}")])
+    fractions = [i / (n - 1) for i in range(n)]
+    values = (
+        [low * (high / low) ** f for f in fractions]
+        if spacing == "log"
+        else [low + (high - low) * f for f in fractions]
+    )
+    if isinstance(SETTINGS[field].kind, Whole):
+        return list(dict.fromkeys(str(round(v)) for v in values))
+    return [f"{v:.3g}" for v in values]

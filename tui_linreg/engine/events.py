@@ -291,6 +291,17 @@ class RunEnded:
         return final / optimum if optimum > 0 and math.isfinite(final) else math.nan
 
     @property
+    def distances(self) -> dict[str, float]:
+        """How far the learned θ̂ is from the true θ and from the optimum θ*, and θ* from the
+        true θ (the data's own statistical error), Euclidean over (w, b); inf once not finite."""
+        best = self.closed_form
+        return {
+            "distance_to_true": distance_to_true(self.config, self.w, self.b),
+            "distance_to_optimum": _distance((*self.w, self.b), (*best.w, best.b)),
+            "optimum_distance_to_true": distance_to_true(self.config, best.w, best.b),
+        }
+
+    @property
     def seconds_per_epoch(self) -> float:
         return self.train_s / len(self.history) if self.history else float("nan")
 
@@ -316,6 +327,8 @@ class RunEnded:
                 }
                 for row in self.rows
             ],
+            **self.distances,
+            "times_optimum": self.times_optimum,
             "timing": {
                 "train_s": self.train_s,
                 "seconds_per_epoch": self.seconds_per_epoch,
@@ -333,6 +346,12 @@ def distance_to_true(config: TrainConfig, w: tuple[float | None, ...], b: float 
     if not all(value is not None and math.isfinite(value) for value in learned):
         return math.inf
     return math.dist([v for v in learned if v is not None], (*config.true_w, config.true_b))
+
+
+def _distance(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    if not all(math.isfinite(value) for value in (*a, *b)):
+        return math.inf
+    return math.dist(a, b)
 
 
 def json_ready(value: Any) -> Any:
