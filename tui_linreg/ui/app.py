@@ -360,7 +360,9 @@ class LinregApp(App[None]):
         if self.control is not None:
             self.control.cancel()  # the previous plan stops before its next mini-batch
         if plan.kind != PlanKind.SINGLE:
-            self.main.log_view.note(f"running {plan.describe()} on the same data, overlaid")
+            data_sets = len({config.data_key for config in plan.configs})
+            on = "on the same data" if data_sets == 1 else f"on {data_sets} data sets"
+            self.main.log_view.note(f"running {plan.describe()} {on}, overlaid")
         self.plan_id += 1
         self.plan, self.ends = plan, []
         self.control = RunControl(pace=self._watchable(plan))

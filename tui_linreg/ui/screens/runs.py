@@ -71,7 +71,7 @@ ORDERS = {
 }
 """Sort key → (what the title calls it, the key)."""
 
-COLUMNS = ("✓", "time", "impl", "lr", "batch", "outcome", "half-MSE", "|θ−θ*|", "steps/s")
+COLUMNS = ("✓", "time", "impl", "lr", "batch", "outcome", "half-MSE", "|ŵ−w|", "steps/s")
 """What tells runs apart comes first, so that it shows at 80 columns; then epochs, n, seed."""
 
 
@@ -149,7 +149,7 @@ class RunsScreen(Screen[None]):
         Binding(
             "d",
             "sort('distance')",
-            "Sort |θ−θ*|",
+            "Sort |ŵ−w|",
             tooltip="Sort by distance to the true parameters",
             id="runs-sort-distance",
         ),
