@@ -213,6 +213,8 @@ class LandscapePlot(StalePlot):
         through θ* need not hold the steepest direction). Shorter forms for a narrow pane."""
         assert self.data is not None
         bound = self.data.stable_lr
+        if self.data.least_squares is not None:  # l1 or Huber: the map is the half-MSE's
+            bound = self.data.least_squares.stable_lr
         parts = [f"stable: lr < 2/λmax = {bound:.3g}"]
         if contours:
             parts.append(f"levels min+{level_label(contours[0])}…{level_label(contours[-1])}")
@@ -231,6 +233,8 @@ class LandscapePlot(StalePlot):
         piece = self.slice()
         held = parameter_held(self.data.config.num_features, piece.pair)
         loss = self.data.loss_name
+        if not self.data.half_mse_per_loss:  # l1, Huber: drawn exactly, but as half-MSE
+            loss = f"half-MSE, not {loss}"
         their = "their" if held == "others" else "its"
         for title in (
             f"{self.PANE_TITLE} · {loss}" + (f" · {held} at {their} optimum" if held else ""),

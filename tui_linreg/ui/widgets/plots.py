@@ -493,11 +493,14 @@ class LossPlot(StalePlot):
         self.optimum_name = "closed form"
         self.own = ""
         """The curve of the running run's own loss, for l1 and Huber; "" for the others."""
+        self.owns: set[str] = set()
+        """Every such curve: dotted in a colour of their own, not their run's."""
         self.marker: float | None = None
         """Where a replayed step is, in epochs: a vertical line there."""
 
     def new_data(self) -> None:
         self.epochs = {}
+        self.owns = set()
         self.stale = True
 
     def start(self, started: RunStarted, label: str) -> None:
@@ -507,6 +510,8 @@ class LossPlot(StalePlot):
         self.optimum_name = started.closed_form.name
         # l1 and Huber are no multiple of half-MSE: their own loss is a curve of its own.
         self.own = "" if started.half_mse_per_loss else f"{label} {started.loss_name}"
+        if self.own:
+            self.owns.add(self.own)
         self.epochs[self.running] = [(0.0, started.initial_half_mse)]
         self.batches = []
         self.stale = True
@@ -527,7 +532,9 @@ class LossPlot(StalePlot):
     def colour(self, name: str) -> RGB:
         if name in CURVE_COLOURS:
             return CURVE_COLOURS[name]
-        return PALETTE[list(self.epochs).index(name) % len(PALETTE)]
+        runs = [curve for curve in self.epochs if curve not in CURVE_COLOURS]
+        index = runs.index(name) if name in runs else len(runs)
+        return PALETTE[(index + 2 if name in self.owns else index) % len(PALETTE)]
 
     def toggle_log_scale(self) -> bool:
         self.log_scale = not self.log_scale
