@@ -25,7 +25,7 @@ from tui_linreg.engine.scratch import Scratch, sgd
 from tui_linreg.export import ExportError, export
 from tui_linreg.history import History, RunRecord, default_path
 from tui_linreg.plan import differing, label_of
-from tui_linreg.presets import PRESETS
+from tui_linreg.presets import EXERCISES, GROUPS, PRESETS
 from tui_linreg.reproduce import reproduce_command
 from tui_linreg.sweep import parse_sweep
 from tui_linreg.ui.widgets.code_pane import training_source
@@ -374,6 +374,27 @@ def _check_l1_decay(config: TrainConfig, started: RunStarted, end: RunEnded) -> 
     assert constant.times_optimum > 1.5  # a constant rate keeps jumping about the optimum
 
 
+def _check_d2l_en_1_0(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    assert (config.batch_size, config.learning_rate, config.epochs) == (32, 0.03, 3)
+    assert end.step == 32 * 3  # ⌈1000 / 32⌉ steps an epoch
+    errors = [abs(row.error) for row in end.rows]
+    assert all(0.05 < error < 0.4 for error in errors)  # the book's: about 0.1 to 0.25
+
+
+def _check_lr_sweep(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    rates = parse_sweep(PRESETS["lr-sweep"].sweep).values
+    assert (rates[0], rates[-1], len(rates)) == (1e-4, 10.0, 12)
+    assert started.stable_lr < rates[-1]  # the sweep reaches past the cliff
+
+
+def _check_error_vs_n(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    # Given steps enough, SGD's error is the data's own: |ŵ − w| ≈ |w* − w|, and it falls.
+    far = end.distances
+    assert far["distance_to_true"] == pytest.approx(far["optimum_distance_to_true"], rel=0.2)
+    bigger = run_to_end(dataclasses.replace(config, num_examples=10_000)).distances
+    assert bigger["distance_to_true"] < far["distance_to_true"] / 1.5  # about 1/√n: 3×
+
+
 PRESET_CLAIMS: dict[str, Callable[[TrainConfig, RunStarted, RunEnded], None]] = {
     "default": _check_default,
     "lr-too-small": _check_lr_too_small,
@@ -401,6 +422,9 @@ PRESET_CLAIMS: dict[str, Callable[[TrainConfig, RunStarted, RunEnded], None]] = 
     "sum-loss": _check_sum_loss,
     "mean-loss": _check_mean_loss,
     "l1-decay": _check_l1_decay,
+    "d2l-en-1.0": _check_d2l_en_1_0,
+    "lr-sweep": _check_lr_sweep,
+    "error-vs-n": _check_error_vs_n,
 }
 """Each preset's description, checked on a real run: a new preset needs a check here."""
 
@@ -423,8 +447,20 @@ def test_presets_command_lists_each_with_a_description(capsys: pytest.CaptureFix
     code, out, _ = run_cli(capsys, "presets")
     assert code == 0
     lines = out.splitlines()
-    assert [line.split()[0] for line in lines] == list(PRESETS)
-    assert all(len(line.split()) > 2 for line in lines)
+    listed = [line.split()[0] for line in lines if line.startswith("  ")]
+    assert sorted(listed) == sorted(PRESETS)
+    assert all(len(line.split()) > 2 for line in lines if line.startswith("  "))
+    assert [line.rstrip(":") for line in lines if line.endswith(":")] == list(GROUPS)
+    assert "d2l-zh 2.0" in out  # which edition the presets follow
+    assert "d2l-en 0.17" in out
+
+
+def test_an_exercises_number_names_its_preset(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "train", "--check", "--preset", "3.4.9")
+    assert code == 0
+    assert json.loads(out)["order"] == "sorted"
+    for number, name in EXERCISES.items():
+        assert number in PRESETS[name].description  # it asks that exercise's question
 
 
 def test_flags_override_a_preset(capsys: pytest.CaptureFixture[str]) -> None:

@@ -33,7 +33,7 @@ from tui_linreg.engine.control import RunControl
 from tui_linreg.engine.events import Event, Outcome, RunStarted, StepTaken, json_ready
 from tui_linreg.history import History, RunRecord, default_path
 from tui_linreg.plan import Plan, PlanKind, Runner
-from tui_linreg.presets import PRESETS, preset
+from tui_linreg.presets import EDITIONS, GROUPS, PRESETS, preset
 from tui_linreg.report import Report
 from tui_linreg.reproduce import reproduce_command
 from tui_linreg.sweep import parse_sweep
@@ -268,8 +268,12 @@ def user_path(text: str) -> Path:
 
 def presets_command() -> int:
     width = max(len(name) for name in PRESETS)
-    for each in PRESETS.values():
-        print(f"{each.name:<{width}}  {each.description}")
+    for group in GROUPS:
+        print(f"{group}:")
+        for each in (p for p in PRESETS.values() if p.group == group):
+            print(f"  {each.name:<{width}}  {each.description}")
+    print(EDITIONS)
+    print("An exercise's number names its preset too: --preset 3.4.8.")
     return EXIT_FINISHED
 
 

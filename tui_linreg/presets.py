@@ -13,7 +13,12 @@ from tui_linreg.config import SETTINGS, ConfigError, Mistake, TrainConfig, quote
 class Preset:
     name: str
     description: str
+    """One line; an exercise's preset asks its question, after its number."""
     changes: dict[str, Any]
+    group: str = "the lessons' runs"
+    """Where the presets screen lists it (GROUPS)."""
+    exercises: tuple[str, ...] = ()
+    """The exercises it answers, by d2l-en's section and number: ``3.4.8``."""
     sweep: str = ""
     """A sweep the preset runs, for the presets that compare (``loss=half-squared,huber``);
     "" for one run. The form's sweep field and ``train --preset`` take it."""
@@ -30,143 +35,215 @@ class Preset:
         return dataclasses.replace(start, **self.changes)
 
 
+LESSON = "the lessons' runs"
+SCRATCH = "exercises of the scratch lesson (d2l-en §3.4, d2l-zh 2.0 §3.2)"
+CONCISE = "exercises of the concise lesson (d2l-en §3.5, d2l-zh 2.0 §3.3)"
+VALLEY = "the shape of the valley (f9 draws it)"
+PITFALLS = "the lesson's pitfalls, tried for real (f8 shows why)"
+GROUPS = (LESSON, SCRATCH, CONCISE, VALLEY, PITFALLS)
+"""The presets screen's groups, in order."""
+
+EDITIONS = (
+    "Every preset follows the classic lessons, d2l-zh 2.0 §3.2 and §3.3 (the same as d2l-en 0.17 "
+    "§3.2 and §3.3: a summed loss that sgd divides by the batch size), except d2l-en-1.0."
+)
+
 PRESETS: dict[str, Preset] = {
     p.name: p
     for p in (
-        Preset("default", "the lesson's run: lr 0.03, batch 10, 3 epochs", {}),
+        Preset("default", "the lesson's run: lr 0.03, batch 10, 3 epochs", {}, LESSON),
         Preset(
-            "lr-too-small", "lr 0.001 for 3 epochs: far from the answer", {"learning_rate": 0.001}
+            "d2l-en-1.0",
+            "d2l-en 1.0 §3.4/3.5: a mean loss, batch 32, lr 0.03: 96 steps, w still 0.1 off, "
+            "as the book prints",
+            {"batch_size": 32},
+            LESSON,
+        ),
+        Preset(
+            "zero-init",
+            "3.4.1: what if w starts at exactly 0? It still learns (the loss is convex)",
+            {"init_std": 0.0},
+            SCRATCH,
+            ("3.4.1",),
+        ),
+        Preset(
+            "large-init",
+            "3.4.1: and from N(0, 1000), the exercise's variance (std 31.6)? A long way to go",
+            {"init_std": 1000**0.5},
+            SCRATCH,
+        ),
+        Preset(
+            "no-reshape",
+            "3.4.5: why does squared_loss reshape? Without it, it trains on a 10×10 loss",
+            {"pitfalls": ("no-reshape",)},
+            SCRATCH,
+            ("3.4.5",),
+        ),
+        Preset(
+            "lr-sweep",
+            "3.4.6, 3.5.4: how do lr and epochs change the result? lr 1e-4 to 10, log-spaced",
+            {},
+            SCRATCH,
+            ("3.4.6", "3.5.4"),
+            sweep="lr=1e-4..10:log:12",
+        ),
+        Preset(
+            "lr-too-small",
+            "lr 0.001 for 3 epochs: far from the answer",
+            {"learning_rate": 0.001},
+            SCRATCH,
         ),
         Preset(
             "lr-too-small-10",
             "lr 0.001 for 10 epochs: still not there",
             {"learning_rate": 0.001, "epochs": 10},
+            SCRATCH,
         ),
         Preset(
             "lr-too-large",
             "lr 10: diverges in the first epoch",
             {"learning_rate": 10.0, "epochs": 10},
-        ),
-        Preset(
-            "zero-init",
-            "w starts at exactly 0: still learns (the loss is convex)",
-            {"init_std": 0.0},
-        ),
-        Preset(
-            "large-init",
-            "w starts from N(0, 1000), the exercise's variance (std 31.6): a long way to go",
-            {"init_std": 1000**0.5},
+            SCRATCH,
         ),
         Preset(
             "uneven-batches",
-            "1003 examples in batches of 10: a short last batch every epoch",
+            "3.4.7: what if n is not a multiple of the batch? 1003 in 10s: a short last batch",
             {"num_examples": 1003},
+            SCRATCH,
+            ("3.4.7",),
         ),
-        Preset("no-shuffle", "the same order every epoch", {"order": "fixed"}),
+        Preset(
+            "outlier-huber",
+            "3.4.8, 3.5.2: y[5] = 10000: squared loss, then Huber: which line does it drag?",
+            {"outliers": ((5, 10000.0),), "epochs": 5},
+            SCRATCH,
+            ("3.4.8", "3.5.2"),
+            sweep="loss=half-squared,huber",
+        ),
+        Preset(
+            "l1-decay",
+            "3.4.8: and the absolute error? A constant lr never settles; lr 0.1 × 0.7 a epoch does",
+            {"loss_function": "l1", "learning_rate": 0.1, "lr_decay": 0.7, "epochs": 12},
+            SCRATCH,
+        ),
         Preset(
             "sorted-order",
-            "why reshuffle? examples sorted by y, lr 0.1: each epoch ends dragged to high y",
+            "3.4.9: why reshuffle? Sorted by y at lr 0.1, each epoch ends dragged to high y",
             {"order": "sorted", "learning_rate": 0.1},
+            SCRATCH,
+            ("3.4.9",),
         ),
         Preset(
             "reshuffled",
             "sorted-order's twin: the same lr 0.1 on shuffled examples, straight to the answer",
             {"learning_rate": 0.1},
+            SCRATCH,
         ),
-        Preset(
-            "batch-1", "pure stochastic gradient descent: one example per step", {"batch_size": 1}
-        ),
-        Preset(
-            "full-batch",
-            "all 1000 examples per step: plain gradient descent",
-            {"batch_size": 1000, "epochs": 50, "learning_rate": 0.5},
-        ),
-        Preset(
-            "high-dimension",
-            "ten features instead of two",
-            {"true_w": (2.0, -3.4, 1.0, 0.5, -1.5, 3.0, -0.7, 2.2, -2.8, 0.9)},
-        ),
-        # The shape of the valley (f9 draws it): each beside its well-conditioned twin.
-        Preset(
-            "correlated",
-            "x corr 0.95: a long thin valley; the path zigzags across it, crawls along it",
-            {"feature_correlation": 0.95, "learning_rate": 0.1},
-        ),
-        Preset(
-            "uncorrelated",
-            "correlated's twin: independent features, round contours, straight in",
-            {"feature_correlation": 0.0, "learning_rate": 0.1},
-        ),
-        Preset(
-            "badly-scaled",
-            "x[1] 10× as spread as x[0]: lr must stay under 0.018, and w[0] crawls",
-            {"feature_scales": (1.0, 10.0), "learning_rate": 0.015},
-        ),
-        Preset(
-            "standardised",
-            "badly-scaled's twin, standardised: lr 0.5 is stable, done in an epoch",
-            {"feature_scales": (1.0,), "learning_rate": 0.5},
-        ),
-        # The losses (--loss): which one an outlier drags, and what a sum does to the step.
-        Preset(
-            "outlier-huber",
-            "y[5] = 10000: squared loss, then Huber, side by side: which line does it drag?",
-            {"outliers": ((5, 10000.0),), "epochs": 5},
-            sweep="loss=half-squared,huber",
-        ),
+        Preset("no-shuffle", "the same order every epoch", {"order": "fixed"}, SCRATCH),
         Preset(
             "sum-loss",
-            "a sum, not a mean, at lr 0.03 / 16: exactly the mean's steps (16 = |B|)",
+            "3.5.1: a sum, not a mean: how must lr change? lr / |B| takes the mean's very steps",
             {
                 "loss_function": "sum",
                 "batch_size": 16,
                 "num_examples": 1024,
                 "learning_rate": 0.03 / 16,
             },
+            CONCISE,
+            ("3.5.1",),
         ),
         Preset(
             "mean-loss",
             "sum-loss's twin: nn.MSELoss's mean at lr 0.03 (a sum at 0.03 takes 16× its steps)",
             {"loss_function": "mse", "batch_size": 16, "num_examples": 1024},
+            CONCISE,
         ),
         Preset(
-            "l1-decay",
-            "absolute error: a constant lr never settles; lr 0.1 × 0.7 an epoch does",
-            {"loss_function": "l1", "learning_rate": 0.1, "lr_decay": 0.7, "epochs": 12},
+            "error-vs-n",
+            "3.5.5: how does the error fall with n? n 10 to 10000, noise 1: as |w* − w|, 1/√n",
+            {"noise_std": 1.0, "epochs": 30, "learning_rate": 0.1, "lr_decay": 0.8},
+            CONCISE,
+            ("3.5.5",),
+            sweep="num_examples=10..10000:log:10",
         ),
-        # The lesson's pitfalls, each tried for real (tui_linreg/pitfalls.py); f8 shows why.
+        Preset(
+            "batch-1",
+            "pure stochastic gradient descent: one example per step",
+            {"batch_size": 1},
+            CONCISE,
+        ),
+        Preset(
+            "full-batch",
+            "all 1000 examples per step: plain gradient descent",
+            {"batch_size": 1000, "epochs": 50, "learning_rate": 0.5},
+            CONCISE,
+        ),
+        Preset(
+            "high-dimension",
+            "ten features instead of two",
+            {"true_w": (2.0, -3.4, 1.0, 0.5, -1.5, 3.0, -0.7, 2.2, -2.8, 0.9)},
+            CONCISE,
+        ),
+        Preset(
+            "correlated",
+            "x corr 0.95: a long thin valley; the path zigzags across it, crawls along it",
+            {"feature_correlation": 0.95, "learning_rate": 0.1},
+            VALLEY,
+        ),
+        Preset(
+            "uncorrelated",
+            "correlated's twin: independent features, round contours, straight in",
+            {"feature_correlation": 0.0, "learning_rate": 0.1},
+            VALLEY,
+        ),
+        Preset(
+            "badly-scaled",
+            "x[1] 10× as spread as x[0]: lr must stay under 0.018, and w[0] crawls",
+            {"feature_scales": (1.0, 10.0), "learning_rate": 0.015},
+            VALLEY,
+        ),
+        Preset(
+            "standardised",
+            "badly-scaled's twin, standardised: lr 0.5 is stable, done in an epoch",
+            {"feature_scales": (1.0,), "learning_rate": 0.5},
+            VALLEY,
+        ),
         Preset(
             "forget-zero-grad",
             ".grad never zeroed: gradients pile up, the loss stalls",
             {"pitfalls": ("forget-zero-grad",)},
+            PITFALLS,
         ),
         Preset(
             "no-no-grad",
             "sgd without torch.no_grad(): PyTorch refuses the update",
             {"pitfalls": ("no-no-grad",)},
+            PITFALLS,
         ),
         Preset(
             "backward-vector",
             "backward() on the loss vector: PyTorch wants a scalar",
             {"pitfalls": ("backward-vector",)},
-        ),
-        Preset(
-            "no-reshape",
-            "no reshape in squared_loss: it trains on a 10×10 loss",
-            {"pitfalls": ("no-reshape",)},
+            PITFALLS,
         ),
         Preset(
             "lesson-divisor",
             "1003 examples: the last batch of 3 is divided by 10",
             {"pitfalls": ("lesson-divisor",), "num_examples": 1003},
+            PITFALLS,
         ),
     )
 }
 
+EXERCISES = {number: p.name for p in PRESETS.values() for number in p.exercises}
+"""An exercise's number (3.4.8: d2l-en §3.4, exercise 8) → the preset that answers it; a
+number works wherever a preset's name does."""
+
 
 def preset(name: str) -> Preset:
+    """The preset of that name, or of that exercise's number (``3.4.8``)."""
     try:
-        return PRESETS[name]
+        return PRESETS[EXERCISES.get(name, name)]
     except KeyError:
         names = ", ".join(PRESETS)
         raise ConfigError(

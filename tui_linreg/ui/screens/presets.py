@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -11,7 +13,24 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui_linreg.presets import PRESETS
+from tui_linreg.presets import EDITIONS, GROUPS, PRESETS
+
+NAME_WIDTH = max(len(name) for name in PRESETS) + 1
+
+
+def _options() -> list[Option]:
+    """The presets by group, each group under its title; a description wraps under itself,
+    not under the names."""
+    options = []
+    for group in GROUPS:
+        options.append(Option(Text(group, style="bold italic"), disabled=True))
+        for preset in (p for p in PRESETS.values() if p.group == group):
+            row = Table.grid(padding=(0, 1))
+            row.add_column(width=NAME_WIDTH, no_wrap=True)
+            row.add_column(ratio=1)
+            row.add_row(Text(preset.name, style="bold"), preset.description)
+            options.append(Option(row, id=preset.name))
+    return options
 
 
 class PresetScreen(ModalScreen[str | None]):
@@ -23,13 +42,8 @@ class PresetScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="presets"):
             yield Static("[b]Presets[/b] · enter fills the form, ctrl+r then runs it")
-            yield OptionList(
-                *(
-                    Option(f"[b]{p.name:<16}[/b] {p.description}", id=p.name)
-                    for p in PRESETS.values()
-                ),
-                id="preset-list",
-            )
+            yield OptionList(*_options(), id="preset-list")
+            yield Static(f"[dim]{EDITIONS}[/dim]", id="presets-editions")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
