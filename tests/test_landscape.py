@@ -30,6 +30,10 @@ SHAPES = [
     TrainConfig(device="cpu", feature_correlation=0.9, feature_scales=(1.0, 3.0), noise_std=0.5),
     TrainConfig(device="cpu", true_w=(1.0, -2.0, 0.5), feature_correlation=-0.4),
     TrainConfig(device="cpu", true_w=(1.5,), implementation="concise"),
+    # The slice through an optimum that is not least squares': b = 0, and l1's.
+    TrainConfig(device="cpu", true_w=(1.0, -2.0, 0.5), bias=False, noise_std=0.3),
+    TrainConfig(device="cpu", loss_function="l1", outliers=((3, 50.0),)),
+    TrainConfig(device="cpu", implementation="concise", bias=False, loss_function="huber"),
 ]
 
 
@@ -48,7 +52,11 @@ def direct_loss(
     return half_mse / (started.half_mse_per_loss or 1.0)
 
 
-@pytest.mark.parametrize("config", SHAPES, ids=lambda c: f"{c.implementation}-d{c.num_features}")
+@pytest.mark.parametrize(
+    "config",
+    SHAPES,
+    ids=lambda c: f"{c.implementation}-d{c.num_features}-{c.loss_function}-bias{c.bias}",
+)
 def test_the_maps_loss_at_grid_points_is_the_loss_computed_from_the_data(
     config: TrainConfig,
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections import OrderedDict
 
+import numpy as np
 import pytest
 import torch
 from torch import nn
@@ -105,3 +106,51 @@ def test_outliers_read_back_as_they_were_written() -> None:
     read = config_from_text({"outliers": "7=-3 + 5=10000"})
     assert read.outliers == ((5, 10000.0), (7, -3.0))
     assert TrainConfig.from_dict(read.to_dict()) == read
+
+
+# --- a model without a bias (--no-bias, §4) ---
+
+
+def test_without_a_bias_the_closed_form_is_least_squares_through_the_origin() -> None:
+    run = config(bias=False, true_w=(1.0, -2.0), true_b=3.0, noise_std=0.5)
+    started = next(iter(train(run)))
+    assert isinstance(started, RunStarted)
+    problem = make_problem(run, torch.device("cpu"))
+    x, y = problem.features.double().numpy(), problem.labels.double().numpy()
+    w = np.linalg.lstsq(x, y, rcond=None)[0][:, 0]  # no column of ones
+    assert started.closed_form.w == pytest.approx(tuple(w), abs=1e-9)
+    assert started.closed_form.b == 0.0
+    assert started.closed_form.half_mse == pytest.approx(float(((x @ w - y[:, 0]) ** 2).mean() / 2))
+    assert started.stable_lr == pytest.approx(2 / np.linalg.eigvalsh(x.T @ x / len(x))[-1])
+    assert started.least_squares is not None  # the map's quadratic, with its bias
+    assert started.least_squares.b == pytest.approx(3.0, abs=0.1)
+
+
+@pytest.mark.parametrize("implementation", ["scratch", "concise", "analytic"])
+def test_without_a_bias_every_implementation_leaves_b_at_zero_and_agrees(
+    implementation: str,
+) -> None:
+    base = config(bias=False, true_b=0.0, learning_rate=0.05)
+    mine = run_to_end(dataclasses.replace(base, implementation=implementation))
+    scratch = run_to_end(base)
+    assert mine.b == 0.0
+    assert all(epoch.b == 0.0 for epoch in mine.history)
+    if implementation != "concise":  # concise's MSE takes twice the steps
+        assert mine.w == pytest.approx(scratch.w, abs=1e-5)
+    assert mine.times_optimum < 1.1
+    steps = [e.detail for e in train(mine.config, trace=True) if isinstance(e, StepTaken)][:5]
+    for step in steps:
+        assert step.grad_b == 0.0
+        assert step.b_after == 0.0
+        assert step.grad_w == pytest.approx(step.expected_w, abs=1e-4)
+
+
+def test_without_a_bias_concise_prints_a_linear_layer_with_bias_false() -> None:
+    started = next(iter(train(config(implementation="concise", bias=False))))
+    assert isinstance(started, RunStarted)
+    assert "Linear(in_features=2, out_features=1, bias=False)" in started.printed
+
+
+def test_pitfalls_need_a_bias() -> None:
+    with pytest.raises(ConfigError, match="has a bias"):
+        config_from_text({"pitfalls": "no-reshape", "bias": "off"})

@@ -395,6 +395,13 @@ def _check_error_vs_n(config: TrainConfig, started: RunStarted, end: RunEnded) -
     assert bigger["distance_to_true"] < far["distance_to_true"] / 1.5  # about 1/√n: 3×
 
 
+def _check_ohms_law(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    assert not config.bias
+    assert end.b == 0.0  # no bias to learn: the line goes through the origin
+    assert end.w[0] == pytest.approx(5.0, abs=0.05)  # the resistance, in ohms
+    assert end.times_optimum < 1.05
+
+
 PRESET_CLAIMS: dict[str, Callable[[TrainConfig, RunStarted, RunEnded], None]] = {
     "default": _check_default,
     "lr-too-small": _check_lr_too_small,
@@ -425,6 +432,7 @@ PRESET_CLAIMS: dict[str, Callable[[TrainConfig, RunStarted, RunEnded], None]] = 
     "d2l-en-1.0": _check_d2l_en_1_0,
     "lr-sweep": _check_lr_sweep,
     "error-vs-n": _check_error_vs_n,
+    "ohms-law": _check_ohms_law,
 }
 """Each preset's description, checked on a real run: a new preset needs a check here."""
 

@@ -269,6 +269,16 @@ class TrainConfig:
         sweepable=True,
     )
     """Concise's model written three ways (MODELS); scratch and analytic have no nn model."""
+    bias: bool = setting(
+        True,
+        Switch(),
+        "bias",
+        flag="--bias",
+        help="give the model a bias b; --no-bias fits a line through the origin, y = Xw "
+        "(Ohm's law, V = I·R): scratch drops b, concise uses nn.Linear(d, 1, bias=False)",
+        section=Section.MODEL,
+    )
+    """The model's bias: without it, y = Xw, and b stays 0."""
     loss_function: str = setting(  # not "loss": that is each epoch's loss in exports
         "lesson",
         Choice(LOSSES),
@@ -445,6 +455,8 @@ def mistakes_in(config: TrainConfig) -> list[Mistake]:
     broken = mistakes_for(config.implementation, config.pitfalls, config.batch_size)
     if broken:
         return [Mistake("pitfalls", sentence) for sentence in broken]
+    if config.pitfalls and not config.bias:
+        return [Mistake("pitfalls", "the pitfalls break the lesson's own code, which has a bias")]
     if config.pitfalls and config.loss_function not in (
         "lesson",
         LESSON_LOSS[config.implementation],

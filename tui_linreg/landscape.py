@@ -70,19 +70,33 @@ class Slice:
 
     @classmethod
     def of(cls, started: RunStarted, pair: tuple[int, int]) -> Slice:
+        """The slice through the run's optimum: the other parameters held there. The loss is
+        least squares' quadratic (for l1 and Huber, the half-MSE's); where the run's optimum is
+        not least squares' (those losses, or b = 0 without a bias), the slice's own minimum
+        and centre move: for held values θₒ = θ*ₒ + δ, the centre is θ*ₚ − Gₚₚ⁻¹Gₚₒδ, and the
+        minimum rises by ½δᵀ(Gₒₒ − GₒₚGₚₚ⁻¹Gₚₒ)δ."""
         i, j = pair
-        # l1 and Huber are not quadratics: their map is the half-MSE's, about least squares.
-        best = started.least_squares or started.closed_form
-        theta = (*best.w, best.b)
-        scale = 1 / (started.half_mse_per_loss or 1.0)
+        least = started.least_squares or started.closed_form
+        star = (*least.w, least.b)
+        held = (*started.closed_form.w, started.closed_form.b)
+        scale = 1 / (started.half_mse_per_loss or 1.0)  # l1, Huber: the half-MSE's map
         gram = started.gram
+        others = [k for k in range(len(star)) if k not in pair]
+        delta = {k: held[k] - star[k] for k in others}
+        pull = [sum(gram[p][k] * delta[k] for k in others) for p in pair]  # Gₚₒδ
+        a, c, e = gram[i][i], gram[i][j], gram[j][j]
+        det = a * e - c * c
+        shift = (e * pull[0] - c * pull[1], a * pull[1] - c * pull[0])  # det · Gₚₚ⁻¹Gₚₒδ
+        shift = (shift[0] / det, shift[1] / det) if det > 0 else (0.0, 0.0)
+        rise = sum(delta[k] * gram[k][m] * delta[m] for k in others for m in others)
+        rise -= pull[0] * shift[0] + pull[1] * shift[1]
         names = parameter_names(started.config.num_features)
         return cls(
             pair=pair,
             names=(names[i], names[j]),
-            centre=(theta[i], theta[j]),
-            minimum=best.half_mse * scale,
-            hessian=(gram[i][i] * scale, gram[i][j] * scale, gram[j][j] * scale),
+            centre=(star[i] - shift[0], star[j] - shift[1]),
+            minimum=(least.half_mse + max(rise, 0.0) / 2) * scale,
+            hessian=(a * scale, c * scale, e * scale),
         )
 
     def excess(self, x: float, y: float) -> float:

@@ -73,6 +73,21 @@ PRESETS: dict[str, Preset] = {
             SCRATCH,
         ),
         Preset(
+            "ohms-law",
+            "3.4.2: learn a resistance with autograd: V = I·R through the origin, R = 5 Ω "
+            "(synthetic: I ~ N(0, 0.5²) A, 0.1 V of noise)",
+            {
+                "bias": False,
+                "true_w": (5.0,),
+                "true_b": 0.0,
+                "feature_scales": (0.5,),
+                "noise_std": 0.1,
+                "learning_rate": 0.1,
+            },
+            SCRATCH,
+            ("3.4.2",),
+        ),
+        Preset(
             "no-reshape",
             "3.4.5: why does squared_loss reshape? Without it, it trains on a 10×10 loss",
             {"pitfalls": ("no-reshape",)},

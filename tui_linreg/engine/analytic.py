@@ -61,8 +61,15 @@ class Analytic:
         self.problem = problem
         self.config = config
         self.generator = generator
-        self.theta = torch.cat([problem.initial_w, problem.initial_b.reshape(1, 1)])
-        """[w; b], shape (d + 1, 1)."""
+        self.bias = config.bias
+        start = (
+            [problem.initial_w, problem.initial_b.reshape(1, 1)]
+            if self.bias
+            else [problem.initial_w]
+        )
+        self.theta = torch.cat(start)
+        """[w; b], shape (d + 1, 1); w alone, (d, 1), without a bias (A = X, then)."""
+        self.no_bias = torch.zeros(1, device=problem.features.device)
         self.lr = config.learning_rate
         """The learning rate now: --lr-decay lowers it between epochs (decay)."""
         self.spec = loss_of("analytic", config.loss_function)
@@ -80,6 +87,9 @@ class Analytic:
             problem.features, problem.labels, config.batch_size, self.generator, config.order
         )
         for X, y in blocks:  # noqa: N806
+            if not self.bias:  # --no-bias: A = X, θ = w
+                yield from zip(X.split(config.batch_size), y.split(config.batch_size), strict=True)
+                continue
             A = torch.cat([X, torch.ones(len(X), 1, device=X.device)], dim=1)  # noqa: N806
             yield from zip(A.split(config.batch_size), y.split(config.batch_size), strict=True)
 
@@ -118,11 +128,15 @@ class Analytic:
         self.lr *= factor
 
     def parameters(self) -> tuple[torch.Tensor, torch.Tensor]:
+        if not self.bias:
+            return self.theta, self.no_bias
         return self.theta[:-1], self.theta[-1]
 
     def snapshot(self) -> torch.Tensor:
         """A copy of θ: one op, against a step's two (the path records one every step)."""
-        return self.theta.clone()
+        return (
+            self.theta.clone() if self.bias else torch.cat((self.theta.reshape(-1), self.no_bias))
+        )
 
     # --- for the step inspector (engine/watch.py): never called by an unwatched step ---
 
@@ -133,7 +147,8 @@ class Analytic:
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor | None]:
         """(X, ŷ, each example's loss, None: there is no backward)."""
         residual = torch.addmm(y, A, self.theta, beta=-1)
-        return A[:, :-1], residual + y, per_example(self.spec, residual, self.delta), None
+        features = A[:, :-1] if self.bias else A
+        return features, residual + y, per_example(self.spec, residual, self.delta), None
 
     def gradient_tensors(self) -> tuple[torch.Tensor, torch.Tensor] | None:
         """None: no autograd; the gradient is the formula itself."""

@@ -38,9 +38,10 @@ _LOSS_CALLS = {
 class LinearNet(nn.Module):
     """--model class: the model as a module of our own, as source note 4 writes it."""
 
-    def __init__(self, num_inputs: int) -> None:
+    def __init__(self, num_inputs: int, bias: bool = True) -> None:
         super().__init__()
-        self.linear: nn.Linear = nn.utils.skip_init(nn.Linear, num_inputs, 1)  # nn.init sets it
+        # nn.init sets it; --no-bias: nn.Linear(d, 1, bias=False), y = Xw
+        self.linear: nn.Linear = nn.utils.skip_init(nn.Linear, num_inputs, 1, bias=bias)
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:  # noqa: N803
         return self.linear(X)  # type: ignore[no-any-return]
@@ -132,13 +133,13 @@ class Concise:
         self.layer: nn.Linear
         match config.model:  # source note 4's three ways to write the same model
             case "sequential":  # the lesson's nn.Sequential(nn.Linear(d, 1))
-                self.layer = nn.utils.skip_init(nn.Linear, d, 1)
+                self.layer = nn.utils.skip_init(nn.Linear, d, 1, bias=config.bias)
                 self.net = nn.Sequential(self.layer)
             case "named":  # a Sequential whose layer has a name: net.linear
-                self.layer = nn.utils.skip_init(nn.Linear, d, 1)
+                self.layer = nn.utils.skip_init(nn.Linear, d, 1, bias=config.bias)
                 self.net = nn.Sequential(OrderedDict([("linear", self.layer)]))
             case "class":  # a module of our own, its layer reached as net.linear
-                net = LinearNet(d)
+                net = LinearNet(d, config.bias)
                 self.net, self.layer = net, net.linear
         self.gradient_names = (
             f"{LAYER_NAMES[config.model]}.weight.grad",
@@ -161,8 +162,10 @@ class Concise:
                 init.xavier_uniform_(weight, generator=drawn_from)
             case "zeros":
                 init.zeros_(weight)
-        init.constant_(bias, 0.0)
+        if bias is not None:  # None with --no-bias: nn.Linear(d, 1, bias=False)
+            init.constant_(bias, 0.0)
         self.net.to(problem.features.device)  # drawn on the CPU: the same θ on every device
+        self.no_bias = torch.zeros(1, device=problem.features.device)  # b without a bias
         self.spec = loss_of("concise", config.loss_function)
         self.loss_name, self.half_mse_per_loss = self.spec.shown, self.spec.half_mse_per_loss
         self.loss: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
@@ -237,12 +240,16 @@ class Concise:
             group["lr"] *= factor
 
     def parameters(self) -> tuple[torch.Tensor, torch.Tensor]:
-        """Current w, shape (d, 1), and b, shape (1,)."""
-        return self.layer.weight.detach().T, self.layer.bias.detach()
+        """Current w, shape (d, 1), and b, shape (1,) (0 without a bias)."""
+        return self.layer.weight.detach().T, self._bias()
+
+    def _bias(self) -> torch.Tensor:
+        bias = self.layer.bias
+        return self.no_bias if bias is None else bias.detach()
 
     def snapshot(self) -> torch.Tensor:
         """A copy of θ = [w; b], on the device (no host sync)."""
-        return torch.cat((self.layer.weight.detach().reshape(-1), self.layer.bias.detach()))
+        return torch.cat((self.layer.weight.detach().reshape(-1), self._bias()))
 
     # --- for the step inspector (engine/watch.py): never called by an unwatched step ---
 
@@ -257,9 +264,10 @@ class Concise:
             l = self.loss(y_hat, y)  # noqa: E741
             return X, y_hat, l, l
 
-    def gradient_tensors(self) -> tuple[torch.Tensor, torch.Tensor] | None:
+    def gradient_tensors(self) -> tuple[torch.Tensor, ...] | None:
         """The tensors whose ``.grad`` optim.SGD reads (the weight is a (1, d) row)."""
-        return self.layer.weight, self.layer.bias
+        bias = self.layer.bias
+        return (self.layer.weight,) if bias is None else (self.layer.weight, bias)
 
     def gradient_scale(self, batch_length: int) -> float:
         """MSE's gradient is 2/|B| times Aᵀ(Aθ − y); a sum's is |B| times a mean's."""

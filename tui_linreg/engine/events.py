@@ -68,8 +68,9 @@ class RunStarted:
     printed: str = ""
     """For concise: what ``print(net)`` and ``print(optimizer)`` show, as PyTorch prints them."""
     least_squares: ClosedForm | None = None
-    """The least-squares closed form, when closed_form is a robust loss's optimum (the
-    landscape's half-MSE is centred on it); None when they are the same."""
+    """The least-squares closed form with a bias, when closed_form is another (a robust loss's
+    optimum, or the fit through the origin): the landscape's half-MSE is centred on it; None
+    when they are the same."""
     gram: tuple[tuple[float, ...], ...] = ()
     """AᵀA/n for A = [X, 1]: the Hessian of the full-data half-MSE, which with the closed form
     gives the loss at every θ exactly (the landscape view draws it)."""

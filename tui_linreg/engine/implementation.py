@@ -87,8 +87,9 @@ class Implementation(Protocol):
         just before the step."""
         ...
 
-    def gradient_tensors(self) -> tuple[torch.Tensor, torch.Tensor] | None:
-        """The tensors whose ``.grad`` the update reads; None without autograd."""
+    def gradient_tensors(self) -> tuple[torch.Tensor, ...] | None:
+        """The tensors whose ``.grad`` the update reads, w's then b's (none without a bias);
+        None without autograd."""
         ...
 
     def gradient_scale(self, batch_length: int) -> float:

@@ -36,18 +36,28 @@ def closed_form(problem: Problem) -> ClosedForm:
     return analyse(problem)[0]
 
 
-def analyse(problem: Problem) -> tuple[ClosedForm, Gram]:
-    """The closed form, and AᵀA/n: the loss landscape is exactly the quadratic they define."""
+def through_origin(problem: Problem) -> ClosedForm:
+    """The least-squares fit without a bias (--no-bias), y = Xw, b = 0: a pass without the
+    column of ones. Its stable bound is X's own, 2/λmax(XᵀX/n)."""
+    fitted, _ = analyse(problem, bias=False)
+    return dataclasses.replace(fitted, name="closed form, b = 0")
+
+
+def analyse(problem: Problem, *, bias: bool = True) -> tuple[ClosedForm, Gram]:
+    """The closed form, and AᵀA/n: the loss landscape is exactly the quadratic they define.
+    Without ``bias``, A = X and b = 0."""
     n, d = problem.features.shape
-    r = torch.zeros(d + 2, d + 2, dtype=torch.float64)
+    k = d + 1 if bias else d  # parameters: w, and b unless there is none
+    r = torch.zeros(k + 1, k + 1, dtype=torch.float64)
     for start in range(0, n, _CHUNK_ROWS):
         x = problem.features[start : start + _CHUNK_ROWS].to("cpu", torch.float64)
         y = problem.labels[start : start + _CHUNK_ROWS].to("cpu", torch.float64)
-        block = torch.cat([x, torch.ones(len(x), 1, dtype=torch.float64), y], dim=1)
+        ones = [torch.ones(len(x), 1, dtype=torch.float64)] if bias else []
+        block = torch.cat([x, *ones, y], dim=1)
         # Zero rows in r change nothing in RᵀR, and they keep R square even when n < d + 2.
         r = torch.linalg.qr(torch.cat([r, block]), mode="r").R
 
-    r_a, r_y = r[: d + 1, : d + 1], r[: d + 1, d + 1 :]
+    r_a, r_y = r[:k, :k], r[:k, k:]
     # gelsd copes with rank-deficient data (fewer examples than parameters): min-norm answer.
     theta = torch.linalg.lstsq(r_a, r_y, driver="gelsd").solution
     residual = r @ torch.cat([theta, -torch.ones(1, 1, dtype=torch.float64)])
@@ -58,7 +68,7 @@ def analyse(problem: Problem) -> tuple[ClosedForm, Gram]:
     stable_lr = 2.0 / largest if largest > 0 else float("inf")
     best = ClosedForm(
         w=tuple(theta[:d, 0].tolist()),
-        b=float(theta[d, 0]),
+        b=float(theta[d, 0]) if bias else 0.0,
         half_mse=half_mse,
         stable_lr=stable_lr,
     )
@@ -70,7 +80,9 @@ IRLS_TOLERANCE = 1e-12
 """IRLS stops when no parameter moved by more than this, relative to the largest."""
 
 
-def robust_optimum(problem: Problem, loss: Loss, delta: float, least: ClosedForm) -> ClosedForm:
+def robust_optimum(
+    problem: Problem, loss: Loss, delta: float, least: ClosedForm, *, bias: bool = True
+) -> ClosedForm:
     """The minimiser of the mean l1 or Huber loss, by iteratively reweighted least squares.
 
     Each round solves a weighted least-squares problem, Σ ωᵢ aᵢaᵢᵀ θ = Σ ωᵢ aᵢ yᵢ with
@@ -78,15 +90,17 @@ def robust_optimum(problem: Problem, loss: Loss, delta: float, least: ClosedForm
     fixed point is where the gradient Σ ψ(rᵢ) aᵢ vanishes: the optimum (the loss is convex).
     It starts from least squares. For l1 the optimum passes through d + 1 examples (a vertex of
     its linear program): IRLS comes close, and solving exactly through the d + 1 examples it
-    fits best finishes it, kept if it is lower. Float64, a chunk of rows at a time.
+    fits best finishes it, kept if it is lower. Float64, a chunk of rows at a time. Without
+    ``bias``, A = X and b = 0.
     """
     d = problem.features.shape[1]
-    theta = torch.tensor([*least.w, least.b], dtype=torch.float64).reshape(-1, 1)
+    start = [*least.w, least.b] if bias else list(least.w)
+    theta = torch.tensor(start, dtype=torch.float64).reshape(-1, 1)
     floor = 1e-12 * (1.0 + float(problem.labels.abs().max()))  # |r| below this: exactly fitted
     for _ in range(IRLS_MAX_ROUNDS):
-        moment = torch.zeros(d + 1, d + 1, dtype=torch.float64)
-        target = torch.zeros(d + 1, 1, dtype=torch.float64)
-        for a, y in _chunks(problem):
+        moment = torch.zeros(len(theta), len(theta), dtype=torch.float64)
+        target = torch.zeros(len(theta), 1, dtype=torch.float64)
+        for a, y in _chunks(problem, bias):
             size = (a @ theta - y).abs()
             if loss.name == "l1":
                 weight = 1.0 / size.clamp(min=floor)
@@ -101,31 +115,35 @@ def robust_optimum(problem: Problem, loss: Loss, delta: float, least: ClosedForm
             break
     if loss.name == "l1":
         theta = min(
-            (theta, _through_closest(problem, theta)), key=lambda t: _mean(problem, t, loss, delta)
+            (theta, _through_closest(problem, theta, bias)),
+            key=lambda t: _mean(problem, t, loss, delta, bias),
         )
-    best = _mean(problem, theta, loss, delta)
+    best = _mean(problem, theta, loss, delta, bias)
     return dataclasses.replace(
         least,
         w=tuple(theta[:d, 0].tolist()),
-        b=float(theta[d, 0]),
-        half_mse=_mean(problem, theta, None, delta),
+        b=float(theta[d, 0]) if bias else 0.0,
+        half_mse=_mean(problem, theta, None, delta, bias),
         name=f"{loss.shown} optimum",
         loss=best,
     )
 
 
-def _chunks(problem: Problem) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
-    """[X, 1] and y in float64 on the CPU, a chunk of rows at a time."""
+def _chunks(problem: Problem, bias: bool) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """[X, 1] (X without ``bias``) and y in float64 on the CPU, a chunk of rows at a time."""
     for start in range(0, problem.num_examples, _CHUNK_ROWS):
         x = problem.features[start : start + _CHUNK_ROWS].to("cpu", torch.float64)
         y = problem.labels[start : start + _CHUNK_ROWS].to("cpu", torch.float64)
-        yield torch.cat([x, torch.ones(len(x), 1, dtype=torch.float64)], dim=1), y
+        ones = [torch.ones(len(x), 1, dtype=torch.float64)] if bias else []
+        yield torch.cat([x, *ones], dim=1), y
 
 
-def _mean(problem: Problem, theta: torch.Tensor, loss: Loss | None, delta: float) -> float:
+def _mean(
+    problem: Problem, theta: torch.Tensor, loss: Loss | None, delta: float, bias: bool
+) -> float:
     """The mean loss at θ over all the data (half-MSE when ``loss`` is None), in float64."""
     total = 0.0
-    for a, y in _chunks(problem):
+    for a, y in _chunks(problem, bias):
         r = (a @ theta - y).abs()
         if loss is None:
             total += float((r.square() / 2).sum())
@@ -136,12 +154,12 @@ def _mean(problem: Problem, theta: torch.Tensor, loss: Loss | None, delta: float
     return total / problem.num_examples
 
 
-def _through_closest(problem: Problem, theta: torch.Tensor) -> torch.Tensor:
+def _through_closest(problem: Problem, theta: torch.Tensor, bias: bool) -> torch.Tensor:
     """θ fitting exactly the d + 1 examples θ fits best (l1's optimum is such a fit), or θ
     itself where they do not decide one."""
     k = theta.shape[0]
     rows, labels, sizes = [], [], []
-    for a, y in _chunks(problem):  # the k closest of each chunk, then of those
+    for a, y in _chunks(problem, bias):  # the k closest of each chunk, then of those
         size = (a @ theta - y).abs().flatten()
         keep = size.argsort()[:k]
         rows.append(a[keep])

@@ -37,7 +37,7 @@ from tui_linreg.engine.events import (
     envelope,
 )
 from tui_linreg.engine.implementation import Implementation, create
-from tui_linreg.engine.reference import Gram, analyse, robust_optimum
+from tui_linreg.engine.reference import Gram, analyse, robust_optimum, through_origin
 from tui_linreg.engine.watch import StepWatch
 
 PROGRESS_INTERVAL_S = 0.25
@@ -462,12 +462,14 @@ def train(
 def _references(
     problem: Problem, config: TrainConfig, model: Implementation
 ) -> tuple[ClosedForm, ClosedForm | None, Gram]:
-    """The run's reference optimum, the least-squares closed form when that is not it (None
-    when it is), and AᵀA/n."""
+    """The run's reference optimum (without a bias, b = 0; for l1 and Huber, theirs), the
+    least-squares closed form with a bias when that is not it (None when it is), and AᵀA/n
+    for A = [X, 1]: the map is that least squares' quadratic."""
     least, gram = analyse(problem)
-    if model.spec.squared:
-        return least, None, gram
-    return robust_optimum(problem, model.spec, config.huber_delta, least), least, gram
+    best = least if config.bias else through_origin(problem)
+    if not model.spec.squared:
+        best = robust_optimum(problem, model.spec, config.huber_delta, best, bias=config.bias)
+    return best, None if best is least else least, gram
 
 
 def _started(

@@ -99,7 +99,9 @@ class Scratch:
         self.config = config
         self.generator = generator
         self.w = problem.initial_w.clone().requires_grad_(True)
-        self.b = problem.initial_b.clone().requires_grad_(True)
+        self.b = problem.initial_b.clone().requires_grad_(config.bias)
+        # --no-bias: b stays a constant 0, not a parameter, so y = Xw (a line through 0).
+        self.params = [self.w, self.b] if config.bias else [self.w]
         self.lr = config.learning_rate
         """The learning rate now: --lr-decay lowers it between epochs (decay)."""
         self.spec = loss_of("scratch", config.loss_function)
@@ -135,7 +137,7 @@ class Scratch:
         # batch_size does not divide the number of examples): its summed gradient would be
         # divided by more examples than it holds. Dividing by the batch's own length is right.
         # A sum loss (--loss sum) is not divided at all: that is what makes it a sum.
-        sgd([self.w, self.b], self.lr, 1 if self.spec.summed else len(y))
+        sgd(self.params, self.lr, 1 if self.spec.summed else len(y))
         if self.spec.squared:
             return l.detach()
         return torch.cat([l.detach(), squared_loss(y_hat.detach(), y)], dim=1)  # and half-MSE
@@ -184,9 +186,9 @@ class Scratch:
             l = self.loss(y_hat, y)  # noqa: E741
             return X, y_hat, l, l.sum()
 
-    def gradient_tensors(self) -> tuple[torch.Tensor, torch.Tensor] | None:
-        """The tensors whose ``.grad`` the update reads."""
-        return self.w, self.b
+    def gradient_tensors(self) -> tuple[torch.Tensor, ...] | None:
+        """The tensors whose ``.grad`` the update reads (w alone without a bias)."""
+        return tuple(self.params)
 
     def gradient_scale(self, batch_length: int) -> float:
         """The written-out gradient Aᵀψ(Aθ − y) times this is what autograd should give:

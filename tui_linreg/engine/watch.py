@@ -118,12 +118,19 @@ class StepWatch:
         if model.gradient_tensors() is None:  # analytic: its gradient is the formula itself
             residual = (y_hat.reshape(-1, 1) - labels).double()
             grad = ((A.T @ influence(spec, residual, delta)).flatten() * scale).tolist()
-        elif taken.grads[0] is not None and taken.grads[1] is not None:
-            grad = torch.cat([taken.grads[0].flatten(), taken.grads[1].flatten()]).tolist()
+        elif all(g is not None for g in taken.grads[: len(model.gradient_tensors() or ())]):
+            held = [g.flatten() for g in taken.grads if g is not None]
+            if not self.config.bias:  # b is no parameter: no gradient, no update
+                held.append(torch.zeros(1, dtype=held[0].dtype, device=held[0].device))
+            grad = torch.cat(held).tolist()
         else:  # backward() raised before it made one: .grad is None
             grad = []
         divisor, divisor_name = model.divisor(length)
         written_values = written.tolist()
+        if not self.config.bias:  # y = Xw: nothing to learn in b
+            written_values[-1] = 0.0
+            if model.gradient_tensors() is None and grad:
+                grad[-1] = 0.0
         return StepDetail(
             epoch=taken.epoch,
             step=taken.step,
