@@ -423,3 +423,16 @@ async def test_a_plot_that_is_slow_to_draw_is_redrawn_less_often(
         assert app.main.loss.stale
         app.main.refresh_views(force=True)  # a run's end or a key press draws it at once
         assert not app.main.loss.stale
+
+
+async def test_a_run_right_after_typing_a_data_field_keeps_its_results() -> None:
+    """A preview due 0.3 s after typing must not land after a short run and cover its
+    results with the untrained line."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await type_into(pilot, "noise_std", "0.02")  # a preview is now due
+        await run_and_wait(pilot)  # the lesson's run is over in well under 0.3 s
+        await pilot.pause(app.PREVIEW_DELAY_S + 0.3)
+        assert not app.main.scatter.untrained, "the learned line was replaced by the untrained"
+        assert "scratch" in app.main.table.learned

@@ -359,6 +359,11 @@ class LinregApp(App[None]):
         paused before its first step."""
         if self.control is not None:
             self.control.cancel()  # the previous plan stops before its next mini-batch
+        if self._preview_timer is not None:
+            # A preview still due (a data field typed into just before) would land after a
+            # short run had ended and cover its results with the untrained line.
+            self._preview_timer.stop()
+            self._preview_timer = None
         if plan.kind != PlanKind.SINGLE:
             data_sets = len({config.data_key for config in plan.configs})
             on = "on the same data" if data_sets == 1 else f"on {data_sets} data sets"
