@@ -137,7 +137,7 @@ def on_screen(widget: Widget) -> bool:  # a call, as folded()
     return widget.is_on_screen
 
 
-async def test_model_shows_for_concise_and_huber_delta_for_huber_only() -> None:
+async def test_fields_show_only_when_they_are_used() -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -156,3 +156,7 @@ async def test_model_shows_for_concise_and_huber_delta_for_huber_only() -> None:
         form.query_one("#field-loss_function", Select).value = "l1"
         await pilot.pause()
         assert not on_screen(delta)
+        every = form.query_one("#row-decay_every")
+        assert not on_screen(every)  # without a decay, nothing to space out
+        await type_into(pilot, "lr_decay", "0.5")
+        assert on_screen(every)

@@ -4,6 +4,7 @@ setting's own reader, so a bad value gets the command line's sentence."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -143,11 +144,20 @@ def _row(label: str, field: Input | Select[str], section: Section) -> Horizontal
     )
 
 
-RELEVANT_WHEN: dict[str, tuple[str, str]] = {
-    "model": ("implementation", "concise"),
-    "huber_delta": ("loss_function", "huber"),
+def _decaying(text: str) -> bool:
+    """Whether the lr decay field asks for a decay (or cannot be read yet: then shown)."""
+    try:
+        return float(text) != 1
+    except ValueError:
+        return True
+
+
+RELEVANT_WHEN: dict[str, tuple[str, Callable[[str], bool]]] = {
+    "model": ("implementation", lambda chosen: chosen == "concise"),
+    "huber_delta": ("loss_function", lambda chosen: chosen == "huber"),
+    "decay_every": ("lr_decay", _decaying),
 }
-"""Fields that only one choice of another uses: shown only then, so the form stays whole."""
+"""Fields that only some values of another use: shown only then, so the form stays whole."""
 
 
 class SettingsForm(VerticalScroll):
@@ -210,15 +220,18 @@ class SettingsForm(VerticalScroll):
         self.show_relevant()
 
     def show_relevant(self) -> None:
-        """Hide the fields the chosen implementation and loss do not use (RELEVANT_WHEN)."""
-        for name, (other, needed) in RELEVANT_WHEN.items():
-            chosen = str(self.query_one(f"#field-{other}", Select).value)
+        """Hide the fields the chosen implementation, loss and decay do not use (RELEVANT_WHEN)."""
+        for name, (other, used) in RELEVANT_WHEN.items():
+            field = self.query_one(f"#field-{other}")
+            value = str(field.value) if isinstance(field, Select | Input) else ""
             for widget in self.query(f"#row-{name}, #error-{name}"):  # a Select has no error
-                widget.set_class(chosen != needed, "irrelevant")
+                widget.set_class(not used(value), "irrelevant")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         assert event.input.id is not None
         name = event.input.id.removeprefix("field-")
+        if any(other == name for other, _ in RELEVANT_WHEN.values()):
+            self.show_relevant()
         result = event.validation_result
         message = result.failure_descriptions[0] if result and not result.is_valid else ""
         self.show_mistake(name, message)
