@@ -24,11 +24,15 @@ from tui_linreg.config import TrainConfig
 from tui_linreg.engine.events import EpochEnded, Event, Progress, RunEnded, RunStarted
 from tui_linreg.presets import PRESETS
 from tui_linreg.settings import Section
+from tui_linreg.sweep import parse_sweep
 from tui_linreg.ui.app import LinregApp
 from tui_linreg.ui.messages import RunEvent
 from tui_linreg.ui.widgets.settings_form import SectionTitle
 
 CONFIG = TrainConfig(device="cpu", seed=0)
+
+
+Scenario = Callable[[Pilot[None]], Awaitable[None]]
 
 
 async def wait_until(
@@ -360,6 +364,19 @@ async def huber_against_squared(pilot: Pilot[None]) -> None:
     await wait_for_sequence(pilot, 2)
 
 
+def swept(preset: str) -> Scenario:
+    """A preset's sweep, run to its end: the data pane then plots each run against it."""
+
+    async def sweep(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        text = PRESETS[preset].sweep
+        await type_into(pilot, "sweep", text)
+        await pilot.press("ctrl+r")
+        await wait_for_sequence(pilot, len(parse_sweep(text).values))
+
+    return sweep
+
+
 async def kept_going(pilot: Pilot[None]) -> None:
     """A run down the road to nan, the data and model sections folded to give the log room."""
     await scratch_run(pilot)
@@ -373,8 +390,6 @@ async def kept_going(pilot: Pilot[None]) -> None:
     app.main.refresh_views(force=True)
     await pilot.pause()
 
-
-Scenario = Callable[[Pilot[None]], Awaitable[None]]
 
 SCREENSHOTS: dict[str, tuple[dict[str, object], Scenario]] = {
     "initial": ({}, settle),
@@ -407,6 +422,9 @@ SCREENSHOTS: dict[str, tuple[dict[str, object], Scenario]] = {
     "landscape-replay": ({}, replayed_midway),
     "outlier-huber": (PRESETS["outlier-huber"].changes, huber_against_squared),
     "keep-going": ({"learning_rate": 10.0, "epochs": 10, "keep_going": True}, kept_going),
+    "sweep-lr": (PRESETS["lr-sweep"].changes, swept("lr-sweep")),
+    "sweep-error-vs-n": (PRESETS["error-vs-n"].changes, swept("error-vs-n")),
+    "sorted-order": (PRESETS["sorted-order"].changes, on_the_map),
 }
 """The README's screenshots: name → (config changes, what to do before the shot)."""
 

@@ -129,8 +129,11 @@ def test_the_times_the_snapshots_show_are_utc_wherever_they_run() -> None:
     assert child.stdout.strip() == "00:00"
 
 
-@pytest.mark.parametrize("name", ["outlier-huber", "keep-going"])
+@pytest.mark.parametrize(
+    "name", ["outlier-huber", "keep-going", "sweep-lr", "sweep-error-vs-n", "sorted-order"]
+)
 def test_the_exercises(snap_compare: SnapCompare, name: str) -> None:
-    """Issue 17: Huber against squared loss with an outlier, and a run down the road to nan."""
+    """Issue 17: Huber against squared loss with an outlier, a run down the road to nan, the
+    lr sweep's U and cliff, the error against n, and the sorted order on the map."""
     changes, before = SCREENSHOTS[name]
     assert snap_compare(make_app(**changes), terminal_size=(120, 40), run_before=before)

@@ -275,3 +275,38 @@ async def test_a_long_history_shows_the_first_500_and_exports_every_run(
         await pilot.pause()
     (exported,) = tmp_path.glob("tui-linreg-runs-*.csv")
     assert len({row.split(",")[0] for row in exported.read_text().splitlines()[1:]}) == 600
+
+
+async def test_after_a_sweep_of_numbers_the_data_pane_plots_each_run_against_the_value() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await type_into(pilot, "sweep", "lr=0.003,0.03,3")
+        await pilot.press("ctrl+r")
+        await wait_for_sequence(pilot, 3)
+        plots, sweep = app.main.query_one("#plots"), app.main.sweep
+        assert plots.has_class("sweep")
+        assert sweep.field == "learning_rate"
+        assert [end.config.learning_rate for end in sweep.ends] == [0.003, 0.03, 3.0]
+        assert sweep.stable_bound() == pytest.approx(sweep.ends[0].closed_form.stable_lr)
+        assert "× diverged" in sweep.subtitle()  # lr 3 is past the bound
+        await pilot.press("f4")  # back to the data
+        assert not plots.has_class("sweep")
+        await pilot.press("f4", "f4")  # the trajectories, then the sweep again
+        assert plots.has_class("sweep")
+        await type_into(pilot, "sweep", "")
+        await pilot.press("ctrl+r")  # a new plan: the data plot again
+        await wait_for_sequence(pilot, 1)
+        assert not plots.has_class("sweep")
+
+
+async def test_a_sweep_of_words_keeps_the_data_plot() -> None:
+    """A sweep of the loss has no value to plot against: the scatter shows both lines."""
+    app = make_app(outliers=((5, 10000.0),))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await type_into(pilot, "sweep", "loss=half-squared,huber")
+        await pilot.press("ctrl+r")
+        await wait_for_sequence(pilot, 2)
+        assert not app.main.query_one("#plots").has_class("sweep")
+        assert list(app.main.scatter.earlier) == ["loss=half-squared"]

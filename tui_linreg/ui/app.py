@@ -53,6 +53,7 @@ from tui_linreg.ui.messages import (
 )
 from tui_linreg.ui.screens.help import HelpScreen
 from tui_linreg.ui.screens.main import MainScreen
+from tui_linreg.ui.widgets.sweep_plot import SweepPlot
 
 SCREEN_ACTIONS = ("help", "runs", "presets")
 """The actions that show a screen of their own over the main one."""
@@ -96,7 +97,9 @@ class LinregApp(App[None]):
         _key("f1", "help", "Help", "Every key, and what it does"),
         _key("f2", "runs", "Runs", "Run history: sort, overlay, export"),
         _key("f3", "code", "Code", "Show or hide the code being run"),
-        _key("f4", "trajectories", "Params", "Data plot or parameter trajectories"),
+        _key(
+            "f4", "trajectories", "Params", "Data plot, trajectories, or a sweep against its value"
+        ),
         _key("f5", "presets", "Presets", "The lessons' experiments"),
         _key("f6", "both", "Both", "Run scratch and concise on the same data"),
         _key(
@@ -364,6 +367,7 @@ class LinregApp(App[None]):
             # short run had ended and cover its results with the untrained line.
             self._preview_timer.stop()
             self._preview_timer = None
+        self.main.hide_sweep()
         if plan.kind != PlanKind.SINGLE:
             data_sets = len({config.data_key for config in plan.configs})
             on = "on the same data" if data_sets == 1 else f"on {data_sets} data sets"
@@ -484,6 +488,10 @@ class LinregApp(App[None]):
                 self.main.log_view.note(
                     f"{label_of(end.config, names)} {end.outcome} · half-MSE {end.half_mse:.3g}"
                 )
+            if names and len(self.ends) > 1 and SweepPlot.plottable(names[0], self.ends):
+                self.main.show_sweep(names[0], self.ends)
+                against = SETTINGS[names[0]].legend
+                self.main.log_view.note(f"the data pane: each run against {against} (f4 goes on)")
 
     @on(Worker.StateChanged)
     def worker_failed(self, event: Worker.StateChanged) -> None:

@@ -26,6 +26,7 @@ from tui_linreg.ui.widgets.plots import LossPlot, ScatterPlot, TrajectoryPlot
 from tui_linreg.ui.widgets.settings_form import SettingsForm
 from tui_linreg.ui.widgets.status_line import StatusLine
 from tui_linreg.ui.widgets.step_inspector import StepInspector
+from tui_linreg.ui.widgets.sweep_plot import SweepPlot
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
@@ -47,6 +48,7 @@ class MainScreen(Screen[None]):
         self.scatter = ScatterPlot(id="scatter")
         self.trajectory = TrajectoryPlot(id="trajectory")
         self.landscape = LandscapePlot(id="landscape")
+        self.sweep = SweepPlot(id="sweep")
         self.loss = LossPlot(id="loss")
         self.code = CodePane(id="code")
         self.inspector = StepInspector(id="inspector")
@@ -64,6 +66,7 @@ class MainScreen(Screen[None]):
                     yield self.scatter
                     yield self.trajectory
                     yield self.landscape
+                    yield self.sweep
                     yield self.loss
                 yield self.code
                 yield self.inspector
@@ -104,7 +107,7 @@ class MainScreen(Screen[None]):
         ``force`` draws everything stale now (a run's end, a key press).
         """
         now = time.monotonic()
-        for plot in (self.scatter, self.loss, self.trajectory, self.landscape):
+        for plot in (self.scatter, self.loss, self.trajectory, self.landscape, self.sweep):
             if plot.stale and (force or plot.due(now)):
                 plot.replot()
         self.table.flush()
@@ -144,7 +147,27 @@ class MainScreen(Screen[None]):
     _focus_before_inspector: Widget | None = None
 
     def toggle_trajectories(self) -> None:
-        self._toggle_view("trajectories")
+        """f4 goes round the data pane's views: the data, the trajectories, and after a sweep
+        its runs against the swept value."""
+        plots = self.query_one("#plots")
+        if plots.has_class("sweep"):
+            self._toggle_view("sweep")  # back to the data
+        elif plots.has_class("trajectories") and self.sweep.ends:  # a sweep of numbers
+            self._toggle_view("sweep")
+        else:
+            self._toggle_view("trajectories")
+
+    def hide_sweep(self) -> None:
+        """A new plan: the data plot again, in the sweep's place (f4 brings it back)."""
+        if self.query_one("#plots").has_class("sweep"):
+            self._toggle_view("sweep")
+
+    def show_sweep(self, field: str, ends: list[RunEnded]) -> None:
+        """A sweep of numbers ended: its runs against the swept value, in the data pane's
+        place."""
+        self.sweep.show(field, ends)
+        if not self.query_one("#plots").has_class("sweep"):
+            self._toggle_view("sweep")
 
     def toggle_landscape(self) -> bool:
         """Show the landscape in the data plot's place, with the focus (the replay keys work
@@ -167,11 +190,13 @@ class MainScreen(Screen[None]):
         return self.query_one("#plots").has_class("landscape")
 
     def _toggle_view(self, name: str) -> None:
-        """One view at a time in the data plot's place: the trajectories or the landscape."""
+        """One view at a time in the data plot's place: the trajectories, the landscape or the
+        sweep's runs."""
         plots = self.query_one("#plots")
         plots.set_class(not plots.has_class(name), name)
-        plots.remove_class(*({"trajectories", "landscape"} - {name}))
+        plots.remove_class(*({"trajectories", "landscape", "sweep"} - {name}))
         self.trajectory.stale = self.scatter.stale = self.landscape.stale = True
+        self.sweep.stale = True
         self.refresh_views(force=True)
 
     @on(Input.Changed, "#field-true_w, #field-true_b")

@@ -299,11 +299,13 @@ class StalePlot(PlotextPlot):
         """Draw the current numbers on ``self.plt`` (called at every render)."""
         raise NotImplementedError
 
-    def axes(self, xs: Iterable[float], ys: Iterable[float], *, log_y: bool = False) -> None:
+    def axes(
+        self, xs: Iterable[float], ys: Iterable[float], *, log_y: bool = False, log_x: bool = False
+    ) -> None:
         """Set both axes' ranges and short, round ticks for data over ``xs`` and ``ys`` (each
         holding at least one finite value)."""
         plt = self.plt
-        xs = [x for x in xs if math.isfinite(x)]
+        xs = [x for x in xs if math.isfinite(x) and (x > 0 or not log_x)]
         ys = [y for y in ys if math.isfinite(y) and (y > 0 or not log_y)]
         rows = self.size.height - 5  # less the title, the two x axes, their ticks and label
         if log_y:
@@ -315,6 +317,11 @@ class StalePlot(PlotextPlot):
         plt.yticks(yticks, ylabels)
         width = max(self.size.width - 2 - max(map(len, ylabels)), 10)  # less the y axes, labels
         most = width // TICK_GAP
+        if log_x:
+            xticks, xlabels, (left, right) = log_ticks(min(xs), max(xs), max(most, 2))
+            plt.xlim(math.log10(left), math.log10(right))  # as the y axis: a range in logs
+            plt.xticks(xticks, xlabels)
+            return
         while True:
             xticks, xlabels, (left, right) = linear_ticks(min(xs), max(xs), most)
             if most <= 2 or len(xticks) * (max(map(len, xlabels)) + 2) <= width:
