@@ -21,6 +21,7 @@ from tests.ui.snapshot_app import (
     scratch_then_concise,
     settle,
     type_into,
+    wait_until,
 )
 from tui_linreg.ui.screens.help import HelpScreen
 
@@ -55,7 +56,15 @@ def test_invalid_input_batch_size_0_and_a_non_numeric_lr(snap_compare: SnapCompa
         await type_into(pilot, "batch_size", "0")
         await type_into(pilot, "learning_rate", "fast")
         await pilot.press("ctrl+r")
-        await pilot.pause()
+        app = pilot.app
+        # Under load one pause is not always enough for the toast and the cursor to arrive.
+        await wait_until(lambda: bool(app.query("Toast")), timeout=10, what=lambda: "the toast")
+        await wait_until(
+            lambda: app.focused is not None and app.focused.id == "field-learning_rate",
+            timeout=10,
+            what=lambda: f"the cursor in the first mistake, not {app.focused}",
+        )
+        await pilot.pause(0.3)  # the form's scroll to the field settles
 
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=invalid)
 

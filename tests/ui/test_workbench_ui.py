@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.coordinate import Coordinate
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 
 from tests.ui.snapshot_app import (
     log_text,
@@ -174,7 +174,13 @@ async def test_a_preset_fills_the_form() -> None:
         await pilot.press("f5")
         await pilot.pause()
         assert isinstance(app.screen, PresetScreen)
-        await pilot.press("down", "down", "down", "enter")  # lr-too-large
+        choices = app.screen.query_one(OptionList)
+        while (
+            choices.highlighted is None
+            or choices.get_option_at_index(choices.highlighted).id != "lr-too-large"
+        ):
+            await pilot.press("down")  # the group titles are skipped
+        await pilot.press("enter")
         await pilot.pause()
         assert app.query_one("#field-learning_rate", Input).value == "10"
         assert app.query_one("#field-epochs", Input).value == "10"
