@@ -12,8 +12,9 @@ from torch import nn
 
 from tui_linreg.config import ConfigError, TrainConfig, config_from_text
 from tui_linreg.engine.data import make_problem
-from tui_linreg.engine.events import RunStarted, StepTaken
+from tui_linreg.engine.events import EpochEnded, RunStarted, StepTaken
 from tui_linreg.engine.run import run_to_end, train
+from tui_linreg.report import bound_line
 from tui_linreg.ui.widgets.code_pane import training_source
 
 
@@ -154,3 +155,30 @@ def test_without_a_bias_concise_prints_a_linear_layer_with_bias_false() -> None:
 def test_pitfalls_need_a_bias() -> None:
     with pytest.raises(ConfigError, match="has a bias"):
         config_from_text({"pitfalls": "no-reshape", "bias": "off"})
+
+
+def test_without_a_bias_the_printed_bound_is_the_models_own() -> None:
+    """Not least squares' with a bias: X alone is 4× steeper-bounded here (x ~ N(0, 0.5²))."""
+    started = next(iter(train(config(bias=False, feature_scales=(0.5,), true_w=(5.0,)))))
+    assert isinstance(started, RunStarted)
+    assert started.least_squares is not None
+    assert started.stable_lr == pytest.approx(started.closed_form.stable_lr)
+    assert started.closed_form.stable_lr > 3 * started.least_squares.stable_lr
+    assert f"< {started.closed_form.stable_lr:.3g} on half-MSE" in bound_line(started)
+
+
+def test_the_loss_plot_drops_the_last_runs_own_loss_curve() -> None:
+    from tui_linreg.ui.widgets.plots import LossPlot
+
+    plot = LossPlot()
+    l1 = config(loss_function="l1", epochs=1)
+    for event in train(l1):
+        if isinstance(event, RunStarted):
+            plot.start(event, "scratch")
+        elif isinstance(event, EpochEnded):
+            plot.epoch(event)
+    assert set(plot.epochs) == {"scratch", "scratch L1"}
+    squared = next(iter(train(config())))
+    assert isinstance(squared, RunStarted)
+    plot.start(squared, "scratch")
+    assert set(plot.epochs) == {"scratch"}

@@ -74,3 +74,27 @@ def test_a_sweeps_json_carries_each_runs_distances() -> None:
         assert run["distance_to_optimum"] == pytest.approx(math.dist((*end.w, end.b), optimum))
         assert run["optimum_distance_to_true"] == pytest.approx(math.dist(optimum, truth))
         assert run["times_optimum"] == pytest.approx(end.times_optimum)
+
+
+def test_the_sweep_plots_guide_falls_as_one_over_root_n_through_the_datas_own_error() -> None:
+    from tui_linreg.ui.widgets.sweep_plot import SweepPlot
+
+    ends = [
+        run_to_end(TrainConfig(device="cpu", num_examples=n, noise_std=1.0))
+        for n in (10, 100, 1000)
+    ]
+    plot = SweepPlot()
+    assert SweepPlot.plottable("num_examples", ends)
+    plot.show("num_examples", ends)
+    guide = plot.guide()
+    assert guide is not None
+    scaled = [g * math.sqrt(end.config.num_examples) for g, end in zip(guide, ends, strict=True)]
+    assert max(scaled) == pytest.approx(min(scaled))  # c / √n
+    own = [end.distances["optimum_distance_to_true"] for end in ends]
+    assert sum(math.log(g / e) for g, e in zip(guide, own, strict=True)) == pytest.approx(
+        0, abs=1e-9
+    )
+    assert [name for name, _, _ in plot.series()] == ["|ŵ − w|", "|ŵ − w*|", "|w* − w|"]
+    plot.show("learning_rate", ends)  # not a sweep of n: no guide, the final half-MSE
+    assert plot.guide() is None
+    assert [name for name, _, _ in plot.series()] == ["final half-MSE"]

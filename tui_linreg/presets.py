@@ -137,9 +137,11 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "l1-decay",
-            "3.4.8: and the absolute error? A constant lr never settles; lr 0.1 × 0.7 a epoch does",
+            "3.4.8: and the absolute error? At lr 0.1 a constant rate never settles; × 0.7 an "
+            "epoch does",
             {"loss_function": "l1", "learning_rate": 0.1, "lr_decay": 0.7, "epochs": 12},
             SCRATCH,
+            sweep="lr_decay=1,0.7",
         ),
         Preset(
             "sorted-order",

@@ -44,6 +44,7 @@ def describe_config(config: TrainConfig) -> str:
     off |= set() if config.loss_function != "lesson" else {"loss_function"}
     off |= set() if config.loss_function == "huber" else {"huber_delta"}
     off |= set() if config.outliers else {"outliers"}
+    off |= set() if not config.bias else {"bias"}
     off |= set() if config.model != "sequential" else {"model"}
     sections = []
     for section in Section:
@@ -66,7 +67,9 @@ LOSS_SCALES_NOTE = (
 
 
 def json_document(started: RunStarted, ends: list[RunEnded]) -> dict[str, Any]:
-    best = started.least_squares or started.closed_form  # "closed_form": least squares'
+    # "closed_form" is least squares' (through the origin without a bias), never IRLS's.
+    best = started.closed_form if started.closed_form.loss is None else started.least_squares
+    assert best is not None
     document = {
         "config": started.config.to_dict(),
         "data": {
@@ -129,7 +132,7 @@ def parameter_table(ends: list[RunEnded]) -> list[str]:
 
 
 def bound_line(started: RunStarted) -> str:
-    bound = (started.least_squares or started.closed_form).stable_lr
+    bound = started.closed_form.stable_lr  # of the model fitted: X's alone without a bias
     return (
         f"stable learning rate for this data (full-batch GD): < {bound:.3g} on half-MSE, "
         f"< {bound / 2:.3g} on MSE"

@@ -296,6 +296,7 @@ async def test_after_a_sweep_of_numbers_the_data_pane_plots_each_run_against_the
         assert [end.config.learning_rate for end in sweep.ends] == [0.003, 0.03, 3.0]
         assert sweep.stable_bound() == pytest.approx(sweep.ends[0].closed_form.stable_lr)
         assert "× diverged" in sweep.subtitle()  # lr 3 is past the bound
+        assert "a sweep of 3 runs: 2 finished, 1 diverged" in app.main.status.text
         await pilot.press("f4")  # back to the data
         assert not plots.has_class("sweep")
         await pilot.press("f4", "f4")  # the trajectories, then the sweep again

@@ -98,7 +98,7 @@ class LinregApp(App[None]):
         _key("f2", "runs", "Runs", "Run history: sort, overlay, export"),
         _key("f3", "code", "Code", "Show or hide the code being run"),
         _key(
-            "f4", "trajectories", "Params", "Data plot, trajectories, or a sweep against its value"
+            "f4", "trajectories", "Views", "Data plot, trajectories, or a sweep against its value"
         ),
         _key("f5", "presets", "Presets", "The lessons' experiments"),
         _key("f6", "both", "Both", "Run scratch and concise on the same data"),
@@ -488,6 +488,7 @@ class LinregApp(App[None]):
                 self.main.log_view.note(
                     f"{label_of(end.config, names)} {end.outcome} · half-MSE {end.half_mse:.3g}"
                 )
+            self.main.status.swept(self.ends)
             if names and len(self.ends) > 1 and SweepPlot.plottable(names[0], self.ends):
                 self.main.show_sweep(names[0], self.ends)
                 against = SETTINGS[names[0]].legend

@@ -213,8 +213,8 @@ class LandscapePlot(StalePlot):
         through θ* need not hold the steepest direction). Shorter forms for a narrow pane."""
         assert self.data is not None
         bound = self.data.stable_lr
-        if self.data.least_squares is not None:  # l1 or Huber: the map is the half-MSE's
-            bound = self.data.least_squares.stable_lr
+        if not self.data.half_mse_per_loss:  # l1 or Huber: the map is the half-MSE's
+            bound = self.data.closed_form.stable_lr
         parts = [f"stable: lr < 2/λmax = {bound:.3g}"]
         if contours:
             parts.append(f"levels min+{level_label(contours[0])}…{level_label(contours[-1])}")
@@ -235,6 +235,8 @@ class LandscapePlot(StalePlot):
         loss = self.data.loss_name
         if not self.data.half_mse_per_loss:  # l1, Huber: drawn exactly, but as half-MSE
             loss = f"half-MSE, not {loss}"
+        if not self.data.config.bias:  # the full model's valley; the path keeps b at 0
+            loss += " · no bias: b stays 0"
         their = "their" if held == "others" else "its"
         for title in (
             f"{self.PANE_TITLE} · {loss}" + (f" · {held} at {their} optimum" if held else ""),

@@ -513,6 +513,9 @@ class LossPlot(StalePlot):
     def start(self, started: RunStarted, label: str) -> None:
         """A run begins; its curve is called ``label`` (the implementation, or a swept value)."""
         self.running = label
+        for stale in [name for name in self.owns if name.startswith(f"{label} ")]:
+            self.epochs.pop(stale, None)  # the last run's l1 or Huber curve: not this one's
+            self.owns.discard(stale)
         self.optimum = started.closed_form.half_mse
         self.optimum_name = started.closed_form.name
         # l1 and Huber are no multiple of half-MSE: their own loss is a curve of its own.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -83,6 +85,14 @@ class StatusLine(Widget):
             self.say(f"{ended.config.implementation} · {ended.device} · {summary}")
             if ended.outcome == Outcome.FINISHED:
                 self.progress(1)
+        self.flush()
+
+    def swept(self, ends: list[RunEnded]) -> None:
+        """A sweep's end: how its runs ended, not only its last (which may have diverged)."""
+        counts = Counter(str(end.outcome) for end in ends)
+        outcomes = ", ".join(f"{count} {outcome}" for outcome, count in counts.items())
+        self.say(f"a sweep of {len(ends)} runs: {outcomes}")
+        self.progress(1)
         self.flush()
 
     def flush(self) -> None:

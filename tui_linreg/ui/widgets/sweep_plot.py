@@ -18,6 +18,8 @@ from tui_linreg.ui.widgets.plots import (
 )
 
 DIVERGED_COLOUR = LEARNED_COLOUR
+GUIDE_COLOUR = (120, 120, 120)
+"""The 1/√n guide: grey, under the figures."""
 
 DISTANCES = (
     ("distance_to_true", "|ŵ − w|", ORANGE),
@@ -69,6 +71,21 @@ class SweepPlot(StalePlot):
             ]
         return [("final half-MSE", [end.half_mse for end in self.ends], ORANGE)]
 
+    def guide(self) -> list[float] | None:
+        """For a sweep of n: c/√n, fitted through the data's own error (a geometric mean),
+        the rate at which the statistical error falls."""
+        if self.field != "num_examples":
+            return None
+        pairs = [
+            (end.config.num_examples, end.distances["optimum_distance_to_true"])
+            for end in self.ends
+        ]
+        logs = [math.log(e) + 0.5 * math.log(n) for n, e in pairs if math.isfinite(e) and e > 0]
+        if not logs:
+            return None
+        c = math.exp(sum(logs) / len(logs))
+        return [c / math.sqrt(n) for n, _ in pairs]
+
     def stable_bound(self) -> float | None:
         """The learning rate's cliff, for a sweep of it: the runs' own loss's bound."""
         if self.field != "learning_rate" or not self.ends:
@@ -87,7 +104,10 @@ class SweepPlot(StalePlot):
         xs = [float(v) for v in self.values]  # type: ignore[arg-type]  # plottable: numbers
         log_x = min(xs) > 0 and max(xs) >= 10 * min(xs)
         series = self.series()
-        finite = [y for _, ys, _ in series for y in ys if math.isfinite(y) and y > 0]
+        guide = self.guide()
+        finite = [
+            y for _, ys, _ in series for y in (*ys, *(guide or ())) if math.isfinite(y) and y > 0
+        ]
         log_y = bool(finite) and max(finite) >= 10 * min(finite)
         top = max(finite) * (3 if log_y else 1.1) if finite else 1.0
         bound = self.stable_bound()
@@ -98,6 +118,8 @@ class SweepPlot(StalePlot):
             plt.yscale("log")
         if bound is not None:
             plt.vertical_line(bound, color=GREEN)
+        if guide is not None:
+            plt.plot(xs, guide, marker="braille", color=GUIDE_COLOUR)
         diverged = [end.outcome == Outcome.DIVERGED for end in self.ends]
         for rank, (_, ys, colour) in reversed(list(enumerate(series))):
             kept = [(x, y) for x, y in zip(xs, ys, strict=True) if math.isfinite(y) and y > 0]
@@ -136,6 +158,8 @@ class SweepPlot(StalePlot):
         if not self.ends:
             return ""
         entries = [(colour, name) for name, _, colour in self.series()]
+        if self.guide() is not None:
+            entries.append((GUIDE_COLOUR, "∝ 1/√n"))
         if any(end.outcome == Outcome.DIVERGED for end in self.ends):
             entries.append((DIVERGED_COLOUR, "× diverged"))
         return legend(entries, self.room) + " · f4: back"
