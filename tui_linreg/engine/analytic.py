@@ -76,6 +76,7 @@ class Analytic:
         self.delta = config.huber_delta
         self.loss_name, self.half_mse_per_loss = self.spec.shown, self.spec.half_mse_per_loss
         self.constant = self.spec.slope if self.spec.squared else 1.0
+        self.summed, self.squared = self.spec.summed, self.spec.squared  # read every step
         """The gradient is constant · Aᵀψ(r), over |B| for a mean loss."""
         self.loss_call = f"r = Aθ − y; the loss is {RHO.get(self.spec.name, '(ŷ − y)²')} (never formed: only r is needed)"
         self.written_out = written_out(self.spec, "Σ").split(":")[0]
@@ -97,8 +98,8 @@ class Analytic:
         """One SGD step; returns the residual r = Aθ − y (losses are read from it in bulk)."""
         residual = torch.addmm(y, A, self.theta, beta=-1)
         # y.shape[0], not len(y): a tensor's __len__ is Python code, a tenth of a step here.
-        scale = self.constant if self.spec.summed else self.constant / y.shape[0]
-        pull = residual if self.spec.squared else influence(self.spec, residual, self.delta)
+        scale = self.constant if self.summed else self.constant / y.shape[0]
+        pull = residual if self.squared else influence(self.spec, residual, self.delta)
         self.theta.addmm_(A.T, pull, alpha=-self.lr * scale)
         return residual
 
