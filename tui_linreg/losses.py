@@ -73,7 +73,9 @@ def loss_of(implementation: str, name: str) -> Loss:
 
 
 PSI = {"l1": "sign(Aθ − y)", "huber": "clamp(Aθ − y, −δ, δ)"}
+"""ψ(r) as the inspector writes it, where it is not r itself."""
 RHO = {"half-squared": "(ŷ − y)² / 2", "l1": "|ŷ − y|", "huber": "huber_δ(ŷ − y)"}
+"""ρ(r) as the inspector and the code pane write it, where it is not (ŷ − y)²."""
 
 
 def written_out(loss: Loss, over: str) -> str:
