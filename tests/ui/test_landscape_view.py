@@ -119,6 +119,7 @@ async def test_a_sweep_overlays_every_runs_path_with_its_label() -> None:
         bottom = drawn(app.main.landscape).splitlines()[-1]
         assert "0.01" in bottom
         assert "0.3" in bottom
+        assert app.main.showing_landscape  # the map stays: f4 would show the sweep's plot
 
 
 async def test_a_diverging_path_is_followed_out_and_the_map_says_where_it_left() -> None:

@@ -93,6 +93,7 @@ async def test_a_mistake_in_a_folded_section_unfolds_it_and_takes_the_cursor() -
         await settle(pilot)
         optimisation = section(app, Section.OPTIMISATION)
         optimisation.folded = True
+        await pilot.pause()
         await type_into(pilot, "batch_size", "0")
         error = app.main.form.query_one("#error-batch_size")
         assert not shown(error), "a folded section shows its fields' mistakes too"

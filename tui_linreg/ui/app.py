@@ -490,9 +490,11 @@ class LinregApp(App[None]):
                 )
             self.main.status.swept(self.ends)
             if names and len(self.ends) > 1 and SweepPlot.plottable(names[0], self.ends):
-                self.main.show_sweep(names[0], self.ends)
                 against = SETTINGS[names[0]].legend
-                self.main.log_view.note(f"the data pane: each run against {against} (f4 goes on)")
+                if self.main.show_sweep(names[0], self.ends):
+                    self.main.log_view.note(f"the data pane: each run against {against} (f4 on)")
+                else:
+                    self.main.log_view.note(f"f4 goes round to each run against {against}")
 
     @on(Worker.StateChanged)
     def worker_failed(self, event: Worker.StateChanged) -> None:

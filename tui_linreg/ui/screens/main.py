@@ -162,12 +162,15 @@ class MainScreen(Screen[None]):
         if self.query_one("#plots").has_class("sweep"):
             self._toggle_view("sweep")
 
-    def show_sweep(self, field: str, ends: list[RunEnded]) -> None:
+    def show_sweep(self, field: str, ends: list[RunEnded]) -> bool:
         """A sweep of numbers ended: its runs against the swept value, in the data pane's
-        place."""
+        place; whether it is shown now."""
         self.sweep.show(field, ends)
-        if not self.query_one("#plots").has_class("sweep"):
+        plots = self.query_one("#plots")
+        if not any(plots.has_class(view) for view in ("landscape", "trajectories", "sweep")):
+            # the data plot gives way; a view the user asked for stays (f4 comes round to it)
             self._toggle_view("sweep")
+        return plots.has_class("sweep")
 
     def toggle_landscape(self) -> bool:
         """Show the landscape in the data plot's place, with the focus (the replay keys work
