@@ -94,6 +94,7 @@ def test_quitting_during_an_export_leaves_the_whole_file(tmp_path: Path) -> None
         read_until(leader, b"ready", timeout=60)
         os.write(leader, b"\x1bOQ")  # F2: the runs screen
         read_until(leader, b"first 500 of 10,000", timeout=60)
+        time.sleep(0.5)  # the title is drawn before the table has its rows and the focus
         os.write(leader, b"e")  # export
         time.sleep(0.1)
         os.write(leader, b"\x11")  # ctrl+q
