@@ -168,6 +168,7 @@ class Concise:
         self.no_bias = torch.zeros(1, device=problem.features.device)  # b without a bias
         self.spec = loss_of("concise", config.loss_function)
         self.loss_name, self.half_mse_per_loss = self.spec.shown, self.spec.half_mse_per_loss
+        self.summed, self.squared = self.spec.summed, self.spec.squared  # read every step
         self.loss: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
         match self.spec.name:  # --loss; the lesson's is nn.MSELoss()
             case "mse":
@@ -210,8 +211,8 @@ class Concise:
     def reported(self, l: torch.Tensor, y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:  # noqa: E741
         """What the log reads of a step: its loss per example (a sum's divided by |B|), and
         its half-MSE beside it for l1 and Huber, still on the device."""
-        if self.spec.squared:
-            return l.detach() / y.shape[0] if self.spec.summed else l.detach()
+        if self.squared:
+            return l.detach() / y.shape[0] if self.summed else l.detach()
         return torch.stack([l.detach(), (y_hat.detach() - y).square().mean() / 2])
 
     def window_losses(self, window: list[torch.Tensor]) -> torch.Tensor:

@@ -84,6 +84,16 @@ def sgd(params: list[torch.Tensor], lr: float, batch_size: int) -> None:
             param.grad.zero_()
 
 
+LOSS_FUNCTIONS: dict[str, Callable[..., torch.Tensor]] = {
+    "half-squared": squared_loss,
+    "mse": squared_error,
+    "sum": squared_error,
+    "l1": absolute_loss,
+    "huber": huber_loss,
+}
+"""Each --loss, as scratch writes it (the code pane shows the one that runs)."""
+
+
 class Scratch:
     """The from-scratch implementation behind the engine's common interface."""
 
@@ -106,18 +116,15 @@ class Scratch:
         """The learning rate now: --lr-decay lowers it between epochs (decay)."""
         self.spec = loss_of("scratch", config.loss_function)
         self.loss_name, self.half_mse_per_loss = self.spec.shown, self.spec.half_mse_per_loss
-        losses: dict[str, tuple[Callable[[torch.Tensor, torch.Tensor], torch.Tensor], str]] = {
-            "half-squared": (squared_loss, "l = squared_loss(linreg(X, w, b), y)"),
-            "mse": (squared_error, "l = squared_error(linreg(X, w, b), y)"),
-            "sum": (squared_error, "l = squared_error(linreg(X, w, b), y)"),
-            "l1": (absolute_loss, "l = absolute_loss(linreg(X, w, b), y)"),
-            "huber": (
-                functools.partial(huber_loss, delta=config.huber_delta),
-                f"l = huber_loss(linreg(X, w, b), y, delta={config.huber_delta:g})",
-            ),
-        }
-        self.loss, self.loss_call = losses[self.spec.name]
+        self.summed, self.squared = self.spec.summed, self.spec.squared  # read every step
+        written = LOSS_FUNCTIONS[self.spec.name]
+        huber = self.spec.name == "huber"
+        self.loss: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] = (
+            functools.partial(written, delta=config.huber_delta) if huber else written
+        )
         """The loss the step uses, one value per example: a pitfall swaps it (broken.py)."""
+        delta = f", delta={config.huber_delta:g}" if huber else ""
+        self.loss_call = f"l = {written.__name__}(linreg(X, w, b), y{delta})"
         self.written_out = written_out(self.spec, "Σ")
 
     def batches(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
@@ -137,8 +144,8 @@ class Scratch:
         # batch_size does not divide the number of examples): its summed gradient would be
         # divided by more examples than it holds. Dividing by the batch's own length is right.
         # A sum loss (--loss sum) is not divided at all: that is what makes it a sum.
-        sgd(self.params, self.lr, 1 if self.spec.summed else len(y))
-        if self.spec.squared:
+        sgd(self.params, self.lr, 1 if self.summed else len(y))
+        if self.squared:
             return l.detach()
         return torch.cat([l.detach(), squared_loss(y_hat.detach(), y)], dim=1)  # and half-MSE
 
@@ -149,7 +156,7 @@ class Scratch:
             means = torch.cat(window, dim=1).mean(dim=0)
         else:
             means = torch.cat([l.mean(dim=0) for l in window])  # noqa: E741
-        return means if self.spec.squared else means.reshape(-1, 2)
+        return means if self.squared else means.reshape(-1, 2)
 
     def epoch_loss(self) -> torch.Tensor:
         """Full-data loss as the lesson prints it: the mean of the loss, half-MSE for

@@ -69,17 +69,10 @@ def training_source(
     else:
         from tui_linreg.engine import scratch
 
-        losses: dict[str, Callable[..., object]] = {
-            "half-squared": scratch.squared_loss,
-            "mse": scratch.squared_error,
-            "sum": scratch.squared_error,
-            "l1": scratch.absolute_loss,
-            "huber": scratch.huber_loss,
-        }
         parts = [
             scratch.data_iter,
             scratch.linreg,
-            losses[spec.name],
+            scratch.LOSS_FUNCTIONS[spec.name],
             scratch.sgd,
             scratch.Scratch.train_step,
         ]
