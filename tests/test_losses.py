@@ -143,8 +143,9 @@ def test_the_stable_bound_follows_the_loss() -> None:
     for loss in LOSSES:
         started = next(iter(train(config(loss_function=loss))))
         assert isinstance(started, RunStarted)
+        assert started.stable_lr is not None
         bounds[loss] = started.stable_lr
-    half = bounds["half-squared"]
+    half: float = bounds["half-squared"]
     assert bounds["mse"] == pytest.approx(half / 2)
     assert bounds["sum"] == pytest.approx(half / 2 / 10)  # batch 10
     assert bounds["huber"] == pytest.approx(half)

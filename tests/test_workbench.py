@@ -331,6 +331,7 @@ def _check_badly_scaled(config: TrainConfig, started: RunStarted, end: RunEnded)
 
 
 def _check_standardised(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    assert started.stable_lr is not None
     assert started.stable_lr > 1.5  # about 2: the lr may be 30× badly-scaled's
     assert end.history[0].half_mse < 2 * end.closed_form.half_mse  # done in the first epoch
 

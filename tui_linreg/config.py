@@ -15,7 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tui_linreg.losses import LESSON_LOSS, LOSSES
+from tui_linreg.losses import LESSON_LOSS, LOSSES, loss_of
+from tui_linreg.optimizers import OPTIMIZERS, decay_per_example
 from tui_linreg.pitfalls import PITFALLS, mistakes_for
 from tui_linreg.settings import (
     Choice,
@@ -120,6 +121,76 @@ class TrainConfig:
         sweepable=True,
     )
     """Passes over the whole data set."""
+    optimizer: str = setting(
+        "sgd",
+        Choice(OPTIMIZERS),
+        "optimizer",
+        flag="--optimizer",
+        help="sgd (the lessons'), momentum (heavy ball), nesterov or adam: torch.optim's in "
+        "concise, written out by hand in scratch and analytic (tui_linreg/optimizers.py)",
+        section=Section.OPTIMISATION,
+        form_label="optimizer",
+        legend="opt",
+        sweepable=True,
+    )
+    """How a step uses the gradient (optimizers.OPTIMIZERS)."""
+    momentum: float = setting(
+        0.9,
+        Real(low=0.0, high=0.999),
+        "momentum",
+        flag="--momentum",
+        help="β of --optimizer momentum and nesterov: v ← βv + g",
+        section=Section.OPTIMISATION,
+        legend="beta",
+        sweepable=True,
+    )
+    """The momentum variants' β (torch.optim.SGD's momentum)."""
+    beta1: float = setting(
+        0.9,
+        Real(low=0.0, high=0.9999),
+        "Adam beta1",
+        flag="--beta1",
+        help="Adam's β₁, the decay of its running mean of the gradient",
+        section=Section.OPTIMISATION,
+        form_label="adam β₁",
+        sweepable=True,
+    )
+    """Adam's β₁ (PyTorch's default)."""
+    beta2: float = setting(
+        0.999,
+        Real(low=0.0, high=0.99999),
+        "Adam beta2",
+        flag="--beta2",
+        help="Adam's β₂, the decay of its running mean of the squared gradient",
+        section=Section.OPTIMISATION,
+        form_label="adam β₂",
+        sweepable=True,
+    )
+    """Adam's β₂ (PyTorch's default)."""
+    eps: float = setting(
+        1e-8,
+        Real(positive=True),
+        "Adam epsilon",
+        flag="--eps",
+        help="Adam's ε, added to √ŝ so that a step never divides by zero",
+        section=Section.OPTIMISATION,
+        form_label="adam ε",
+        sweepable=True,
+    )
+    """Adam's ε (PyTorch's default)."""
+    weight_decay: float = setting(
+        0.0,
+        Real(non_negative=True),
+        "weight decay",
+        flag="--weight-decay",
+        help="λ: train on the loss + (λ/2)‖w‖², the bias not penalised (d2l §3.7), as "
+        "torch.optim's weight_decay=λ adds λw to the gradient; the reference becomes ridge",
+        section=Section.OPTIMISATION,
+        form_label="w decay",
+        legend="wd",
+        sweepable=True,
+    )
+    """λ of the L2 penalty on w (not b); 0 is none, as in the lessons."""
     lr_decay: float = setting(
         1.0,
         Real(low=0.001, high=1000.0),
@@ -157,6 +228,20 @@ class TrainConfig:
         decides_data=True,
     )
     """How many synthetic examples to draw."""
+    val_examples: int = setting(
+        0,
+        Whole(0, MAX_EXAMPLES),
+        "validation examples",
+        flag="--val-examples",
+        help="held-out examples from the same distribution, drawn from their own stream (the "
+        "training data stays as it was): each epoch reports the loss on them too",
+        section=Section.DATA,
+        form_label="validation",
+        legend="val",
+        sweepable=True,
+        decides_data=True,
+    )
+    """Validation examples drawn beside the training data (d2l-en 1.0 holds out 1000)."""
     noise_std: float = setting(
         0.01,
         Real(non_negative=True),
@@ -379,6 +464,13 @@ class TrainConfig:
         return len(self.true_w)
 
     @property
+    def penalty(self) -> float:
+        """λ of the objective the run minimises: its own mean loss + (λ/2)‖w‖² (0 without
+        weight decay; for a sum loss λ/|B|, optimizers.decay_per_example)."""
+        summed = loss_of(self.implementation, self.loss_function).summed
+        return decay_per_example(self.weight_decay, summed, self.batch_size)
+
+    @property
     def data_key(self) -> tuple[Any, ...]:
         """What decides the data and the initial parameters: runs sharing it are comparable."""
         return tuple(getattr(self, s.name) for s in SETTINGS.values() if s.decides_data)
@@ -457,6 +549,22 @@ def mistakes_in(config: TrainConfig) -> list[Mistake]:
         return [Mistake("pitfalls", sentence) for sentence in broken]
     if config.pitfalls and not config.bias:
         return [Mistake("pitfalls", "the pitfalls break the lesson's own code, which has a bias")]
+    if config.pitfalls and (config.optimizer != "sgd" or config.weight_decay):
+        return [
+            Mistake(
+                "pitfalls",
+                "the pitfalls break the lesson's own sgd: use them with --optimizer sgd and no "
+                "weight decay",
+            )
+        ]
+    if config.optimizer == "nesterov" and config.momentum == 0:
+        return [
+            Mistake(
+                "momentum",
+                "Nesterov momentum needs a momentum above 0 (with 0 it is plain SGD: "
+                "--optimizer sgd)",
+            )
+        ]
     if config.pitfalls and config.loss_function not in (
         "lesson",
         LESSON_LOSS[config.implementation],
@@ -477,7 +585,8 @@ def mistakes_in(config: TrainConfig) -> list[Mistake]:
         return [
             Mistake(
                 "num_examples",
-                f"{config.num_examples:,} examples × {config.num_features + 1} columns would need "
+                f"{config.num_examples + config.val_examples:,} examples × "
+                f"{config.num_features + 1} columns would need "
                 f"about {_bytes(needed)} of memory, but only {_bytes(available)} is available; "
                 "use fewer examples",
             )
@@ -525,7 +634,8 @@ def memory_needed(config: TrainConfig) -> int:
     the noise and predictions while the data is made, and the residuals of a full-data loss.
     """
     columns = config.num_features + 1
-    return 4 * config.num_examples * columns + 24 * config.num_examples + 64 * 2**20
+    rows = config.num_examples + config.val_examples
+    return 4 * rows * columns + 24 * rows + 64 * 2**20
 
 
 def available_memory() -> int | None:

@@ -61,7 +61,8 @@ class RunRecord:
     outcome: Outcome
     message: str
     history: tuple[dict[str, Any], ...]
-    """Per epoch: epoch, loss, half_mse, mse, w, b, elapsed_s, epoch_s, steps_per_s."""
+    """Per epoch: epoch, loss, half_mse, mse, w, b, elapsed_s, epoch_s, steps_per_s, lr,
+    val_loss and val_half_mse (None without validation examples)."""
     w: tuple[float | None, ...]
     b: float | None
     half_mse: float | None
@@ -215,6 +216,9 @@ def _epoch(value: Any, config: TrainConfig) -> dict[str, Any]:
     checked.update({name: _maybe_number(value[name]) for name in EPOCH_NUMBERS})
     # Runs recorded before the learning rate could decay ran every epoch at the config's.
     checked["lr"] = _maybe_number(value.get("lr", config.learning_rate))
+    # Runs recorded before --val-examples had no validation examples.
+    for name in ("val_loss", "val_half_mse"):
+        checked[name] = _maybe_number(value.get(name))
     return checked
 
 

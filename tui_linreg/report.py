@@ -11,6 +11,7 @@ from typing import Any, TextIO
 
 from tui_linreg.config import SETTINGS, TrainConfig
 from tui_linreg.engine.events import (
+    ClosedForm,
     EpochEnded,
     Event,
     Outcome,
@@ -21,6 +22,7 @@ from tui_linreg.engine.events import (
     json_ready,
 )
 from tui_linreg.history import versions
+from tui_linreg.optimizers import optimizer_of
 from tui_linreg.plan import Plan, PlanKind, differing, label_of
 from tui_linreg.settings import Section
 
@@ -29,6 +31,7 @@ def lesson_line(epoch: EpochEnded, config: TrainConfig) -> str:
     """The line the lessons print after each epoch; with a decaying learning rate, the rate
     the epoch ran at too."""
     line = f"epoch {epoch.epoch}, loss {epoch.loss:f}"
+    line += f", val loss {epoch.val_loss:f}" if epoch.val_loss is not None else ""
     return line + (f", lr {epoch.lr:g}" if config.lr_decay != 1 else "")
 
 
@@ -46,6 +49,11 @@ def describe_config(config: TrainConfig) -> str:
     off |= set() if config.outliers else {"outliers"}
     off |= set() if not config.bias else {"bias"}
     off |= set() if config.model != "sequential" else {"model"}
+    off |= set() if config.optimizer != "sgd" else {"optimizer"}
+    off |= set() if config.optimizer in ("momentum", "nesterov") else {"momentum"}
+    off |= set() if config.optimizer == "adam" else {"beta1", "beta2", "eps"}
+    off |= set() if config.weight_decay else {"weight_decay"}
+    off |= set() if config.val_examples else {"val_examples"}
     sections = []
     for section in Section:
         shown = [
@@ -112,23 +120,36 @@ def _number(value: float, width: int) -> str:
 def parameter_table(ends: list[RunEnded]) -> list[str]:
     """true / closed form, then learned and error (true − learned) for each run."""
     width = 12
-    reference = "closed form" if ends[0].closed_form.loss is None else "optimum"
-    head = f"{'parameter':<10}{'true':>{width}}{reference:>{width}}"
+    reference = reference_label(ends[0].closed_form)
+    # With weight decay scratch and concise minimise different objectives: each its own ridge.
+    each = any(end.closed_form != ends[0].closed_form for end in ends)
+    head = f"{'parameter':<10}{'true':>{width}}" + ("" if each else f"{reference:>{width}}")
     for end in ends:
         name = end.config.implementation if len(ends) > 1 else ""
+        if each:
+            head += f"{name + ' ' + reference_label(end.closed_form):>{width + 4}}"
         head += f"{(name + ' learned').strip():>{width + 4}}{'true − learned':>{width + 4}}"
     if len(ends) == 1:
         head += f"{'− ' + reference:>{width + 4}}"
     lines = [head]
     for index, row in enumerate(ends[0].rows):
-        line = f"{row.name:<10}{_number(row.true, width)}{_number(row.closed_form, width)}"
+        line = f"{row.name:<10}{_number(row.true, width)}"
+        line += "" if each else _number(row.closed_form, width)
         for end in ends:
             mine = end.rows[index]
+            line += _number(mine.closed_form, width + 4) if each else ""
             line += f"{_number(mine.learned, width + 4)}{_number(mine.error, width + 4)}"
         if len(ends) == 1:
             line += _number(row.from_closed_form, width + 4)
         lines.append(line)
     return lines
+
+
+def reference_label(best: ClosedForm) -> str:
+    """The reference's column heading: closed form, ridge, or optimum (IRLS's)."""
+    if best.loss is None:
+        return "closed form"
+    return "ridge" if best.name == "ridge optimum" else "optimum"
 
 
 def bound_line(started: RunStarted) -> str:
@@ -142,12 +163,15 @@ def bound_line(started: RunStarted) -> str:
 def loss_line(started: RunStarted) -> str:
     """What --loss changes: the loss, its stable bound, and the optimum it is compared with."""
     best, bound = started.closed_form, started.stable_lr
-    stable = (
-        "no learning rate diverges (its gradient is bounded), but a constant one never settles"
-        if math.isinf(bound)
-        else f"stable below lr {bound:.3g}"
-    )
-    if best.loss is None:
+    if bound is None:
+        stable = "Adam: no simple stable bound"
+    elif math.isinf(bound):
+        stable = (
+            "no learning rate diverges (its gradient is bounded), but a constant one never settles"
+        )
+    else:
+        stable = f"stable below lr {bound:.3g}"
+    if best.loss is None or started.half_mse_per_loss is not None:
         return f"loss: {started.config.loss_function} ({started.loss_name} in the log) · {stable}"
     return (
         f"loss: {started.config.loss_function} · {stable} · the reference is the {best.name} (IRLS): "
@@ -155,17 +179,55 @@ def loss_line(started: RunStarted) -> str:
     )
 
 
+def optimizer_line(started: RunStarted) -> str:
+    """What --optimizer changes: the update and its stable bound."""
+    config = started.config
+    optimizer = optimizer_of(config.optimizer)
+    settings = {
+        "momentum": f"β = {config.momentum:g}",
+        "nesterov": f"β = {config.momentum:g}",
+        "adam": f"β₁ = {config.beta1:g}, β₂ = {config.beta2:g}, ε = {config.eps:g}",
+    }.get(config.optimizer, "")
+    bound = started.stable_lr
+    said = optimizer.bound_words(config.momentum)
+    stable = said if bound is None else f"stable below lr {bound:.3g} ({said})"
+    return f"optimizer: {optimizer.shown}{', ' + settings if settings else ''} · {stable}"
+
+
+def decay_line(started: RunStarted) -> str:
+    """What --weight-decay changes: the objective, and its optimum."""
+    config, best = started.config, started.closed_form
+    which = "solved exactly" if started.half_mse_per_loss is not None else "by IRLS"
+    per = (
+        f" (a sum loss: λ/|B| = {config.penalty:.3g} per example)"
+        if config.penalty != config.weight_decay
+        else ""
+    )
+    return (
+        f"weight decay λ = {config.weight_decay:g}{per}: the run minimises {started.loss_name} + "
+        f"(λ/2)‖w‖², b not penalised · the reference is the {best.name}, {which}: "
+        f"w = {', '.join(f'{w:.4g}' for w in best.w)}, b = {best.b:.4g}"
+    )
+
+
+DECAY_SCALES_NOTE = (
+    "With weight decay the same λ is not the same ridge: scratch minimises half-MSE + (λ/2)‖w‖², "
+    "which is ½(MSE + λ‖w‖²), concise MSE + (λ/2)‖w‖², so scratch's weights are pulled to 0 "
+    "twice as hard."
+)
+
+
 def loss_summary(end: RunEnded) -> str:
     best = end.closed_form
     ratio = f", {end.times_optimum:.3g}× the optimum" if math.isfinite(end.times_optimum) else ""
     per_epoch = f"{end.seconds_per_epoch:.3g} s/epoch · " if end.history else ""
     own = (
-        f"{end.loss_name} {end.history[-1].loss:.4g} · "
+        f"{end.objective_name} {end.objective:.4g} · "
         if best.loss is not None and end.history
         else ""
     )
     optimum = (
-        f"{best.name} {end.loss_name} {best.loss:.4g}, half-MSE {best.half_mse:.4g}"
+        f"{best.name} {end.objective_name} {best.loss:.4g}, half-MSE {best.half_mse:.4g}"
         if best.loss is not None
         else f"closed form half-MSE {best.half_mse:.4g}"
     )
@@ -276,6 +338,10 @@ class Report:
             self._print(event.printed)
         if config.loss_function != "lesson":
             self._print(loss_line(event))
+        if config.optimizer != "sgd":
+            self._print(optimizer_line(event))
+        if config.weight_decay:
+            self._print(decay_line(event))
         if (
             not self.side_by_side
             and config.implementation == "concise"
@@ -298,6 +364,8 @@ class Report:
         if self.side_by_side:
             self._print()
             self._print(LOSS_SCALES_NOTE)
+            if ends[0].config.weight_decay:
+                self._print(DECAY_SCALES_NOTE)
 
     def _print_sweep(self, ends: list[RunEnded]) -> None:
         for line in sweep_table(ends):

@@ -65,6 +65,7 @@ def test_fifty_weights_train_and_match_the_closed_form() -> None:
 def test_a_rate_just_above_the_stable_bound_is_called_divergent_before_overflowing() -> None:
     probe = TrainConfig(batch_size=1000, epochs=1, device="cpu")
     bound = next(e for e in run.train(probe) if isinstance(e, RunStarted)).stable_lr
+    assert bound is not None
     config = TrainConfig(
         batch_size=1000, learning_rate=bound * 1.02, epochs=100_000, order="fixed", device="cpu"
     )

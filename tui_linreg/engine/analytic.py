@@ -78,6 +78,22 @@ class Analytic:
         self.constant = self.spec.slope if self.spec.squared else 1.0
         self.summed, self.squared = self.spec.summed, self.spec.squared  # read every step
         """The gradient is constant · Aᵀψ(r), over |B| for a mean loss."""
+        self.optimizer = config.optimizer
+        self.plain = config.optimizer == "sgd" and not config.weight_decay
+        """The lessons' SGD: a step is two fused ops. Anything else forms the gradient g."""
+        decays = torch.full_like(self.theta, config.weight_decay)
+        if self.bias:
+            decays[-1] = 0.0  # the bias is not penalised (d2l §3.7)
+        self.decays = decays
+        self.weight_decay = config.weight_decay
+        self.momentum, self.betas, self.eps = (
+            config.momentum,
+            (config.beta1, config.beta2),
+            config.eps,
+        )
+        self.velocity = torch.zeros_like(self.theta)
+        self.m, self.s, self.t = torch.zeros_like(self.theta), torch.zeros_like(self.theta), 0
+        """Adam's running means of g and g², and its step count."""
         self.loss_call = f"r = Aθ − y; the loss is {RHO.get(self.spec.name, '(ŷ − y)²')} (never formed: only r is needed)"
         self.written_out = written_out(self.spec, "Σ").split(":")[0]
 
@@ -100,8 +116,34 @@ class Analytic:
         # y.shape[0], not len(y): a tensor's __len__ is Python code, a tenth of a step here.
         scale = self.constant if self.summed else self.constant / y.shape[0]
         pull = residual if self.squared else influence(self.spec, residual, self.delta)
-        self.theta.addmm_(A.T, pull, alpha=-self.lr * scale)
+        if self.plain:  # θ ← θ − lr · scale · Aᵀψ(r), in one op
+            self.theta.addmm_(A.T, pull, alpha=-self.lr * scale)
+        else:
+            self.optimise(torch.mm(A.T, pull).mul_(scale))
         return residual
+
+    def optimise(self, grad: torch.Tensor) -> None:
+        """--optimizer and --weight-decay written out, as torch.optim computes them: the decay
+        adds λw to g, then the optimiser's own update (optimizers.py has the table)."""
+        if self.weight_decay:  # a Python number: a tensor's truth would sync with the device
+            grad.addcmul_(self.decays, self.theta)  # g + λw (λ is 0 for b)
+        match self.optimizer:
+            case "sgd":
+                self.theta.sub_(grad, alpha=self.lr)
+            case "momentum":
+                self.velocity.mul_(self.momentum).add_(grad)  # v ← βv + g
+                self.theta.sub_(self.velocity, alpha=self.lr)
+            case "nesterov":
+                self.velocity.mul_(self.momentum).add_(grad)
+                self.theta.sub_(grad.add_(self.velocity, alpha=self.momentum), alpha=self.lr)
+            case "adam":
+                beta1, beta2 = self.betas
+                self.t += 1
+                self.m.mul_(beta1).add_(grad, alpha=1 - beta1)
+                self.s.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+                m_hat = self.m / (1 - beta1**self.t)
+                s_hat = self.s / (1 - beta2**self.t)
+                self.theta.sub_(self.lr * m_hat / (s_hat.sqrt() + self.eps))
 
     def window_losses(self, window: list[torch.Tensor]) -> torch.Tensor:
         """Each step's loss, from the residuals kept since the last read-back: (steps,), or
@@ -114,13 +156,13 @@ class Analytic:
             return torch.stack([own, residuals.square().mean(dim=0) / 2], dim=1)
         return torch.cat([self.window_losses([r]) for r in window])
 
-    def epoch_loss(self) -> torch.Tensor:
+    def epoch_loss(self, data: Problem | None = None) -> torch.Tensor:
         """Full-data loss, as scratch reports it (half-MSE for the lesson's)."""
         w, b = self.parameters()
         if self.spec.name == "half-squared":
-            return full_data_half_mse(self.problem, w, b)
+            return full_data_half_mse(data or self.problem, w, b)
         return full_data_mean(
-            self.problem,
+            data or self.problem,
             lambda X, y: per_example(self.spec, torch.addmm(b, X, w) - y, self.delta).mean(),  # noqa: N803
         )
 
@@ -162,3 +204,6 @@ class Analytic:
         if self.spec.summed:
             return 1.0, "1: a sum loss is not averaged"
         return batch_length, "|B|"
+
+    def penalty_in_grad(self, batch_length: int) -> float:
+        return 0.0  # the optimiser adds λw itself

@@ -187,11 +187,32 @@ class Concise:
         # per-parameter loop and its multi-tensor (foreach) kernels made once, here, as SGD
         # would make it (foreach on CUDA, the loop elsewhere): left open, SGD checks every
         # parameter's type and device at every step to decide, about 6% of a step at batch 10.
-        self.trainer = torch.optim.SGD(
-            self.net.parameters(),
-            lr=config.learning_rate,
-            foreach=problem.features.device.type == "cuda",
-        )
+        foreach = problem.features.device.type == "cuda"
+        params: list[torch.Tensor] | list[dict[str, object]] = list(self.net.parameters())
+        if config.weight_decay:  # d2l §3.7: the weight decays, the bias in a group of its own
+            params = [{"params": [weight], "weight_decay": config.weight_decay}]
+            if bias is not None:
+                params.append({"params": [bias]})
+        self.trainer: torch.optim.Optimizer
+        match config.optimizer:
+            case "sgd":
+                self.trainer = torch.optim.SGD(params, lr=config.learning_rate, foreach=foreach)
+            case "momentum" | "nesterov":
+                self.trainer = torch.optim.SGD(
+                    params,
+                    lr=config.learning_rate,
+                    momentum=config.momentum,
+                    nesterov=config.optimizer == "nesterov",
+                    foreach=foreach,
+                )
+            case "adam":
+                self.trainer = torch.optim.Adam(
+                    params,
+                    lr=config.learning_rate,
+                    betas=(config.beta1, config.beta2),
+                    eps=config.eps,
+                    foreach=foreach,
+                )
         self.printed = f"print(net)\n{self.net}\nprint(optimizer)\n{self.trainer}"
         """What the lesson would print of its model and optimiser, exactly as PyTorch does."""
 
@@ -220,7 +241,7 @@ class Concise:
         (steps, 2) with each step's half-MSE for l1 and Huber."""
         return torch.stack(window)
 
-    def epoch_loss(self) -> torch.Tensor:
+    def epoch_loss(self, data: Problem | None = None) -> torch.Tensor:
         """Full-data loss as the lesson prints it: the loss over all the data (in chunks), per
         example (a sum's divided by n)."""
 
@@ -228,7 +249,7 @@ class Concise:
             l = self.loss(self.net(features), labels)  # noqa: E741
             return l / len(features) if self.spec.summed else l
 
-        return full_data_mean(self.problem, per_example)
+        return full_data_mean(data or self.problem, per_example)
 
     @property
     def lr(self) -> float:
@@ -277,3 +298,6 @@ class Concise:
 
     def divisor(self, batch_length: int) -> tuple[float, str]:
         return 1.0, "none: optim.SGD on a mean loss"
+
+    def penalty_in_grad(self, batch_length: int) -> float:
+        return 0.0  # the optimiser adds λw itself

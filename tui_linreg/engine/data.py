@@ -34,10 +34,20 @@ class Problem:
     init_state: torch.Tensor | None = None
     """The data generator's state just before initial_w was drawn: concise draws its weights
     again from it with nn.init, and gets the very same numbers."""
+    val_features: torch.Tensor | None = None
+    """Held-out examples (--val-examples), shape (m, d); None without them."""
+    val_labels: torch.Tensor | None = None
 
     @property
     def num_examples(self) -> int:
         return int(self.features.shape[0])
+
+    @property
+    def validation(self) -> Problem | None:
+        """The held-out examples as a problem of their own (for its losses), or None."""
+        if self.val_features is None or self.val_labels is None:
+            return None
+        return Problem(self.val_features, self.val_labels, self.initial_w, self.initial_b)
 
 
 def make_problem(config: TrainConfig, device: torch.device) -> Problem:
@@ -56,12 +66,24 @@ def make_problem(config: TrainConfig, device: torch.device) -> Problem:
     init_state = generator.get_state()
     initial_w = initial_weights(config, torch.empty(config.num_features, 1), generator)
     initial_b = torch.zeros(1)
+    val_features = val_labels = None
+    if config.val_examples:
+        # Their own stream, drawn after the rest: the training data is the same with or
+        # without them, and the outliers are the training data's alone.
+        held_out = torch.Generator().manual_seed((config.seed + _VALIDATION_STREAM) % 2**64)
+        val_features = torch.randn(config.val_examples, config.num_features, generator=held_out)
+        val_features = shaped(val_features, config.feature_correlation, config.feature_scales)
+        val_labels = val_features @ true_w + config.true_b
+        val_labels += config.noise_std * torch.randn(val_labels.shape, generator=held_out)
+        val_features, val_labels = val_features.to(device), val_labels.to(device)
     return Problem(
         features.to(device),
         labels.to(device),
         initial_w.to(device),
         initial_b.to(device),
         init_state,
+        val_features,
+        val_labels,
     )
 
 
@@ -105,6 +127,9 @@ def shaped(features: torch.Tensor, correlation: float, scales: tuple[float, ...]
         features = features * torch.tensor(scales, dtype=features.dtype)  # one, or one each
     return features
 
+
+_VALIDATION_STREAM = 0x2545F4914F6CDD1D
+"""Offset of the validation examples' stream, independent of the data's and the shuffling's."""
 
 _LOADER_STREAM = 0x5851F42D4C957F2D
 """Offset of the stream the concise DataLoader draws its (unused) worker base seed from."""

@@ -39,7 +39,8 @@ class ClosedForm:
     name: str = "closed form"
     """What this optimum is: least squares' closed form, or the optimum of l1 or Huber."""
     loss: float | None = None
-    """For l1 and Huber: the mean loss at this optimum (the squared losses' is half_mse's)."""
+    """For l1 and Huber, and with weight decay: the objective at this optimum, the mean loss
+    (+ (λ/2)‖w‖² with weight decay); None for plain least squares, whose is half_mse."""
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,9 @@ class RunStarted:
     """The device actually used, e.g. ``cpu`` or ``cuda:0``."""
     steps_per_epoch: int
     closed_form: ClosedForm
-    stable_lr: float
-    """Stable learning-rate bound on this implementation's own loss (half of it for MSE)."""
+    stable_lr: float | None
+    """Stable learning-rate bound on this implementation's own loss (half of it for MSE), with
+    its optimiser (momentum raises it); None where there is no simple one (Adam)."""
     loss_name: str
     """What the implementation's own loss is: ``half-MSE``, ``MSE``, ``L1`` or ``Huber``."""
     half_mse_per_loss: float | None
@@ -153,6 +155,8 @@ class StepDetail:
     b_before: float
     w_after: tuple[float, ...]
     b_after: float
+    update_rule: str = "θ ← θ − lr · grad / divisor"
+    """The update the step made, written out (optimizers.update_rule)."""
     error: str = ""
     """PyTorch's own message, when the step raised (then the gradient and θ after are
     what they were before the step)."""
@@ -229,6 +233,9 @@ class EpochEnded:
     steps_per_s: float
     lr: float
     """The learning rate this epoch ran at (it changes with --lr-decay)."""
+    val_loss: float | None = None
+    """The implementation's own loss on the validation examples (--val-examples), or None."""
+    val_half_mse: float | None = None
 
 
 @dataclass(frozen=True)
@@ -283,13 +290,25 @@ class RunEnded:
     @property
     def times_optimum(self) -> float:
         """The run's final loss as a multiple of the reference optimum's: half-MSE for the
-        squared losses, its own loss (the last epoch's) for l1 and Huber; nan if unknown."""
+        squared losses, its own loss (the last epoch's) for l1 and Huber, and the objective with
+        weight decay; nan if unknown."""
         best = self.closed_form
         if best.loss is None:
             final, optimum = self.half_mse, best.half_mse
         else:
-            final, optimum = (self.history[-1].loss if self.history else math.nan), best.loss
+            final, optimum = self.objective, best.loss
         return final / optimum if optimum > 0 and math.isfinite(final) else math.nan
+
+    @property
+    def objective(self) -> float:
+        """The last epoch's loss, + (λ/2)‖w‖² with weight decay; nan before an epoch ended."""
+        final = self.history[-1].loss if self.history else math.nan
+        return final + self.config.penalty / 2 * math.fsum(w * w for w in self.w)
+
+    @property
+    def objective_name(self) -> str:
+        """What the run minimises: its loss, + (λ/2)‖w‖² with weight decay."""
+        return self.loss_name + (" + (λ/2)‖w‖²" if self.config.penalty else "")
 
     @property
     def distances(self) -> dict[str, float]:

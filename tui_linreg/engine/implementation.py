@@ -49,8 +49,9 @@ class Implementation(Protocol):
         half_mse_per_loss is None."""
         ...
 
-    def epoch_loss(self) -> torch.Tensor:
-        """The implementation's own loss over all the data, as its lesson prints it."""
+    def epoch_loss(self, data: Problem | None = None) -> torch.Tensor:
+        """The implementation's own loss over all the data (or over ``data``: the validation
+        examples), as its lesson prints it."""
         ...
 
     @property
@@ -99,6 +100,12 @@ class Implementation(Protocol):
 
     def divisor(self, batch_length: int) -> tuple[float, str]:
         """What the update divides the gradient by, and its name in the code."""
+        ...
+
+    def penalty_in_grad(self, batch_length: int) -> float:
+        """The gradient the update reads holds this times w from --weight-decay: scratch's
+        penalty is in its loss (|B|·λ on the batch's sum), optim adds its own after .grad
+        is read (0)."""
         ...
 
 

@@ -46,6 +46,20 @@ def through_origin(problem: Problem) -> ClosedForm:
 def analyse(problem: Problem, *, bias: bool = True) -> tuple[ClosedForm, Gram]:
     """The closed form, and AᵀA/n: the loss landscape is exactly the quadratic they define.
     Without ``bias``, A = X and b = 0."""
+    return _solved(problem, _triangle(problem, bias), bias, 0.0)
+
+
+def ridge(problem: Problem, penalty: float, *, bias: bool = True) -> ClosedForm:
+    """The minimiser of half-MSE + (penalty/2)‖w‖², b not penalised (--weight-decay), solved
+    exactly: least squares on R stacked over √(n·penalty)·I for the rows of w, which is
+    (AᵀA/n + penalty·M)θ = Aᵀy/n, M the identity without b's entry. Its stable bound is that
+    matrix's."""
+    fitted, _ = _solved(problem, _triangle(problem, bias), bias, penalty)
+    return dataclasses.replace(fitted, name="ridge optimum")
+
+
+def _triangle(problem: Problem, bias: bool) -> torch.Tensor:
+    """R of the QR decomposition of [A | y], from one pass over the data in float64."""
     n, d = problem.features.shape
     k = d + 1 if bias else d  # parameters: w, and b unless there is none
     r = torch.zeros(k + 1, k + 1, dtype=torch.float64)
@@ -56,15 +70,26 @@ def analyse(problem: Problem, *, bias: bool = True) -> tuple[ClosedForm, Gram]:
         block = torch.cat([x, *ones, y], dim=1)
         # Zero rows in r change nothing in RᵀR, and they keep R square even when n < d + 2.
         r = torch.linalg.qr(torch.cat([r, block]), mode="r").R
+    return r
 
+
+def _solved(
+    problem: Problem, r: torch.Tensor, bias: bool, penalty: float
+) -> tuple[ClosedForm, Gram]:
+    n, d = problem.features.shape
+    k = r.shape[0] - 1
     r_a, r_y = r[:k, :k], r[:k, k:]
+    penalised = torch.eye(k, dtype=torch.float64)[:d] * (n * penalty) ** 0.5  # w's rows
+    system = torch.cat([r_a, penalised]) if penalty else r_a
+    target = torch.cat([r_y, torch.zeros(d, 1, dtype=torch.float64)]) if penalty else r_y
     # gelsd copes with rank-deficient data (fewer examples than parameters): min-norm answer.
-    theta = torch.linalg.lstsq(r_a, r_y, driver="gelsd").solution
+    theta = torch.linalg.lstsq(system, target, driver="gelsd").solution
     residual = r @ torch.cat([theta, -torch.ones(1, 1, dtype=torch.float64)])
     half_mse = float(residual.square().sum()) / (2 * n)
 
     gram = r_a.T @ r_a / n  # AᵀA / n
-    largest = float(torch.linalg.eigvalsh(gram)[-1])
+    hessian = system.T @ system / n  # of half-MSE + (penalty/2)‖w‖²
+    largest = float(torch.linalg.eigvalsh(hessian)[-1])
     stable_lr = 2.0 / largest if largest > 0 else float("inf")
     best = ClosedForm(
         w=tuple(theta[:d, 0].tolist()),
@@ -81,7 +106,13 @@ IRLS_TOLERANCE = 1e-12
 
 
 def robust_optimum(
-    problem: Problem, loss: Loss, delta: float, least: ClosedForm, *, bias: bool = True
+    problem: Problem,
+    loss: Loss,
+    delta: float,
+    least: ClosedForm,
+    *,
+    bias: bool = True,
+    penalty: float = 0.0,
 ) -> ClosedForm:
     """The minimiser of the mean l1 or Huber loss, by iteratively reweighted least squares.
 
@@ -91,9 +122,11 @@ def robust_optimum(
     It starts from least squares. For l1 the optimum passes through d + 1 examples (a vertex of
     its linear program): IRLS comes close, and solving exactly through the d + 1 examples it
     fits best finishes it, kept if it is lower. Float64, a chunk of rows at a time. Without
-    ``bias``, A = X and b = 0.
+    ``bias``, A = X and b = 0. With ``penalty`` λ (--weight-decay) it minimises the mean loss
+    + (λ/2)‖w‖²: each round adds nλ to the diagonal of w's rows, and the vertex finish is left
+    out (a penalised optimum need not pass through any example).
     """
-    d = problem.features.shape[1]
+    n, d = problem.features.shape
     rows = list(_chunks(problem, bias)) if _cacheable(problem) else None  # converted once
     chunks = (lambda: rows) if rows is not None else (lambda: _chunks(problem, bias))
     start = [*least.w, least.b] if bias else list(least.w)
@@ -110,17 +143,19 @@ def robust_optimum(
                 weight = (delta / size.clamp(min=floor)).clamp(max=1.0)
             moment += a.T @ (weight * a)
             target += a.T @ (weight * y)
+        if penalty:
+            moment[range(d), range(d)] += n * penalty
         step = torch.linalg.lstsq(moment, target, driver="gelsd").solution
         moved = float((step - theta).abs().max())
         theta = step
         if moved <= IRLS_TOLERANCE * (1.0 + float(theta.abs().max())):
             break
-    if loss.name == "l1":
+    if loss.name == "l1" and not penalty:
         theta = min(
             (theta, _through_closest(problem, theta, bias)),
             key=lambda t: _mean(problem, t, loss, delta, bias),
         )
-    best = _mean(problem, theta, loss, delta, bias)
+    best = _mean(problem, theta, loss, delta, bias) + penalty / 2 * float(theta[:d].square().sum())
     return dataclasses.replace(
         least,
         w=tuple(theta[:d, 0].tolist()),

@@ -37,8 +37,9 @@ from tui_linreg.engine.events import (
     envelope,
 )
 from tui_linreg.engine.implementation import Implementation, create
-from tui_linreg.engine.reference import Gram, analyse, robust_optimum, through_origin
+from tui_linreg.engine.reference import Gram, analyse, ridge, robust_optimum, through_origin
 from tui_linreg.engine.watch import StepWatch
+from tui_linreg.optimizers import optimizer_of
 
 PROGRESS_INTERVAL_S = 0.25
 """Seconds between progress reports: at most four a second, however fast training goes; the
@@ -149,6 +150,7 @@ def train(
     start_loss = float(model.epoch_loss()) if factor is None else start_half_mse / factor
     too_big = max(start_loss, 1e-12) * EXPLOSION_FACTOR
     clock = _Stopwatch()
+    validation = problem.validation
     history: list[EpochEnded] = []
     total_steps = 0
     window_size = 1
@@ -184,13 +186,19 @@ def train(
             else f"the loss grew from {start_loss:.3g} to {value:.3g}"
         )
         lr = model.lr  # the rate now, decayed or not
-        bound = f"the stable bound ≈ {stable_lr:.3g} for {model.loss_name} on this data"
-        why = (
-            f"The learning rate {lr:g} is above {bound}."
-            if lr >= stable_lr
-            else f"The learning rate {lr:g} is below {bound}, but mini-batch noise lowers "
-            "that bound: try a smaller one."
-        )
+        bound = f"the stable bound ≈ {stable_lr or 0:.3g} for {model.loss_name} on this data"
+        if stable_lr is None:  # Adam
+            why = (
+                f"Adam has no simple stable bound (each step is about lr = {lr:g} long, whatever "
+                "the gradient): try a smaller learning rate."
+            )
+        elif lr >= stable_lr:
+            why = f"The learning rate {lr:g} is above {bound}."
+        else:
+            why = (
+                f"The learning rate {lr:g} is below {bound}, but mini-batch noise lowers "
+                "that bound: try a smaller one."
+            )
         return ended(
             Outcome.DIVERGED, f"diverged in epoch {epoch} at step {step}: {what}. {why}", epoch
         )
@@ -422,6 +430,10 @@ def train(
 
         own_loss = float(model.epoch_loss())
         half_mse, w, b = _snapshot(problem, model)
+        val_loss = val_half_mse = None
+        if validation is not None:
+            val_loss = float(model.epoch_loss(validation))
+            val_half_mse = float(full_data_half_mse(validation, *model.parameters()))
         history.append(
             EpochEnded(
                 epoch=epoch,
@@ -434,6 +446,8 @@ def train(
                 epoch_s=epoch_s,
                 steps_per_s=step / epoch_s if epoch_s > 0 else 0.0,
                 lr=model.lr,
+                val_loss=val_loss,
+                val_half_mse=val_half_mse,
             )
         )
         if not own_loss <= too_big:
@@ -462,14 +476,40 @@ def train(
 def _references(
     problem: Problem, config: TrainConfig, model: Implementation
 ) -> tuple[ClosedForm, ClosedForm | None, Gram]:
-    """The run's reference optimum (without a bias, b = 0; for l1 and Huber, theirs), the
-    least-squares closed form with a bias when that is not it (None when it is), and AᵀA/n
-    for A = [X, 1]: the map is that least squares' quadratic."""
+    """The run's reference optimum (without a bias, b = 0; for l1 and Huber, theirs; with
+    weight decay, the penalised one: ridge for the squared losses), the least-squares closed
+    form with a bias when that is not it (None when it is), and AᵀA/n for A = [X, 1]: the map
+    is that least squares' quadratic."""
     least, gram = analyse(problem)
     best = least if config.bias else through_origin(problem)
-    if not model.spec.squared:
-        best = robust_optimum(problem, model.spec, config.huber_delta, best, bias=config.bias)
+    spec, penalty = model.spec, config.penalty
+    if penalty and spec.squared:
+        assert spec.half_mse_per_loss is not None
+        # On the half-MSE scale the penalty is λ/slope: MSE + (λ/2)‖w‖² is twice
+        # half-MSE + (λ/4)‖w‖².
+        best = ridge(problem, penalty / spec.slope, bias=config.bias)
+        own = best.half_mse / spec.half_mse_per_loss
+        best = dataclasses.replace(best, loss=own + penalty / 2 * math.fsum(w * w for w in best.w))
+    elif not spec.squared:
+        start = ridge(problem, penalty, bias=config.bias) if penalty else best
+        best = robust_optimum(
+            problem, spec, config.huber_delta, start, bias=config.bias, penalty=penalty
+        )
+        if penalty:
+            best = dataclasses.replace(best, name=f"penalised {spec.shown} optimum")
     return best, None if best is least else least, gram
+
+
+def stable_lr(config: TrainConfig, model: Implementation, best: ClosedForm) -> float | None:
+    """The learning rate below which full-batch training on this loss, with this optimiser,
+    is stable on this data; None where there is no simple bound (Adam, optimizers.py)."""
+    factor = optimizer_of(config.optimizer).stable_factor(config.momentum)
+    if factor is None:
+        return None
+    bound = model.spec.stable_lr(best.stable_lr, config.batch_size)
+    if math.isinf(bound) and config.penalty:  # l1: the penalty's curvature λ is what is left
+        bound = 2 / config.penalty
+    return bound * factor
 
 
 def _started(
@@ -490,7 +530,7 @@ def _started(
         closed_form=best,
         least_squares=least,
         printed=model.printed,
-        stable_lr=model.spec.stable_lr(best.stable_lr, config.batch_size),
+        stable_lr=stable_lr(config, model, best),
         loss_name=model.loss_name,
         half_mse_per_loss=model.half_mse_per_loss,
         initial_w=tuple(problem.initial_w.flatten().tolist()),

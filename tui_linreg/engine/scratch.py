@@ -84,6 +84,58 @@ def sgd(params: list[torch.Tensor], lr: float, batch_size: int) -> None:
             param.grad.zero_()
 
 
+def l2_penalty(w: torch.Tensor) -> torch.Tensor:
+    """d2l §3.7's penalty, ‖w‖² / 2 (--weight-decay): the bias is not penalised."""
+    return torch.sum(w.pow(2)) / 2
+
+
+# The other optimisers of --optimizer, written as d2l §12 writes them: each parameter has its
+# own state, updated under no_grad with the gradient averaged over the batch as sgd does.
+
+
+def sgd_momentum(
+    params: list[torch.Tensor],
+    states: list[torch.Tensor],
+    lr: float,
+    batch_size: int,
+    momentum: float,
+    nesterov: bool,
+) -> None:
+    """SGD with momentum: the velocity v piles up the gradients, each step's decayed by β.
+    Nesterov steps along the gradient plus β·v, where the velocity is about to take it."""
+    with torch.no_grad():
+        for param, v in zip(params, states, strict=True):
+            assert param.grad is not None
+            grad = param.grad / batch_size
+            v.mul_(momentum).add_(grad)  # v ← βv + g
+            param.sub_(grad.add(v, alpha=momentum) if nesterov else v, alpha=lr)
+            param.grad.zero_()
+
+
+def adam(
+    params: list[torch.Tensor],
+    states: list[tuple[torch.Tensor, torch.Tensor]],
+    lr: float,
+    batch_size: int,
+    t: int,
+    betas: tuple[float, float],
+    eps: float,
+) -> None:
+    """Adam, step t (from 1): running means of the gradient (m) and of its square (s),
+    corrected for starting at 0, and a step of lr · m̂ / (√ŝ + ε) for each parameter."""
+    beta1, beta2 = betas
+    with torch.no_grad():
+        for param, (m, s) in zip(params, states, strict=True):
+            assert param.grad is not None
+            grad = param.grad / batch_size
+            m.mul_(beta1).add_(grad, alpha=1 - beta1)
+            s.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+            m_hat = m / (1 - beta1**t)
+            s_hat = s / (1 - beta2**t)
+            param.sub_(lr * m_hat / (s_hat.sqrt() + eps))
+            param.grad.zero_()
+
+
 LOSS_FUNCTIONS: dict[str, Callable[..., torch.Tensor]] = {
     "half-squared": squared_loss,
     "mse": squared_error,
@@ -126,6 +178,22 @@ class Scratch:
         delta = f", delta={config.huber_delta:g}" if huber else ""
         self.loss_call = f"l = {written.__name__}(linreg(X, w, b), y{delta})"
         self.written_out = written_out(self.spec, "Σ")
+        self.weight_decay = config.weight_decay
+        if self.weight_decay:
+            self.loss_call += f" + {self.weight_decay:g} * l2_penalty(w)"
+            self.written_out += " + λw" if self.summed else " + |B|·λw"
+        self.optimizer = config.optimizer
+        self.momentum, self.betas, self.eps = (
+            config.momentum,
+            (config.beta1, config.beta2),
+            config.eps,
+        )
+        self.t = 0
+        """Adam's step count."""
+        self.states: list[torch.Tensor] = [torch.zeros_like(p) for p in self.params]
+        """The velocity of each parameter, for momentum and Nesterov."""
+        self.moments = [(torch.zeros_like(p), torch.zeros_like(p)) for p in self.params]
+        """Adam's (m, s) of each parameter."""
 
     def batches(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         """One epoch of mini-batches."""
@@ -139,12 +207,24 @@ class Scratch:
         averaged in bulk when the engine reads a window of steps back)."""
         y_hat = linreg(X, self.w, self.b)
         l = self.loss(y_hat, y)  # noqa: E741 (the lesson's name)
-        l.sum().backward()  # backward needs a scalar: the sum of the per-example losses
-        # The lesson passes batch_size here, which is wrong for a shorter last batch (when
+        # The lesson passes batch_size to sgd, which is wrong for a shorter last batch (when
         # batch_size does not divide the number of examples): its summed gradient would be
         # divided by more examples than it holds. Dividing by the batch's own length is right.
         # A sum loss (--loss sum) is not divided at all: that is what makes it a sum.
-        sgd(self.params, self.lr, 1 if self.summed else len(y))
+        divisor = 1 if self.summed else len(y)
+        if self.weight_decay:  # d2l §3.7 adds λ·l2_penalty(w) to each example's loss (for a
+            # sum, once): averaged, the gradient gains λw, as optim's weight_decay adds it
+            (l.sum() + divisor * self.weight_decay * l2_penalty(self.w)).backward()
+        else:
+            l.sum().backward()  # backward needs a scalar: the sum of the per-example losses
+        if self.optimizer == "sgd":
+            sgd(self.params, self.lr, divisor)
+        elif self.optimizer == "adam":
+            self.t += 1
+            adam(self.params, self.moments, self.lr, divisor, self.t, self.betas, self.eps)
+        else:
+            nesterov = self.optimizer == "nesterov"
+            sgd_momentum(self.params, self.states, self.lr, divisor, self.momentum, nesterov)
         if self.squared:
             return l.detach()
         return torch.cat([l.detach(), squared_loss(y_hat.detach(), y)], dim=1)  # and half-MSE
@@ -158,12 +238,12 @@ class Scratch:
             means = torch.cat([l.mean(dim=0) for l in window])  # noqa: E741
         return means if self.squared else means.reshape(-1, 2)
 
-    def epoch_loss(self) -> torch.Tensor:
+    def epoch_loss(self, data: Problem | None = None) -> torch.Tensor:
         """Full-data loss as the lesson prints it: the mean of the loss, half-MSE for
         squared_loss (taken in chunks, so that a large data set needs no n-sized
         temporaries)."""
         return full_data_mean(
-            self.problem,
+            data or self.problem,
             lambda features, labels: self.loss(linreg(features, self.w, self.b), labels).mean(),
         )
 
@@ -207,3 +287,8 @@ class Scratch:
         if self.spec.summed:
             return 1.0, "1: a sum loss is not averaged"
         return batch_length, "len(y), the batch's length"
+
+    def penalty_in_grad(self, batch_length: int) -> float:
+        """l2_penalty joins each example's loss: the batch's sum holds it |B| times (a sum
+        loss, once)."""
+        return self.weight_decay * (1 if self.spec.summed else batch_length)

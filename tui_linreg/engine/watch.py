@@ -20,6 +20,7 @@ from tui_linreg.engine.analytic import influence
 from tui_linreg.engine.data import Problem, epoch_order
 from tui_linreg.engine.events import MAX_LOSS_VALUES, StepDetail
 from tui_linreg.engine.implementation import Implementation
+from tui_linreg.optimizers import update_rule
 
 
 @dataclass
@@ -115,6 +116,10 @@ class StepWatch:
         spec, delta, scale = model.spec, self.config.huber_delta, model.gradient_scale(length)
         pull = influence(spec, A @ theta - labels.double(), delta)
         written = (A.T @ pull).flatten() * scale
+        penalty = model.penalty_in_grad(length)
+        if penalty:  # scratch's l2_penalty: its gradient is in .grad, λ|B|w (none for b)
+            decayed = theta.flatten() * penalty
+            written[: len(taken.w_before.flatten())] += decayed[: len(taken.w_before.flatten())]
         if model.gradient_tensors() is None:  # analytic: its gradient is the formula itself
             residual = (y_hat.reshape(-1, 1) - labels).double()
             grad = ((A.T @ influence(spec, residual, delta)).flatten() * scale).tolist()
@@ -158,6 +163,9 @@ class StepWatch:
             b_before=float(taken.b_before.flatten()[0]),
             w_after=tuple(taken.w_after.flatten().tolist()),
             b_after=float(taken.b_after.flatten()[0]),
+            update_rule=update_rule(
+                self.config.optimizer, self.config.weight_decay, bool(model.penalty_in_grad(1))
+            ),
             error=taken.error,
         )
 

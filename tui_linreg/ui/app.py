@@ -616,7 +616,12 @@ class LinregApp(App[None]):
         running = self.running
         if running is not None:
             self.main.code.show(
-                running.implementation, running.pitfalls, running.loss_function, running.model
+                running.implementation,
+                running.pitfalls,
+                running.loss_function,
+                running.model,
+                running.optimizer,
+                running.weight_decay,
             )
             return
         texts = self.main.form.texts()
@@ -625,13 +630,18 @@ class LinregApp(App[None]):
         except FieldError:
             pitfalls = ()
         chosen = {}
-        for name in ("loss_function", "model"):
+        for name in ("loss_function", "model", "optimizer", "weight_decay"):
             try:
                 chosen[name] = parse_field(name, texts[name])
             except (FieldError, KeyError):
                 chosen[name] = SETTINGS[name].default
         self.main.code.show(
-            self.main.form.implementation, pitfalls, chosen["loss_function"], chosen["model"]
+            self.main.form.implementation,
+            pitfalls,
+            chosen["loss_function"],
+            chosen["model"],
+            chosen["optimizer"],
+            chosen["weight_decay"],
         )
 
     def action_trajectories(self) -> None:

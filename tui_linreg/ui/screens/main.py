@@ -297,7 +297,12 @@ class MainScreen(Screen[None]):
         )
         if self.showing_code:
             self.code.show(
-                config.implementation, config.pitfalls, config.loss_function, config.model
+                config.implementation,
+                config.pitfalls,
+                config.loss_function,
+                config.model,
+                config.optimizer,
+                config.weight_decay,
             )
         self.status.running(
             config.implementation, 1, config.epochs, 0.0, paused=paused, pace=config.pace

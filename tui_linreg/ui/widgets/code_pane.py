@@ -16,10 +16,12 @@ def training_source(
     pitfalls: tuple[str, ...] = (),
     loss: str = "lesson",
     model: str = "sequential",
+    optimizer: str = "sgd",
+    weight_decay: float = 0.0,
 ) -> str:
     """The functions that make up one training step, taken from the modules that run it, so
-    what is shown can never drift from what runs. ``loss`` and ``model`` are --loss and
-    --model. Imports torch (through the engine)."""
+    what is shown can never drift from what runs. ``loss``, ``model``, ``optimizer`` and
+    ``weight_decay`` are their flags'. Imports torch (through the engine)."""
     from tui_linreg.losses import loss_of
 
     spec = loss_of(implementation, loss)
@@ -50,6 +52,8 @@ def training_source(
         ]
         if not spec.squared:  # ψ(r) of l1 and Huber
             written.insert(0, analytic.influence)
+        if optimizer != "sgd" or weight_decay:  # the update written out
+            written.append(analytic.Analytic.optimise)
         return (
             formula
             + "\n".join(shown_source(part) for part in written)
@@ -69,11 +73,18 @@ def training_source(
     else:
         from tui_linreg.engine import scratch
 
+        updates: dict[str, Callable[..., object]] = {
+            "sgd": scratch.sgd,
+            "momentum": scratch.sgd_momentum,
+            "nesterov": scratch.sgd_momentum,
+            "adam": scratch.adam,
+        }
         parts = [
             scratch.data_iter,
             scratch.linreg,
             scratch.LOSS_FUNCTIONS[spec.name],
-            scratch.sgd,
+            *([scratch.l2_penalty] if weight_decay else []),
+            updates[optimizer],
             scratch.Scratch.train_step,
         ]
     return "\n".join(shown_source(part) for part in parts)
@@ -114,12 +125,16 @@ class CodePane(VerticalScroll):
         pitfalls: tuple[str, ...] = (),
         loss: str = "lesson",
         model: str = "sequential",
+        optimizer: str = "sgd",
+        weight_decay: float = 0.0,
     ) -> None:
         shown = f"{implementation} with {'+'.join(pitfalls)}" if pitfalls else implementation
         shown += f" · --loss {loss}" if loss != "lesson" else ""
         shown += (
             f" · --model {model}" if model != "sequential" and implementation == "concise" else ""
         )
+        shown += f" · --optimizer {optimizer}" if optimizer != "sgd" else ""
+        shown += f" · --weight-decay {weight_decay:g}" if weight_decay else ""
         if shown == self.showing:
             return
         self.showing = shown
@@ -130,7 +145,7 @@ class CodePane(VerticalScroll):
             self.border_subtitle = ""
         from rich.syntax import Syntax  # pygments loads only when the pane is first shown
 
-        source = training_source(implementation, pitfalls, loss, model)
+        source = training_source(implementation, pitfalls, loss, model, optimizer, weight_decay)
         changed = changed_lines(source, pitfalls)
         syntax = Syntax(
             source,

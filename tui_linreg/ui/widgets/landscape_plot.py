@@ -19,6 +19,7 @@ from tui_linreg.landscape import (
     thin,
     view,
 )
+from tui_linreg.optimizers import optimizer_of
 from tui_linreg.ui.widgets.plots import (
     CURVE_COLOURS,
     GREEN,
@@ -212,20 +213,31 @@ class LandscapePlot(StalePlot):
         the log's; the levels; the pair's own steep axis where it is much gentler (a plane
         through θ* need not hold the steepest direction). Shorter forms for a narrow pane."""
         assert self.data is not None
+        config = self.data.config
+        optimizer = optimizer_of(config.optimizer)
         bound = self.data.stable_lr
-        if not self.data.half_mse_per_loss:  # l1 or Huber: the map is the half-MSE's
-            bound = self.data.closed_form.stable_lr
-        parts = [f"stable: lr < 2/λmax = {bound:.3g}"]
-        if contours:
-            parts.append(f"levels min+{level_label(contours[0])}…{level_label(contours[-1])}")
-        here = piece.axes()[0].stable_lr
-        if here > bound * 1.1:
-            parts.append(f"2/λ in this plane {here:.3g}")
+        factor = optimizer.stable_factor(config.momentum)
+        if not self.data.half_mse_per_loss and factor is not None:  # l1 or Huber: the map is
+            bound = self.data.closed_form.stable_lr * factor  # the half-MSE's
+        levels = (
+            [f"levels min+{level_label(contours[0])}…{level_label(contours[-1])}"]
+            if contours
+            else []
+        )
+        if bound is None:  # Adam
+            parts = ["Adam: no stable bound", *levels]
+            short = parts[0]
+        else:
+            parts = [f"stable: lr < {optimizer.bound_formula} = {bound:.3g}", *levels]
+            here = piece.axes()[0].stable_lr * (factor or 1.0)
+            if here > bound * 1.1:
+                parts.append(f"in this plane < {here:.3g}")
+            short = f"lr < {bound:.3g}"
         for count in range(len(parts), 0, -1):
             heading = " · ".join(parts[:count])
             if len(heading) + 2 <= self.size.width:
                 return heading
-        return f"lr < {bound:.3g}"
+        return short
 
     def title(self) -> str:
         if self.data is None:

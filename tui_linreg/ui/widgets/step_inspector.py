@@ -177,7 +177,7 @@ def _the_step(detail: StepDetail, pitfalls: tuple[str, ...]) -> list[RenderableT
         )
 
     parts += [Text(""), _heading("the update")]
-    parts.append(Text("θ ← θ − lr · grad / divisor"))
+    parts.append(Text(detail.update_rule))
     parts.append(Text(f"  lr {detail.lr:g}, divisor {detail.divisor:g} ({detail.divisor_name})"))
     if detail.error:
         parts.append(Text("  not applied: the step raised before it", style="red"))
