@@ -23,10 +23,36 @@ from tui_linreg.export import CSV_COLUMNS, export
 from tui_linreg.history import RunRecord
 from tui_linreg.plan import Plan, differing, label_of
 from tui_linreg.reproduce import reproduce_command
-from tui_linreg.settings import Choice, Labels, Names, Numbers, Rate, Real, Setting, Switch, Whole
+from tui_linreg.settings import (
+    Choice,
+    Columns,
+    Labels,
+    Names,
+    Numbers,
+    Rate,
+    Real,
+    Setting,
+    Switch,
+    Text,
+    Whole,
+)
+from tui_linreg.sources import DataSource
 from tui_linreg.sweep import parse_sweep
 
 NAMES = list(SETTINGS)
+
+ON_A_FILE = {"target", "features", "drop_missing", "standardize", "val_fraction"}
+"""Settings of a data file's: their examples are given with --data stackloss."""
+BASE = {name: {"data": "stackloss"} for name in ON_A_FILE}
+
+
+def base_for(name: str) -> TrainConfig:
+    """The defaults, on a data file for a setting that needs one."""
+    return dataclasses.replace(TrainConfig(), **BASE.get(name, {}))  # type: ignore[arg-type]
+
+
+def context_flags(name: str) -> list[str]:
+    return [SETTINGS[other].argument(value) for other, value in BASE.get(name, {}).items()]
 
 
 def example(setting: Setting, step: int = 1) -> Any:
@@ -52,6 +78,14 @@ def example(setting: Setting, step: int = 1) -> Any:
         return kind.options[:1] if step == 1 else (kind.options[0], kind.options[-1])
     if isinstance(kind, Labels):
         return ((5, 10000.0),) if step == 1 else ((2, -7.5), (9, 0.25))
+    if isinstance(kind, DataSource):
+        return "anscombe-2" if step == 1 else "galton"
+    if isinstance(kind, Columns):  # stackloss's
+        return ("air_flow",) if step == 1 else ("water_temp", "acid_conc")
+    if isinstance(kind, Text) and setting.name == "target":
+        return "air_flow" if step == 1 else "water_temp"
+    if isinstance(kind, Text):
+        return "ab"[step - 1] * 64  # a hash
     raise AssertionError(f"no example for {type(kind).__name__}: add one for {setting.name}")
 
 
@@ -76,6 +110,14 @@ def bad_text(setting: Setting) -> str | None:
         return "nope"
     if isinstance(kind, Labels):
         return "5"
+    if isinstance(kind, DataSource):
+        return "/no/such/folder/data.csv"
+    if isinstance(kind, Columns):
+        return "a,,b"
+    if isinstance(kind, Text) and kind.hex_digits:
+        return "xyz"
+    if isinstance(kind, Text):
+        return "tab\there"
     raise AssertionError(f"no bad text for {type(kind).__name__}")
 
 
@@ -93,7 +135,7 @@ def test_every_default_is_a_valid_value_of_its_setting() -> None:
 def test_flag_config_and_reproduce_command_agree(name: str) -> None:
     setting = SETTINGS[name]
     value = example(setting)
-    config = config_from_argv(setting.argument(value))
+    config = config_from_argv(*context_flags(name), setting.argument(value))
     assert getattr(config, name) == value
     again = config_from_argv(*shlex.split(reproduce_command(config))[2:])
     assert again == config
@@ -111,7 +153,7 @@ def test_a_repeated_flag_adds_its_values() -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_history_and_export_keep_the_value(name: str, tmp_path: Path) -> None:
     setting = SETTINGS[name]
-    config = dataclasses.replace(TrainConfig(), **{name: example(setting)})
+    config = dataclasses.replace(base_for(name), **{name: example(setting)})
     assert TrainConfig.from_dict(config.to_dict()) == config
     record = RunRecord(
         id="run-1",
@@ -142,7 +184,7 @@ def test_a_sweepable_setting_sweeps_under_each_of_its_names(name: str) -> None:
     texts = ",".join(setting.kind.exact(v) for v in values)
     stem = setting.flag.removeprefix("--")
     for sweep_name in {stem, stem.replace("-", "_"), name, setting.legend}:
-        plan = Plan.of(TrainConfig(), sweep=parse_sweep(f"{sweep_name}={texts}"))
+        plan = Plan.of(base_for(name), sweep=parse_sweep(f"{sweep_name}={texts}"))
         assert [getattr(c, name) for c in plan.configs] == values
         assert differing(list(plan.configs)) == [name]
         assert plan.labels == tuple(f"{setting.legend}={setting.kind.show(v)}" for v in values)
@@ -185,7 +227,13 @@ async def test_every_setting_has_a_form_field_in_its_section_with_the_clis_sente
             if isinstance(widget, Checkbox):
                 assert setting.is_switch
                 continue
-            if isinstance(widget, Select):  # a drop-down holds no bad value: each option reads
+            if isinstance(setting.kind, DataSource):  # a menu, and a path field under it
+                assert isinstance(widget, Select)
+                assert [value for _, value in widget._options] == list(setting.kind.choices)
+                widget.value = "file"
+                await pilot.pause()
+                widget = form.query_one("#field-data_path", Input)
+            elif isinstance(widget, Select):  # a drop-down holds no bad value: each option reads
                 assert isinstance(setting.kind, Choice)
                 for option in setting.kind.options:
                     widget.value = option
@@ -199,5 +247,6 @@ async def test_every_setting_has_a_form_field_in_its_section_with_the_clis_sente
             with pytest.raises(ConfigError) as refused:
                 config_from_argv(f"{setting.flag}={text}")
             assert shown == refused.value.mistakes[0].message, name
-            widget.value = setting.kind.show(setting.default)
+            widget.value = "" if name == "data" else setting.kind.show(setting.default)
+            form.query_one("#field-data", Select).value = "synthetic"
             await pilot.pause()

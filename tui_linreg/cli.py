@@ -29,6 +29,7 @@ from tui_linreg.config import (
     TrainConfig,
     config_from_text,
 )
+from tui_linreg.datasets import DATASETS
 from tui_linreg.engine.control import RunControl
 from tui_linreg.engine.events import Event, Outcome, RunStarted, StepTaken, json_ready
 from tui_linreg.history import History, RunRecord, default_path
@@ -126,6 +127,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="list the presets: the lessons' experiments and exercises",
         description="List the presets, one line each. Use one with --preset NAME.",
     )
+    commands.add_parser(
+        "datasets",
+        help="list the built-in data sets, for --data NAME",
+        description="List the built-in data sets, one line each. Train on one with --data NAME "
+        "(or on your own CSV file with --data PATH).",
+    )
     history = commands.add_parser(
         "history",
         help="list the recorded runs, or clear them",
@@ -220,6 +227,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_BROKEN_PIPE
     if args.command == "presets":
         return presets_command()
+    if args.command == "datasets":
+        return datasets_command()
     if args.command == "history":
         return history_command(args)
     try:
@@ -274,6 +283,15 @@ def presets_command() -> int:
             print(f"  {each.name:<{width}}  {each.description}")
     print(EDITIONS)
     print("An exercise's number names its preset too: --preset 3.4.8.")
+    return EXIT_FINISHED
+
+
+def datasets_command() -> int:
+    width = max(len(name) for name in DATASETS)
+    for each in DATASETS.values():
+        print(f"  {each.name:<{width}}  {each.summary} ({each.rows} rows)")
+    print("Train on one with --data NAME, or on your own CSV or TSV file with --data PATH.")
+    print("Sources and licences: tui_linreg/datasets/SOURCES.md, and the README.")
     return EXIT_FINISHED
 
 

@@ -20,6 +20,7 @@ from tui_linreg.optimizers import OPTIMIZERS, decay_per_example
 from tui_linreg.pitfalls import PITFALLS, mistakes_for
 from tui_linreg.settings import (
     Choice,
+    Columns,
     ConfigError,
     FieldError,
     Labels,
@@ -31,11 +32,13 @@ from tui_linreg.settings import (
     Section,
     Setting,
     Switch,
+    Text,
     Whole,
     declared,
     quoted,
     setting,
 )
+from tui_linreg.sources import SYNTHETIC, DataSource, file_of, held_out, load
 
 __all__ = ["ConfigError", "FieldError", "Mistake", "TrainConfig", "quoted"]
 
@@ -228,6 +231,91 @@ class TrainConfig:
         decides_data=True,
     )
     """How many synthetic examples to draw."""
+    data: str = setting(
+        SYNTHETIC,
+        DataSource(),
+        "data",
+        flag="--data",
+        help="what to train on: synthetic (the lessons' y = Xw + b + noise), a built-in data "
+        "set by name (tui-linreg datasets lists them), or a CSV or TSV file with a header row",
+        section=Section.DATA,
+        form_label="source",
+        sweepable=True,
+        decides_data=True,
+    )
+    """synthetic, a built-in data set's name, or a file's absolute path (sources.py)."""
+    target: str = setting(
+        "",
+        Text(empty="the last column"),
+        "target",
+        flag="--target",
+        help="the data file's column to predict, by its header name (a file: the last column)",
+        section=Section.DATA,
+        form_label="target",
+        decides_data=True,
+    )
+    """The label's column; "" is the last. Filled in from the file when a run resolves."""
+    features: tuple[str, ...] = setting(
+        (),
+        Columns(),
+        "features",
+        flag="--features",
+        help="the data file's columns to learn from, comma-separated (a file: all but the target)",
+        section=Section.DATA,
+        form_label="features",
+        decides_data=True,
+    )
+    """The input columns; () is every column but the target."""
+    drop_missing: bool = setting(
+        False,
+        Switch(),
+        "drop missing",
+        flag="--drop-missing",
+        help="drop the data file's rows with an empty or non-finite value, and say how many, "
+        "instead of refusing the file",
+        section=Section.DATA,
+        form_label="drop NaN",
+        decides_data=True,
+    )
+    """Rows with a missing value are dropped, not refused."""
+    standardize: bool = setting(
+        False,
+        Switch(),
+        "standardize",
+        flag="--standardize",
+        help="train on each feature less its mean, over its standard deviation (the training "
+        "rows'); parameters are reported in those units and in the data's own",
+        section=Section.DATA,
+        form_label="standardize",
+        decides_data=True,
+    )
+    """Features standardised for training; the scatter stays in the data's own units."""
+    val_fraction: float = setting(
+        0.0,
+        Real(low=0.0, high=0.9),
+        "validation fraction",
+        flag="--val-fraction",
+        help="hold out this fraction of the data file's rows, drawn from their own seeded "
+        "stream, as validation examples (synthetic data: --val-examples)",
+        section=Section.DATA,
+        form_label="val share",
+        legend="val_fraction",
+        sweepable=True,
+        decides_data=True,
+    )
+    """The share of a file's rows held out for validation."""
+    data_sha256: str = setting(
+        "",
+        Text(empty="not checked", hex_digits=64),
+        "data hash",
+        flag="--data-sha256",
+        help="the data file's SHA-256 when the run was recorded: a reproduced run says so if "
+        "the file has changed since (filled in when a file is read)",
+        section=Section.DATA,
+        form_label="data hash",
+        affects_result=False,
+    )
+    """The file's content hash, recorded with the run: a reproduced run compares it."""
     val_examples: int = setting(
         0,
         Whole(0, MAX_EXAMPLES),
@@ -461,7 +549,13 @@ class TrainConfig:
 
     @property
     def num_features(self) -> int:
-        return len(self.true_w)
+        """w's length: the true weights', or the data file's feature columns (once resolved)."""
+        return len(self.true_w) if self.data == SYNTHETIC else len(self.features)
+
+    @property
+    def truth(self) -> tuple[float, ...] | None:
+        """The true (w…, b) the data was drawn from; None for real data, which has none."""
+        return (*self.true_w, self.true_b) if self.data == SYNTHETIC else None
 
     @property
     def penalty(self) -> float:
@@ -526,7 +620,38 @@ def config_from_text(values: Mapping[str, str], base: TrainConfig | None = None)
 
     Raises :class:`ConfigError` listing every mistake at once.
     """
-    return checked(dataclasses.replace(base or TrainConfig(), **_collect(values, Setting.read)))
+    config = dataclasses.replace(base or TrainConfig(), **_collect(values, Setting.read))
+    return checked(resolved(config))
+
+
+def resolved(config: TrainConfig) -> TrainConfig:
+    """``config`` with what its data file decides filled in: the feature and target columns,
+    the examples (training and held out) and the file's hash (unless one is recorded, which the
+    run then compares). Synthetic data is returned as it is. Raises :class:`ConfigError` with
+    the file's one sentence if it cannot be read."""
+    if config.data == SYNTHETIC:
+        return config
+    from tui_linreg.datafile import DataFileError
+
+    try:
+        table = load(config, available_memory)
+    except DataFileError as error:
+        field = "data"  # the file, unless the sentence is about a column the user named
+        if error.column is not None and error.column == config.target:
+            field = "target"
+        elif error.column is not None and error.column in config.features:
+            field = "features"
+        raise ConfigError([Mistake(field, str(error))]) from None
+    rows = len(table.labels)
+    held = held_out(rows, config.val_fraction)
+    return dataclasses.replace(
+        config,
+        target=table.target_name,
+        features=table.feature_names,
+        num_examples=rows - held,
+        val_examples=held,
+        data_sha256=config.data_sha256 or table.sha256,
+    )
 
 
 def checked(config: TrainConfig) -> TrainConfig:
@@ -594,10 +719,33 @@ def mistakes_in(config: TrainConfig) -> list[Mistake]:
     return []
 
 
+def _source_mistakes(config: TrainConfig) -> list[Mistake]:
+    """What the data file's settings cannot mean with synthetic data, and a file that cannot
+    be read (now: it may have gone since the run was recorded)."""
+    if config.data != SYNTHETIC:
+        from tui_linreg.datafile import check_path
+
+        problem = check_path(file_of(config.data))
+        return [Mistake("data", problem)] if problem else []
+    mistakes = []
+    for name, what in (
+        ("target", "names a data file's column"),
+        ("features", "name a data file's columns"),
+        ("val_fraction", "holds out a share of a data file's rows (synthetic: --val-examples)"),
+        ("standardize", "is for a data file's features"),
+        ("drop_missing", "is for a data file's rows"),
+    ):
+        if getattr(config, name) != SETTINGS[name].default:
+            mistakes.append(Mistake(name, f"{SETTINGS[name].label} {what}: give one with --data"))
+    return mistakes
+
+
 def _data_mistakes(config: TrainConfig) -> list[Mistake]:
     """What the data settings cannot mean together."""
     d, scales = config.num_features, config.feature_scales
-    mistakes = []
+    mistakes = _source_mistakes(config)
+    if config.data != SYNTHETIC:  # the synthetic settings are not used
+        d, scales = 1, (1.0,)
     if len(scales) not in (1, d):
         mistakes.append(
             Mistake(
@@ -616,7 +764,7 @@ def _data_mistakes(config: TrainConfig) -> list[Mistake]:
             )
         )
     rho = config.feature_correlation
-    if d > 2 and rho <= -1 / (d - 1):
+    if config.data == SYNTHETIC and d > 2 and rho <= -1 / (d - 1):
         mistakes.append(
             Mistake(
                 "feature_correlation",

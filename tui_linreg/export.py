@@ -17,10 +17,29 @@ class ExportError(Exception):
     """A sentence saying why the file could not be written."""
 
 
-EPOCH_COLUMNS = ("epoch", "loss", "half_mse", "w", "b", "lr", "steps_per_s")
+EPOCH_COLUMNS = (
+    "epoch",
+    "loss",
+    "half_mse",
+    "w",
+    "b",
+    "lr",
+    "steps_per_s",
+    "val_loss",
+    "val_half_mse",
+)
 
 CSV_COLUMNS = ("run", *SETTINGS, "outcome", *EPOCH_COLUMNS)
 """The run's id, every setting, its outcome, then one epoch's figures."""
+
+
+def _cell(epoch: dict[str, object], name: str) -> object:
+    """One epoch's figure as a CSV cell: w joined with ;, and no value (no validation
+    examples, or not finite) an empty cell."""
+    value = epoch.get(name)
+    if name == "w" and isinstance(value, list):
+        return ";".join(map(str, value))
+    return "" if value is None else value
 
 
 def _csv(records: list[RunRecord]) -> str:
@@ -31,10 +50,7 @@ def _csv(records: list[RunRecord]) -> str:
     for record in records:
         settings = [s.kind.exact(getattr(record.config, name)) for name, s in SETTINGS.items()]
         run = [record.id, *settings, str(record.outcome)]
-        epochs = [
-            [e[name] if name != "w" else ";".join(map(str, e["w"])) for name in EPOCH_COLUMNS]
-            for e in record.history
-        ]
+        epochs = [[_cell(e, name) for name in EPOCH_COLUMNS] for e in record.history]
         for epoch in epochs or [[""] * len(EPOCH_COLUMNS)]:
             writer.writerow(run + epoch)
     return out.getvalue()

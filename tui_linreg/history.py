@@ -82,6 +82,11 @@ class RunRecord:
         return math.inf if self.half_mse is None else self.half_mse
 
     @property
+    def val_half_mse(self) -> float | None:
+        """The last epoch's half-MSE on the validation examples; None without them."""
+        return self.history[-1].get("val_half_mse") if self.history else None
+
+    @property
     def curve(self) -> list[tuple[float, float]]:
         """(epoch, half-MSE) for every finished epoch."""
         return [

@@ -25,6 +25,7 @@ from tui_linreg.history import versions
 from tui_linreg.optimizers import optimizer_of
 from tui_linreg.plan import Plan, PlanKind, differing, label_of
 from tui_linreg.settings import Section
+from tui_linreg.sources import SYNTHETIC
 
 
 def lesson_line(epoch: EpochEnded, config: TrainConfig) -> str:
@@ -54,6 +55,14 @@ def describe_config(config: TrainConfig) -> str:
     off |= set() if config.optimizer == "adam" else {"beta1", "beta2", "eps"}
     off |= set() if config.weight_decay else {"weight_decay"}
     off |= set() if config.val_examples else {"val_examples"}
+    off |= {"data_sha256"}
+    off |= set() if config.drop_missing else {"drop_missing"}
+    off |= set() if config.standardize else {"standardize"}
+    off |= set() if config.val_fraction else {"val_fraction"}
+    if config.data == SYNTHETIC:
+        off |= {"data", "target", "features"}
+    else:  # what only synthetic data has
+        off |= {"noise_std", "true_w", "true_b", "feature_correlation", "feature_scales"}
     sections = []
     for section in Section:
         shown = [
@@ -118,30 +127,58 @@ def _number(value: float, width: int) -> str:
 
 
 def parameter_table(ends: list[RunEnded]) -> list[str]:
-    """true / closed form, then learned and error (true − learned) for each run."""
+    """true / closed form, then learned and error (true − learned) for each run. Real data
+    has no true parameters: their columns are left out, and w is named by its column."""
     width = 12
+    known = ends[0].config.truth is not None
     reference = reference_label(ends[0].closed_form)
+    names = [row.name for row in ends[0].rows]
+    if not known:
+        names = [f"w[{name}]" for name in ends[0].config.features] + ["b"]
+    first = max(10, *(len(name) + 2 for name in names))
     # With weight decay scratch and concise minimise different objectives: each its own ridge.
     each = any(end.closed_form != ends[0].closed_form for end in ends)
-    head = f"{'parameter':<10}{'true':>{width}}" + ("" if each else f"{reference:>{width}}")
+    head = f"{'parameter':<{first}}" + (f"{'true':>{width}}" if known else "")
+    head += "" if each else f"{reference:>{width}}"
     for end in ends:
         name = end.config.implementation if len(ends) > 1 else ""
         if each:
             head += f"{name + ' ' + reference_label(end.closed_form):>{width + 4}}"
-        head += f"{(name + ' learned').strip():>{width + 4}}{'true − learned':>{width + 4}}"
+        head += f"{(name + ' learned').strip():>{width + 4}}"
+        head += f"{'true − learned':>{width + 4}}" if known else ""
     if len(ends) == 1:
         head += f"{'− ' + reference:>{width + 4}}"
     lines = [head]
     for index, row in enumerate(ends[0].rows):
-        line = f"{row.name:<10}{_number(row.true, width)}"
+        line = f"{names[index]:<{first}}" + (_number(row.true, width) if known else "")
         line += "" if each else _number(row.closed_form, width)
         for end in ends:
             mine = end.rows[index]
             line += _number(mine.closed_form, width + 4) if each else ""
-            line += f"{_number(mine.learned, width + 4)}{_number(mine.error, width + 4)}"
+            line += _number(mine.learned, width + 4)
+            line += _number(mine.error, width + 4) if known else ""
         if len(ends) == 1:
             line += _number(row.from_closed_form, width + 4)
         lines.append(line)
+    return lines
+
+
+def data_units_lines(ends: list[RunEnded]) -> list[str]:
+    """With --standardize: the fitted lines in the data's own units (the table's are in
+    standardised units)."""
+    config = ends[0].config
+    if ends[0].standardization is None:
+        return []
+
+    def line(w: tuple[float, ...], b: float) -> str:
+        terms = " + ".join(f"{wj:.4g}·{name}" for wj, name in zip(w, config.features, strict=True))
+        return f"{config.target} = {terms} + {b:.4g}".replace("+ -", "− ")
+
+    best = ends[0].closed_form
+    lines = ["in the data's own units (the table's are standardised: (x − mean) / std):"]
+    lines.append(f"  {best.name}: {line(*ends[0].in_data_units(best.w, best.b))}")
+    for end in ends:
+        lines.append(f"  {end.config.implementation}: {line(*end.in_data_units(end.w, end.b))}")
     return lines
 
 
@@ -215,6 +252,19 @@ DECAY_SCALES_NOTE = (
     "which is ½(MSE + λ‖w‖²), concise MSE + (λ/2)‖w‖², so scratch's weights are pulled to 0 "
     "twice as hard."
 )
+
+
+def generalisation_gap(end: RunEnded) -> str:
+    """With validation examples: the last epoch's half-MSE on them against the training
+    data's, and the gap between; "" without them."""
+    last = end.history[-1] if end.history else None
+    if last is None or last.val_half_mse is None:
+        return ""
+    gap = last.val_half_mse - last.half_mse
+    return (
+        f"val half-MSE {last.val_half_mse:.4g} vs train {last.half_mse:.4g}: "
+        f"generalisation gap {gap:+.2g}"
+    )
 
 
 def loss_summary(end: RunEnded) -> str:
@@ -334,6 +384,8 @@ class Report:
             )
             self._print(f"{who} on {event.device} · {describe_config(config)}")
         self._print(bound_line(event))
+        if event.data_note:
+            self._print(f"note: {event.data_note}")
         if event.printed and not self.side_by_side:
             self._print(event.printed)
         if config.loss_function != "lesson":
@@ -358,9 +410,15 @@ class Report:
         self._print()
         for line in parameter_table(ends):
             self._print(line)
+        for line in data_units_lines(ends):
+            self._print(line)
         self._print()
         for end in ends:
             self._print(loss_summary(end))
+        for end in ends:
+            gap = generalisation_gap(end)
+            if gap:
+                self._print(f"{end.config.implementation}: {gap}")
         if self.side_by_side:
             self._print()
             self._print(LOSS_SCALES_NOTE)

@@ -437,6 +437,74 @@ class Labels(Kind):
         return [list(pair) for pair in value]
 
 
+@dataclass(frozen=True)
+class Text(Kind):
+    """A short line of text, kept as written (trimmed): a column's name, or (``hex_digits``)
+    a hash. Empty is allowed: ``empty`` says what it means (the form's placeholder)."""
+
+    metavar = "TEXT"
+    most: int = 200
+    empty: str = ""
+    hex_digits: int = 0
+    """If set, the text is empty or exactly this many hexadecimal digits."""
+
+    def read(self, label: str, text: str) -> str:
+        value = text.strip()
+        if self.hex_digits and value:
+            if len(value) != self.hex_digits or any(c not in "0123456789abcdef" for c in value):
+                raise ValueError(
+                    f"{label} must be {self.hex_digits} hexadecimal digits, got {quoted(value)}"
+                )
+            return value
+        if len(value) > self.most:
+            raise ValueError(f"{label} may be at most {self.most} characters, got {len(value):,}")
+        if any(not character.isprintable() for character in value):
+            raise ValueError(f"{label} must be printable text, got {quoted(value)}")
+        return value
+
+    def check(self, label: str, value: object) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"{label} must be text, got {quoted(repr(value))}")
+        return self.read(label, value)
+
+    def show(self, value: Any) -> str:
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Columns(Kind):
+    """Column names of a data file, comma-separated; the empty tuple is every other column."""
+
+    metavar = "A,B,C"
+    most: int = 10_000
+
+    def read(self, label: str, text: str) -> tuple[str, ...]:
+        if text.strip().lower() in ("", "all"):
+            return ()
+        names = [name.strip() for name in text.split(",")]
+        if any(not name for name in names):
+            raise ValueError(f"{label} has an empty name in {quoted(text)}: write a,b,c")
+        if len(names) > self.most:
+            raise ValueError(f"{label} may name at most {self.most:,} columns")
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise ValueError(f"{label} names the column {quoted(twice[0])} twice")
+        return tuple(names)
+
+    def check(self, label: str, value: object) -> tuple[str, ...]:
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise ValueError(f"{label} must be a list of column names, got {quoted(repr(value))}")
+        return self.read(label, ",".join(value)) if value else ()
+
+    def show(self, value: Any) -> str:
+        return ",".join(value) if value else "all"
+
+    exact = show
+
+    def plain(self, value: Any) -> Any:
+        return list(value)
+
+
 class _Joined(argparse.Action):
     """A repeated flag's values, joined with + into the one text its kind reads."""
 

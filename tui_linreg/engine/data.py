@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import torch
 
-from tui_linreg.config import TrainConfig
+from tui_linreg.config import TrainConfig, available_memory
+from tui_linreg.sources import SYNTHETIC, held_out, load
 
 _SHUFFLE_STREAM = 0x9E3779B97F4A7C15
 """Offset that gives the shuffling its own random stream, independent of the data's."""
@@ -35,8 +36,11 @@ class Problem:
     """The data generator's state just before initial_w was drawn: concise draws its weights
     again from it with nn.init, and gets the very same numbers."""
     val_features: torch.Tensor | None = None
-    """Held-out examples (--val-examples), shape (m, d); None without them."""
+    """Held-out examples (--val-examples, --val-fraction), shape (m, d); None without them."""
     val_labels: torch.Tensor | None = None
+    standardization: tuple[tuple[float, ...], tuple[float, ...]] | None = None
+    """With --standardize: each feature's mean and standard deviation over the training rows,
+    which the features were standardised by (x − mean) / std."""
 
     @property
     def num_examples(self) -> int:
@@ -55,6 +59,8 @@ def make_problem(config: TrainConfig, device: torch.device) -> Problem:
 
     Numbers are always drawn on the CPU, so a seed gives the same data on every device.
     """
+    if config.data != SYNTHETIC:
+        return _from_file(config, device)
     generator = torch.Generator().manual_seed(config.seed)
     true_w = torch.tensor(config.true_w, dtype=torch.float32).reshape(-1, 1)
     features = torch.randn(config.num_examples, config.num_features, generator=generator)
@@ -85,6 +91,67 @@ def make_problem(config: TrainConfig, device: torch.device) -> Problem:
         val_features,
         val_labels,
     )
+
+
+def _from_file(config: TrainConfig, device: torch.device) -> Problem:
+    """A data file's rows (or a built-in data set's): a seeded share held out for
+    validation, the features standardised if asked, and the initial weights drawn as for
+    synthetic data."""
+    table = load(config, available_memory)
+    features, labels = torch.from_numpy(table.features), torch.from_numpy(table.labels)
+    held = held_out(len(labels), config.val_fraction)
+    val_features = val_labels = None
+    if held:  # their own stream, as the synthetic validation examples; file order kept
+        stream = torch.Generator().manual_seed((config.seed + _VALIDATION_STREAM) % 2**64)
+        picked = torch.randperm(len(labels), generator=stream)
+        kept, out = picked[held:].sort().values, picked[:held].sort().values
+        val_features, val_labels = features[out], labels[out]
+        features, labels = features[kept], labels[kept]
+    standardization = None
+    if config.standardize:
+        mean = features.double().mean(dim=0)
+        std = features.double().std(dim=0, correction=0)
+        std = torch.where(std > 0, std, torch.ones_like(std))  # a constant column stays
+        features = ((features - mean) / std).float()
+        if val_features is not None:
+            val_features = ((val_features - mean) / std).float()
+        standardization = (tuple(mean.tolist()), tuple(std.tolist()))
+    if config.outliers:
+        labels = labels.clone()  # the file's table is kept for the next run: left as read
+        for index, value in config.outliers:
+            labels[index, 0] = value
+    generator = torch.Generator().manual_seed(config.seed)
+    init_state = generator.get_state()
+    initial_w = initial_weights(config, torch.empty(features.shape[1], 1), generator)
+    return Problem(
+        features.to(device),
+        labels.to(device),
+        initial_w.to(device),
+        torch.zeros(1, device=device),
+        init_state,
+        None if val_features is None else val_features.to(device),
+        None if val_labels is None else val_labels.to(device),
+        standardization,
+    )
+
+
+def data_note(config: TrainConfig) -> str:
+    """What a run on a data file should be told about it: rows dropped for missing values,
+    and a file that changed since the run it reproduces was recorded. "" for none."""
+    if config.data == SYNTHETIC:
+        return ""
+    from tui_linreg.datafile import display_name
+
+    table = load(config, available_memory)
+    said = []
+    if table.dropped:
+        said.append(f"dropped {table.dropped:,} rows with a missing or non-finite value")
+    if config.data_sha256 and config.data_sha256 != table.sha256:
+        said.append(
+            f"{display_name(table.path)} has changed since this run was recorded (its content "
+            "hash differs): the numbers may not be the same"
+        )
+    return "; ".join(said)
 
 
 def uniform_bound(config: TrainConfig) -> float:

@@ -79,6 +79,15 @@ class RunStarted:
     path_every: int = 1
     """Progress reports θ after every this many steps, when the run records its path: every
     step up to :data:`PATH_MAX_STEPS`, an even sample beyond."""
+    feature_names: tuple[str, ...] = ()
+    """The features' names: x[0], x[1]… for synthetic data, a file's column names."""
+    target_name: str = "y"
+    standardization: tuple[tuple[float, ...], tuple[float, ...]] | None = None
+    """With --standardize: each feature's mean and std, which it was standardised by (the
+    samples above are standardised too)."""
+    data_note: str = ""
+    """What to tell the user about a data file: rows dropped, or that it changed since the
+    run it reproduces."""
 
 
 SCATTER_SAMPLE = 2000
@@ -278,11 +287,18 @@ class RunEnded:
     config: TrainConfig
     device: str
     loss_name: str
+    standardization: tuple[tuple[float, ...], tuple[float, ...]] | None = None
+    """With --standardize, the features' means and stds: w and b are in standardised units."""
+
+    def in_data_units(self, w: tuple[float, ...], b: float) -> tuple[tuple[float, ...], float]:
+        """(w, b) learned on standardised features, in the data's own units: w_j / std_j and
+        b − Σ w_j·mean_j / std_j (the same predictions). Unchanged without --standardize."""
+        return original_units(self.standardization, w, b)
 
     @property
     def rows(self) -> tuple[ParameterRow, ...]:
         names = [f"w[{i}]" for i in range(len(self.w))] + ["b"]
-        true = (*self.config.true_w, self.config.true_b)
+        true = self.config.truth or (math.nan,) * (len(self.w) + 1)
         learned = (*self.w, self.b)
         best = (*self.closed_form.w, self.closed_form.b)
         return tuple(ParameterRow(*row) for row in zip(names, true, learned, best, strict=True))
@@ -360,12 +376,29 @@ class RunEnded:
 Event = RunStarted | Progress | EpochEnded | RunEnded | StepTaken
 
 
+def original_units(
+    standardization: tuple[tuple[float, ...], tuple[float, ...]] | None,
+    w: tuple[float, ...],
+    b: float,
+) -> tuple[tuple[float, ...], float]:
+    """Parameters for standardised features, (x − mean)/std, as parameters for x itself."""
+    if standardization is None:
+        return w, b
+    means, stds = standardization
+    scaled = tuple(wj / sj for wj, sj in zip(w, stds, strict=True))
+    return scaled, b - math.fsum(wj * mj for wj, mj in zip(scaled, means, strict=True))
+
+
 def distance_to_true(config: TrainConfig, w: tuple[float | None, ...], b: float | None) -> float:
-    """Euclidean distance from learned (w, b) to the true ones; inf once any is not finite."""
+    """Euclidean distance from learned (w, b) to the true ones; inf once any is not finite;
+    nan for real data, which has no true parameters."""
+    truth = config.truth
+    if truth is None:
+        return math.nan
     learned = (*w, b)
     if not all(value is not None and math.isfinite(value) for value in learned):
         return math.inf
-    return math.dist([v for v in learned if v is not None], (*config.true_w, config.true_b))
+    return math.dist([v for v in learned if v is not None], truth)
 
 
 def _distance(a: tuple[float, ...], b: tuple[float, ...]) -> float:

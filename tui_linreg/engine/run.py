@@ -18,9 +18,15 @@ from collections.abc import Iterator
 
 import torch
 
-from tui_linreg.config import IMPLEMENTATIONS, ConfigError, Mistake, TrainConfig
+from tui_linreg.config import IMPLEMENTATIONS, ConfigError, Mistake, TrainConfig, resolved
 from tui_linreg.engine.control import RunControl
-from tui_linreg.engine.data import Problem, full_data_half_mse, make_problem, shuffle_generator
+from tui_linreg.engine.data import (
+    Problem,
+    data_note,
+    full_data_half_mse,
+    make_problem,
+    shuffle_generator,
+)
 from tui_linreg.engine.device import describe, resolve_device
 from tui_linreg.engine.events import (
     PATH_MAX_STEPS,
@@ -132,6 +138,7 @@ def train(
     :class:`~tui_linreg.config.ConfigError` before the first event if the device is missing.
     """
     control = control or RunControl()
+    config = resolved(config)  # a data file's columns and rows (cached: read once)
     device, problem = prepared or prepare(config)
     generator = shuffle_generator(config)
     model = create(config, problem, generator)
@@ -177,6 +184,7 @@ def train(
             config=config,
             device=describe(device),
             loss_name=model.loss_name,
+            standardization=problem.standardization,
         )
 
     def diverged(epoch: int, step: int, value: float) -> RunEnded:
@@ -541,6 +549,10 @@ def _started(
         feature_means=tuple(problem.features.mean(dim=0).tolist()),
         gram=gram,
         path_every=max(1, math.ceil(config.epochs * steps_per_epoch / PATH_MAX_STEPS)),
+        feature_names=config.features or tuple(f"x[{j}]" for j in range(config.num_features)),
+        target_name=config.target or "y",
+        standardization=problem.standardization,
+        data_note=data_note(config),
     )
 
 
@@ -551,6 +563,7 @@ PREVIEW_MAX_EXAMPLES = 1_000_000
 def preview(config: TrainConfig) -> RunStarted:
     """What a run of ``config`` starts from, without taking a step: the data, the initial
     parameters and the closed form, as its RunStarted will say (for the app before a run)."""
+    config = resolved(config)
     device, problem = prepare(config)
     model = create(config, problem, shuffle_generator(config))
     with out_of_memory_refused(config, device):

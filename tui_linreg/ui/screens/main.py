@@ -4,6 +4,7 @@ app decides what runs."""
 
 from __future__ import annotations
 
+import math
 import time
 
 from textual import on
@@ -33,6 +34,11 @@ MIN_WIDTH, MIN_HEIGHT = 80, 24
 REDRAW_INTERVAL_S = 0.25
 """Plots, table and status line redraw at most four times a second, however fast training
 reports: every repaint is time taken from the training thread, which shares the GIL."""
+
+
+def truth_of(config: TrainConfig) -> tuple[float, ...]:
+    """The true (w…, b) for the table; nan (shown as —) for real data, which has none."""
+    return config.truth or (math.nan,) * (config.num_features + 1)
 
 
 class MainScreen(Screen[None]):
@@ -280,7 +286,7 @@ class MainScreen(Screen[None]):
         config = event.config
         self.end_replay()
         if new_data:
-            self.table.new_data((*config.true_w, config.true_b), event.closed_form)
+            self.table.new_data(truth_of(config), event.closed_form)
             if new_plot:
                 self.loss.new_data()
         elif event.closed_form != self.table.closed_form:  # a sweep of losses: each its own
@@ -314,8 +320,7 @@ class MainScreen(Screen[None]):
         config = started.config
         self.scatter.show_data(started)
         self.landscape.show_data(started)
-        true = (*config.true_w, config.true_b)
-        self.table.new_data(true, started.closed_form, previewed=True)
+        self.table.new_data(truth_of(config), started.closed_form, previewed=True)
         self.table.show("start", (*started.initial_w, started.initial_b))
         self.refresh_views(force=True)
 
@@ -376,6 +381,7 @@ class MainScreen(Screen[None]):
 
     def run_ended(self, event: RunEnded) -> None:
         self.log_view.ended(event)
+        self.table.summarise(event)
         self.scatter.show_learned(event.w, event.b)
         self.table.show(event.config.implementation, (*event.w, event.b))
         self.refresh_views(force=True)  # the final state is drawn at once

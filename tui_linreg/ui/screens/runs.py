@@ -72,7 +72,8 @@ ORDERS = {
 """Sort key → (what the title calls it, the key)."""
 
 COLUMNS = ("✓", "time", "impl", "lr", "batch", "outcome", "half-MSE", "|ŵ−w|", "steps/s")
-"""What tells runs apart comes first, so that it shows at 80 columns; then epochs, n, seed."""
+"""What tells runs apart comes first, so that it shows at 80 columns; then the validation
+half-MSE, epochs, n, seed."""
 
 
 def table_row(record: RunRecord, selected: bool) -> tuple[str | Text, ...]:
@@ -89,6 +90,7 @@ def table_row(record: RunRecord, selected: bool) -> tuple[str | Text, ...]:
         Text(loss, justify="right"),
         Text(f"{record.distance_to_true:.3g}", justify="right"),
         Text(formatting.rate(record.steps_per_s).split()[0], justify="right"),
+        Text("—" if record.val_half_mse is None else f"{record.val_half_mse:.4g}", justify="right"),
         str(c.epochs),
         f"{c.num_examples:,}",
         str(c.seed),
@@ -209,7 +211,7 @@ class RunsScreen(Screen[None]):
     def refill(self) -> None:
         table = self.query_one("#runs-table", DataTable)
         table.clear(columns=True)
-        table.add_columns(*COLUMNS, "epochs", "n", "seed", "pitfalls")
+        table.add_columns(*COLUMNS, "val half-MSE", "epochs", "n", "seed", "pitfalls")
         self.shown = self.sorted_records()[:SHOWN_AT_MOST]
         for record in self.shown:
             table.add_row(*table_row(record, record.id in self.selected), key=record.id)

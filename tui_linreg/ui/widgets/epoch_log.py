@@ -7,7 +7,14 @@ from textual.widgets import RichLog
 
 from tui_linreg.config import TrainConfig
 from tui_linreg.engine.events import EpochEnded, Outcome, RunEnded, RunStarted
-from tui_linreg.report import describe_config, lesson_line, loss_line
+from tui_linreg.report import (
+    decay_line,
+    describe_config,
+    generalisation_gap,
+    lesson_line,
+    loss_line,
+    optimizer_line,
+)
 from tui_linreg.ui import formatting
 
 _OUTCOME_STYLE = {
@@ -41,6 +48,10 @@ class EpochLog(RichLog):
             self.write(Text("  loss is nn.MSELoss: plain MSE, 2× scratch's half-MSE", style="dim"))
         elif config.loss_function != "lesson":
             self.write(Text(f"  {loss_line(event)}", style="dim"))
+        if config.optimizer != "sgd":
+            self.write(Text(f"  {optimizer_line(event)}", style="dim"))
+        if config.weight_decay:
+            self.write(Text(f"  {decay_line(event)}", style="dim"))
 
     def epoch(self, event: EpochEnded) -> None:
         assert self.config is not None, "an epoch is logged after its run's start"
@@ -55,6 +66,8 @@ class EpochLog(RichLog):
                 + (" of training" if event.config.pace is not None else "")
                 + f" · {formatting.rate(event.steps_per_s)} · {_against_optimum(event)}"
             )
+            gap = generalisation_gap(event)
+            text += f" · {gap}" if gap else ""
         self.write(Text(text, style=_OUTCOME_STYLE[event.outcome]))
 
     def note(self, text: str) -> None:
@@ -62,8 +75,9 @@ class EpochLog(RichLog):
 
 
 def _against_optimum(end: RunEnded) -> str:
-    """The final loss beside the optimum's: half-MSE, or for l1 and Huber their own loss."""
+    """The final loss beside the optimum's: half-MSE, or for l1 and Huber their own loss, and
+    with weight decay the objective."""
     best = end.closed_form
     if best.loss is None or not end.history:
         return f"half-MSE {end.half_mse:.4g} (optimum {best.half_mse:.4g})"
-    return f"{end.loss_name} {end.history[-1].loss:.4g} ({best.name} {best.loss:.4g})"
+    return f"{end.objective_name} {end.objective:.4g} ({best.name} {best.loss:.4g})"

@@ -7,7 +7,7 @@ import math
 from rich.text import Text
 from textual.widgets import DataTable
 
-from tui_linreg.engine.events import ClosedForm
+from tui_linreg.engine.events import ClosedForm, RunEnded
 
 WIDTH = 8
 """Cells per number column: seven for "-3.3997" and one to keep the columns apart. The table
@@ -15,9 +15,17 @@ has no cell padding, so both implementations' columns fit beside the plots at 80
 
 
 def _number(value: float) -> Text:
+    if math.isnan(value):  # real data has no true value
+        return Text("—", style="dim")
     if not math.isfinite(value):
         return Text(str(value))
     return Text(f"{value:.4f}" if abs(value) < 100 else f"{value:.0e}")
+
+
+def _reference(best: ClosedForm | None) -> str:
+    if best is None or best.loss is None:
+        return "closed"
+    return "ridge" if best.name == "ridge optimum" else "optimum"
 
 
 class ParameterTable(DataTable[Text]):
@@ -61,6 +69,18 @@ class ParameterTable(DataTable[Text]):
         self.closed_form = closed_form
         self._redraw()
 
+    def summarise(self, end: RunEnded) -> None:
+        """Under the table, with validation examples: the generalisation gap, the validation
+        half-MSE less the training data's, at the last epoch."""
+        last = end.history[-1] if end.history else None
+        if last is None or last.val_half_mse is None:
+            self.border_subtitle = ""
+            return
+        gap = last.val_half_mse - last.half_mse
+        self.border_subtitle = (
+            f"{end.config.implementation} val {last.val_half_mse:.3g} · gap {gap:+.2g}"
+        )
+
     def show(self, implementation: str, learned: tuple[float, ...]) -> None:
         """New learned values; drawn at the next :meth:`flush` (a few times a second)."""
         self.learned[implementation] = learned
@@ -80,7 +100,7 @@ class ParameterTable(DataTable[Text]):
         self.add_column("", width=5 if len(self.true) <= 11 else 6)
         for label in (
             "true",
-            "closed" if self.closed_form is None or self.closed_form.loss is None else "optimum",
+            _reference(self.closed_form),
             *(x for name in sorted(self.learned) for x in (name, "error")),
         ):
             self.add_column(Text(label), width=max(WIDTH, len(label) + 1))  # "analytic"

@@ -500,8 +500,11 @@ class LossPlot(StalePlot):
         self.optimum_name = "closed form"
         self.own = ""
         """The curve of the running run's own loss, for l1 and Huber; "" for the others."""
+        self.val = ""
+        """The curve of its half-MSE on the validation examples; "" without them."""
         self.owns: set[str] = set()
-        """Every such curve: dotted in a colour of their own, not their run's."""
+        """Every such curve (own losses and validation): in a colour of their own, not their
+        run's."""
         self.marker: float | None = None
         """Where a replayed step is, in epochs: a vertical line there."""
 
@@ -520,8 +523,8 @@ class LossPlot(StalePlot):
         self.optimum_name = started.closed_form.name
         # l1 and Huber are no multiple of half-MSE: their own loss is a curve of its own.
         self.own = "" if started.half_mse_per_loss else f"{label} {started.loss_name}"
-        if self.own:
-            self.owns.add(self.own)
+        self.val = f"{label} val" if started.config.val_examples else ""
+        self.owns |= {curve for curve in (self.own, self.val) if curve}
         self.epochs[self.running] = [(0.0, started.initial_half_mse)]
         self.batches = []
         self.stale = True
@@ -537,6 +540,8 @@ class LossPlot(StalePlot):
         self.epochs.setdefault(self.running, []).append((float(event.epoch), event.half_mse))
         if self.own:
             self.epochs.setdefault(self.own, []).append((float(event.epoch), event.loss))
+        if self.val and event.val_half_mse is not None:
+            self.epochs.setdefault(self.val, []).append((float(event.epoch), event.val_half_mse))
         self.stale = True
 
     def colour(self, name: str) -> RGB:

@@ -24,7 +24,8 @@ from tui_linreg.config import (
     TrainConfig,
     config_from_text,
 )
-from tui_linreg.settings import Choice, Section, Setting
+from tui_linreg.settings import Choice, Section, Setting, Text
+from tui_linreg.sources import SYNTHETIC, DataSource, source_of
 from tui_linreg.sweep import Sweep, parse_sweep
 
 
@@ -33,8 +34,13 @@ def _as_select(setting: Setting) -> bool:
     return isinstance(setting.kind, Choice) and not setting.kind.pattern
 
 
-FORM_FIELDS = tuple(name for name, s in SETTINGS.items() if not s.is_switch and not _as_select(s))
-"""The settings typed as text."""
+FORM_FIELDS = tuple(
+    name
+    for name, s in SETTINGS.items()
+    if not s.is_switch and not _as_select(s) and not isinstance(s.kind, DataSource)
+)
+"""The settings typed as text, each in its own field (the data's path is typed in
+#field-data_path, under its source menu)."""
 
 
 class SettingValidator(Validator):
@@ -114,11 +120,13 @@ class SettingInput(Input):
         Binding("down", "choose(1)", "Next choice", show=False),
     ]
 
-    def __init__(self, setting: Setting, value: str) -> None:
-        self.choices: tuple[str, ...] = getattr(setting.kind, "choices", ())
+    def __init__(self, setting: Setting, value: str, *, id: str | None = None) -> None:
+        self.choices: tuple[str, ...] = (
+            () if isinstance(setting.kind, DataSource) else getattr(setting.kind, "choices", ())
+        )
         super().__init__(
             value,
-            id=f"field-{setting.name}",
+            id=id or f"field-{setting.name}",
             validators=[SettingValidator(setting)],
             suggester=SuggestFromList(self.choices) if self.choices else None,
             compact=True,
@@ -152,10 +160,34 @@ def _decaying(text: str) -> bool:
         return True
 
 
+SYNTHETIC_ONLY = (
+    "num_examples",
+    "val_examples",
+    "noise_std",
+    "true_w",
+    "true_b",
+    "feature_correlation",
+    "feature_scales",
+)
+FILE_ONLY = ("target", "features", "drop_missing", "standardize", "val_fraction")
+
+
+def _synthetic(chosen: str) -> bool:
+    return chosen == SYNTHETIC
+
+
 RELEVANT_WHEN: dict[str, tuple[str, Callable[[str], bool]]] = {
     "model": ("implementation", lambda chosen: chosen == "concise"),
     "huber_delta": ("loss_function", lambda chosen: chosen == "huber"),
     "decay_every": ("lr_decay", _decaying),
+    "data_path": ("data", lambda chosen: chosen == "file"),
+    **{name: ("data", _synthetic) for name in SYNTHETIC_ONLY},
+    **{name: ("data", lambda chosen: chosen != SYNTHETIC) for name in FILE_ONLY},
+    "data_sha256": ("data", lambda chosen: False),  # filled in from the file, never typed
+    "momentum": ("optimizer", lambda chosen: chosen in ("momentum", "nesterov")),
+    "beta1": ("optimizer", lambda chosen: chosen == "adam"),
+    "beta2": ("optimizer", lambda chosen: chosen == "adam"),
+    "eps": ("optimizer", lambda chosen: chosen == "adam"),
 }
 """Fields that only some values of another use: shown only then, so the form stays whole."""
 
@@ -200,6 +232,23 @@ class SettingsForm(VerticalScroll):
                 compact=True,
             )
             return
+        if isinstance(setting.kind, DataSource):  # a menu, and the path when it says file
+            source = source_of(value)
+            menu = Select(
+                [(option, option) for option in setting.kind.choices],
+                value="file" if source == "file" else value,
+                allow_blank=False,
+                compact=True,
+                id=f"field-{name}",
+            )
+            yield _row(setting.form_label, menu, setting.section)
+            path = SettingInput(setting, value if source == "file" else "", id="field-data_path")
+            path.placeholder = "a CSV or TSV file's path"
+            yield _row("path", path, setting.section)
+            yield Static(
+                "", id=f"error-{name}", classes=f"field-error {in_section(setting.section)}"
+            )
+            return
         if _as_select(setting):
             assert isinstance(setting.kind, Choice)
             options = [(option, option) for option in setting.kind.options]
@@ -208,9 +257,10 @@ class SettingsForm(VerticalScroll):
             )
             yield _row(setting.form_label, select, setting.section)
             return
-        yield _row(
-            setting.form_label, SettingInput(setting, setting.kind.show(value)), setting.section
-        )
+        field = SettingInput(setting, setting.kind.show(value))
+        if isinstance(setting.kind, Text):  # what leaving it empty means
+            field.placeholder = setting.kind.empty
+        yield _row(setting.form_label, field, setting.section)
         yield Static("", id=f"error-{name}", classes=f"field-error {in_section(setting.section)}")
 
     def on_mount(self) -> None:
@@ -224,12 +274,14 @@ class SettingsForm(VerticalScroll):
         for name, (other, used) in RELEVANT_WHEN.items():
             field = self.query_one(f"#field-{other}")
             value = str(field.value) if isinstance(field, Select | Input) else ""
-            for widget in self.query(f"#row-{name}, #error-{name}"):  # a Select has no error
-                widget.set_class(not used(value), "irrelevant")
+            shown = used(value)
+            for widget in self.query(f"#row-{name}, #error-{name}, Checkbox#field-{name}"):
+                widget.set_class(not shown, "irrelevant")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         assert event.input.id is not None
         name = event.input.id.removeprefix("field-")
+        name = "data" if name == "data_path" else name  # the data file's path is data's
         if any(other == name for other, _ in RELEVANT_WHEN.values()):
             self.show_relevant()
         result = event.validation_result
@@ -248,6 +300,8 @@ class SettingsForm(VerticalScroll):
             widget = self.query_one(f"#field-{name}")
             if isinstance(widget, Checkbox):
                 texts[name] = setting.kind.show(widget.value)
+            elif isinstance(widget, Select) and name == "data" and widget.value == "file":
+                texts[name] = self.query_one("#field-data_path", Input).value or "file"
             elif isinstance(widget, Select):
                 texts[name] = str(widget.value)
             else:
@@ -274,14 +328,14 @@ class SettingsForm(VerticalScroll):
             raise
 
     def show_mistakes(self, mistakes: list[Mistake]) -> None:
-        typed = [m for m in mistakes if m.field in FORM_FIELDS]
+        typed = [m for m in mistakes if m.field in (*FORM_FIELDS, "data")]
         for mistake in typed:
             self.show_mistake(mistake.field, mistake.message)
         if typed:
             name = typed[0].field
             section = SETTINGS[name].section if name in SETTINGS else Section.RUN
             self.title_of(section).folded = False  # the cursor must land where it is seen
-            self.query_one(f"#field-{name}", Input).focus()
+            self.query_one(f"#field-{'data_path' if name == 'data' else name}", Input).focus()
 
     def title_of(self, section: Section) -> SectionTitle:
         return self.query_one(f"#section-{section.name.lower()}", SectionTitle)
@@ -302,7 +356,13 @@ class SettingsForm(VerticalScroll):
         for name, setting in SETTINGS.items():
             widget = self.query_one(f"#field-{name}")
             value = getattr(config, name)
-            if isinstance(widget, Checkbox | Select):
+            if name == "data":
+                assert isinstance(widget, Select)
+                widget.value = "file" if source_of(value) == "file" else value
+                self.query_one("#field-data_path", Input).value = (
+                    value if source_of(value) == "file" else ""
+                )
+            elif isinstance(widget, Checkbox | Select):
                 widget.value = value
             else:
                 self.set_field(name, setting.kind.show(value))
