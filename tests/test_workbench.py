@@ -403,6 +403,84 @@ def _check_ohms_law(config: TrainConfig, started: RunStarted, end: RunEnded) -> 
     assert end.times_optimum < 1.05
 
 
+def _check_optimisers(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    assert config.optimizer == "sgd"  # the sweep's first run
+    assert end.times_optimum > 100  # SGD crawls along the valley…
+    for optimizer in ("momentum", "nesterov"):  # …momentum, at the same lr, arrives
+        rolled = run_to_end(dataclasses.replace(config, optimizer=optimizer))
+        assert rolled.times_optimum < 1.1, optimizer
+    assert PRESETS["optimisers"].sweep == "optimizer=sgd,momentum,nesterov,adam"
+
+
+def _check_weight_decay(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    ridge = end.closed_form
+    assert ridge.name == "ridge optimum"
+    assert ridge.w == pytest.approx((1.0, -1.8), abs=0.05)
+    assert [*end.w, end.b] == pytest.approx([*ridge.w, ridge.b], abs=0.1)  # on its way there
+    assert started.least_squares is not None
+    assert started.least_squares.w == pytest.approx((2.0, -3.4), abs=0.01)
+    assert end.times_optimum < 1.01  # by the objective, half-MSE + (λ/2)‖w‖²
+
+
+def _check_overfit(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    last = end.history[-1]
+    assert last.half_mse < 1e-4  # 20 examples, 101 parameters: fitted exactly…
+    assert last.val_half_mse is not None
+    assert last.val_half_mse > 20 * last.half_mse  # …and not the held-out ones
+
+
+def _check_overfit_decayed(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    twin = run_to_end(PRESETS["overfit"].apply(CPU)).history[-1]
+    last = end.history[-1]
+    assert last.half_mse > twin.half_mse  # a worse fit to the training examples
+    assert last.val_half_mse is not None
+    assert twin.val_half_mse is not None
+    assert last.val_half_mse < twin.val_half_mse / 2
+
+
+def _check_anscombe(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    """Each set's fit in the data's units is y = 3 + 0.5x, learned too."""
+    for w, b in (
+        end.in_data_units(end.closed_form.w, end.closed_form.b),
+        end.in_data_units(end.w, end.b),
+    ):
+        assert w[0] == pytest.approx(0.5, abs=2e-3)
+        assert b == pytest.approx(3.0, abs=2e-2)
+
+
+def _check_quartet(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    sweep = parse_sweep(PRESETS["anscombe"].sweep)
+    labels = set()
+    for value in sweep.values:
+        run = dataclasses.replace(config, data=value)
+        _check_anscombe(run, started, run_to_end(run))
+        labels.add(tuple(make_problem(run, torch.device("cpu")).labels.flatten().tolist()))
+    assert len(labels) == 4
+
+
+def _check_galton(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    (slope,), _ = end.in_data_units(end.closed_form.w, end.closed_form.b)
+    assert slope == pytest.approx(0.646, abs=1e-3)  # regression to the mean: not 1
+    (learned,), _ = end.in_data_units(end.w, end.b)
+    assert learned == pytest.approx(slope, abs=0.03)
+
+
+def _check_galton_raw(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    assert started.stable_lr is not None
+    assert started.stable_lr < 0.001
+    assert end.outcome == Outcome.DIVERGED
+
+
+def _check_stackloss(config: TrainConfig, started: RunStarted, end: RunEnded) -> None:
+    """Least squares is statsmodels' documented OLS fit; Huber's leans less on the outliers."""
+    w, b = end.in_data_units(end.closed_form.w, end.closed_form.b)
+    assert [*w, b] == pytest.approx([0.71564, 1.29529, -0.15212, -39.9197], abs=1e-3)
+    huber = run_to_end(dataclasses.replace(config, loss_function="huber"))
+    robust, _ = huber.in_data_units(huber.closed_form.w, huber.closed_form.b)
+    assert abs(robust[0] - w[0]) > 0.05
+    assert huber.times_optimum < 1.01
+
+
 PRESET_CLAIMS: dict[str, Callable[[TrainConfig, RunStarted, RunEnded], None]] = {
     "default": _check_default,
     "lr-too-small": _check_lr_too_small,
@@ -434,6 +512,15 @@ PRESET_CLAIMS: dict[str, Callable[[TrainConfig, RunStarted, RunEnded], None]] = 
     "lr-sweep": _check_lr_sweep,
     "error-vs-n": _check_error_vs_n,
     "ohms-law": _check_ohms_law,
+    "optimisers": _check_optimisers,
+    "weight-decay": _check_weight_decay,
+    "overfit": _check_overfit,
+    "overfit-decayed": _check_overfit_decayed,
+    **{f"anscombe-{number}": _check_anscombe for number in range(1, 5)},
+    "anscombe": _check_quartet,
+    "galton": _check_galton,
+    "galton-raw": _check_galton_raw,
+    "stackloss": _check_stackloss,
 }
 """Each preset's description, checked on a real run: a new preset needs a check here."""
 

@@ -218,19 +218,6 @@ class TrainConfig:
         legend="decay_every",
     )
     """Epochs between two decays: epoch e runs at lr · lr_decay^⌊(e − 1) / decay_every⌋."""
-    num_examples: int = setting(
-        1000,
-        Whole(1, MAX_EXAMPLES),
-        "number of examples",
-        flag="--num-examples",
-        help="synthetic examples to draw",
-        section=Section.DATA,
-        form_label="examples",
-        legend="n",
-        sweepable=True,
-        decides_data=True,
-    )
-    """How many synthetic examples to draw."""
     data: str = setting(
         SYNTHETIC,
         DataSource(),
@@ -244,6 +231,19 @@ class TrainConfig:
         decides_data=True,
     )
     """synthetic, a built-in data set's name, or a file's absolute path (sources.py)."""
+    num_examples: int = setting(
+        1000,
+        Whole(1, MAX_EXAMPLES),
+        "number of examples",
+        flag="--num-examples",
+        help="synthetic examples to draw",
+        section=Section.DATA,
+        form_label="examples",
+        legend="n",
+        sweepable=True,
+        decides_data=True,
+    )
+    """How many synthetic examples to draw."""
     target: str = setting(
         "",
         Text(empty="the last column"),

@@ -40,7 +40,9 @@ SCRATCH = "exercises of the scratch lesson (d2l-en §3.4, d2l-zh 2.0 §3.2)"
 CONCISE = "exercises of the concise lesson (d2l-en §3.5, d2l-zh 2.0 §3.3)"
 VALLEY = "the shape of the valley (f9 draws it)"
 PITFALLS = "the lesson's pitfalls, tried for real (f8 shows why)"
-GROUPS = (LESSON, SCRATCH, CONCISE, VALLEY, PITFALLS)
+BEYOND = "optimisers, weight decay and held-out data (d2l §3.7, §12)"
+REAL = "real data: the built-in data sets (tui-linreg datasets)"
+GROUPS = (LESSON, SCRATCH, CONCISE, VALLEY, PITFALLS, BEYOND, REAL)
 """The presets screen's groups, in order."""
 
 EDITIONS = (
@@ -48,15 +50,27 @@ EDITIONS = (
     "§3.2 and §3.3: a summed loss that sgd divides by the batch size), except d2l-en-1.0."
 )
 
+_OVERFIT: dict[str, Any] = {
+    "implementation": "concise",
+    "num_examples": 20,
+    "true_w": (0.01,) * 100,
+    "true_b": 0.05,
+    "val_examples": 100,
+    "batch_size": 5,
+    "learning_rate": 0.003,
+    "epochs": 100,
+}
+"""d2l §3.7's experiment (its 200 features, here the most the table shows: 100)."""
+
 PRESETS: dict[str, Preset] = {
     p.name: p
     for p in (
         Preset("default", "the lesson's run: lr 0.03, batch 10, 3 epochs", {}, LESSON),
         Preset(
             "d2l-en-1.0",
-            "d2l-en 1.0 §3.4/3.5: a mean loss, batch 32, lr 0.03: 96 steps, w still 0.1 off, "
-            "as the book prints",
-            {"batch_size": 32},
+            "d2l-en 1.0 §3.4/3.5: a mean loss, batch 32, lr 0.03, 1000 validation examples: "
+            "96 steps, w still 0.1 off, as the book prints",
+            {"batch_size": 32, "val_examples": 1000},
             LESSON,
         ),
         Preset(
@@ -248,6 +262,99 @@ PRESETS: dict[str, Preset] = {
             "1003 examples: the last batch of 3 is divided by 10",
             {"pitfalls": ("lesson-divisor",), "num_examples": 1003},
             PITFALLS,
+        ),
+        Preset(
+            "optimisers",
+            "SGD, momentum, Nesterov and Adam down the long valley (x corr 0.95) at one lr: "
+            "momentum arrives, SGD crawls (f9: their paths)",
+            {"feature_correlation": 0.95, "learning_rate": 0.05},
+            BEYOND,
+            sweep="optimizer=sgd,momentum,nesterov,adam",
+        ),
+        Preset(
+            "weight-decay",
+            "--weight-decay 1: the ridge optimum pulls w from (2, −3.4) to about (1.0, −1.8); "
+            "the table's ridge column",
+            {"weight_decay": 1.0},
+            BEYOND,
+        ),
+        Preset(
+            "overfit",
+            "d2l §3.7: 100 features, 20 examples: the training loss goes to 0, the loss on 100 "
+            "held-out examples does not",
+            _OVERFIT,
+            BEYOND,
+        ),
+        Preset(
+            "overfit-decayed",
+            "overfit's twin with weight decay 3: a worse fit, a held-out loss less than half",
+            {**_OVERFIT, "weight_decay": 3.0},
+            BEYOND,
+        ),
+        *(
+            Preset(
+                f"anscombe-{number}",
+                description,
+                {
+                    "data": f"anscombe-{number}",
+                    "standardize": True,  # the scatter and the log keep the data's units
+                    "batch_size": 11,
+                    "learning_rate": 0.5,
+                    "epochs": 50,
+                },
+                REAL,
+            )
+            for number, description in enumerate(
+                (
+                    "Anscombe's set 1: points about a line; the fit, y ≈ 3 + 0.5x, tells the truth",
+                    "set 2: the same line as set 1, but the points lie on a curve: look first",
+                    "set 3: ten points on a flatter line; one outlier tilts the fit (--loss huber?)",
+                    "set 4: ten of the x values are 8: one point alone sets the slope",
+                ),
+                start=1,
+            )
+        ),
+        Preset(
+            "anscombe",
+            "Anscombe's quartet, one run each: the same line four times (the scatter: four "
+            "different data sets)",
+            {
+                "data": "anscombe-1",
+                "standardize": True,
+                "batch_size": 11,
+                "learning_rate": 0.5,
+                "epochs": 50,
+            },
+            REAL,
+            sweep="data=anscombe-1,anscombe-2,anscombe-3,anscombe-4",
+        ),
+        Preset(
+            "galton",
+            "Galton's 928 children: the slope on mid-parent height is about 0.65, not 1: "
+            "regression to the mean",
+            {"data": "galton", "standardize": True, "learning_rate": 0.01, "epochs": 5},
+            REAL,
+        ),
+        Preset(
+            "galton-raw",
+            "galton unstandardised: heights near 68 inches make the stable lr about 0.0004, "
+            "and 0.03 diverges",
+            {"data": "galton"},
+            REAL,
+        ),
+        Preset(
+            "stackloss",
+            "Brownlee's stack loss by least squares, then Huber: how far do its four outlying "
+            "days pull the plain fit?",
+            {
+                "data": "stackloss",
+                "standardize": True,
+                "batch_size": 21,
+                "learning_rate": 0.5,
+                "epochs": 300,
+            },
+            REAL,
+            sweep="loss=half-squared,huber",
         ),
     )
 }

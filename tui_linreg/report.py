@@ -163,6 +163,13 @@ def parameter_table(ends: list[RunEnded]) -> list[str]:
     return lines
 
 
+def fitted_line(config: TrainConfig, w: tuple[float, ...], b: float) -> str:
+    """``price = 3·area − 1·age + 2``: a fit written with the data's column names."""
+    names = config.features or tuple(f"x[{j}]" for j in range(len(w)))
+    terms = " + ".join(f"{wj:.4g}·{name}" for wj, name in zip(w, names, strict=True))
+    return f"{config.target or 'y'} = {terms} + {b:.4g}".replace("+ -", "− ")
+
+
 def data_units_lines(ends: list[RunEnded]) -> list[str]:
     """With --standardize: the fitted lines in the data's own units (the table's are in
     standardised units)."""
@@ -171,8 +178,7 @@ def data_units_lines(ends: list[RunEnded]) -> list[str]:
         return []
 
     def line(w: tuple[float, ...], b: float) -> str:
-        terms = " + ".join(f"{wj:.4g}·{name}" for wj, name in zip(w, config.features, strict=True))
-        return f"{config.target} = {terms} + {b:.4g}".replace("+ -", "− ")
+        return fitted_line(config, w, b)
 
     best = ends[0].closed_form
     lines = ["in the data's own units (the table's are standardised: (x − mean) / std):"]
@@ -459,19 +465,29 @@ def sweep_table(ends: list[RunEnded]) -> list[str]:
     fields = differing(configs) or ["implementation"]
     names = [label_of(config, fields) for config in configs]
     width = max(len(name) for name in [*names, "run"])
+    known = all(config.truth is not None for config in configs)  # real data has no true w
     lines = [
         f"{'run':<{width}}  {'outcome':<9} {'epochs':>6} {'half-MSE':>10} {'× best':>8} "
-        f"{'|ŵ − w|':>9} {'|ŵ − w*|':>9} {'|w* − w|':>9}"
+        + (f"{'|ŵ − w|':>9} {'|ŵ − w*|':>9} {'|w* − w|':>9}" if known else f"{'|ŵ − w*|':>9}")
     ]
     for name, end in zip(names, ends, strict=True):
         far = end.distances
-        lines.append(
+        line = (
             f"{name:<{width}}  {end.outcome!s:<9} {len(end.history):>6} {end.half_mse:>10.4g} "
-            f"{end.times_optimum:>8.3g} {far['distance_to_true']:>9.3g} "
-            f"{far['distance_to_optimum']:>9.3g} {far['optimum_distance_to_true']:>9.3g}"
+            f"{end.times_optimum:>8.3g} "
         )
+        if known:
+            line += (
+                f"{far['distance_to_true']:>9.3g} {far['distance_to_optimum']:>9.3g} "
+                f"{far['optimum_distance_to_true']:>9.3g}"
+            )
+        else:
+            line += f"{far['distance_to_optimum']:>9.3g}"
+        lines.append(line)
     lines.append(
         "ŵ learned · w true · w* the optimum (b included) · |w* − w|: the data's own error"
+        if known
+        else "ŵ learned · w* the optimum (b included) · real data has no true w"
     )
     lines += [
         f"{name}: {end.message}"

@@ -57,13 +57,13 @@ class DataSource(Kind):
         if value.lower() in DATASETS:
             return value.lower()
         if value.lower() == "file":
-            raise ValueError("give the data file's path: a CSV or TSV file with a header row")
+            raise ValueError(f"{label}: give the file's path, a CSV or TSV file with a header row")
         from tui_linreg.datafile import check_path  # numpy: only once a file is named
 
         path = os.path.abspath(os.path.expanduser(value))
         problem = check_path(path)
         if problem is not None:
-            raise ValueError(problem)
+            raise ValueError(f"{label}: {problem}")  # names the setting, then the file
         return path
 
     def check(self, label: str, value: object) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
+import random
 import re
 import tempfile
 import time
@@ -391,6 +392,42 @@ async def kept_going(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+def swept_on_the_map(preset: str) -> Scenario:
+    """A preset's sweep with the landscape showing: each run's path over the map."""
+
+    async def sweep(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("f9")
+        text = PRESETS[preset].sweep
+        await type_into(pilot, "sweep", text)
+        await pilot.press("ctrl+r")
+        await wait_for_sequence(pilot, len(parse_sweep(text).values))
+
+    return sweep
+
+
+HOUSES = Path(tempfile.gettempdir()) / "tui-linreg-snapshots" / "houses.csv"
+"""A user's CSV file, written the same wherever the snapshots run (its path is on screen)."""
+
+
+def houses() -> str:
+    """200 houses: price = 3·area − age + 2 + noise, written by hand as a user would."""
+    draw = random.Random(1)
+    rows = ""
+    for _ in range(200):
+        area, age = draw.gauss(), draw.gauss()
+        rows += f"{area:.4f},{age:.4f},{3 * area - age + 2 + 0.3 * draw.gauss():.4f}\n"
+    HOUSES.parent.mkdir(exist_ok=True)
+    HOUSES.write_text("area,age,price\n" + rows, encoding="utf-8")
+    return str(HOUSES)
+
+
+async def on_a_users_file(pilot: Pilot[None]) -> None:
+    """The user's own CSV, a fifth held out: the fit, the validation curve, no true line."""
+    await settle(pilot)
+    await run_and_wait(pilot)
+
+
 SCREENSHOTS: dict[str, tuple[dict[str, object], Scenario]] = {
     "initial": ({}, settle),
     "trained": ({}, scratch_run),
@@ -425,6 +462,11 @@ SCREENSHOTS: dict[str, tuple[dict[str, object], Scenario]] = {
     "sweep-lr": (PRESETS["lr-sweep"].changes, swept("lr-sweep")),
     "sweep-error-vs-n": (PRESETS["error-vs-n"].changes, swept("error-vs-n")),
     "sorted-order": (PRESETS["sorted-order"].changes, on_the_map),
+    "momentum-path": (PRESETS["optimisers"].changes, swept_on_the_map("optimisers")),
+    "weight-decay": (PRESETS["weight-decay"].changes, scratch_run),
+    "validation": (PRESETS["overfit"].changes, scratch_run),
+    **{f"anscombe-{n}": (PRESETS[f"anscombe-{n}"].changes, scratch_run) for n in range(1, 5)},
+    "users-file": ({"data": houses(), "val_fraction": 0.2}, on_a_users_file),
 }
 """The README's screenshots: name → (config changes, what to do before the shot)."""
 

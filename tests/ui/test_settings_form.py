@@ -82,9 +82,11 @@ async def test_at_80_by_24_tab_reaches_every_field_and_scrolls_it_into_view() ->
             reached.add(focused.id)
             if isinstance(focused, Button):
                 break
-    shown_now = {f"field-{name}" for name in SETTINGS if name not in RELEVANT_WHEN}
+    defaults = {name: SETTINGS[name].kind.show(SETTINGS[name].default) for name in SETTINGS}
+    hidden = {name for name, (other, used) in RELEVANT_WHEN.items() if not used(defaults[other])}
+    shown_now = {f"field-{name}" for name in SETTINGS if name not in hidden}
     assert shown_now | {"field-sweep", "run"} <= reached
-    assert not {f"field-{name}" for name in RELEVANT_WHEN} & reached  # hidden: not tabbed to
+    assert not {f"field-{name}" for name in hidden} & reached  # hidden: not tabbed to
 
 
 async def test_a_mistake_in_a_folded_section_unfolds_it_and_takes_the_cursor() -> None:

@@ -146,3 +146,20 @@ def test_the_exercises(snap_compare: SnapCompare, name: str) -> None:
     lr sweep's U and cliff, the error against n, and the sorted order on the map."""
     changes, before = SCREENSHOTS[name]
     assert snap_compare(make_app(**changes), terminal_size=(120, 40), run_before=before)
+
+
+BEYOND = [
+    "momentum-path",
+    "weight-decay",
+    "validation",
+    *(f"anscombe-{n}" for n in range(1, 5)),
+    "users-file",
+]
+
+
+@pytest.mark.parametrize("name", BEYOND)
+def test_beyond_the_lessons(snap_compare: SnapCompare, name: str) -> None:
+    """Issue 18: the optimisers' paths on the map, a ridge run, a validation curve, each of
+    Anscombe's sets, and a run on a user's CSV file."""
+    changes, before = SCREENSHOTS[name]
+    assert snap_compare(make_app(**changes), terminal_size=(120, 40), run_before=before)

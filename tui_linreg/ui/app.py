@@ -41,7 +41,7 @@ from tui_linreg.engine.events import EpochEnded, Outcome, Progress, RunEnded, Ru
 from tui_linreg.history import History, default_path
 from tui_linreg.plan import Plan, PlanKind, Runner, differing, label_of
 from tui_linreg.presets import PRESETS
-from tui_linreg.report import LOSS_SCALES_NOTE
+from tui_linreg.report import DECAY_SCALES_NOTE, LOSS_SCALES_NOTE
 from tui_linreg.ui import formatting, replay_keys
 from tui_linreg.ui.messages import (
     DataPreviewed,
@@ -481,6 +481,8 @@ class LinregApp(App[None]):
         if plan.kind == PlanKind.BOTH and len(self.ends) == 2:
             for line in LOSS_SCALES_NOTE.splitlines():
                 self.main.log_view.note(line)
+            if plan.configs[0].weight_decay:
+                self.main.log_view.note(DECAY_SCALES_NOTE)
         elif plan.kind == PlanKind.SWEEP:
             # The log is narrow: one short line per run (the CLI prints the full table).
             names = differing([end.config for end in self.ends])

@@ -10,6 +10,7 @@ from tui_linreg.engine.events import EpochEnded, Outcome, RunEnded, RunStarted
 from tui_linreg.report import (
     decay_line,
     describe_config,
+    fitted_line,
     generalisation_gap,
     lesson_line,
     loss_line,
@@ -48,6 +49,8 @@ class EpochLog(RichLog):
             self.write(Text("  loss is nn.MSELoss: plain MSE, 2× scratch's half-MSE", style="dim"))
         elif config.loss_function != "lesson":
             self.write(Text(f"  {loss_line(event)}", style="dim"))
+        if event.data_note:
+            self.write(Text(f"  note: {event.data_note}", style="yellow"))
         if config.optimizer != "sgd":
             self.write(Text(f"  {optimizer_line(event)}", style="dim"))
         if config.weight_decay:
@@ -68,6 +71,10 @@ class EpochLog(RichLog):
             )
             gap = generalisation_gap(event)
             text += f" · {gap}" if gap else ""
+            if event.standardization is not None:  # the table's numbers are standardised
+                text += " · in the data's units: " + fitted_line(
+                    event.config, *event.in_data_units(event.w, event.b)
+                )
         self.write(Text(text, style=_OUTCOME_STYLE[event.outcome]))
 
     def note(self, text: str) -> None:

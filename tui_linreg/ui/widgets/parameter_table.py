@@ -70,16 +70,17 @@ class ParameterTable(DataTable[Text]):
         self._redraw()
 
     def summarise(self, end: RunEnded) -> None:
-        """Under the table, with validation examples: the generalisation gap, the validation
-        half-MSE less the training data's, at the last epoch."""
+        """Under the table: that its numbers are standardised (--standardize), and with
+        validation examples the generalisation gap, the validation half-MSE less the training
+        data's, at the last epoch."""
+        said = []
+        if end.standardization is not None:
+            said.append("standardised units (the log: the data's)")
         last = end.history[-1] if end.history else None
-        if last is None or last.val_half_mse is None:
-            self.border_subtitle = ""
-            return
-        gap = last.val_half_mse - last.half_mse
-        self.border_subtitle = (
-            f"{end.config.implementation} val {last.val_half_mse:.3g} · gap {gap:+.2g}"
-        )
+        if last is not None and last.val_half_mse is not None:
+            gap = last.val_half_mse - last.half_mse
+            said.append(f"{end.config.implementation} val {last.val_half_mse:.3g} · gap {gap:+.2g}")
+        self.border_subtitle = " · ".join(said)
 
     def show(self, implementation: str, learned: tuple[float, ...]) -> None:
         """New learned values; drawn at the next :meth:`flush` (a few times a second)."""
@@ -98,10 +99,11 @@ class ParameterTable(DataTable[Text]):
         if not self.true:
             return
         self.add_column("", width=5 if len(self.true) <= 11 else 6)
+        known = not all(math.isnan(value) for value in self.true)  # real data: no truth
         for label in (
-            "true",
+            *(["true"] if known else []),
             _reference(self.closed_form),
-            *(x for name in sorted(self.learned) for x in (name, "error")),
+            *(x for name in sorted(self.learned) for x in (name, "error")[: 2 if known else 1]),
         ):
             self.add_column(Text(label), width=max(WIDTH, len(label) + 1))  # "analytic"
         waiting = Text("…", style="dim")  # the closed form comes with the first run's data
@@ -112,8 +114,9 @@ class ParameterTable(DataTable[Text]):
         )
         names = [f"w[{i}]" for i in range(len(self.true) - 1)] + ["b"]
         for index, name in enumerate(names):
-            row = [Text(name), _number(self.true[index]), best[index]]
+            row = [Text(name), *([_number(self.true[index])] if known else []), best[index]]
             for implementation in sorted(self.learned):
                 value = self.learned[implementation][index]
-                row += [_number(value), _number(self.true[index] - value)]
+                row += [_number(value)]
+                row += [_number(self.true[index] - value)] if known else []
             self.add_row(*row)

@@ -17,7 +17,7 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
-from tui_linreg.engine.events import EpochEnded, Progress, RunStarted
+from tui_linreg.engine.events import EpochEnded, Progress, RunStarted, original_units
 from tui_linreg.ui.replay_keys import REPLAY_BINDINGS
 
 
@@ -72,11 +72,11 @@ PALETTE: tuple[RGB, ...] = (
     ORANGE,
     CYAN,
     (240, 220, 60),  # yellow
-    (100, 140, 255),  # blue
+    (255, 130, 190),  # pink
     (230, 230, 230),  # white
     (220, 90, 220),  # magenta
     (240, 80, 80),  # red
-    (150, 150, 150),  # grey
+    (100, 140, 255),  # blue: last, being the map's contours' colour
 )
 """Curve colours as RGB: plotext and the legend then agree (named colours go through the
 terminal theme and differ between the two), and none is the closed form's green."""
@@ -390,11 +390,27 @@ class ScatterPlot(StalePlot):
             self.stale = True
         return self.feature
 
+    def _xs(self) -> list[float]:
+        """Feature j of the sample, in the data's own units (standardised features are
+        drawn as they were read)."""
+        assert self.data is not None
+        j, scaled = self.feature, self.data.standardization
+        xs = [row[j] for row in self.data.sample_features]
+        if scaled is None:
+            return xs
+        mean, std = scaled[0][j], scaled[1][j]
+        return [x * std + mean for x in xs]
+
     def _line(self, w: tuple[float, ...], b: float, low: float, high: float) -> list[float]:
-        """The relation along feature j, the other features held at their means."""
+        """The relation along feature j, the other features held at their means, in the
+        data's own units."""
         assert self.data is not None
         j = self.feature
+        scaled = self.data.standardization
+        w, b = original_units(scaled, w, b)
         means = self.data.feature_means
+        if scaled is not None:
+            means = tuple(m * s + mu for m, s, mu in zip(means, scaled[1], scaled[0], strict=True))
         intercept = b + sum(
             wi * mi for i, (wi, mi) in enumerate(zip(w, means, strict=True)) if i != j
         )
@@ -419,10 +435,11 @@ class ScatterPlot(StalePlot):
             plt.title("ctrl+r trains")
             return
         j, config = self.feature, self.data.config
-        xs = [row[j] for row in self.data.sample_features]
+        xs = self._xs()
         ys = list(self.data.sample_labels)
         low, high = min(xs), max(xs)
-        true = self._line(config.true_w, config.true_b, low, high)
+        truth = config.truth  # real data has none
+        true = [] if truth is None else self._line(truth[:-1], truth[-1], low, high)
         learned = self._learned_line(low, high)
         earlier = {label: self._line(*line, low, high) for label, line in self.earlier.items()}
         inliers = self._inliers()
@@ -445,23 +462,25 @@ class ScatterPlot(StalePlot):
             plt.scatter(
                 [xs[index]], [min(max(y, bottom), top)], marker=marker, color=OUTLIER_COLOUR
             )
-        plt.plot([low, high], true, color=TRUE_COLOUR)
+        if true:
+            plt.plot([low, high], true, color=TRUE_COLOUR)
         for number, line in enumerate(earlier.values()):
             plt.plot([low, high], line, color=PALETTE[number % len(PALETTE)])
         if learned is not None:  # last: it lies over the true line once it has been learned
             plt.plot([low, high], learned, color=LEARNED_COLOUR)
-        plt.title(f"y vs x[{j}] · ctrl+f" if config.num_features > 1 else f"y vs x[{j}]")
+        what = f"{self.data.target_name} vs {self.data.feature_names[j]}"
+        plt.title(f"{what} · ctrl+f" if config.num_features > 1 else what)
 
     def title(self) -> str:
         if self.data is None:
             return self.PANE_TITLE
-        entries = [(TRUE_COLOUR, "true")]
+        entries = [(TRUE_COLOUR, "true")] if self.data.config.truth is not None else []
         if self.learned is not None:
-            x = [row[self.feature] for row in self.data.sample_features]
+            x = self._xs()
             if self._learned_line(min(x), max(x)) is not None:
                 entries.append((LEARNED_COLOUR, "untrained" if self.untrained else "learned"))
-        if self.earlier and len(entries) > 1:  # the running run's line, by its label
-            entries[1] = (LEARNED_COLOUR, self.label)
+        if self.earlier and entries and entries[-1][0] == LEARNED_COLOUR:  # the running run's
+            entries[-1] = (LEARNED_COLOUR, self.label)  # line, by its label
         for number, label in enumerate(self.earlier):
             entries.append((PALETTE[number % len(PALETTE)], label))
 
@@ -597,14 +616,27 @@ class LossPlot(StalePlot):
             plt.vertical_line(self.marker, color=REPLAY_COLOUR)
 
     def shown_optimum(self) -> float | None:
-        """The closed form's half-MSE, where the plot can draw it (a log axis has no zero)."""
+        """The closed form's half-MSE, where the plot can draw it: a log axis has no zero, and
+        an optimum a millionth of every curve (more parameters than examples: an exact fit,
+        10⁻³⁰) would squash the curves into a sliver; the title then says it is about 0."""
         optimum = self.optimum
         if optimum is None or not math.isfinite(optimum) or (optimum <= 0 and self.log_scale):
+            return None
+        lowest = min(
+            (y for points in self.epochs.values() for _, y in points if math.isfinite(y) and y > 0),
+            default=None,
+        )
+        if self.log_scale and lowest is not None and optimum < 1e-6 * lowest:
             return None
         return optimum
 
     def title(self) -> str:
         """The reference line's legend (the runs' is below): each fits a narrow pane."""
+        optimum = self.optimum
+        hidden = self.epochs and self.log_scale and self.shown_optimum() is None
+        if hidden and optimum is not None and math.isfinite(optimum):
+            near = f"{self.PANE_TITLE} · {self.optimum_name} ≈ 0, below the axis"
+            return near if len(near) <= self.room else self.PANE_TITLE
         if not self.epochs or self.shown_optimum() is None:
             return self.PANE_TITLE
         closed = [(GREEN, self.optimum_name)]
