@@ -249,7 +249,7 @@ def test_a_recorded_run_whose_file_has_gone_still_loads_and_says_why_it_cannot_r
         (["--target", "y"], "target names a data file's column"),
         (["--standardize"], "standardize is for a data file's features"),
         (["--val-fraction", "0.2"], "validation fraction holds out a share"),
-        (["--data", "anscombe-9"], "does not exist"),
+        (["--data", "anscombe-9"], "no built-in data set or file is called"),
     ],
 )
 def test_data_file_settings_without_a_file_are_refused(flags: list[str], said: str) -> None:

@@ -469,3 +469,13 @@ def test_the_benchmark_runs_on_a_small_file(tmp_path: Path) -> None:
     assert report["rows"] == 1000
     assert report["ours"]["seconds"] > 0
     assert "| reader |" in result.stdout
+
+
+def test_a_file_without_a_header_row_is_refused_not_read_with_numbers_for_names(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "nohdr.csv"
+    path.write_text("1,2\n3,4\n5,6\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="line 1 holds numbers, not column names"):
+        read_table(str(path))
+    assert check_path(str(path)) is not None

@@ -217,3 +217,24 @@ def test_pairs_cover_every_parameter() -> None:
     assert pairs(1) == [(0, 1)]
     assert pairs(2) == [(0, 1), (0, 2), (1, 2)]
     assert len(pairs(10)) == 55
+
+
+@pytest.mark.parametrize("implementation", ["scratch", "concise"])
+def test_with_weight_decay_the_map_is_the_penalised_objective_centred_on_the_ridge(
+    implementation: str,
+) -> None:
+    """The loss + (λ/2)‖w‖², computed from the examples, at grid points; its minimum in the
+    (w[0], w[1]) plane, b held at the ridge's, is the ridge optimum."""
+    config = TrainConfig(device="cpu", implementation=implementation, weight_decay=0.5)
+    started = preview(config)
+    assert started.closed_form.name == "ridge optimum"
+    for pair in pairs(config.num_features):
+        piece = Slice.of(started, pair)
+        for x, y in ((0.0, 0.0), (1.0, -2.0), (2.0, -3.4), (-1.0, 4.0)):
+            theta = [*started.closed_form.w, started.closed_form.b]
+            theta[pair[0]], theta[pair[1]] = x, y
+            penalty = config.penalty / 2 * (theta[0] ** 2 + theta[1] ** 2)
+            expected = direct_loss(config, started, pair, x, y) + penalty
+            assert piece.loss(x, y) == pytest.approx(expected, rel=1e-4, abs=1e-6)
+    centre = Slice.of(started, (0, 1)).centre
+    assert centre == pytest.approx(started.closed_form.w, abs=1e-9)

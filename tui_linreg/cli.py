@@ -251,7 +251,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INVALID
     from tui_linreg.ui.app import LinregApp  # the UI is only imported when it is wanted
 
-    LinregApp(config, history_path=history_path(args)).run()
+    sweep = preset(args.preset.strip()).sweep if args.preset is not None else ""
+    LinregApp(config, history_path=history_path(args), sweep=sweep).run()
     return EXIT_FINISHED
 
 

@@ -298,7 +298,7 @@ class TrainConfig:
         help="hold out this fraction of the data file's rows, drawn from their own seeded "
         "stream, as validation examples (synthetic data: --val-examples)",
         section=Section.DATA,
-        form_label="val share",
+        form_label="val frac",
         legend="val_fraction",
         sweepable=True,
         decides_data=True,
@@ -622,6 +622,10 @@ def config_from_text(values: Mapping[str, str], base: TrainConfig | None = None)
     """
     config = dataclasses.replace(base or TrainConfig(), **_collect(values, Setting.read))
     return checked(resolved(config))
+
+
+FROM_THE_FILE = ("features", "target", "num_examples", "val_examples", "data_sha256")
+"""What :func:`resolved` fills in from a data file."""
 
 
 def resolved(config: TrainConfig) -> TrainConfig:

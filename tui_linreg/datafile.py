@@ -269,6 +269,14 @@ def _reason(error: BaseException) -> str:
 # --- the header ------------------------------------------------------------------------------
 
 
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _header(path: str, raw: io.FileIO) -> Header:
     name = display_name(path)
     size = os.fstat(raw.fileno()).st_size
@@ -298,6 +306,12 @@ def _header(path: str, raw: io.FileIO) -> Header:
                 f'{name} line 1 names the column "{column}" twice', line=1, column=column
             )
         seen.add(column)
+    if all(_is_number(column) for column in names):  # a file without its header row
+        raise DataFileError(
+            f"{name} line 1 holds numbers, not column names: the file needs a header row "
+            "naming its columns",
+            line=1,
+        )
     try:
         rows = _rows_estimate(raw, size, header_bytes)
     except OSError as error:

@@ -77,10 +77,19 @@ class Slice:
         minimum rises by ½δᵀ(Gₒₒ − GₒₚGₚₚ⁻¹Gₚₒ)δ."""
         i, j = pair
         least = started.least_squares or started.closed_form
+        base = least.half_mse
+        gram = started.gram
+        mu, d = started.map_penalty, started.config.num_features
+        if mu:  # weight decay: the objective's quadratic, G + μM, whose minimum is the ridge
+            gram = tuple(
+                tuple(g + (mu if r == c and r < d else 0.0) for c, g in enumerate(row))
+                for r, row in enumerate(gram)
+            )
+            least = started.closed_form
+            base = least.half_mse + mu / 2 * math.fsum(w * w for w in least.w)
         star = (*least.w, least.b)
         held = (*started.closed_form.w, started.closed_form.b)
         scale = 1 / (started.half_mse_per_loss or 1.0)  # l1, Huber: the half-MSE's map
-        gram = started.gram
         others = [k for k in range(len(star)) if k not in pair]
         delta = {k: held[k] - star[k] for k in others}
         pull = [sum(gram[p][k] * delta[k] for k in others) for p in pair]  # Gₚₒδ
@@ -95,7 +104,7 @@ class Slice:
             pair=pair,
             names=(names[i], names[j]),
             centre=(star[i] - shift[0], star[j] - shift[1]),
-            minimum=(least.half_mse + max(rise, 0.0) / 2) * scale,
+            minimum=(base + max(rise, 0.0) / 2) * scale,
             hessian=(a * scale, c * scale, e * scale),
         )
 

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from tui_linreg.config import SETTINGS, ConfigError, TrainConfig
+from tui_linreg.config import FROM_THE_FILE, SETTINGS, ConfigError, TrainConfig
 from tui_linreg.engine.control import RunControl
 from tui_linreg.engine.events import Event, Outcome, RunEnded
 from tui_linreg.history import History, RunRecord
+from tui_linreg.sources import SYNTHETIC
 from tui_linreg.sweep import Sweep
 
 if TYPE_CHECKING:
@@ -76,14 +77,18 @@ class Plan:
 
 def differing(configs: list[TrainConfig]) -> list[str]:
     """Settings whose values are not all the same across ``configs``, leaving out those that
-    cannot change a result: runs that differ only there are the same experiment."""
+    cannot change a result (runs that differ only there are the same experiment) and, for
+    data files, what the file decides (its columns and rows follow from --data and the rest)."""
     if len(configs) < 2:
         return []
     first = configs[0]
+    derived = FROM_THE_FILE if all(c.data != SYNTHETIC for c in configs) else ()
     return [
         name
         for name, setting in SETTINGS.items()
-        if setting.affects_result and any(getattr(c, name) != getattr(first, name) for c in configs)
+        if setting.affects_result
+        and name not in derived
+        and any(getattr(c, name) != getattr(first, name) for c in configs)
     ]
 
 

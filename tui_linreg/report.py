@@ -489,6 +489,11 @@ def sweep_table(ends: list[RunEnded]) -> list[str]:
         if known
         else "ŵ learned · w* the optimum (b included) · real data has no true w"
     )
+    if not known:  # what each run learned, in its data's own units
+        lines += [
+            f"{name}: {fitted_line(end.config, *end.in_data_units(end.w, end.b))}"
+            for name, end in zip(names, ends, strict=True)
+        ]
     lines += [
         f"{name}: {end.message}"
         for name, end in zip(names, ends, strict=True)

@@ -62,6 +62,11 @@ class DataSource(Kind):
 
         path = os.path.abspath(os.path.expanduser(value))
         problem = check_path(path)
+        if problem is not None and not os.path.exists(path) and not ({"/", "."} & set(value)):
+            raise ValueError(  # a name, not a path: a data set mistyped?
+                f"{label}: no built-in data set or file is called {quoted(value)}; the data "
+                f"sets are {', '.join(DATASETS)} (tui-linreg datasets)"
+            )
         if problem is not None:
             raise ValueError(f"{label}: {problem}")  # names the setting, then the file
         return path

@@ -6,7 +6,15 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from tui_linreg.config import SETTINGS, ConfigError, FieldError, Mistake, TrainConfig, checked
+from tui_linreg.config import (
+    SETTINGS,
+    ConfigError,
+    FieldError,
+    Mistake,
+    TrainConfig,
+    checked,
+    resolved,
+)
 from tui_linreg.settings import Whole
 
 SWEEPABLE = {
@@ -26,7 +34,13 @@ class Sweep:
     values: tuple[Any, ...]
 
     def configs(self, base: TrainConfig) -> list[TrainConfig]:
-        return [checked(dataclasses.replace(base, **{self.field: v})) for v in self.values]
+        """Each value on ``base``, resolved (a data file's columns and rows filled in). A
+        sweep of the data takes each data set's own columns, and its own hash."""
+        if self.field == "data":
+            base = dataclasses.replace(base, features=(), target="", data_sha256="")
+        return [
+            checked(resolved(dataclasses.replace(base, **{self.field: v}))) for v in self.values
+        ]
 
 
 def parse_sweep(text: str) -> Sweep:

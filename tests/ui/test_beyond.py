@@ -117,3 +117,38 @@ async def test_side_by_side_with_weight_decay_says_the_same_lambda_is_not_the_sa
         assert "scratch's weights are pulled to 0 twice as hard" in log
         assert [end.closed_form.name for end in app.ends] == ["ridge optimum"] * 2
         assert app.ends[0].closed_form.w != app.ends[1].closed_form.w  # two ridges
+
+
+async def test_a_presets_sweep_given_on_the_command_line_is_in_the_sweep_field() -> None:
+    from tui_linreg.presets import PRESETS
+    from tui_linreg.ui.app import LinregApp
+
+    config = PRESETS["anscombe"].apply()
+    app = LinregApp(config, cursor_blink=False, sweep=PRESETS["anscombe"].sweep)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        field = app.main.form.query_one("#field-sweep", Input)
+        assert field.value == "data=anscombe-1,anscombe-2,anscombe-3,anscombe-4"
+
+
+async def test_a_refused_path_never_takes_the_cursor_while_another_field_is_typed(
+    tmp_path: Path,
+) -> None:
+    """The data preview re-reads the form as it changes: a bad path elsewhere is shown under
+    its field, but the keys keep going to the field being typed."""
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("a,b,price\n1,2,3\n4,5\n", encoding="utf-8")
+    app = make_app(data=str(tmp_path / "good.csv"))
+    _csv(tmp_path / "good.csv")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        form = app.main.form
+        form.query_one("#field-data_path", Input).value = str(ragged)
+        target = form.query_one("#field-target", Input)
+        target.focus()
+        for key in "price":
+            await pilot.press(key)
+            await pilot.pause(0.4)  # past the preview's delay
+        assert app.focused is target
+        assert target.value == "price"
+        assert "line 3 has 2 fields" in str(form.query_one("#error-data", Static).render())

@@ -145,7 +145,20 @@ def data_note(config: TrainConfig) -> str:
     table = load(config, available_memory)
     said = []
     if table.dropped:
-        said.append(f"dropped {table.dropped:,} rows with a missing or non-finite value")
+        rows = "row" if table.dropped == 1 else "rows"
+        said.append(f"dropped {table.dropped:,} {rows} with a missing or non-finite value")
+    constant = [
+        name
+        for name, column in zip(table.feature_names, table.features.T, strict=True)
+        if len(column) and float(column.max()) == float(column.min())
+    ]
+    if constant:  # its weight trades off against the bias: the closed form picks the smallest
+        said.append(
+            f"column {constant[0]!r} is the same in every row: the data cannot tell its "
+            "weight from the bias (the closed form is the smallest of many)"
+        )
+    if config.val_fraction and not held_out(len(table.labels), config.val_fraction):
+        said.append("too few rows to hold any out for validation")
     if config.data_sha256 and config.data_sha256 != table.sha256:
         said.append(
             f"{display_name(table.path)} has changed since this run was recorded (its content "

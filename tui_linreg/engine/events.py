@@ -88,6 +88,9 @@ class RunStarted:
     data_note: str = ""
     """What to tell the user about a data file: rows dropped, or that it changed since the
     run it reproduces."""
+    map_penalty: float = 0.0
+    """With weight decay on a squared loss, μ of the objective the map draws, half-MSE +
+    (μ/2)‖w‖² (up to the loss's scale): a quadratic too, centred on the ridge optimum."""
 
 
 SCATTER_SAMPLE = 2000

@@ -46,6 +46,7 @@ from tui_linreg.engine.implementation import Implementation, create
 from tui_linreg.engine.reference import Gram, analyse, ridge, robust_optimum, through_origin
 from tui_linreg.engine.watch import StepWatch
 from tui_linreg.optimizers import optimizer_of
+from tui_linreg.sources import SYNTHETIC
 
 PROGRESS_INTERVAL_S = 0.25
 """Seconds between progress reports: at most four a second, however fast training goes; the
@@ -207,6 +208,8 @@ def train(
                 f"The learning rate {lr:g} is below {bound}, but mini-batch noise lowers "
                 "that bound: try a smaller one."
             )
+        if config.data != SYNTHETIC and not config.standardize:
+            why += " Standardising the features (--standardize) allows a far larger one."
         return ended(
             Outcome.DIVERGED, f"diverged in epoch {epoch} at step {step}: {what}. {why}", epoch
         )
@@ -553,6 +556,7 @@ def _started(
         target_name=config.target or "y",
         standardization=problem.standardization,
         data_note=data_note(config),
+        map_penalty=config.penalty / model.spec.slope if model.spec.squared else 0.0,
     )
 
 

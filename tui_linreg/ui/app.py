@@ -126,9 +126,12 @@ class LinregApp(App[None]):
         *,
         cursor_blink: bool = True,
         history_path: Path | None = None,
+        sweep: str = "",
     ) -> None:
         super().__init__()
         self.initial = config or TrainConfig()
+        self.initial_sweep = sweep
+        """The sweep field's starting text: a --preset's sweep (``anscombe``'s four sets)."""
         self.history = History(history_path or default_path())
         """Where every run is recorded, from the worker thread, never the UI's."""
         self.runner = Runner(self.history, self._warn)
@@ -158,7 +161,9 @@ class LinregApp(App[None]):
         """Only the latest preview asked for is drawn."""
 
     def get_default_screen(self) -> MainScreen:
-        self.main = MainScreen(self.initial, cursor_blink=self.cursor_blink)
+        self.main = MainScreen(
+            self.initial, cursor_blink=self.cursor_blink, sweep=self.initial_sweep
+        )
         return self.main
 
     def on_mount(self) -> None:
@@ -227,9 +232,12 @@ class LinregApp(App[None]):
     """A changed data field is drawn once typing pauses this long."""
 
     @on(Input.Changed)
-    def data_field_changed(self, event: Input.Changed) -> None:
-        """A field that decides the data, changed while idle: draw the new data soon."""
-        name = (event.input.id or "").removeprefix("field-")
+    @on(Select.Changed)
+    def data_field_changed(self, event: Input.Changed | Select.Changed) -> None:
+        """A field that decides the data (a data set chosen, say), changed while idle: draw
+        the new data soon."""
+        name = (event.control.id or "").removeprefix("field-")
+        name = "data" if name == "data_path" else name  # the data file's path is data's
         if name in SETTINGS and SETTINGS[name].decides_data and self.running is None:
             if self._preview_timer is not None:
                 self._preview_timer.stop()
@@ -240,7 +248,7 @@ class LinregApp(App[None]):
         if not self.torch_ready or self.running is not None:
             return
         try:
-            config = self.main.form.read_config()
+            config = self.main.form.read_config(focus=False)  # the cursor stays where it is
         except ConfigError:
             return  # the form shows the mistake
         except NoMatches:

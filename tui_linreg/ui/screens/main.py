@@ -45,11 +45,11 @@ class MainScreen(Screen[None]):
     AUTO_FOCUS = "#field-learning_rate"
     """The first field has the cursor from the first frame (no second restyle for focus)."""
 
-    def __init__(self, initial: TrainConfig, *, cursor_blink: bool) -> None:
+    def __init__(self, initial: TrainConfig, *, cursor_blink: bool, sweep: str = "") -> None:
         super().__init__()
         self.initial = initial
         self.cursor_blink = cursor_blink
-        self.form = SettingsForm(initial, id="form")
+        self.form = SettingsForm(initial, id="form", sweep=sweep)
         self.log_view = EpochLog(id="log")
         self.scatter = ScatterPlot(id="scatter")
         self.trajectory = TrajectoryPlot(id="trajectory")

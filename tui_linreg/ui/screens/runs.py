@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 from typing import ClassVar
@@ -88,7 +89,10 @@ def table_row(record: RunRecord, selected: bool) -> tuple[str | Text, ...]:
         str(c.batch_size),
         str(record.outcome),
         Text(loss, justify="right"),
-        Text(f"{record.distance_to_true:.3g}", justify="right"),
+        Text(
+            "—" if math.isnan(record.distance_to_true) else f"{record.distance_to_true:.3g}",
+            justify="right",
+        ),  # real data has no true parameters
         Text(formatting.rate(record.steps_per_s).split()[0], justify="right"),
         Text("—" if record.val_half_mse is None else f"{record.val_half_mse:.4g}", justify="right"),
         str(c.epochs),

@@ -247,6 +247,8 @@ class LandscapePlot(StalePlot):
         loss = self.data.loss_name
         if not self.data.half_mse_per_loss:  # l1, Huber: drawn exactly, but as half-MSE
             loss = f"half-MSE, not {loss}"
+        if self.data.map_penalty:  # weight decay: the objective, centred on the ridge
+            loss += " + (λ/2)‖w‖²"
         if not self.data.config.bias:  # the full model's valley; the path keeps b at 0
             loss += " · no bias: b stays 0"
         their = "their" if held == "others" else "its"

@@ -19,7 +19,11 @@ def _number(value: float) -> Text:
         return Text("—", style="dim")
     if not math.isfinite(value):
         return Text(str(value))
-    return Text(f"{value:.4f}" if abs(value) < 100 else f"{value:.0e}")
+    if abs(value) < 100:
+        return Text(f"{value:.4f}")
+    # A data file's parameters can be large (a house's price per m²): five figures, then
+    # three; never one, which would hide the difference from the closed form.
+    return Text(f"{value:.5g}" if abs(value) < 1e5 else f"{value:.2e}")
 
 
 def _reference(best: ClosedForm | None) -> str:

@@ -657,7 +657,8 @@ class LossPlot(StalePlot):
 
 
 class TrajectoryPlot(StalePlot):
-    """Each learned parameter per epoch, converging toward its true value (dotted)."""
+    """Each learned parameter per epoch, converging toward its true value (dotted); real
+    data has none, and its lines head for the run's optimum instead."""
 
     PANE_TITLE = "parameters per epoch"
     SHOWN = 8
@@ -666,11 +667,15 @@ class TrajectoryPlot(StalePlot):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.true: tuple[float, ...] = ()
+        self.target = "true"
+        """What the dotted lines are: the true values, or for real data the optimum."""
         self.points: list[tuple[float, tuple[float, ...]]] = []
 
     def start(self, started: RunStarted) -> None:
-        config = started.config
-        self.true = (*config.true_w, config.true_b)
+        truth = started.config.truth
+        best = started.closed_form
+        self.true = truth if truth is not None else (*best.w, best.b)
+        self.target = "true" if truth is not None else "optimum"
         self.points = [(0.0, (*started.initial_w, started.initial_b))]
         self.stale = True
 
@@ -689,7 +694,8 @@ class TrajectoryPlot(StalePlot):
         if not self.points:
             plt.title("ctrl+r trains")
             return
-        long, short = "learned (solid) → true (dotted)", "learned → true (dotted)"
+        long = f"learned (solid) → {self.target} (dotted)"
+        short = f"learned → {self.target} (dotted)"
         plt.title(long if len(long) + 2 <= self.size.width else short)  # plotext drops too long
         end = max(1.0, self.points[-1][0])
         shown = range(len(self.names()))

@@ -176,6 +176,14 @@ def _synthetic(chosen: str) -> bool:
     return chosen == SYNTHETIC
 
 
+def _reads(name: str, text: str) -> bool:
+    try:
+        SETTINGS[name].read(text)
+    except FieldError:
+        return False
+    return True
+
+
 RELEVANT_WHEN: dict[str, tuple[str, Callable[[str], bool]]] = {
     "model": ("implementation", lambda chosen: chosen == "concise"),
     "huber_delta": ("loss_function", lambda chosen: chosen == "huber"),
@@ -198,9 +206,10 @@ class SettingsForm(VerticalScroll):
     DEFAULT_CLASSES = "pane"  # the bordered look of every pane (app.tcss)
     can_focus = False  # tab goes from field to field; a focused field scrolls into view
 
-    def __init__(self, config: TrainConfig, *, id: str | None = None) -> None:
+    def __init__(self, config: TrainConfig, *, id: str | None = None, sweep: str = "") -> None:
         super().__init__(id=id)
         self.initial = config
+        self.initial_sweep = sweep
         self.border_title = "settings"
 
     def compose(self) -> ComposeResult:
@@ -210,7 +219,7 @@ class SettingsForm(VerticalScroll):
                 if setting.section == section:
                     yield from self._field(setting)
         sweep = Input(
-            "",
+            self.initial_sweep,
             placeholder="lr=0.001,0.03,1",
             id="field-sweep",
             validators=[SweepValidator()],
@@ -319,19 +328,33 @@ class SettingsForm(VerticalScroll):
                     kept[name] = setting.read(texts[name])
         return TrainConfig(**kept)
 
-    def read_config(self) -> TrainConfig:
-        """The config the form describes; ConfigError (shown under the fields) if invalid."""
+    def relevant_texts(self) -> dict[str, str]:
+        """The texts of the settings the chosen data uses: a data file's fields are hidden
+        and left out with synthetic data, and synthetic data's with a file (what is left over
+        in a hidden field cannot make the form refuse to run)."""
+        texts = self.texts()
+        synthetic = self.query_one("#field-data", Select).value == SYNTHETIC
+        unused = FILE_ONLY if synthetic else SYNTHETIC_ONLY
+        return {
+            name: text
+            for name, text in texts.items()
+            if name not in unused or not _reads(name, text)  # a typo still stops the run
+        }
+
+    def read_config(self, *, focus: bool = True) -> TrainConfig:
+        """The config the form describes; ConfigError (shown under the fields, the cursor put
+        in the first unless not ``focus``: a preview must not move it) if invalid."""
         try:
-            return config_from_text(self.texts())
+            return config_from_text(self.relevant_texts())
         except ConfigError as error:
-            self.show_mistakes(error.mistakes)
+            self.show_mistakes(error.mistakes, focus=focus)
             raise
 
-    def show_mistakes(self, mistakes: list[Mistake]) -> None:
+    def show_mistakes(self, mistakes: list[Mistake], *, focus: bool = True) -> None:
         typed = [m for m in mistakes if m.field in (*FORM_FIELDS, "data")]
         for mistake in typed:
             self.show_mistake(mistake.field, mistake.message)
-        if typed:
+        if typed and focus:
             name = typed[0].field
             section = SETTINGS[name].section if name in SETTINGS else Section.RUN
             self.title_of(section).folded = False  # the cursor must land where it is seen
