@@ -287,3 +287,16 @@ def train_without_validation(run: TrainConfig) -> list[EpochEnded]:
     epochs = [e for e in train(plain) if isinstance(e, EpochEnded)]
     assert all(e.val_loss is None for e in epochs)
     return epochs
+
+
+def test_the_code_pane_shows_the_update_that_runs() -> None:
+    from tui_linreg.ui.widgets.code_pane import training_source
+
+    scratch = training_source("scratch", optimizer="adam", weight_decay=0.1)
+    assert "def adam(" in scratch
+    assert "def l2_penalty(" in scratch
+    assert "def sgd(" not in scratch  # what runs, not what might
+    assert "def sgd_momentum(" in training_source("scratch", optimizer="nesterov")
+    assert "torch.optim.Adam(" in training_source("concise", optimizer="adam")
+    assert "def optimise(" in training_source("analytic", optimizer="momentum")
+    assert "def optimise(" not in training_source("analytic")  # the lessons' two fused ops

@@ -447,7 +447,8 @@ class ScatterPlot(StalePlot):
         bottom, top = min(inliers) - spread, max(inliers) + spread  # outliers beyond: at the edge
         lines = [y for line in (true, learned or [], *earlier.values()) for y in line]
         shown_ys = [*inliers, *(min(max(y, bottom), top) for y in lines)]
-        self.axes(xs, shown_ys)
+        pad = 0.03 * (high - low)  # points at the extremes (Anscombe's x = 19) off the frame
+        self.axes([*xs, low - pad, high + pad], shown_ys)
         bottom, top = min(shown_ys), max(shown_ys)
         outliers = {index for index, _ in config.outliers if index < len(ys)}
         plt.scatter(
