@@ -300,3 +300,22 @@ def test_the_code_pane_shows_the_update_that_runs() -> None:
     assert "torch.optim.Adam(" in training_source("concise", optimizer="adam")
     assert "def optimise(" in training_source("analytic", optimizer="momentum")
     assert "def optimise(" not in training_source("analytic")  # the lessons' two fused ops
+
+
+@pytest.mark.parametrize("implementation", ["scratch", "concise"])
+def test_the_inspector_writes_out_the_gradient_autograd_gives_with_weight_decay(
+    implementation: str,
+) -> None:
+    """Scratch's .grad holds its l2_penalty's |B|·λw, which the written-out gradient adds;
+    optim adds concise's λw after .grad is read, and the update rule says so."""
+    from tui_linreg.engine.run import replay_step
+
+    detail = replay_step(config(implementation=implementation, weight_decay=0.5), 3)
+    assert detail is not None
+    np.testing.assert_allclose(detail.grad_w, detail.expected_w, rtol=1e-5)
+    assert detail.grad_b == pytest.approx(detail.expected_b, rel=1e-5)
+    if implementation == "scratch":
+        assert detail.backward_on == "l.sum() + len(y) * 0.5 * l2_penalty(w)"
+        assert "+ λw" not in detail.update_rule  # already in grad
+    else:
+        assert "+ λw (λ = 0.5; b not decayed)" in detail.update_rule

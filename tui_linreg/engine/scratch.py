@@ -179,8 +179,9 @@ class Scratch:
         self.loss_call = f"l = {written.__name__}(linreg(X, w, b), y{delta})"
         self.written_out = written_out(self.spec, "Σ")
         self.weight_decay = config.weight_decay
-        if self.weight_decay:
-            self.loss_call += f" + {self.weight_decay:g} * l2_penalty(w)"
+        if self.weight_decay:  # backward's scalar gains the penalty (train_step)
+            times = "" if self.summed else "len(y) * "
+            self.backward_on = f"l.sum() + {times}{self.weight_decay:g} * l2_penalty(w)"
             self.written_out += " + λw" if self.summed else " + |B|·λw"
         self.optimizer = config.optimizer
         self.momentum, self.betas, self.eps = (
@@ -271,7 +272,10 @@ class Scratch:
         with torch.no_grad():
             y_hat = linreg(X, self.w, self.b)
             l = self.loss(y_hat, y)  # noqa: E741
-            return X, y_hat, l, l.sum()
+            scalar = l.sum()
+            if self.weight_decay:  # as train_step adds it
+                scalar = scalar + self.penalty_in_grad(len(y)) * l2_penalty(self.w)
+            return X, y_hat, l, scalar
 
     def gradient_tensors(self) -> tuple[torch.Tensor, ...] | None:
         """The tensors whose ``.grad`` the update reads (w alone without a bias)."""
