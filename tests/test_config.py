@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 
 import pytest
 from hypothesis import given, settings
@@ -154,3 +155,32 @@ def test_a_history_line_from_before_order_reads_its_shuffle_switch(
 ) -> None:
     old = {k: v for k, v in TrainConfig().to_dict().items() if k != "order"} | {"shuffle": shuffle}
     assert TrainConfig.from_dict(old).order == order
+
+
+def test_the_memory_check_works_where_the_system_counts_no_free_pages(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """macOS has neither /proc/meminfo nor SC_AVPHYS_PAGES: the refusal then bounds by all of
+    the physical memory, rather than switching itself off."""
+    import builtins
+
+    from tui_linreg import config as config_module
+
+    real_open, real_sysconf = builtins.open, os.sysconf
+
+    def no_proc(path: object, *args: object, **kwargs: object) -> object:
+        if path == "/proc/meminfo":
+            raise FileNotFoundError(path)
+        return real_open(path, *args, **kwargs)  # type: ignore[call-overload]
+
+    def no_free_pages(name: str) -> int:
+        if name == "SC_AVPHYS_PAGES":
+            raise ValueError("unrecognized configuration name")
+        return real_sysconf(name)
+
+    monkeypatch.setattr(builtins, "open", no_proc)
+    monkeypatch.setattr(os, "sysconf", no_free_pages)
+    total = real_sysconf("SC_PHYS_PAGES") * real_sysconf("SC_PAGE_SIZE")
+    assert config_module.available_memory() == total
+    with pytest.raises(ConfigError, match="would need about"):
+        config_module.checked(TrainConfig(num_examples=10**9, true_w=(1.0,) * 100))

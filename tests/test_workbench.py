@@ -119,19 +119,27 @@ def test_a_run_recorded_on_a_bigger_machine_still_loads(
         checked(loaded.records[0].config)
 
 
-def _append_many(path: str, record: dict[str, object], count: int, writer: int) -> None:
+def _append_many(
+    path: str, record: dict[str, object], count: int, writer: int, flock: bool = True
+) -> None:
+    from tui_linreg import history as history_module
+
+    history_module.LOCK_WITH_FLOCK = flock  # False: the lock file Windows takes instead
     history = History(Path(path))
     for index in range(count):  # each a run of its own (the history drops repeated ids)
         history.append(dataclasses.replace(RunRecord.from_dict(record), id=f"{writer}-{index}"))
 
 
+@pytest.mark.parametrize("flock", [True, False], ids=["flock", "filelock, as on Windows"])
 def test_two_processes_appending_at_once_lose_no_run(
-    tmp_path: Path, records: list[RunRecord]
+    tmp_path: Path, records: list[RunRecord], flock: bool
 ) -> None:
     path = tmp_path / "h.jsonl"
     context = multiprocessing.get_context("spawn")
     workers = [
-        context.Process(target=_append_many, args=(str(path), records[0].to_dict(), 40, writer))
+        context.Process(
+            target=_append_many, args=(str(path), records[0].to_dict(), 40, writer, flock)
+        )
         for writer in range(2)
     ]
     for worker in workers:

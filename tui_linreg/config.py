@@ -791,7 +791,10 @@ def memory_needed(config: TrainConfig) -> int:
 
 
 def available_memory() -> int | None:
-    """Bytes of memory the system could give us now, or None where it cannot tell."""
+    """Bytes of memory the system could give us now, or None where it cannot tell: Linux's
+    MemAvailable; the free pages where the system counts them; Windows' available physical
+    memory; else (macOS, which counts neither) all of the physical memory, a bound that still
+    refuses what could never fit."""
     try:
         with open("/proc/meminfo", encoding="ascii") as meminfo:
             for line in meminfo:
@@ -799,10 +802,40 @@ def available_memory() -> int | None:
                     return int(line.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
         pass
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
+    for pages in ("SC_AVPHYS_PAGES", "SC_PHYS_PAGES"):
+        try:
+            return os.sysconf(pages) * os.sysconf("SC_PAGE_SIZE")
+        except (ValueError, OSError, AttributeError):  # not counted here (macOS: avail)
+            continue
+    return _windows_available()
+
+
+def _windows_available() -> int | None:
+    """GlobalMemoryStatusEx's available physical memory, or None off Windows."""
+    import ctypes
+
+    windll = getattr(ctypes, "windll", None)  # Windows' only
+    if windll is None:
         return None
+
+    class Status(ctypes.Structure):
+        _fields_ = [
+            ("length", ctypes.c_ulong),
+            ("load", ctypes.c_ulong),
+            ("total", ctypes.c_ulonglong),
+            ("available", ctypes.c_ulonglong),
+            ("total_page_file", ctypes.c_ulonglong),
+            ("available_page_file", ctypes.c_ulonglong),
+            ("total_virtual", ctypes.c_ulonglong),
+            ("available_virtual", ctypes.c_ulonglong),
+            ("available_extended", ctypes.c_ulonglong),
+        ]
+
+    status = Status()
+    status.length = ctypes.sizeof(Status)
+    if not windll.kernel32.GlobalMemoryStatusEx(ctypes.byref(status)):
+        return None
+    return int(status.available)
 
 
 def _bytes(count: float) -> str:

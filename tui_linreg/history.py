@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock
 from platformdirs import user_data_path
 
 from tui_linreg import __version__
@@ -31,8 +32,12 @@ from tui_linreg.engine.events import Outcome, RunEnded, distance_to_true, json_r
 
 try:
     import fcntl
-except ImportError:  # pragma: no cover - Windows has no flock; appends stay line-sized
+except ImportError:  # pragma: no cover - Windows has no flock: filelock's lock file instead
     fcntl = None  # type: ignore[assignment]
+
+
+LOCK_WITH_FLOCK = True
+"""False takes filelock's way, as on Windows (a test sets it to try that way here)."""
 
 
 def versions() -> dict[str, str]:
@@ -256,17 +261,27 @@ class History:
     @contextlib.contextmanager
     def _locked(self, mode: str) -> Iterator[Any]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path, mode, encoding="utf-8") as handle:
-            if fcntl is not None:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        with open(self.path, mode, encoding="utf-8") as handle, self._exclusive(handle):
             try:
                 yield handle
             finally:
                 handle.flush()
                 if stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # /dev/null cannot sync
                     os.fsync(handle.fileno())
-                if fcntl is not None:
-                    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    @contextlib.contextmanager
+    def _exclusive(self, handle: Any) -> Iterator[None]:
+        """One writer at a time: flock on the file itself where there is one (Linux, macOS);
+        elsewhere (Windows) filelock's lock file beside it."""
+        if fcntl is None or not LOCK_WITH_FLOCK:
+            with FileLock(f"{self.path}.lock"):
+                yield
+            return
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     def append(self, record: RunRecord) -> None:
         """Add one run. Raises OSError if the file cannot be written."""
