@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import shlex
 import signal
 import sys
 from collections.abc import Iterator, Sequence
@@ -28,6 +29,7 @@ from tui_linreg.config import (
     Mistake,
     TrainConfig,
     config_from_text,
+    quoted,
 )
 from tui_linreg.datasets import DATASETS
 from tui_linreg.engine.control import RunControl
@@ -127,6 +129,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="list the presets: the lessons' experiments and exercises",
         description="List the presets, one line each. Use one with --preset NAME.",
     )
+    serve = commands.add_parser(
+        "serve",
+        help="serve the app to web browsers (each tab its own app)",
+        description="Serve the app to web browsers with textual-serve: each tab runs its own "
+        "app, starting from the settings given here, and records its runs in the one history.",
+    )
+    _add_settings(serve, both=False)
+    serve.add_argument(
+        "--host",
+        default=LOOPBACK,
+        help=f"the address to listen on (default {LOOPBACK}: this machine only); another lets "
+        "anyone who reaches it train here and read the history",
+    )
+    serve.add_argument("--port", default="8000", metavar="N", help="the port (default 8000)")
     commands.add_parser(
         "datasets",
         help="list the built-in data sets, for --data NAME",
@@ -229,13 +245,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return presets_command()
     if args.command == "datasets":
         return datasets_command()
+    if args.command == "serve":
+        return serve_command(args)
     if args.command == "history":
         return history_command(args)
     try:
         config = app_config(args)
     except ConfigError as error:
         return _invalid(error)
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not (sys.stdin.isatty() and sys.stdout.isatty()) and not served():
         print(
             "tui-linreg: the app needs a terminal (standard input and output are not one); "
             "for scripts and pipes, use `tui-linreg train` (see `tui-linreg train --help`)",
@@ -284,6 +302,46 @@ def presets_command() -> int:
             print(f"  {each.name:<{width}}  {each.description}")
     print(EDITIONS)
     print("An exercise's number names its preset too: --preset 3.4.8.")
+    return EXIT_FINISHED
+
+
+LOOPBACK = "127.0.0.1"
+
+
+def served() -> bool:
+    """Whether textual-serve started us for a browser tab: its web driver talks over pipes."""
+    return "web_driver" in os.environ.get("TEXTUAL_DRIVER", "")
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    """``tui-linreg serve``: each browser tab starts ``tui-linreg`` with these settings."""
+    try:
+        config = app_config(args)
+    except ConfigError as error:
+        return _invalid(error)
+    port = args.port.strip()
+    if not port.isdigit() or not 1 <= int(port) <= 65535:
+        print(
+            f"tui-linreg: --port must be a whole number from 1 to 65535, got {quoted(port)}",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    try:
+        from textual_serve.server import Server
+    except ImportError:  # pragma: no cover - a dependency, unless removed by hand
+        print("tui-linreg: serving needs textual-serve: pip install textual-serve", file=sys.stderr)
+        return EXIT_INVALID
+    if args.host not in (LOOPBACK, "localhost", "::1"):
+        print(
+            f"tui-linreg: warning: serving on {args.host}: anyone who can reach it can run "
+            "training on this machine and read its run history",
+            file=sys.stderr,
+        )
+    arguments = [setting.argument(getattr(config, name)) for name, setting in SETTINGS.items()]
+    command = [sys.executable, "-m", "tui_linreg", *arguments, "--history", str(history_path(args))]
+    if args.preset is not None:  # its sweep goes in each tab's sweep field
+        command += ["--preset", args.preset.strip()]
+    Server(shlex.join(command), host=args.host, port=int(port), title="tui-linreg").serve()
     return EXIT_FINISHED
 
 

@@ -42,7 +42,7 @@ def _cell(epoch: dict[str, object], name: str) -> object:
     return "" if value is None else value
 
 
-def _csv(records: list[RunRecord]) -> str:
+def csv_text(records: list[RunRecord]) -> str:
     """One row per epoch (a run that ended before its first epoch gets one row without one)."""
     out = io.StringIO()
     writer = csv.writer(out)
@@ -73,7 +73,7 @@ def export(records: list[RunRecord], path: Path, *, overwrite: bool = False) -> 
     except OSError as error:  # a name longer than the file system allows, …
         raise ExportError(f"cannot write {path.name[:40]}: {error.strerror}") from None
     if path.suffix.lower() == ".csv":
-        text = _csv(records)
+        text = csv_text(records)
     else:
         text = json.dumps([r.to_dict() for r in records], indent=2, allow_nan=False) + "\n"
     try:

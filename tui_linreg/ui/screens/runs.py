@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 import time
 from pathlib import Path
@@ -17,7 +18,7 @@ from textual.widgets import DataTable, Footer, Static
 from textual_plotext import PlotextPlot
 
 from tui_linreg.engine.events import Outcome
-from tui_linreg.export import ExportError, export
+from tui_linreg.export import ExportError, csv_text, export
 from tui_linreg.history import History, RunRecord
 from tui_linreg.plan import differing, label_of
 from tui_linreg.reproduce import reproduce_command
@@ -266,6 +267,12 @@ class RunsScreen(Screen[None]):
         if record is None:
             return
         command = reproduce_command(record.config)
+        if self.app.is_web:  # a browser's clipboard is not ours to write: a download instead
+            self.app.deliver_text(
+                io.StringIO(command + "\n"), save_filename=f"tui-linreg-{record.id}.sh"
+            )
+            self.notify(command, title="The command, as a download", timeout=8)
+            return
         self.app.copy_to_clipboard(command)
         self.notify(command, title="Copied (your terminal must allow OSC 52)", timeout=8)
 
@@ -276,7 +283,12 @@ class RunsScreen(Screen[None]):
         if not chosen:
             self.notify("No runs to export.", timeout=3)
             return
-        path = Path.cwd() / f"tui-linreg-runs-{time.strftime('%Y%m%d-%H%M%S')}.csv"
+        name = f"tui-linreg-runs-{time.strftime('%Y%m%d-%H%M%S')}.csv"
+        if self.app.is_web:  # the server's directory is out of a browser's reach: download it
+            self.app.deliver_text(io.StringIO(csv_text(chosen)), save_filename=name)
+            self.notify(f"{len(chosen)} runs → {name}, as a download", title="Exported")
+            return
+        path = Path.cwd() / name
         try:
             written = export(chosen, path)
         except ExportError as error:
