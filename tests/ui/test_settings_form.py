@@ -163,3 +163,15 @@ async def test_fields_show_only_when_they_are_used() -> None:
         assert not on_screen(every)  # without a decay, nothing to space out
         await type_into(pilot, "lr_decay", "0.5")
         assert on_screen(every)
+
+
+async def test_every_field_has_its_settings_help_as_its_tooltip() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for name, setting in SETTINGS.items():
+            tooltip = app.main.form.query_one(f"#field-{name}").tooltip
+            assert tooltip == f"{setting.help} ({setting.flag})", name
+        assert app.main.form.query_one("#field-data_path").tooltip == (
+            f"{SETTINGS['data'].help} (--data)"
+        )

@@ -42,7 +42,8 @@ from tui_linreg.history import History, default_path
 from tui_linreg.plan import Plan, PlanKind, Runner, differing, label_of
 from tui_linreg.presets import PRESETS
 from tui_linreg.report import DECAY_SCALES_NOTE, LOSS_SCALES_NOTE
-from tui_linreg.ui import formatting, replay_keys
+from tui_linreg.ui import formatting, preferences, replay_keys
+from tui_linreg.ui.commands import PresetCommands, RecentRunCommands
 from tui_linreg.ui.messages import (
     DataPreviewed,
     Notice,
@@ -74,6 +75,7 @@ class LinregApp(App[None]):
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere find it
     TITLE = "tui-linreg"
+    COMMANDS = App.COMMANDS | {PresetCommands, RecentRunCommands}  # ctrl+p: presets, replays
     BINDINGS: ClassVar[list[BindingType]] = [
         _key("ctrl+r", "run", "Run", "Run, or restart the run"),
         _key("ctrl+g", "stop", "Stop", "Stop the run"),
@@ -168,9 +170,29 @@ class LinregApp(App[None]):
 
     def on_mount(self) -> None:
         self._catch_hangups()
+        self._remembered_theme()
         # PyTorch loads once the first frame is on screen: its import holds the GIL for
         # seconds, and started any earlier it would hold back the first paint.
         self.call_after_refresh(self.start_loading)
+
+    def _remembered_theme(self) -> None:
+        """The theme chosen last time (ctrl+p, "theme"), and from now on remember each one."""
+        path = preferences.default_path()
+        theme, warning = preferences.load_theme(path)
+        if theme is not None and theme in self.available_themes:
+            self.theme = theme
+        elif theme is not None:
+            warning = f"the remembered theme {theme!r} is not one this Textual has: the default"
+        if warning:
+            self.notify(warning, severity="warning", timeout=8)
+
+        def remember(theme: str) -> None:
+            said = preferences.save_theme(path, theme)
+            if said:
+                self.notify(said, severity="warning", timeout=8)
+            self.main.code.restyle()
+
+        self.watch(self, "theme", remember, init=False)
 
     def _catch_hangups(self) -> None:
         """SIGTERM (kill, a shutdown) and SIGHUP (a dropped SSH connection) quit like ctrl+q:
@@ -692,13 +714,22 @@ class LinregApp(App[None]):
         else:
             self.overlay(RunsScreen(self.history))
 
+    def use_preset(self, name: str) -> None:
+        """Put preset ``name`` in the form (f5's screen, or the command palette)."""
+        self.main.form.fill(PRESETS[name].apply(self.main.form.how_it_runs()))
+        self.main.form.set_field("sweep", PRESETS[name].sweep)  # "" for a single run
+        self.main.log_view.note(f"preset {name}: {PRESETS[name].description} (ctrl+r runs it)")
+
+    def use_recorded(self, config: TrainConfig) -> None:
+        """Put a recorded run's settings in the form, to run it again (the command palette)."""
+        self.main.form.fill(config)
+        self.main.form.set_field("sweep", "")
+        self.main.log_view.note("a recorded run's settings are in the form (ctrl+r runs it)")
+
     def action_presets(self) -> None:
         def chosen(name: str | None) -> None:
-            if name is None:
-                return
-            self.main.form.fill(PRESETS[name].apply(self.main.form.how_it_runs()))
-            self.main.form.set_field("sweep", PRESETS[name].sweep)  # "" for a single run
-            self.main.log_view.note(f"preset {name}: {PRESETS[name].description} (ctrl+r runs it)")
+            if name is not None:
+                self.use_preset(name)
 
         from tui_linreg.ui.screens.presets import PresetScreen  # as RunsScreen
 

@@ -115,6 +115,14 @@ class CodePane(VerticalScroll):
         super().__init__(id=id)
         self.border_title = "the code being run"
         self.showing: str | None = None
+        self.dark = True
+        self.asked: tuple[str, tuple[str, ...], str, str, str, float] | None = None
+        """What :meth:`show` was last asked for: drawn again when the theme changes."""
+
+    def restyle(self) -> None:
+        """The theme changed: the source again, in the theme's colours (if it is shown)."""
+        if self.asked is not None:
+            self.show(*self.asked)
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static("loading PyTorch…", id="code-text")
@@ -135,9 +143,11 @@ class CodePane(VerticalScroll):
         )
         shown += f" · --optimizer {optimizer}" if optimizer != "sgd" else ""
         shown += f" · --weight-decay {weight_decay:g}" if weight_decay else ""
-        if shown == self.showing:
+        self.asked = (implementation, pitfalls, loss, model, optimizer, weight_decay)
+        dark = self.app.current_theme.dark
+        if (shown, dark) == (self.showing, self.dark):
             return
-        self.showing = shown
+        self.showing, self.dark = shown, dark
         self.border_title = f"the code being run · {shown}"
         if pitfalls:
             self.border_subtitle = "highlighted: the lines the pitfalls change"
@@ -150,7 +160,7 @@ class CodePane(VerticalScroll):
         syntax = Syntax(
             source,
             "python",
-            theme="ansi_dark",
+            theme="ansi_dark" if dark else "ansi_light",  # the app's theme, light ones too
             line_numbers=True,
             word_wrap=True,
             highlight_lines=changed,

@@ -273,6 +273,10 @@ class SettingsForm(VerticalScroll):
         yield Static("", id=f"error-{name}", classes=f"field-error {in_section(setting.section)}")
 
     def on_mount(self) -> None:
+        # Each field's tooltip is its setting's help, the --help sentence, and its flag.
+        for name, setting in SETTINGS.items():
+            self.query_one(f"#field-{name}").tooltip = f"{setting.help} ({setting.flag})"
+        self.query_one("#field-data_path").tooltip = self.query_one("#field-data").tooltip
         self.show_relevant()
 
     def on_select_changed(self, event: Select.Changed) -> None:
