@@ -173,19 +173,16 @@ def fitted_line(config: TrainConfig, w: tuple[float, ...], b: float) -> str:
 def data_units_lines(ends: list[RunEnded]) -> list[str]:
     """With --standardize: the fitted lines in the data's own units (the table's are in
     standardised units)."""
-    config = ends[0].config
-    if ends[0].standardization is None:
+    first = ends[0]
+    if first.standardization is None:
         return []
-
-    def line(w: tuple[float, ...], b: float) -> str:
-        return fitted_line(config, w, b)
-
-    best = ends[0].closed_form
-    lines = ["in the data's own units (the table's are standardised: (x − mean) / std):"]
-    lines.append(f"  {best.name}: {line(*ends[0].in_data_units(best.w, best.b))}")
-    for end in ends:
-        lines.append(f"  {end.config.implementation}: {line(*end.in_data_units(end.w, end.b))}")
-    return lines
+    best = first.closed_form
+    fitted = [(best.name, first.in_data_units(best.w, best.b))]
+    fitted += [(end.config.implementation, end.in_data_units(end.w, end.b)) for end in ends]
+    return [
+        "in the data's own units (the table's are standardised: (x − mean) / std):",
+        *(f"  {name}: {fitted_line(first.config, *line)}" for name, line in fitted),
+    ]
 
 
 def reference_label(best: ClosedForm) -> str:

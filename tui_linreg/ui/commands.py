@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -20,67 +21,60 @@ RECENT = 20
 """Recent runs offered to replay, newest first."""
 
 
-class PresetCommands(Provider):
-    """``preset: lr-too-large``: the preset goes in the form, as f5 puts it there."""
+Command = tuple[str, Callable[[], None], str]
+"""(what the palette shows, what choosing it does, its help line)."""
+
+
+class _Commands(Provider):
+    """A fixed list of commands, offered when the palette opens and matched as it is typed."""
 
     @property
     def _app(self) -> LinregApp:
         return self.app  # type: ignore[return-value]
 
+    def commands(self) -> list[Command]:
+        raise NotImplementedError
+
     async def discover(self) -> Hits:
-        for preset in PRESETS.values():
-            yield DiscoveryHit(
-                f"preset: {preset.name}", partial(self._app.use_preset, preset.name),
-                help=preset.description,
-            )  # fmt: skip
+        for text, run, help_text in self.commands():
+            yield DiscoveryHit(text, run, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for preset in PRESETS.values():
-            text = f"preset: {preset.name}"
+        for text, run, help_text in self.commands():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(
-                    score, matcher.highlight(text), partial(self._app.use_preset, preset.name),
-                    help=preset.description,
-                )  # fmt: skip
+                yield Hit(score, matcher.highlight(text), run, help=help_text)
 
 
-class RecentRunCommands(Provider):
+class PresetCommands(_Commands):
+    """``preset: lr-too-large``: the preset goes in the form, as f5 puts it there."""
+
+    def commands(self) -> list[Command]:
+        return [
+            (f"preset: {p.name}", partial(self._app.use_preset, p.name), p.description)
+            for p in PRESETS.values()
+        ]
+
+
+class RecentRunCommands(_Commands):
     """``replay: lr=0.001 scratch``: a recorded run's settings go in the form, to run again."""
 
     records: list[RunRecord]
-
-    @property
-    def _app(self) -> LinregApp:
-        return self.app  # type: ignore[return-value]
 
     async def startup(self) -> None:
         """Read the history once per opening of the palette, off the UI's thread."""
         loaded = await asyncio.to_thread(self._app.history.load)
         self.records = sorted(loaded.records, key=lambda r: -r.created)[:RECENT]
 
-    def _commands(self) -> list[tuple[str, RunRecord, str]]:
-        """(the command's text, its run, its help): each run named by what tells it apart."""
+    def commands(self) -> list[Command]:
+        """Each run named by what tells it apart from the others."""
         names = [n for n in differing([r.config for r in self.records]) if n != "implementation"]
-        shown = []
+        shown: list[Command] = []
         for record in self.records:
             what = label_of(record.config, names[:3]) if names else ""
             text = f"replay: {what} {record.config.implementation}".replace("  ", " ")
             when = time.strftime("%H:%M:%S", time.localtime(record.created))
-            shown.append((text, record, f"{when} · {record.outcome} · {record.message[:60]}"))
+            help_text = f"{when} · {record.outcome} · {record.message[:60]}"
+            shown.append((text, partial(self._app.use_recorded, record.config), help_text))
         return shown
-
-    async def discover(self) -> Hits:
-        for text, record, help_text in self._commands():
-            yield DiscoveryHit(text, partial(self._app.use_recorded, record.config), help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for text, record, help_text in self._commands():
-            score = matcher.match(text)
-            if score > 0:
-                yield Hit(
-                    score, matcher.highlight(text), partial(self._app.use_recorded, record.config),
-                    help=help_text,
-                )  # fmt: skip

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from tui_linreg.engine.events import ClosedForm, RunEnded
+from tui_linreg.report import reference_label
 
 WIDTH = 8
 """Cells per number column: seven for "-3.3997" and one to keep the columns apart. The table
@@ -24,12 +25,6 @@ def _number(value: float) -> Text:
     # A data file's parameters can be large (a house's price per m²): five figures, then
     # three; never one, which would hide the difference from the closed form.
     return Text(f"{value:.5g}" if abs(value) < 1e5 else f"{value:.2e}")
-
-
-def _reference(best: ClosedForm | None) -> str:
-    if best is None or best.loss is None:
-        return "closed"
-    return "ridge" if best.name == "ridge optimum" else "optimum"
 
 
 class ParameterTable(DataTable[Text]):
@@ -106,7 +101,8 @@ class ParameterTable(DataTable[Text]):
         known = not all(math.isnan(value) for value in self.true)  # real data: no truth
         for label in (
             *(["true"] if known else []),
-            _reference(self.closed_form),
+            # train's heading, "closed form" shortened to fit the column
+            "closed" if self.closed_form is None else reference_label(self.closed_form).split()[0],
             *(x for name in sorted(self.learned) for x in (name, "error")[: 2 if known else 1]),
         ):
             self.add_column(Text(label), width=max(WIDTH, len(label) + 1))  # "analytic"
