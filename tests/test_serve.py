@@ -6,9 +6,11 @@ installs both)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import csv
 import io
+import json
 import os
 import shutil
 import signal
@@ -19,8 +21,12 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, Page, Playwright
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -52,7 +58,7 @@ def serving(tmp_path: Path, *flags: str) -> Iterator[tuple[str, subprocess.Popen
         [sys.executable, "-m", "tui_linreg", "serve", "--port", str(port),
          "--history", str(tmp_path / "history.jsonl"), *flags],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=(tmp_path / "serve.log").open("wb"),  # what the server says, for the tests to read
         start_new_session=True,  # its tabs' app processes too: killed with it
         cwd=tmp_path,
     )  # fmt: skip
@@ -99,6 +105,48 @@ def _app_processes(server: subprocess.Popen[bytes]) -> list[int]:
     return found
 
 
+def _recorded(history: Path) -> list[dict[str, object]]:
+    if not history.exists():
+        return []
+    return [json.loads(line) for line in history.read_text().splitlines() if line.strip()]
+
+
+def _browser(p: Playwright, tmp_path: Path, url: str) -> BrowserContext:
+    browser = p.chromium.launch_persistent_context(
+        str(tmp_path / "chromium-profile"),  # a fresh profile
+        executable_path=CHROMIUM,
+        args=FLAGS,
+        headless=True,
+        accept_downloads=True,
+        viewport={"width": 1400, "height": 900},
+    )
+    # what a person's browser grants a page from its own machine on a key press
+    browser.grant_permissions(["clipboard-read", "clipboard-write"], origin=url.rstrip("/"))
+    return browser
+
+
+def _open_tab(browser: BrowserContext, url: str) -> Page:
+    page = browser.new_page()
+    page.goto(url)
+    page.wait_for_selector("canvas, .xterm, #terminal", timeout=30_000)
+    page.wait_for_timeout(3000)
+    page.mouse.click(700, 450)  # the terminal takes the keys once it has the focus
+    return page
+
+
+def _train(page: Page, history: Path, runs: int) -> None:
+    """ctrl+r in this tab until the history holds ``runs`` runs. A press is repeated only after
+    long enough for a run to end, or it would restart one; the app ignores presses while PyTorch
+    loads, beyond the first."""
+    deadline = time.monotonic() + 60
+    while len(_recorded(history)) < runs:
+        page.keyboard.press("Control+r")
+        pressed = time.monotonic()
+        while len(_recorded(history)) < runs and time.monotonic() < pressed + 10:
+            page.wait_for_timeout(250)
+        assert time.monotonic() < deadline, "ctrl+r in the browser did not train a run"
+
+
 def test_a_browser_trains_in_the_app_and_gets_the_export_as_a_download(tmp_path: Path) -> None:
     _browser_pieces()
     from playwright.sync_api import sync_playwright
@@ -107,25 +155,10 @@ def test_a_browser_trains_in_the_app_and_gets_the_export_as_a_download(tmp_path:
         serving(tmp_path, "--pace", "max", "--epochs", "2") as (url, server),
         sync_playwright() as p,
     ):
-        browser = p.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"),  # a fresh profile
-            executable_path=CHROMIUM,
-            args=FLAGS,
-            headless=True,
-            accept_downloads=True,
-            viewport={"width": 1400, "height": 900},
-        )
-        page = browser.new_page()
-        page.goto(url)
-        page.wait_for_selector("canvas, .xterm, #terminal", timeout=30_000)
-        page.wait_for_timeout(3000)
-        page.mouse.click(700, 450)  # the terminal takes the keys once it has the focus
+        browser = _browser(p, tmp_path, url)
+        page = _open_tab(browser, url)
         history = tmp_path / "history.jsonl"
-        deadline = time.monotonic() + 60
-        while not history.exists():  # the app loads PyTorch, then takes ctrl+r
-            page.keyboard.press("Control+r")
-            page.wait_for_timeout(2000)
-            assert time.monotonic() < deadline, "ctrl+r in the browser did not train a run"
+        _train(page, history, 1)
         page.wait_for_timeout(1000)
         page.screenshot(path=str(SCREENSHOT))
         page.keyboard.press("F2")  # the runs screen
@@ -138,6 +171,11 @@ def test_a_browser_trains_in_the_app_and_gets_the_export_as_a_download(tmp_path:
         assert [row["epoch"] for row in rows] == ["1", "2"]  # the run, epoch by epoch
         assert rows[0]["implementation"] == "scratch"
         assert not list(tmp_path.glob("tui-linreg-runs-*.csv"))  # nothing left on the server
+        page.keyboard.press("c")  # copy the reproduce command: a page from this machine may
+        page.wait_for_timeout(1500)
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied.startswith("tui-linreg train --impl=scratch"), copied
+        assert "--epochs=2" in copied
         assert _app_processes(server), "the tab's app process is running"
         page.close()
         browser.close()
@@ -168,3 +206,95 @@ def test_serve_refuses_a_bad_port_and_warns_before_listening_beyond_this_machine
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(10)
     assert "warning: serving on 0.0.0.0: anyone who can reach it can run training" in warning
+
+
+def test_two_tabs_train_independently_into_one_history(tmp_path: Path) -> None:
+    _browser_pieces()
+    from playwright.sync_api import sync_playwright
+
+    with (
+        serving(tmp_path, "--pace", "max", "--epochs", "2") as (url, server),
+        sync_playwright() as p,
+    ):
+        browser = _browser(p, tmp_path, url)
+        first, second = _open_tab(browser, url), _open_tab(browser, url)
+        history = tmp_path / "history.jsonl"
+        assert len(_app_processes(server)) == 2, "each tab has its own app process"
+        _train(first, history, 1)
+        _train(second, history, 2)
+        _train(first, history, 3)
+        first.close()  # the other tab goes on without it
+        _train(second, history, 4)
+        runs = _recorded(history)
+        assert len({run["id"] for run in runs}) == 4  # every run recorded, none overwritten
+        assert len(_app_processes(server)) == 1
+        browser.close()
+
+
+MALFORMED_HTTP = [
+    b"GARBAGE\r\n\r\n",
+    b"GET / HTTP/9.9\r\n\r\n",
+    b"GET /" + b"a" * 100_000 + b" HTTP/1.1\r\n\r\n",
+    b"GET / HTTP/1.1\r\nHost: x\r\nX: " + b"y" * 100_000 + b"\r\n\r\n",
+    b"\x00\xff" * 500,
+    b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\nabc",
+    b"GET /download/nope HTTP/1.1\r\nHost: x\r\n\r\n",
+    b"GET /static/../../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n",
+    b"GET /ws HTTP/1.1\r\nHost: x\r\n\r\n",  # not an upgrade
+    b"GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    b"Sec-WebSocket-Key: bad\r\nSec-WebSocket-Version: 13\r\n\r\n",
+    b"GET /?fontsize=abc HTTP/1.1\r\nHost: x\r\n\r\n",
+]
+MALFORMED_MESSAGES = [
+    "not json", "{}", "[]", "[1]", "null", '["stdin", 5]', '["stdin"]', '["resize", 3]',
+    '["resize", {"width": "a"}]', '["resize", {"width": true, "height": 2}]',
+    '["resize", {"width": -1, "height": 1000000000}]', '["ping"]', '["focus", {}]',
+    '["nonsense", 1]',
+]  # fmt: skip
+
+
+async def _websocket_burst(port: int) -> bytes:
+    """Malformed websocket messages, then what a tab sent back after them: its screen."""
+    import aiohttp
+
+    async with aiohttp.ClientSession() as session:
+        for query in ("?width=abc", "?width=-3&height=0", "?width=99999999&height=99999999"):
+            async with session.ws_connect(f"http://127.0.0.1:{port}/ws{query}") as socket_:
+                for message in MALFORMED_MESSAGES:
+                    await socket_.send_str(message)
+                await socket_.send_bytes(b"\x00\x01")
+                screen = b""
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(20):
+                        while len(screen) < 2000:  # the app draws through all of that
+                            received = await socket_.receive()
+                            if isinstance(received.data, bytes):
+                                screen += received.data
+        return screen
+
+
+def test_a_burst_of_malformed_requests_leaves_the_server_serving_without_a_traceback(
+    tmp_path: Path,
+) -> None:
+    with serving(tmp_path) as (url, server):
+        port = int(url.rsplit(":", 1)[1].strip("/"))
+        for request in MALFORMED_HTTP:
+            with (
+                socket.create_connection(("127.0.0.1", port), timeout=5) as raw,
+                contextlib.suppress(OSError),
+            ):
+                raw.sendall(request)
+                raw.recv(100)
+        screen = asyncio.run(_websocket_burst(port))
+        assert len(screen) >= 2000, "a tab whose page sent nonsense still draws its app"
+        with urllib.request.urlopen(url, timeout=5) as page:
+            assert page.status == 200
+            assert b"tui-linreg" in page.read()
+        assert server.poll() is None
+        deadline = time.monotonic() + 5
+        while _app_processes(server) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _app_processes(server), "a websocket that sent nonsense left its app behind"
+    said = (tmp_path / "serve.log").read_text()
+    assert "Traceback" not in said, said
+    assert "Error handling request from 127.0.0.1 (BadStatusLine:" in said  # one line each

@@ -270,7 +270,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tui_linreg.ui.app import LinregApp  # the UI is only imported when it is wanted
 
     sweep = preset(args.preset.strip()).sweep if args.preset is not None else ""
-    LinregApp(config, history_path=history_path(args), sweep=sweep).run()
+    LinregApp(
+        config,
+        history_path=history_path(args),
+        sweep=sweep,
+        browser_clipboard=os.environ.get(SERVED_ON, LOOPBACK) in THIS_MACHINE,
+    ).run()
     return EXIT_FINISHED
 
 
@@ -306,6 +311,11 @@ def presets_command() -> int:
 
 
 LOOPBACK = "127.0.0.1"
+THIS_MACHINE = (LOOPBACK, "localhost", "::1")
+SERVED_ON = "TUI_LINREG_SERVED_ON"
+"""The environment variable by which ``serve`` tells its tabs' apps the host they are served
+on: a browser gives the clipboard to a page from this machine (a secure context), not to one
+from another over plain http."""
 
 
 def served() -> bool:
@@ -327,11 +337,11 @@ def serve_command(args: argparse.Namespace) -> int:
         )
         return EXIT_INVALID
     try:
-        from textual_serve.server import Server
+        from tui_linreg.serving import LinregServer
     except ImportError:  # pragma: no cover - a dependency, unless removed by hand
         print("tui-linreg: serving needs textual-serve: pip install textual-serve", file=sys.stderr)
         return EXIT_INVALID
-    if args.host not in (LOOPBACK, "localhost", "::1"):
+    if args.host not in THIS_MACHINE:
         print(
             f"tui-linreg: warning: serving on {args.host}: anyone who can reach it can run "
             "training on this machine and read its run history",
@@ -341,7 +351,15 @@ def serve_command(args: argparse.Namespace) -> int:
     command = [sys.executable, "-m", "tui_linreg", *arguments, "--history", str(history_path(args))]
     if args.preset is not None:  # its sweep goes in each tab's sweep field
         command += ["--preset", args.preset.strip()]
-    Server(shlex.join(command), host=args.host, port=int(port), title="tui-linreg").serve()
+    os.environ[SERVED_ON] = args.host  # the tabs' apps inherit it
+    server = LinregServer(
+        # a POSIX shell becomes the app (exec): one process to end per tab
+        ("exec " if os.name == "posix" else "") + shlex.join(command),
+        host=args.host,
+        port=int(port),
+        history=str(history_path(args)),
+    )
+    server.serve()
     return EXIT_FINISHED
 
 

@@ -21,10 +21,11 @@ from tests.ui.snapshot_app import (
     type_into,
     wait_for_sequence,
 )
-from tui_linreg.cli import main
+from tui_linreg.cli import SERVED_ON, main
 from tui_linreg.config import TrainConfig
 from tui_linreg.engine.run import run_to_end
 from tui_linreg.history import History, RunRecord, default_path
+from tui_linreg.reproduce import reproduce_command
 from tui_linreg.ui.app import LinregApp
 from tui_linreg.ui.screens.presets import PresetScreen
 from tui_linreg.ui.screens.runs import SHOWN_AT_MOST, ConfirmClear, OverlayPlot, RunsScreen
@@ -110,6 +111,55 @@ async def test_c_on_the_runs_screen_copies_the_command_that_reproduces_the_run(
     capsys.readouterr()
     assert main([*command[1:], "--check"]) == 0  # the command, as a shell would run it
     assert TrainConfig.from_dict(json.loads(capsys.readouterr().out)) == highlighted.config
+
+
+async def test_in_a_browser_from_another_machine_c_says_it_cannot_copy_and_downloads_instead(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Served beyond this machine, the page is plain http: its browser keeps the clipboard
+    from it, so the command arrives as a download, and the note says why."""
+    delivered: list[tuple[str, str]] = []
+    monkeypatch.setattr(LinregApp, "is_web", property(lambda app: True))
+    monkeypatch.setattr(
+        LinregApp,
+        "deliver_text",
+        lambda app, text, *, save_filename, **_: delivered.append((text.read(), save_filename)),
+    )
+    app = make_app()
+    app.browser_clipboard = False  # what `serve --host 0.0.0.0` tells its tabs
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await two_runs_on_the_runs_screen(pilot)
+        highlighted = screen.highlighted()
+        assert highlighted is not None
+        await pilot.press("c")
+        await pilot.pause()
+        said = "\n".join(notifications(app))
+    ((text, name),) = delivered
+    assert text == reproduce_command(highlighted.config) + "\n"
+    assert name == f"tui-linreg-{highlighted.id}.sh"
+    assert app.clipboard == ""  # nothing pretended to copy
+    assert "A browser gives its clipboard only to a page from its own machine" in said
+
+
+def test_serve_tells_its_tabs_whether_their_browser_may_copy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    made: list[bool] = []
+
+    class Recorded:
+        def __init__(self, *_: object, browser_clipboard: bool, **__: object) -> None:
+            made.append(browser_clipboard)
+
+        def run(self) -> None:
+            pass
+
+    monkeypatch.setattr("tui_linreg.ui.app.LinregApp", Recorded)
+    monkeypatch.setattr("tui_linreg.cli.served", lambda: True)
+    monkeypatch.setenv("TERM", "xterm-256color")  # whatever the terminal running the tests
+    for host, may in (("127.0.0.1", True), ("localhost", True), ("0.0.0.0", False)):
+        monkeypatch.setenv(SERVED_ON, host)
+        assert main([]) == 0
+        assert made.pop() is may
 
 
 async def test_e_on_the_runs_screen_exports_only_the_selected_runs(

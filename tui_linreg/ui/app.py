@@ -129,10 +129,14 @@ class LinregApp(App[None]):
         cursor_blink: bool = True,
         history_path: Path | None = None,
         sweep: str = "",
+        browser_clipboard: bool = True,
     ) -> None:
         super().__init__()
         self.initial = config or TrainConfig()
         self.initial_sweep = sweep
+        self.browser_clipboard = browser_clipboard
+        """Whether, served to a browser, a copy reaches its clipboard: only a page from this
+        machine (or over https) may write it."""
         """The sweep field's starting text: a --preset's sweep (``anscombe``'s four sets)."""
         self.history = History(history_path or default_path())
         """Where every run is recorded, from the worker thread, never the UI's."""
@@ -384,6 +388,11 @@ class LinregApp(App[None]):
                 severity="error",
                 timeout=8,
             )
+            return
+        if not self.torch_ready and self.control is not None and plan == self.plan:
+            # The same run already waits for PyTorch: starting it again would only record a
+            # cancelled run for each impatient press.
+            self.main.status.say("loading PyTorch… the run starts as soon as it has loaded")
             return
         self.run_plan(plan, stepping=stepping)
 
@@ -712,7 +721,7 @@ class LinregApp(App[None]):
         if isinstance(self.screen, RunsScreen):
             self.screen.dismiss()
         else:
-            self.overlay(RunsScreen(self.history))
+            self.overlay(RunsScreen(self.history, browser_clipboard=self.browser_clipboard))
 
     def use_preset(self, name: str) -> None:
         """Put preset ``name`` in the form (f5's screen, or the command palette)."""

@@ -184,9 +184,10 @@ class RunsScreen(Screen[None]):
         Binding("x", "clear", "Clear", tooltip="Forget every recorded run", id="runs-clear"),
     ]
 
-    def __init__(self, history: History) -> None:
+    def __init__(self, history: History, *, browser_clipboard: bool = True) -> None:
         super().__init__()
         self.history = history
+        self.browser_clipboard = browser_clipboard
         self.records: list[RunRecord] = []
         self.selected: set[str] = set()
         self.sort_key = "time"
@@ -267,14 +268,22 @@ class RunsScreen(Screen[None]):
         if record is None:
             return
         command = reproduce_command(record.config)
-        if self.app.is_web:  # a browser's clipboard is not ours to write: a download instead
+        if self.app.is_web and not self.browser_clipboard:
             self.app.deliver_text(
                 io.StringIO(command + "\n"), save_filename=f"tui-linreg-{record.id}.sh"
             )
-            self.notify(command, title="The command, as a download", timeout=8)
+            self.notify(
+                f"{command}\n\nA browser gives its clipboard only to a page from its own machine "
+                "or over https, so the command arrives as a download.",
+                title="Cannot copy: a download instead",
+                timeout=10,
+            )
             return
-        self.app.copy_to_clipboard(command)
-        self.notify(command, title="Copied (your terminal must allow OSC 52)", timeout=8)
+        self.app.copy_to_clipboard(command)  # OSC 52: the browser's terminal passes it on
+        where = (
+            "your browser's clipboard" if self.app.is_web else "OSC 52: if your terminal allows it"
+        )
+        self.notify(command, title=f"Copied ({where})", timeout=8)
 
     def action_export(self) -> None:
         chosen = [
