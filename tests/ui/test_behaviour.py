@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
+from typing import Any
 
 import pytest
 import torch
@@ -12,6 +13,8 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
 from textual.message import Message
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
 from tests.ui.snapshot_app import (
@@ -43,6 +46,11 @@ LONG = {"num_examples": 1_000_000, "epochs": 50}
 @pytest.fixture(autouse=True)
 def progress_reports(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(run, "PROGRESS_INTERVAL_S", 0.05)
+
+
+def maximised(screen: Screen[Any]) -> Widget | None:
+    """The pane that fills the screen (a call, so that each assert reads it afresh)."""
+    return screen.maximized
 
 
 async def test_run_then_stop_then_run_again() -> None:
@@ -436,3 +444,33 @@ async def test_a_run_right_after_typing_a_data_field_keeps_its_results() -> None
         await pilot.pause(app.PREVIEW_DELAY_S + 0.3)
         assert not app.main.scatter.untrained, "the learned line was replaced by the untrained"
         assert "scratch" in app.main.table.learned
+
+
+async def test_m_maximises_the_focused_plot_and_m_or_escape_puts_it_back() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await run_and_wait(pilot)
+        loss = app.main.loss
+        normal = loss.size
+        await pilot.click(loss)  # a click gives a plot the focus, as tab does
+        await pilot.press("m")
+        await pilot.pause()
+        assert maximised(app.main) is loss
+        assert loss.outer_size.width == 120  # the whole width (it was 45 wide)
+        assert loss.size.height > normal.height  # and all the height but the status line
+        assert app.main.status.display
+        await pilot.press("m")
+        await pilot.pause()
+        assert maximised(app.main) is None
+        assert loss.size == normal
+        await pilot.press("f8", "m")  # the inspector too, and escape brings it back
+        await pilot.pause()
+        assert maximised(app.main) is app.main.inspector
+        await pilot.press("escape")
+        await pilot.pause()
+        assert maximised(app.main) is None
+        await pilot.click("#field-learning_rate")
+        await pilot.press("end", "m")  # in a field, m is a letter
+        assert maximised(app.main) is None
+        assert app.main.form.query_one("#field-learning_rate", Input).value.endswith("m")

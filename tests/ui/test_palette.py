@@ -1,11 +1,21 @@
-"""Issue 19, §4: the command palette's presets and recent runs, and the form's tooltips
-(tests/ui/test_settings_form.py)."""
+"""Issue 19, §4: the command palette's presets, recent runs and screenshot, and the form's
+tooltips (tests/ui/test_settings_form.py)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from textual.widgets import Input
 
-from tests.ui.snapshot_app import make_app, run_and_wait, settle, type_into, wait_until
+from tests.ui.snapshot_app import (
+    make_app,
+    notifications,
+    run_and_wait,
+    settle,
+    type_into,
+    wait_until,
+)
 from tui_linreg.presets import PRESETS
 
 
@@ -38,3 +48,42 @@ async def test_the_palette_replays_a_recorded_run_into_the_form() -> None:
         await pilot.press("enter")
         field = app.main.form.query_one("#field-learning_rate", Input)
         await wait_until(lambda: field.value == "0.001", timeout=5, what=lambda: field.value)
+
+
+@pytest.mark.parametrize("downloads", [True, False])
+async def test_the_palettes_screenshot_saves_where_the_user_finds_it_and_says_where(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, downloads: bool
+) -> None:
+    """In the Downloads folder, as Textual has it; on a machine without one (SSH), in the
+    working directory, where the runs screen's exports go too. The note names the file."""
+    folder = tmp_path / "Downloads"
+    if downloads:
+        folder.mkdir()
+    monkeypatch.setattr("tui_linreg.ui.app.user_downloads_path", lambda: folder)
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"screenshot")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_until(
+            lambda: any("Saved" in n for n in notifications(app)), what=lambda: "a note"
+        )
+        (saved,) = (folder if downloads else tmp_path / "here").glob("*.svg")
+        assert saved.read_text().startswith("<svg")
+        assert any(f"Saved to {saved}" in n for n in notifications(app)), notifications(app)
+
+
+async def test_a_screenshot_that_cannot_be_saved_says_why(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.deliver_screenshot(path=str(not_a_folder))
+        await wait_until(lambda: bool(notifications(app)), what=lambda: "a note")
+        assert any("Not saved: Not a directory" in n for n in notifications(app))

@@ -6,10 +6,13 @@ import csv
 import json
 import shlex
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.coordinate import Coordinate
 from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from tests.ui.snapshot_app import (
@@ -29,6 +32,11 @@ from tui_linreg.reproduce import reproduce_command
 from tui_linreg.ui.app import LinregApp
 from tui_linreg.ui.screens.presets import PresetScreen
 from tui_linreg.ui.screens.runs import SHOWN_AT_MOST, ConfirmClear, OverlayPlot, RunsScreen
+
+
+def maximised(screen: Screen[Any]) -> Widget | None:
+    """The pane that fills the screen (a call, so that each assert reads it afresh)."""
+    return screen.maximized
 
 
 async def test_every_run_is_recorded_in_the_history() -> None:
@@ -90,6 +98,53 @@ async def two_runs_on_the_runs_screen(pilot: Pilot[None]) -> RunsScreen:
     assert isinstance(screen, RunsScreen)
     assert screen.query_one("#runs-table", DataTable).row_count == 2
     return screen
+
+
+async def test_the_mouse_on_the_runs_table_sorts_by_a_header_and_selects_a_row() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await two_runs_on_the_runs_screen(pilot)
+        table = screen.query_one("#runs-table", DataTable)
+
+        def header_x(name: str) -> int:
+            """Where a column's header is, from the table's left edge inside its border."""
+            x = 1
+            for key, column in table.columns.items():
+                if key.value == name:
+                    return x + 1
+                x += column.get_render_width(table)
+            raise AssertionError(name)
+
+        async def click_header(name: str) -> None:
+            await pilot.click(table, offset=(header_x(name), 1))  # row 0 is the border
+            await pilot.pause()
+
+        await click_header("lr")
+        assert [r.config.learning_rate for r in screen.shown] == [0.001, 0.03]
+        assert "by learning rate" in str(table.border_title)
+        await click_header("lr")  # again: the other way round
+        assert [r.config.learning_rate for r in screen.shown] == [0.03, 0.001]
+        assert "by learning rate, reversed" in str(table.border_title)
+        await click_header("loss")
+        assert [r.config.learning_rate for r in screen.shown] == [0.03, 0.001]
+        assert screen.selected == set()
+        await pilot.click(table, offset=(5, 3))  # the second row: highlighted, not selected
+        await pilot.pause()
+        assert table.cursor_row == 1
+        assert screen.selected == set()
+        await pilot.click(table, offset=(5, 3))  # clicked again: selected, as space does
+        await pilot.pause()
+        assert screen.selected == {screen.shown[1].id}
+        assert table.get_cell_at(Coordinate(1, 0)) == "✓"
+        await pilot.press("enter")  # enter too: deselected
+        assert screen.selected == set()
+        await pilot.press("tab", "m")  # the overlay, on the whole screen
+        await pilot.pause()
+        assert maximised(screen) is screen.query_one(OverlayPlot)
+        await pilot.press("escape")  # back to the table, still on the runs screen
+        await pilot.pause()
+        assert maximised(screen) is None
+        assert app.screen is screen
 
 
 async def test_c_on_the_runs_screen_copies_the_command_that_reproduces_the_run(

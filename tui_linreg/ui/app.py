@@ -17,11 +17,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
+from platformdirs import user_downloads_path
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.css.query import NoMatches
+from textual.events import DeliveryComplete, DeliveryFailed
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Select
@@ -42,7 +44,7 @@ from tui_linreg.history import History, default_path
 from tui_linreg.plan import Plan, PlanKind, Runner, differing, label_of
 from tui_linreg.presets import PRESETS
 from tui_linreg.report import DECAY_SCALES_NOTE, LOSS_SCALES_NOTE
-from tui_linreg.ui import formatting, preferences, replay_keys
+from tui_linreg.ui import formatting, maximise, preferences, replay_keys
 from tui_linreg.ui.commands import PresetCommands, RecentRunCommands
 from tui_linreg.ui.messages import (
     DataPreviewed,
@@ -61,6 +63,13 @@ SCREEN_ACTIONS = ("help", "runs", "presets")
 HANGUPS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 """Signals that end the app like ctrl+q: a kill or shutdown, and a dropped SSH connection
 (Windows has no SIGHUP)."""
+
+
+def screenshot_directory() -> Path:
+    """The Downloads folder where there is one, as Textual has it; else the working directory,
+    where the runs screen's exports go too."""
+    downloads = user_downloads_path()
+    return downloads if downloads.is_dir() else Path.cwd()
 
 
 def _key(key: str, action: str, description: str, tooltip: str, *, show: bool = True) -> Binding:
@@ -713,6 +722,7 @@ class LinregApp(App[None]):
         keys = [(b.key, b.tooltip) for b in self.BINDINGS if isinstance(b, Binding)]
         keys.append(("ctrl+p", "Command palette: every action by name"))
         keys += replay_keys.HELP
+        keys.append(maximise.HELP)
         self.overlay(HelpScreen(keys))
 
     def action_runs(self) -> None:
@@ -746,6 +756,29 @@ class LinregApp(App[None]):
             self.screen.dismiss(None)
         else:
             self.overlay(PresetScreen(), chosen)
+
+    # --- the palette's screenshot -------------------------------------------------------
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Textual's, into a folder that exists: its default (the Downloads folder) is missing
+        on most machines reached over SSH, and the save then fails without saying why."""
+        return super().deliver_screenshot(
+            filename, path or str(screenshot_directory()), time_format
+        )
+
+    def on_delivery_complete(self, event: DeliveryComplete) -> None:
+        if event.name == "screenshot":
+            event.prevent_default()  # instead of Textual's own note
+            where = "as a download" if event.path is None else f"to {event.path}"
+            self.notify(f"Saved {where} (SVG: open it in a browser)", title="Screenshot")
+
+    def on_delivery_failed(self, event: DeliveryFailed) -> None:
+        if event.name == "screenshot":
+            event.prevent_default()
+            why = getattr(event.exception, "strerror", None) or event.exception
+            self.notify(f"Not saved: {why}", title="Screenshot", severity="error", timeout=8)
 
     async def action_quit(self) -> None:
         if self.control is not None:

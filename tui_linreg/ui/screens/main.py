@@ -44,6 +44,8 @@ def truth_of(config: TrainConfig) -> tuple[float, ...]:
 class MainScreen(Screen[None]):
     AUTO_FOCUS = "#field-learning_rate"
     """The first field has the cursor from the first frame (no second restyle for focus)."""
+    ALLOW_IN_MAXIMIZED_VIEW = "StatusLine, KeyHints"
+    """A maximised plot (m) keeps the status line and the keys below it."""
 
     def __init__(self, initial: TrainConfig, *, cursor_blink: bool, sweep: str = "") -> None:
         super().__init__()

@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import math
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,6 +25,7 @@ from tui_linreg.history import History, RunRecord
 from tui_linreg.plan import differing, label_of
 from tui_linreg.reproduce import reproduce_command
 from tui_linreg.ui import formatting
+from tui_linreg.ui.maximise import MAXIMISE_BINDINGS, toggle_maximised
 from tui_linreg.ui.widgets.plots import PALETTE
 
 
@@ -30,10 +33,16 @@ class OverlayPlot(PlotextPlot):
     """Loss curves of the selected runs, each labelled by what differs between them."""
 
     DEFAULT_CLASSES = "pane"  # the bordered look of every pane (app.tcss)
+    BINDINGS = MAXIMISE_BINDINGS
+    can_focus = True  # tab gives it the focus, then m fills the screen with it
+    ALLOW_MAXIMIZE = True
 
     def __init__(self) -> None:
         super().__init__(id="overlay")
         self.records: list[RunRecord] = []
+
+    def action_maximise(self) -> None:
+        toggle_maximised(self)
 
     def render(self):  # type: ignore[no-untyped-def]
         plt = self.plt
@@ -65,42 +74,72 @@ SHOWN_AT_MOST = 500
 ten thousand runs would take seconds at each sort: the first 500 in the chosen order are shown
 (the title says so), and an export takes every run."""
 
-ORDERS = {
-    "time": ("newest first", lambda r: -r.created),
-    "loss": ("final loss", lambda r: r.final_loss),
-    "distance": ("distance to the truth", lambda r: r.distance_to_true),
-    "speed": ("speed", lambda r: -r.steps_per_s),
-}
-"""Sort key → (what the title calls it, the key)."""
 
-COLUMNS = ("✓", "time", "impl", "lr", "batch", "outcome", "half-MSE", "|ŵ−w|", "steps/s")
-"""What tells runs apart comes first, so that it shows at 80 columns; then the validation
-half-MSE, epochs, n, seed."""
+def _number(value: float | None) -> tuple[bool, float]:
+    """A sort key that puts a missing or undefined number (no validation set, real data's
+    distance to a truth it has not got) after every real one."""
+    return (value is None or math.isnan(value), 0.0 if value is None else value)
+
+
+def _figure(value: float | None, digits: int = 4) -> Text:
+    shown = "—" if value is None or math.isnan(value) else f"{value:.{digits}g}"
+    return Text(shown, justify="right")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the runs table: its header, its cell, and what sorting by it means."""
+
+    name: str
+    """What ``sort('…')`` calls it."""
+    label: str
+    cell: Callable[[RunRecord], str | Text]
+    order: str
+    """What the title calls sorting by it."""
+    key: Callable[[RunRecord], Any]
+    """Ascending: the best, or the newest, first."""
+
+
+COLUMNS = (
+    Column("time", "time", lambda r: time.strftime("%H:%M:%S", time.localtime(r.created)),
+           "newest first", lambda r: -r.created),
+    Column("impl", "impl", lambda r: r.config.implementation, "implementation",
+           lambda r: r.config.implementation),
+    Column("lr", "lr", lambda r: f"{r.config.learning_rate:g}", "learning rate",
+           lambda r: r.config.learning_rate),
+    Column("batch", "batch", lambda r: str(r.config.batch_size), "batch size",
+           lambda r: r.config.batch_size),
+    Column("outcome", "outcome", lambda r: str(r.outcome), "outcome", lambda r: str(r.outcome)),
+    Column("loss", "half-MSE", lambda r: _figure(r.half_mse), "final loss",
+           lambda r: r.final_loss),
+    Column("distance", "|ŵ−w|", lambda r: _figure(r.distance_to_true, 3),
+           "distance to the truth", lambda r: _number(r.distance_to_true)),
+    Column("speed", "steps/s",
+           lambda r: Text(formatting.rate(r.steps_per_s).split()[0], justify="right"),
+           "speed", lambda r: -r.steps_per_s),
+    Column("val", "val half-MSE", lambda r: _figure(r.val_half_mse), "validation half-MSE",
+           lambda r: _number(r.val_half_mse)),
+    Column("optimizer", "optimizer", lambda r: r.config.optimizer, "optimizer",
+           lambda r: r.config.optimizer),
+    Column("decay", "λ", lambda r: f"{r.config.weight_decay:g}", "weight decay",
+           lambda r: r.config.weight_decay),
+    Column("data", "data", lambda r: Path(r.config.data).name, "data", lambda r: r.config.data),
+    Column("epochs", "epochs", lambda r: str(r.config.epochs), "epochs", lambda r: r.config.epochs),
+    Column("n", "n", lambda r: f"{r.config.num_examples:,}", "examples",
+           lambda r: r.config.num_examples),
+    Column("seed", "seed", lambda r: str(r.config.seed), "seed", lambda r: r.config.seed),
+    Column("pitfalls", "pitfalls", lambda r: "+".join(r.config.pitfalls), "pitfalls",
+           lambda r: r.config.pitfalls),
+)  # fmt: skip
+"""After the ✓ of a selected run: what tells runs apart comes first, so that it shows at 80
+columns. Clicking a header sorts by it, and clicking it again reverses."""
+
+ORDERS = {column.name: column for column in COLUMNS}
 
 
 def table_row(record: RunRecord, selected: bool) -> tuple[str | Text, ...]:
     """One run as a row of the runs table."""
-    c = record.config
-    loss = "—" if record.half_mse is None else f"{record.half_mse:.4g}"
-    return (
-        "✓" if selected else "",
-        time.strftime("%H:%M:%S", time.localtime(record.created)),
-        c.implementation,
-        f"{c.learning_rate:g}",
-        str(c.batch_size),
-        str(record.outcome),
-        Text(loss, justify="right"),
-        Text(
-            "—" if math.isnan(record.distance_to_true) else f"{record.distance_to_true:.3g}",
-            justify="right",
-        ),  # real data has no true parameters
-        Text(formatting.rate(record.steps_per_s).split()[0], justify="right"),
-        Text("—" if record.val_half_mse is None else f"{record.val_half_mse:.4g}", justify="right"),
-        str(c.epochs),
-        f"{c.num_examples:,}",
-        str(c.seed),
-        "+".join(c.pitfalls),
-    )
+    return ("✓" if selected else "", *(column.cell(record) for column in COLUMNS))
 
 
 def summary(record: RunRecord) -> Text:
@@ -191,6 +230,7 @@ class RunsScreen(Screen[None]):
         self.records: list[RunRecord] = []
         self.selected: set[str] = set()
         self.sort_key = "time"
+        self.reversed = False
         self.shown: list[RunRecord] = []
         """The runs in the table, in its order (at most SHOWN_AT_MOST)."""
 
@@ -207,24 +247,29 @@ class RunsScreen(Screen[None]):
             self.notify(loaded.warning, severity="warning", timeout=8)
         self.records = loaded.records
         table = self.query_one("#runs-table", DataTable)
-        table.border_subtitle = "space selects · l d s sort · c copies the command · e exports"
+        table.border_subtitle = (
+            "space or a 2nd click selects · l d s or a header sorts · c copies · e exports"
+        )
         self.refill()
 
     def sorted_records(self) -> list[RunRecord]:
-        _, key = ORDERS[self.sort_key]
-        return sorted(self.records, key=key)
+        return sorted(self.records, key=ORDERS[self.sort_key].key, reverse=self.reversed)
 
     def refill(self) -> None:
         table = self.query_one("#runs-table", DataTable)
         table.clear(columns=True)
-        table.add_columns(*COLUMNS, "val half-MSE", "epochs", "n", "seed", "pitfalls")
+        arrow = " ▴" if self.reversed else " ▾"
+        table.add_column("✓", key="✓")
+        for column in COLUMNS:
+            sorted_by = column.name == self.sort_key
+            table.add_column(column.label + (arrow if sorted_by else ""), key=column.name)
         self.shown = self.sorted_records()[:SHOWN_AT_MOST]
         for record in self.shown:
             table.add_row(*table_row(record, record.id in self.selected), key=record.id)
-        where = formatting.path(self.history.path)
+        order = ORDERS[self.sort_key].order + (", reversed" if self.reversed else "")
+        where = f"by {order} · {formatting.path(self.history.path)}"
         if len(self.shown) < len(self.records):
-            order, _ = ORDERS[self.sort_key]
-            where = f"first {len(self.shown):,} of {len(self.records):,} by {order} · {where}"
+            where = f"first {len(self.shown):,} of {len(self.records):,} {where}"
         table.border_title = f"runs · {where}"
         self.update_overlay()
         if not self.records:
@@ -260,8 +305,18 @@ class RunsScreen(Screen[None]):
         self.update_overlay()
 
     def action_sort(self, key: str) -> None:
+        """Sort by the column named ``key``; asked again, the other way round."""
+        self.reversed = key == self.sort_key and not self.reversed
         self.sort_key = key
         self.refill()
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        if event.column_key.value in ORDERS:  # not the ✓ column
+            self.action_sort(event.column_key.value)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter, or a click on the highlighted row, selects it as space does."""
+        self.action_select()
 
     def action_copy_command(self) -> None:
         record = self.highlighted()

@@ -9,15 +9,18 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterable, Sequence
+from typing import ClassVar
 
 from rich.markup import escape
 from rich.text import Text
 from textual.app import RenderResult
+from textual.binding import BindingType
 from textual.geometry import Region
 from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
 from tui_linreg.engine.events import EpochEnded, Progress, RunStarted, original_units
+from tui_linreg.ui.maximise import MAXIMISE_BINDINGS, toggle_maximised
 from tui_linreg.ui.replay_keys import REPLAY_BINDINGS
 
 
@@ -225,8 +228,9 @@ TICK_GAP = 7
 
 class StalePlot(PlotextPlot):
     DEFAULT_CLASSES = "pane"  # the bordered look of every pane (app.tcss)
-    BINDINGS = REPLAY_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*REPLAY_BINDINGS, *MAXIMISE_BINDINGS]
     can_focus = True  # the replay keys work where a plot has the focus
+    ALLOW_MAXIMIZE = True
     PANE_TITLE = ""
     stale = True
     """New numbers arrived since the last draw."""
@@ -244,6 +248,9 @@ class StalePlot(PlotextPlot):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = self.PANE_TITLE
+
+    def action_maximise(self) -> None:
+        toggle_maximised(self)
 
     def replot(self) -> None:
         self.relabel()

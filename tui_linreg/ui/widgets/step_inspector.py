@@ -8,14 +8,17 @@ numbers come from the engine (engine/watch.py); this pane only lays them out.
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui_linreg.engine.events import StepDetail
+from tui_linreg.ui.maximise import MAXIMISE_BINDINGS, toggle_maximised
 from tui_linreg.ui.replay_keys import REPLAY_BINDINGS
 
 MAX_ROWS = 200
@@ -187,18 +190,25 @@ def _the_step(detail: StepDetail, pitfalls: tuple[str, ...]) -> list[RenderableT
 
 class StepInspector(VerticalScroll):
     DEFAULT_CLASSES = "pane"  # the bordered look of every pane (app.tcss)
-    BINDINGS = REPLAY_BINDINGS  # ↑↓ still scroll
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *REPLAY_BINDINGS,
+        *MAXIMISE_BINDINGS,
+    ]  # ↑↓ still scroll
+    ALLOW_MAXIMIZE = True
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "step inspector (f8)"
-        self.border_subtitle = "↑↓ scroll · ←→ replay · f8 hides"
+        self.border_subtitle = "↑↓ scroll · ←→ replay · m maximises · f8 hides"
         self.detail: StepDetail | None = None
         self.pitfalls: tuple[str, ...] = ()
         self.stale = False
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(WAITING, id="inspector-text")
+
+    def action_maximise(self) -> None:
+        toggle_maximised(self)
 
     def show(
         self, detail: StepDetail, pitfalls: tuple[str, ...], *, replayed: bool = False
