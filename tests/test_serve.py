@@ -42,6 +42,7 @@ FLAGS = [
 """What chromium needs here: without the networking flags it keeps trying to reach the
 internet, which is closed."""
 SCREENSHOT = Path(__file__).resolve().parents[1] / "screenshots" / "browser.png"
+LANDSCAPE_SCREENSHOT = SCREENSHOT.with_name("browser-landscape.png")
 
 
 def _free_port() -> int:
@@ -176,6 +177,21 @@ def test_a_browser_trains_in_the_app_and_gets_the_export_as_a_download(tmp_path:
         copied = page.evaluate("navigator.clipboard.readText()")
         assert copied.startswith("tui-linreg train --impl=scratch"), copied
         assert "--epochs=2" in copied
+        page.keyboard.press("Escape")  # back to training: three single steps, then stop
+        page.wait_for_timeout(1000)
+        for _ in range(4):  # the first starts the run, paused before its first step
+            page.keyboard.press("F7")
+            page.wait_for_timeout(700)
+        page.keyboard.press("F9")  # the landscape, with the stepped run's path
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(LANDSCAPE_SCREENSHOT))
+        page.keyboard.press("Control+g")
+        deadline = time.monotonic() + 20
+        while len(_recorded(history)) < 2:
+            page.wait_for_timeout(250)
+            assert time.monotonic() < deadline, "the stepped run was not recorded"
+        stepped = _recorded(history)[-1]
+        assert "after step 3 of 100" in str(stepped["message"]), stepped["message"]
         assert _app_processes(server), "the tab's app process is running"
         page.close()
         browser.close()
