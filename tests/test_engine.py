@@ -109,6 +109,26 @@ def test_lr_10_diverges_and_stops_in_the_first_epoch_with_a_plain_reason(
     assert 1 <= step <= 30
 
 
+@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
+def test_a_diverged_run_says_which_step_its_parameters_are_from(implementation: str) -> None:
+    """The loss is read back every few steps, so a run that blew up at step 4 is found, and
+    stops, a few steps later: the message names both, and the parameters are the later
+    step's, exactly (a traced run that keeps going reaches that step too)."""
+    run = config(implementation=implementation, learning_rate=10, epochs=1)
+    end = run_to_end(run)
+    named = int(end.message.split("at step ")[1].split(":")[0])
+    stopped = int(end.message.split("The run stopped at step ")[1].split(",")[0])
+    assert named < stopped == end.step
+    assert "the parameters shown are from that step" in end.message
+    traced = dataclasses.replace(run, keep_going=True)
+    there = next(
+        event.detail
+        for event in train(traced, trace=True)
+        if isinstance(event, StepTaken) and event.detail.step == stopped
+    )
+    assert (*end.w, end.b) == (*there.w_after, there.b_after)
+
+
 def test_a_loss_that_only_explodes_is_reported_before_it_overflows() -> None:
     # Just above the stable bound, full-batch GD grows slowly; it must be caught while finite.
     start = run_to_end(config(epochs=1, learning_rate=0.03))
@@ -532,7 +552,8 @@ def test_keep_going_runs_every_epoch_down_the_road_to_nan_and_says_where() -> No
     assert end.message.startswith("diverged in epoch 1 at step 4: the loss grew")
     stopped = run_to_end(dataclasses.replace(config, keep_going=False))
     assert len(stopped.history) == 0  # without it the run stops at the blow-up
-    assert end.message.startswith(stopped.message)  # the same first sentence, then the road
+    # The same diagnosis, then the road (not where the stopped run stopped: this one went on).
+    assert end.message.startswith(stopped.message.split(" The run stopped at")[0] + " It kept")
 
 
 def test_sorted_order_visits_low_labels_first_and_breaks_sgd() -> None:

@@ -8,8 +8,10 @@ import json
 import multiprocessing
 import os
 import shlex
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
@@ -149,6 +151,60 @@ def test_two_processes_appending_at_once_lose_no_run(
     loaded = History(path).load()
     assert (len(loaded.records), loaded.skipped) == (80, 0)
     assert {r.id for r in loaded.records} == {f"{w}-{i}" for w in range(2) for i in range(40)}
+
+
+def _clear_while_appending(path: str, flock: bool, ready: Any, done: Any, cleared: Any) -> None:
+    from tui_linreg import history as history_module
+
+    history_module.LOCK_WITH_FLOCK = flock
+    history = History(Path(path))
+    ready.set()
+    while not done.is_set():
+        history.clear()
+        cleared.value += 1
+        time.sleep(0.002)
+
+
+def _append_when_ready(
+    path: str, record: dict[str, object], flock: bool, ready: Any, done: Any
+) -> None:
+    ready.wait(60)
+    try:
+        _append_many(path, record, 300, 0, flock)
+    finally:
+        done.set()
+
+
+@pytest.mark.parametrize("flock", [True, False], ids=["flock", "filelock, as on Windows"])
+def test_a_clear_while_another_process_appends_loses_no_later_run(
+    tmp_path: Path, records: list[RunRecord], flock: bool
+) -> None:
+    """One process records 300 runs in order while another keeps clearing the history. Each
+    clear forgets what came before it, never a run appended after it: what is left is the
+    last runs, in order, with none missing between them and no damaged line."""
+    path = tmp_path / "h.jsonl"
+    context = multiprocessing.get_context("spawn")
+    ready, done, cleared = context.Event(), context.Event(), context.Value("i", 0)
+    record = records[0].to_dict()
+    workers = [
+        context.Process(target=_append_when_ready, args=(str(path), record, flock, ready, done)),
+        context.Process(
+            target=_clear_while_appending, args=(str(path), flock, ready, done, cleared)
+        ),
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    for worker in workers:
+        if worker.exitcode is None:
+            worker.kill()
+        assert worker.exitcode == 0
+    assert cleared.value >= 5, "the clears and the appends overlapped"
+    loaded = History(path).load()
+    assert loaded.skipped == 0
+    kept = [int(r.id.split("-")[1]) for r in loaded.records]
+    assert kept == list(range(300 - len(kept), 300)), kept
 
 
 def test_clearing_forgets_every_run(tmp_path: Path, records: list[RunRecord]) -> None:

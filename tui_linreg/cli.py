@@ -432,6 +432,9 @@ def train_command(args: argparse.Namespace) -> int:
         resolve_device(config.device)
     except ConfigError as error:
         return _invalid(error)
+    from tui_linreg.engine.run import freeze_start_up_heap
+
+    freeze_start_up_heap()
     if args.check:
         for each in plan.configs:
             print(json.dumps(each.to_dict()))

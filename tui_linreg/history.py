@@ -289,7 +289,9 @@ class History:
         with self._locked("a") as handle:
             # A previous writer that crashed may have left a line without its newline: start
             # ours on a fresh line so that only the damaged one is lost.
-            if handle.tell() > 0 and not self._ends_with_newline():
+            # The size now, under the lock: a clear may have emptied the file since it was
+            # opened.
+            if os.fstat(handle.fileno()).st_size > 0 and not self._ends_with_newline():
                 line = "\n" + line
             handle.write(line)
 
@@ -325,8 +327,9 @@ class History:
         return Loaded(records, skipped)
 
     def clear(self) -> None:
-        """Forget every run (the file is replaced by an empty one in one step)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        empty = self.path.with_name(self.path.name + ".clearing")
-        empty.write_text("", encoding="utf-8")
-        os.replace(empty, self.path)
+        """Forget every run: the file emptied in place, under the appends' lock, and synced.
+
+        Replacing the file instead would lose a run that another instance appended at that
+        moment: it would hold the old file open and write into it after the swap."""
+        with self._locked("a") as handle:
+            handle.truncate(0)

@@ -345,6 +345,23 @@ async def test_the_code_pane_follows_the_implementation() -> None:
         assert not app.main.code.display
 
 
+async def test_the_code_pane_says_whose_code_it_shows() -> None:
+    """Running, it shows the run's code; after it, the last run's until the form's
+    implementation changes, and then the next run's: each titled so."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert str(app.main.code.border_title) == "the next run's code (the form's) · scratch"
+        await pilot.press("ctrl+t")  # concise
+        await run_and_wait(pilot)
+        assert str(app.main.code.border_title) == "the last run's code · concise"
+        await pilot.press("ctrl+t")  # analytic, for the next run
+        await pilot.pause()
+        assert str(app.main.code.border_title) == "the next run's code (the form's) · analytic"
+
+
 async def test_trajectories_follow_each_epoch() -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

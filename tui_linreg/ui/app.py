@@ -56,6 +56,7 @@ from tui_linreg.ui.messages import (
 )
 from tui_linreg.ui.screens.help import HelpScreen
 from tui_linreg.ui.screens.main import MainScreen
+from tui_linreg.ui.widgets.code_pane import NEXT_RUN
 from tui_linreg.ui.widgets.sweep_plot import SweepPlot
 
 SCREEN_ACTIONS = ("help", "runs", "presets")
@@ -242,9 +243,11 @@ class LinregApp(App[None]):
         """Import torch and pay its one-off start costs (the optimiser machinery; on a GPU the
         CUDA context and kernels), off the UI thread, so the first run starts at once."""
         try:
-            from tui_linreg.engine.run import warm_up  # torch: off the UI thread, on purpose
+            # torch: off the UI thread, on purpose
+            from tui_linreg.engine.run import freeze_start_up_heap, warm_up
 
             warm_up(self.initial.device)
+            freeze_start_up_heap()
         except Exception as error:
             self.post_message(TorchLoaded(f"PyTorch could not be loaded: {error}"))
             return
@@ -692,6 +695,7 @@ class LinregApp(App[None]):
             chosen["model"],
             chosen["optimizer"],
             chosen["weight_decay"],
+            heading=NEXT_RUN,
         )
 
     def action_trajectories(self) -> None:

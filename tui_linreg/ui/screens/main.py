@@ -386,4 +386,5 @@ class MainScreen(Screen[None]):
         self.table.summarise(event)
         self.scatter.show_learned(event.w, event.b)
         self.table.show(event.config.implementation, (*event.w, event.b))
+        self.code.run_ended()
         self.refresh_views(force=True)  # the final state is drawn at once

@@ -108,21 +108,34 @@ def changed_lines(source: str, pitfalls: tuple[str, ...]) -> set[int]:
     }
 
 
+RUNNING = "the code being run"
+LAST_RUN = "the last run's code"
+NEXT_RUN = "the next run's code (the form's)"
+
+
 class CodePane(VerticalScroll):
     DEFAULT_CLASSES = "pane"  # the bordered look of every pane (app.tcss)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.border_title = "the code being run"
+        self.border_title = RUNNING
         self.showing: str | None = None
         self.dark = True
         self.asked: tuple[str, tuple[str, ...], str, str, str, float] | None = None
         """What :meth:`show` was last asked for: drawn again when the theme changes."""
+        self.heading = RUNNING
+        """Whose code it is: the run's, the last run's, or the next one's (the form's)."""
 
     def restyle(self) -> None:
         """The theme changed: the source again, in the theme's colours (if it is shown)."""
         if self.asked is not None:
-            self.show(*self.asked)
+            self.show(*self.asked, heading=self.heading)
+
+    def run_ended(self) -> None:
+        """The code shown is now the last run's, until the form asks for another."""
+        if self.heading == RUNNING:
+            self.heading = LAST_RUN
+            self.border_title = f"{self.heading} · {self.showing}"
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static("loading PyTorch…", id="code-text")
@@ -135,7 +148,11 @@ class CodePane(VerticalScroll):
         model: str = "sequential",
         optimizer: str = "sgd",
         weight_decay: float = 0.0,
+        *,
+        heading: str = RUNNING,
     ) -> None:
+        """Show the training step of these settings; ``heading`` says whose it is: the run in
+        progress's (RUNNING) or, when idle, the next run's (NEXT_RUN: the form's)."""
         shown = f"{implementation} with {'+'.join(pitfalls)}" if pitfalls else implementation
         shown += f" · --loss {loss}" if loss != "lesson" else ""
         shown += (
@@ -145,10 +162,11 @@ class CodePane(VerticalScroll):
         shown += f" · --weight-decay {weight_decay:g}" if weight_decay else ""
         self.asked = (implementation, pitfalls, loss, model, optimizer, weight_decay)
         dark = self.app.current_theme.dark
+        self.heading = heading
+        self.border_title = f"{heading} · {shown}"
         if (shown, dark) == (self.showing, self.dark):
             return
         self.showing, self.dark = shown, dark
-        self.border_title = f"the code being run · {shown}"
         if pitfalls:
             self.border_subtitle = "highlighted: the lines the pitfalls change"
         else:
