@@ -56,7 +56,13 @@ async def test_every_pane_follows_the_replayed_step() -> None:
         assert app.main.scatter.learned == (theta[:-1], theta[-1])
         assert app.main.loss.marker == pytest.approx(0.98)
         assert app.main.landscape.shown_step == 98
-        # The inspector takes the step again: .grad as it was, piled up over 98 steps.
+        # Hidden, the inspector takes no step again (for a long run, that is the whole run
+        # again at every key). Shown, it takes the step again: .grad as it was, piled up
+        # over 98 steps.
+        assert app.replays_asked == 4
+        assert not [w for w in app.workers if w.group == "replay"]
+        assert not app.main.inspector.replayed
+        await pilot.press("f8")
         await wait_until(lambda: app.main.inspector.replayed, what=lambda: "no replayed step")
         detail = app.main.inspector.detail
         assert detail is not None
@@ -137,9 +143,9 @@ async def test_replaying_changes_no_recorded_run() -> None:
         await run_and_wait(pilot)
         before = app.history.path.read_text()
         recorded = list(app.main.landscape.latest().values)  # type: ignore[union-attr]
-        await pilot.press("home", "right", "right", "shift+right")
+        await pilot.press("home", "right", "right", "shift+right", "f8")
         await wait_until(lambda: app.main.inspector.replayed)
-        await pilot.press("f8", "left", "left")
+        await pilot.press("left", "left")
         await pilot.pause()
         assert app.history.path.read_text() == before
         assert list(app.main.landscape.latest().values) == recorded  # type: ignore[union-attr]

@@ -336,7 +336,8 @@ class LinregApp(App[None]):
         self.main.status.flush()
 
     def action_inspector(self) -> None:
-        self.main.toggle_inspector()
+        if self.main.toggle_inspector() and self.main.replayed is not None:
+            self._take_replayed_step_again()
 
     # --- replay -------------------------------------------------------------------------
 
@@ -345,16 +346,24 @@ class LinregApp(App[None]):
         if self.running is not None and not self.paused:
             self.notify("Replay is for a finished run, or a paused one: ctrl+o pauses.", timeout=3)
             return
-        recording = self.main.replay(move)
-        if recording is None:
+        if self.main.replay(move) is None:
             self.notify("Nothing to replay yet: ctrl+r runs.", timeout=3)
             return
-        assert self.main.replayed is not None
-        step = recording.steps[self.main.replayed]
+        self._take_replayed_step_again()
+
+    def _take_replayed_step_again(self) -> None:
+        """The inspector's view of the replayed step: the run taken again up to it, in a
+        worker. Only while the inspector is shown (f8 showing it comes back here): for a long
+        run that is the whole run again, which a key held down would otherwise repeat, each
+        time taking the GIL from the panes' redraw."""
+        recording, index = self.main.landscape.latest(), self.main.replayed
         if self._replay_control is not None:
             self._replay_control.cancel()  # the step asked for before is no longer wanted
         self._replay_control = None
         self.replays_asked += 1
+        if recording is None or index is None or not self.main.showing_inspector:
+            return
+        step = recording.steps[index]
         if step == 0:
             self.main.inspector.waiting("The start: no step taken yet. → shows the first.")
             return

@@ -126,6 +126,10 @@ class MainScreen(Screen[None]):
     def showing_code(self) -> bool:
         return self.query_one("#main").has_class("show-code")
 
+    @property
+    def showing_inspector(self) -> bool:
+        return self.query_one("#main").has_class("show-inspector")
+
     def toggle_code(self) -> bool:
         """Show or hide the code pane (in the plots' place); whether it is shown now."""
         main = self.query_one("#main")
