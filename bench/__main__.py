@@ -32,8 +32,9 @@ from typing import Any
 
 import torch
 
-from bench import reference_loops
+from bench import datafile, reference_loops
 from bench.syncs import read_backs
+from bench.variants import variants
 from tui_linreg.config import TrainConfig
 from tui_linreg.engine.control import RunControl
 from tui_linreg.engine.events import RunEnded, RunStarted
@@ -64,6 +65,8 @@ def loops(sizes: list[tuple[int, int, int]], rounds: int) -> list[dict[str, Any]
         prepared = prepare(_config("scratch", n, batch, epochs))
         run_to_end(_config("scratch", min(n, 1000), batch, 1))  # device and autograd warmed up
         features, labels = prepared[1].features, prepared[1].labels
+        steps = epochs * -(-n // batch)
+        floors = [reference_loops.floor_rate(features, labels, batch, steps)]
         for implementation, reference in PAIRS:
             ours, theirs = [], []
             reference_epoch = getattr(reference_loops, f"{reference}_epoch")
@@ -77,6 +80,7 @@ def loops(sizes: list[tuple[int, int, int]], rounds: int) -> list[dict[str, Any]
                     else:
                         rates = [reference_epoch(features, labels, batch) for _ in range(epochs)]
                         theirs.append(statistics.fmean(rates))
+                floors.append(reference_loops.floor_rate(features, labels, batch, steps))
             ratios = [o / t for o, t in zip(ours, theirs, strict=True)]
             results.append(
                 {
@@ -90,12 +94,46 @@ def loops(sizes: list[tuple[int, int, int]], rounds: int) -> list[dict[str, Any]
                     "ratios": ratios,
                     "seconds_per_epoch": n / batch / statistics.median(ours),
                     "rounds": rounds,
+                    # The floor, measured between every round of every implementation.
+                    "floor_steps_per_s": statistics.median(floors),
+                    "of_floor": statistics.median(ours) / statistics.median(floors),
                 }
             )
             print(
                 f"  n={n:,} bs={batch} {implementation:>8}: {results[-1]['ratio']:.2f}× {reference}",
                 file=sys.stderr,
             )
+    return results
+
+
+def fresh_train(n: int, epochs: int, repeats: int) -> list[dict[str, Any]]:
+    """A fresh ``tui-linreg train`` process's training time against its epochs' median time
+    × its epochs: a garbage collection of the start-up heap in the middle of the run (about
+    80 ms; the heap is frozen after start-up to avoid it) would show as a slower epoch."""
+    results = []
+    for implementation in ("analytic", "scratch"):
+        ratios, worst = [], []
+        for _ in range(repeats):
+            command = [sys.executable, "-m", "tui_linreg", "train", "--json", "--no-history"]
+            command += [f"--impl={implementation}", f"--num-examples={n}", f"--epochs={epochs}"]
+            out = subprocess.run(
+                [*command, f"--device={DEVICE}"], capture_output=True, text=True, check=True
+            )
+            run = json.loads(out.stdout)["runs"][0]
+            seconds = [epoch["epoch_s"] for epoch in run["history"]]
+            median = statistics.median(seconds)
+            ratios.append(run["timing"]["train_s"] / (median * len(seconds)))
+            worst.append(max(seconds) / median)
+        results.append(
+            {
+                "implementation": implementation,
+                "n": n,
+                "epochs": epochs,
+                "ratio": statistics.median(ratios),
+                "ratios": ratios,
+                "slowest_epoch_over_median": max(worst),
+            }
+        )
     return results
 
 
@@ -179,6 +217,10 @@ def ceilings(n: int, batch: int, epochs: int, rounds: int) -> list[dict[str, Any
     return results
 
 
+VIEW_KEYS = {"plots": (), "landscape": ("f9",), "inspector": ("f8",), "trajectories": ("f4",)}
+"""The keys that open each view the app can train under."""
+
+
 def ui_throughput(n: int, rounds: int, view: str = "plots") -> dict[str, Any]:
     """Training inside the app (headless, plots live) against the engine alone, interleaved;
     and the share of the run's time the UI thread was busy (its CPU time over the wall
@@ -191,8 +233,8 @@ def ui_throughput(n: int, rounds: int, view: str = "plots") -> dict[str, Any]:
         app = make_app(**{f.name: getattr(config, f.name) for f in dataclasses.fields(config)})
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
-            if view == "landscape":
-                await pilot.press("f9")
+            await pilot.press(*VIEW_KEYS[view])
+            await pilot.pause()
             cpu, wall = time.thread_time(), time.perf_counter()
             await run_and_wait(pilot)
             busy = (time.thread_time() - cpu) / (time.perf_counter() - wall)
@@ -254,6 +296,52 @@ def input_latency(presses: int) -> dict[str, Any]:
 
     latencies = asyncio.run(measure())
     return {"median_ms": statistics.median(latencies), "max_ms": max(latencies), "presses": presses}
+
+
+def replay_redraw(n: int, presses: int) -> dict[str, Any]:
+    """Milliseconds from a replay key's action to the next frame painted (every pane on it:
+    the map's ●, the loss plot's line, the table, the status), after a run of n / 10 steps,
+    all recorded; the map shown and focused, the inspector hidden."""
+    from tests.ui.snapshot_app import make_app, run_and_wait, settle  # Textual: as above
+    from tui_linreg.ui.app import LinregApp
+
+    keyed: list[float] = []
+    painted: list[float] = []
+
+    class Timed(LinregApp):
+        def action_replay(self, move: str) -> None:
+            keyed.append(time.perf_counter())
+            super().action_replay(move)
+
+        def _display(self, screen: Any, renderable: Any) -> None:
+            # The frame is composed (every changed widget rendered) before it gets here.
+            super()._display(screen, renderable)
+            if renderable is not None and len(painted) < len(keyed):
+                painted.append(time.perf_counter())
+
+    async def measure() -> tuple[list[float], int]:
+        config = make_app(implementation="analytic", num_examples=n, epochs=1).initial
+        app = Timed(config, cursor_blink=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("f9")  # the map, with the focus: replay keys work there
+            await run_and_wait(pilot)
+            steps = app.ends[-1].step
+            keys = ["left", "left", "shift+left", "home", "end", "right"]
+            for index in range(presses):
+                await pilot.press(keys[index % len(keys)])
+                while len(painted) < len(keyed):
+                    await asyncio.sleep(0.001)
+                await asyncio.sleep(0.05)
+        return [(p - k) * 1000 for k, p in zip(keyed, painted, strict=True)], steps
+
+    latencies, steps = asyncio.run(measure())
+    return {
+        "steps": steps,
+        "median_ms": statistics.median(latencies),
+        "max_ms": max(latencies),
+        "presses": presses,
+    }
 
 
 APP = [sys.executable, "-m", "tui_linreg", "--history", os.devnull]
@@ -453,26 +541,64 @@ def markdown(report: dict[str, Any]) -> str:
         f"{report['threads']} threads), training on {report['device']}"
         f"{' — quick mode, not for quoting' if report['quick'] else ''}.",
         "",
-        "| n / batch | implementation | steps/s | reference loop | × reference | rounds' range | s/epoch |",
-        "|---|---|---|---|---|---|---|",
+        "| n / batch | implementation | steps/s | reference loop | × reference | rounds' range | s/epoch | × the floor |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for row in report["loops"]:
         lines.append(
             f"| {row['n']:,} / {row['batch']} | {row['implementation']} | {row['steps_per_s']:,.0f} | "
             f"{row['reference']} {row['reference_steps_per_s']:,.0f} | **{row['ratio']:.2f}×** | "
-            f"{min(row['ratios']):.2f}–{max(row['ratios']):.2f} | {row['seconds_per_epoch']:.3g} |"
+            f"{min(row['ratios']):.2f}–{max(row['ratios']):.2f} | {row['seconds_per_epoch']:.3g} | "
+            f"{row['of_floor']:.2f} of {row['floor_steps_per_s']:,.0f} |"
         )
     lines += [
         "",
-        "| the lesson's step alone, no data loading at all | × its reference loop |",
-        "|---|---|",
+        "| the lesson's step alone, no data loading at all | × its reference loop | the implementation's share of it |",
+        "|---|---|---|",
     ]
+    first = report["loops"][0]
     for row in report["ceilings"]:
+        ours = next(
+            r["ratio"]
+            for r in report["loops"]
+            if (r["implementation"], r["n"], r["batch"])
+            == (row["reference"], row["n"], row["batch"])
+        )
         lines.append(
-            f"| {row['reference']} step, n={row['n']:,} / {row['batch']} | {row['ratio']:.2f}× |"
+            f"| {row['reference']} step, n={row['n']:,} / {row['batch']} | {row['ratio']:.2f}× | "
+            f"**{ours / row['ratio']:.2f}** ({ours:.2f}× / {row['ratio']:.2f}×) |"
+        )
+    analytic = next(
+        r for r in report["loops"] if r["implementation"] == "analytic" and r["n"] == first["n"]
+    )
+    lines.append(
+        f"| analytic's two fused ops alone on one batch (the floor), n={first['n']:,} / "
+        f"{first['batch']} | {analytic['floor_steps_per_s']:,.0f} steps/s | "
+        f"**{analytic['of_floor']:.2f}** |"
+    )
+    lines += [
+        "",
+        "| another loss or optimiser, n=1,000 / 10 | implementation | steps/s | its reference loop | × reference | rounds' range |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in report["variants"]:
+        lines.append(
+            f"| {row['variant']} | {row['implementation']} | {row['steps_per_s']:,.0f} | "
+            f"{row['reference']} {row['reference_steps_per_s']:,.0f} | **{row['ratio']:.2f}×** | "
+            f"{min(row['ratios']):.2f}–{max(row['ratios']):.2f} |"
+        )
+    lines += [
+        "",
+        "| a fresh `tui-linreg train` process | its training time / (median epoch × epochs) | rounds | slowest epoch / median |",
+        "|---|---|---|---|",
+    ]
+    for row in report["fresh_train"]:
+        lines.append(
+            f"| {row['implementation']}, n={row['n']:,}, {row['epochs']} epochs | **{row['ratio']:.2f}×** | "
+            f"{min(row['ratios']):.2f}–{max(row['ratios']):.2f} | {row['slowest_epoch_over_median']:.2f} |"
         )
     paint, first = report["first_paint"], report["first_run"]
-    latency = report["input_latency"]
+    latency, replay = report["input_latency"], report["replay"]
     lines += ["", "| app measure | figure |", "|---|---|"]
     for ui in report["ui"]:
         seconds = ui["n"] / 10 / ui["engine_steps_per_s"]
@@ -481,12 +607,29 @@ def markdown(report: dict[str, Any]) -> str:
             f"| the UI thread's CPU time during that run, as a share of its time | {ui['ui_thread_busy']:.0%} |",
         ]
     lines += [
-        f"| process start → first painted frame | **{paint['first_paint_s']:.2f} s** |",
+        f"| process start → first painted frame | **{paint['first_paint_s']:.2f} s** = {paint['first_paint_s'] / paint['empty_textual_app_s']:.2f}× the floor |",
         f"| the same for an empty Textual app (one line of text): the floor | {paint['empty_textual_app_s']:.2f} s |",
         f'| process start → PyTorch loaded ("ready") | {paint["torch_ready_s"]:.2f} s |',
         f"| first run's extra start cost (fresh process, concise) | {first['first_run_extra_s']:.2f} s |",
         f"| key press → action while training (median / max of {latency['presses']}) | **{latency['median_ms']:.0f} ms** / {latency['max_ms']:.0f} ms |",
+        f"| replay key → every pane painted, after a run of {replay['steps']:,} steps (median / max of {replay['presses']}) | **{replay['median_ms']:.0f} ms** / {replay['max_ms']:.0f} ms |",
     ]
+    if "datafile" in report:
+        data = report["datafile"]
+        mb = data["rows"] * data["cols"] * 4 / 1e6
+        lines += [
+            "",
+            f"| reading a CSV of {data['rows']:,} rows × {data['cols']} columns ({data['file_mb']} MB) | seconds (median of {data['rounds']}) | range | peak memory over the process's own | / the float32 data ({mb:.1f} MB) |",
+            "|---|---|---|---|---|",
+        ]
+        names = {"ours": "tui_linreg.datafile.read_table", "pandas": "pandas.read_csv (C engine)"}
+        for reader, name in names.items():
+            if reader in data:
+                row = data[reader]
+                lines.append(
+                    f"| {name} | **{row['seconds']:.3f}** | {row['seconds_range'][0]:.3f}–{row['seconds_range'][1]:.3f} | "
+                    f"{row['peak_mb']:.0f} MB | {row['peak_mb'] / mb:.2f}× |"
+                )
     lines += [
         "",
         "| asked pace (steps/s) | steps | achieved | achieved / asked |",
@@ -586,15 +729,19 @@ def main() -> None:
         "loops": loops(sizes, rounds),
     }
     report["ceilings"] = ceilings(*sizes[0], rounds)
+    print("the other losses and optimisers…", file=sys.stderr)
+    report["variants"] = variants(1000, 10, 2 if args.quick else 10, 1 if args.quick else 3, DEVICE)
+    print("fresh train processes…", file=sys.stderr)
+    report["fresh_train"] = fresh_train(20_000, 10, 1 if args.quick else 3)
     print("the app…", file=sys.stderr)
     # A short run (the app's fixed cost per run shows: new data drawn, log lines laid out) and
-    # a longer one (the cost of the live plots and status while training goes on).
+    # a longer one (the cost of the live plots and status while training goes on), with each
+    # view open in turn.
     report["ui"] = [
-        ui_throughput(n, 1 if args.quick else 5, view)
-        for view in ("plots", "landscape")
-        for n in ui_sizes
+        ui_throughput(n, 1 if args.quick else 3, view) for view in VIEW_KEYS for n in ui_sizes
     ]
     report["input_latency"] = input_latency(3 if args.quick else 20)
+    report["replay"] = replay_redraw(20_000 if args.quick else 1_000_000, 6 if args.quick else 30)
     report["first_paint"] = first_paint(1 if args.quick else 5)
     report["first_run"] = first_run_cost()
     print("pace…", file=sys.stderr)
@@ -602,6 +749,10 @@ def main() -> None:
     print("trace…", file=sys.stderr)
     report["trace"] = trace_cost(2000 if args.quick else 20_000, 10, 1 if args.quick else 5)
     report["path"] = path_cost(2000 if args.quick else 20_000, 10, 1 if args.quick else 5)
+    if DEVICE == "cpu":
+        print("reading a data file…", file=sys.stderr)
+        rows = 20_000 if args.quick else 1_000_000
+        report["datafile"] = datafile.compare(rows, 10, 1 if args.quick else 5)
     print("memory…", file=sys.stderr)
     everyone = ["scratch", "concise", "analytic"]
     if DEVICE == "cuda":

@@ -107,6 +107,47 @@ def agreement(path: Path) -> dict[str, int] | None:
     return {"values": int(ours.size), "differ": int(np.count_nonzero(ours != theirs))}
 
 
+def compare(rows: int, cols: int, rounds: int) -> dict[str, Any]:
+    """Our reader and pandas's (where it is importable) on one file of random floats, taking
+    turns in fresh processes round after round: seconds and peak memory, medians."""
+    have_pandas = importlib.util.find_spec("pandas") is not None
+    readers = READERS if have_pandas else READERS[:1]
+    if not have_pandas:
+        print("pandas is not importable: measuring only our reader (pip install pandas)")
+    with tempfile.TemporaryDirectory(prefix="bench-datafile-") as folder:
+        path = Path(folder) / "random.csv"
+        write_csv(path, rows, cols)
+        size_mb = os.path.getsize(path) / 1e6
+        runs: dict[str, list[dict[str, float]]] = {reader: [] for reader in readers}
+        for _ in range(rounds):
+            for reader in readers:
+                runs[reader].append(measure(reader, path))
+        agree = agreement(path)
+
+    data_mb = rows * cols * 4 / 1e6
+    report: dict[str, Any] = {
+        "rows": rows,
+        "cols": cols,
+        "rounds": rounds,
+        "file_mb": round(size_mb, 1),
+        "float32_data_mb": round(data_mb, 1),
+        "cpus": os.cpu_count(),
+    }
+    for reader in readers:
+        report[reader] = {
+            "seconds": statistics.median(run["seconds"] for run in runs[reader]),
+            "peak_mb": statistics.median(run["peak_mb"] for run in runs[reader]),
+            "seconds_range": [
+                min(r["seconds"] for r in runs[reader]),
+                max(r["seconds"] for r in runs[reader]),
+            ],
+        }
+    if have_pandas:
+        report["ours_over_pandas_seconds"] = report["ours"]["seconds"] / report["pandas"]["seconds"]
+        report["pandas_values_differing"] = agree
+    return report
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.datafile", description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -120,38 +161,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.rows < 1 or args.cols < 2 or args.rounds < 1:
         parser.error("--rows and --rounds must be at least 1, --cols at least 2")
 
-    have_pandas = importlib.util.find_spec("pandas") is not None
-    readers = READERS if have_pandas else READERS[:1]
-    if not have_pandas:
-        print("pandas is not importable: measuring only our reader (pip install pandas)")
-    with tempfile.TemporaryDirectory(prefix="bench-datafile-") as folder:
-        path = Path(folder) / "random.csv"
-        write_csv(path, args.rows, args.cols)
-        size_mb = os.path.getsize(path) / 1e6
-        runs: dict[str, list[dict[str, float]]] = {reader: [] for reader in readers}
-        for _ in range(args.rounds):
-            for reader in readers:
-                runs[reader].append(measure(reader, path))
-        agree = agreement(path)
-
+    report = compare(args.rows, args.cols, args.rounds)
+    readers = [reader for reader in READERS if reader in report]
+    have_pandas = "pandas" in report
+    size_mb, agree = report["file_mb"], report.get("pandas_values_differing")
     data_mb = args.rows * args.cols * 4 / 1e6
-    report: dict[str, Any] = {
-        "rows": args.rows,
-        "cols": args.cols,
-        "rounds": args.rounds,
-        "file_mb": round(size_mb, 1),
-        "float32_data_mb": round(data_mb, 1),
-        "cpus": os.cpu_count(),
-    }
-    for reader in readers:
-        report[reader] = {
-            "seconds": statistics.median(run["seconds"] for run in runs[reader]),
-            "peak_mb": statistics.median(run["peak_mb"] for run in runs[reader]),
-        }
-    if have_pandas:
-        report["ours_over_pandas_seconds"] = report["ours"]["seconds"] / report["pandas"]["seconds"]
-        report["pandas_values_differing"] = agree
-
     print(
         f"\n{args.rows:,} rows × {args.cols} columns, {size_mb:.1f} MB of CSV, "
         f"{data_mb:.1f} MB as float32; median of {args.rounds} rounds\n"

@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tui_linreg.history import History
+
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page, Playwright
 
@@ -245,6 +247,65 @@ def test_two_tabs_train_independently_into_one_history(tmp_path: Path) -> None:
         assert len({run["id"] for run in runs}) == 4  # every run recorded, none overwritten
         assert len(_app_processes(server)) == 1
         browser.close()
+
+
+def _running(page: Page, history: Path, before: int) -> None:
+    """ctrl+r in this tab, then wait until its run is under way (the history does not grow:
+    the run is long)."""
+    page.keyboard.press("Control+r")
+    page.wait_for_timeout(4000)  # PyTorch has loaded (the tab waited for it), and it trains
+    assert len(_recorded(history)) == before, "the long run ended already"
+
+
+def _gone(pids: list[int], seconds: float) -> list[int]:
+    """Those of ``pids`` still alive (not zombies) after up to ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        alive = []
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+                if state != "Z":
+                    alive.append(pid)
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.2)
+
+
+def test_a_reload_or_a_close_mid_run_ends_the_tabs_app_and_keeps_the_history(
+    tmp_path: Path,
+) -> None:
+    """A long run in a tab: reloading the page ends that tab's app within 5 s and starts a
+    fresh one; closing the tab mid-run ends its app within 5 s too. No process is left, and
+    the history holds only whole runs (an interrupted one is recorded as cancelled, as on
+    SIGTERM)."""
+    _browser_pieces()
+    from playwright.sync_api import sync_playwright
+
+    with (
+        serving(tmp_path, "--pace", "max", "--epochs", "5000") as (url, server),
+        sync_playwright() as p,
+    ):
+        browser = _browser(p, tmp_path, url)
+        history = tmp_path / "history.jsonl"
+        page = _open_tab(browser, url)
+        (first,) = _app_processes(server)
+        _running(page, history, 0)
+        page.reload()
+        page.wait_for_selector("canvas, .xterm, #terminal", timeout=30_000)
+        page.wait_for_timeout(3000)
+        page.mouse.click(700, 450)
+        assert not _gone([first], 5), "a reloaded tab left its app process behind"
+        (second,) = _app_processes(server)
+        assert second != first, "the reloaded page has an app of its own"
+        _running(page, history, len(_recorded(history)))
+        page.close()
+        assert not _gone([second], 5), "a tab closed mid-run left its app process behind"
+        assert not _app_processes(server)
+        browser.close()
+    # Each tab's run, cut short, is in the history as a whole line, marked cancelled.
+    assert [run["outcome"] for run in _recorded(history)] == ["cancelled", "cancelled"]
+    assert History(history).load().skipped == 0
 
 
 MALFORMED_HTTP = [

@@ -177,6 +177,23 @@ def test_single_steps_take_one_step_each_and_pause_between() -> None:
     assert ended(list(events)).w == run_to_end(dataclasses.replace(SMALL, epochs=1)).w
 
 
+def test_a_cancel_during_a_single_step_ends_the_run_instead_of_pausing_it() -> None:
+    """f7 then ctrl+r at once: the cancel lands while the single step is being taken. The step
+    must not pause the run again afterwards, or the cancelled run waits for ever (the key fuzz
+    found a worker left paused after its app had gone). Nor does a pause after a cancel."""
+    control = RunControl()
+    control.step()
+    assert control.take_single()  # the loop begins the single step…
+    control.cancel()  # …the UI cancels the run meanwhile…
+    control.stepped()  # …and the loop, its step taken, would pause again
+    assert not control.paused
+    assert control.cancelled
+    control.pause()
+    assert not control.paused
+    events = list(train(dataclasses.replace(SMALL, epochs=1), control))
+    assert ended(events).outcome == Outcome.CANCELLED
+
+
 def test_train_writes_a_trace_and_exits_4_when_the_code_raises(tmp_path: Path) -> None:
     trace = tmp_path / "trace.jsonl"
     command = [*TRAIN, "--num-examples=30"]

@@ -353,10 +353,10 @@ def _decode(line: bytes, name: str, number: int) -> str:
     except UnicodeDecodeError:
         if number == 1 and line.startswith(b"PK\x03\x04"):
             raise DataFileError(
-                f"{name} is a zip file (a spreadsheet?), not text: save it as CSV", line=1
+                f"{name} is a zip file (a spreadsheet?), not text: save it as CSV"
             ) from None
         if number == 1 and line[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            raise DataFileError(f"{name} is UTF-16 text: save it as UTF-8", line=1) from None
+            raise DataFileError(f"{name} is UTF-16 text: save it as UTF-8") from None
         raise DataFileError(
             f"{name} line {number} is not UTF-8 text: is it a binary file?", line=number
         ) from None

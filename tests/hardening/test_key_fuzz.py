@@ -27,8 +27,32 @@ MOVES = ["tab", "shift+tab", "up", "down", "left", "right", "home", "end", "page
 EDITS = ["backspace", "delete", *"0123456789", "minus", "full_stop", "comma", "e"]
 RUNS_SCREEN = list("ldscexyn")
 """The runs screen's own keys (sort, copy, export, clear and its answer)."""
+WATCHING = ["f7", "f7", "f8", "f9", "ctrl+y", "m", "ctrl+o"]
+"""Watching it learn: a single step (which pauses), the inspector, the map, the pace, the
+maximised pane, resume."""
+REPLAY = [
+    "left",
+    "right",
+    "shift+left",
+    "shift+right",
+    "left_square_bracket",
+    "right_square_bracket",
+    "left_curly_bracket",
+    "right_curly_bracket",
+    "home",
+    "end",
+]
+"""Replay's keys, which act on a plot or the inspector (a paused or finished run)."""
 
-WEIGHTED = [(APP_KEYS, 5), (SCREEN_KEYS, 2), (MOVES, 3), (EDITS, 4), (RUNS_SCREEN, 1)]
+WEIGHTED = [
+    (APP_KEYS, 5),
+    (SCREEN_KEYS, 2),
+    (MOVES, 3),
+    (EDITS, 4),
+    (RUNS_SCREEN, 1),
+    (WATCHING, 3),
+    (REPLAY, 3),
+]
 
 SEEDS = range(scaled(3, 5))
 

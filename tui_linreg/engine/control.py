@@ -52,6 +52,8 @@ class RunControl:
 
     def pause(self) -> None:
         with self._lock:
+            if self.cancelled:  # a cancelled run never pauses again: it must get to its end
+                return
             self._running.clear()
             self.requested = True
             self._woken.set()
@@ -80,10 +82,12 @@ class RunControl:
     def stepped(self) -> None:
         """For the training loop, after a single step: pause again (unless resumed since)."""
         with self._lock:
-            if self._stepping:
-                self._stepping = False
+            # Not once cancelled: a cancel that came during the step would be lost, and the
+            # run would wait, paused, for ever (found by the key fuzz: f7, then ctrl+r).
+            if self._stepping and not self.cancelled:
                 self._running.clear()
                 self.requested = True
+            self._stepping = False
 
     @property
     def cancelled(self) -> bool:

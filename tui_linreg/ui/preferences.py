@@ -30,7 +30,7 @@ def load_theme(path: Path) -> tuple[str | None, str | None]:
         theme = values["theme"]
         if not isinstance(theme, str) or not theme:
             raise TypeError
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):  # "[[[[…" nested deep
         return None, f"the settings file {path} is damaged: using the defaults (it is rewritten)"
     return theme, None
 

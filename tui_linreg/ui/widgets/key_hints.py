@@ -8,6 +8,7 @@ This one marks each key with its action (``key-run``), and the main screen's wid
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -16,6 +17,24 @@ WIDE, NARROW = 150, 120
 
 
 class KeyHints(Footer):
+    _composed_for: tuple[tuple[str, str, str, bool], ...] | None = None
+    """The shown bindings the keys were last composed for."""
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        # Textual composes the footer again at every change of the screen's bindings, which
+        # is every change of focus: 52 times before the first paint, a tenth of a second.
+        # Only a change in what it shows needs it.
+        shown = tuple(
+            (binding.key, binding.action, binding.description, enabled)
+            for _, binding, enabled, _ in screen.active_bindings.values()
+            if binding.show
+        )
+        if screen.app.app_focus:
+            if shown == self._composed_for:
+                return
+            self._composed_for = shown
+        super().bindings_changed(screen)
+
     def compose(self) -> ComposeResult:
         for widget in super().compose():
             if isinstance(widget, FooterKey):

@@ -14,6 +14,7 @@ from textual.events import Click
 from textual.reactive import reactive
 from textual.suggester import SuggestFromList
 from textual.validation import ValidationResult, Validator
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from tui_linreg.config import (
@@ -211,6 +212,8 @@ class SettingsForm(VerticalScroll):
         self.initial = config
         self.initial_sweep = sweep
         self.border_title = "settings"
+        self._relevance: list[tuple[Widget, Callable[[str], bool], list[Widget]]] = []
+        """Each field of RELEVANT_WHEN: the field it depends on, the test, what hides."""
 
     def compose(self) -> ComposeResult:
         for section in Section:
@@ -277,18 +280,37 @@ class SettingsForm(VerticalScroll):
         for name, setting in SETTINGS.items():
             self.query_one(f"#field-{name}").tooltip = f"{setting.help} ({setting.flag})"
         self.query_one("#field-data_path").tooltip = self.query_one("#field-data").tooltip
+        # What hides with each field of RELEVANT_WHEN, looked up once: a query by a list of
+        # selectors walks and matches the whole form, 0.12 s for all of them, and each Select
+        # reports a change as it mounts (a second of the first paint, before this).
+        by_id = {widget.id: widget for widget in self.query("*") if widget.id}
+        self._relevance = [
+            (
+                by_id[f"field-{other}"],
+                used,
+                [
+                    widget
+                    for widget in (
+                        by_id.get(f"row-{name}"),
+                        by_id.get(f"error-{name}"),
+                        by_id.get(f"field-{name}"),
+                    )
+                    if widget is not None and not isinstance(widget, Input | Select)
+                ],
+            )
+            for name, (other, used) in RELEVANT_WHEN.items()
+        ]
         self.show_relevant()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self.show_relevant()
 
     def show_relevant(self) -> None:
-        """Hide the fields the chosen implementation, loss and decay do not use (RELEVANT_WHEN)."""
-        for name, (other, used) in RELEVANT_WHEN.items():
-            field = self.query_one(f"#field-{other}")
-            value = str(field.value) if isinstance(field, Select | Input) else ""
-            shown = used(value)
-            for widget in self.query(f"#row-{name}, #error-{name}, Checkbox#field-{name}"):
+        """Hide the fields the chosen implementation, loss and decay do not use (RELEVANT_WHEN):
+        a row, its error line, or a checkbox (which has no row)."""
+        for field, used, widgets in self._relevance:
+            shown = used(str(field.value) if isinstance(field, Select | Input) else "")
+            for widget in widgets:
                 widget.set_class(not shown, "irrelevant")
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -314,7 +336,9 @@ class SettingsForm(VerticalScroll):
             if isinstance(widget, Checkbox):
                 texts[name] = setting.kind.show(widget.value)
             elif isinstance(widget, Select) and name == "data" and widget.value == "file":
-                texts[name] = self.query_one("#field-data_path", Input).value or "file"
+                # A blank path is no path (the setting itself would read blank as synthetic).
+                path = self.query_one("#field-data_path", Input).value
+                texts[name] = path if path.strip() else "file"
             elif isinstance(widget, Select):
                 texts[name] = str(widget.value)
             else:
