@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 
@@ -270,8 +271,14 @@ class Concise:
         return self.no_bias if bias is None else bias.detach()
 
     def snapshot(self) -> torch.Tensor:
-        """A copy of θ = [w; b], on the device (no host sync)."""
-        return torch.cat((self.layer.weight.detach().reshape(-1), self._bias()))
+        """A copy of θ = [w; b], on the device (no host sync): one op a step."""
+        return torch.cat(self._theta_parts)
+
+    @functools.cached_property
+    def _theta_parts(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """The weight flat and the bias, detached once (after the net has moved to its
+        device): views that follow every in-place update of the optimiser."""
+        return self.layer.weight.detach().view(-1), self._bias()
 
     # --- for the step inspector (engine/watch.py): never called by an unwatched step ---
 

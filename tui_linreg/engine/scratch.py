@@ -257,8 +257,14 @@ class Scratch:
         return self.w.detach(), self.b.detach()
 
     def snapshot(self) -> torch.Tensor:
-        """A copy of θ = [w; b], on the device (no host sync)."""
-        return torch.cat((self.w.detach().reshape(-1), self.b.detach()))
+        """A copy of θ = [w; b], on the device (no host sync): one op a step."""
+        return torch.cat(self._theta_parts)
+
+    @functools.cached_property
+    def _theta_parts(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """w flat and b, detached once: views that follow every in-place update (three ops a
+        step fewer for the app's path, which takes a snapshot after every step)."""
+        return self.w.detach().view(-1), self.b.detach()
 
     # --- for the step inspector (engine/watch.py): never called by an unwatched step ---
 

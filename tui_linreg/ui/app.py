@@ -178,7 +178,10 @@ class LinregApp(App[None]):
 
     def get_default_screen(self) -> MainScreen:
         self.main = MainScreen(
-            self.initial, cursor_blink=self.cursor_blink, sweep=self.initial_sweep
+            self.initial,
+            cursor_blink=self.cursor_blink,
+            sweep=self.initial_sweep,
+            flat_out=lambda: self.running is not None and self.pace_now is None and not self.paused,
         )
         return self.main
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -23,7 +24,13 @@ from tui_linreg.ui.widgets.epoch_log import EpochLog
 from tui_linreg.ui.widgets.key_hints import KeyHints, width_classes
 from tui_linreg.ui.widgets.landscape_plot import LandscapePlot
 from tui_linreg.ui.widgets.parameter_table import ParameterTable
-from tui_linreg.ui.widgets.plots import LossPlot, ScatterPlot, TrajectoryPlot
+from tui_linreg.ui.widgets.plots import (
+    DRAW_SHARE,
+    FLAT_OUT_SHARE,
+    LossPlot,
+    ScatterPlot,
+    TrajectoryPlot,
+)
 from tui_linreg.ui.widgets.settings_form import SettingsForm
 from tui_linreg.ui.widgets.status_line import StatusLine
 from tui_linreg.ui.widgets.step_inspector import StepInspector
@@ -47,9 +54,18 @@ class MainScreen(Screen[None]):
     ALLOW_IN_MAXIMIZED_VIEW = "StatusLine, KeyHints"
     """A maximised plot (m) keeps the status line and the keys below it."""
 
-    def __init__(self, initial: TrainConfig, *, cursor_blink: bool, sweep: str = "") -> None:
+    def __init__(
+        self,
+        initial: TrainConfig,
+        *,
+        cursor_blink: bool,
+        sweep: str = "",
+        flat_out: Callable[[], bool] = lambda: False,
+    ) -> None:
         super().__init__()
         self.initial = initial
+        self.flat_out = flat_out
+        """Whether a run is training as fast as it can now (not paced, not paused)."""
         self.cursor_blink = cursor_blink
         self.form = SettingsForm(initial, id="form", sweep=sweep)
         self.log_view = EpochLog(id="log")
@@ -111,16 +127,25 @@ class MainScreen(Screen[None]):
         """Draw what changed since the last tick: plots, parameter table, status line.
 
         A plot whose drawing is slow (a big terminal, a long loss curve) is redrawn less often
-        than every tick, so that drawing stays a small share of the time (plots.DRAW_SHARE);
-        ``force`` draws everything stale now (a run's end, a key press).
+        than every tick, so that drawing stays a small share of the time (plots.DRAW_SHARE, and
+        FLAT_OUT_SHARE while a run trains flat out); ``force`` draws everything stale now (a
+        run's end, a key press).
         """
         now = time.monotonic()
+        flat_out = self.flat_out()
+        share = FLAT_OUT_SHARE if flat_out else DRAW_SHARE
         for plot in (self.scatter, self.loss, self.trajectory, self.landscape, self.sweep):
-            if plot.stale and (force or plot.due(now)):
+            if plot.stale and (force or plot.due(now, share)):
                 plot.replot()
-        self.table.flush()
+        # The table takes about 4 ms to draw (Textual's DataTable): once a second is enough
+        # while a run trains flat out, and keeps that off the training thread.
+        if force or not flat_out or now - self._table_flushed >= 1.0:
+            self._table_flushed = now
+            self.table.flush()
         self.status.flush()
         self.inspector.flush()
+
+    _table_flushed = -math.inf
 
     @property
     def showing_code(self) -> bool:

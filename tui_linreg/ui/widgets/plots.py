@@ -219,6 +219,11 @@ def legend(entries: Sequence[tuple[RGB, str]], room: int, lead: str = "") -> str
 DRAW_SHARE = 0.04
 """At most this share of the time goes to drawing one plot: the UI thread shares the GIL with
 training, so every millisecond spent drawing is one the training thread waits."""
+FLAT_OUT_SHARE = 0.01
+"""The same while a run trains as fast as it can (no pace, not paused): there each plot's share
+is taken from training at once, and the loss in speed was several times the UI thread's own
+share of the time (the GIL passing to and fro). A paced run sleeps between steps and keeps
+DRAW_SHARE: its plots move with every step a learner watches."""
 
 TICK_ROWS = 3
 """Rows of canvas per y tick at most: a label on every third row reads as a scale, not a wall."""
@@ -274,9 +279,10 @@ class StalePlot(PlotextPlot):
         """Cells a border title can take: the width less the corners and the spaces around."""
         return self.outer_size.width - 6 if self.outer_size.width else 1000
 
-    def due(self, now: float) -> bool:
-        """Whether enough time has passed since the last drawing to afford another."""
-        return now - self._replotted_at >= self._draw_s / DRAW_SHARE
+    def due(self, now: float, share: float = DRAW_SHARE) -> bool:
+        """Whether enough time has passed since the last drawing to afford another, drawing
+        taking at most ``share`` of the time."""
+        return now - self._replotted_at >= self._draw_s / share
 
     def render(self) -> RenderResult:
         # Textual renders a widget again whenever the screen's layout changes (a log line
