@@ -2,9 +2,14 @@
 
 Every implementation runs interleaved with its reference loop (bench/reference_loops.py) in the
 same process, round after round, so the ratios hold when the machine's speed drifts; medians
-are quoted. It also measures the app: training throughput inside the UI against the engine
-alone, time to the first painted frame, the first run's extra start cost, input latency while
-training, and peak memory. --quick proves all of it runs, in seconds, and asserts nothing.
+are quoted. Between the rounds it measures the floor, analytic's two fused ops alone on one
+batch; then each lesson's step alone (its ceiling), the other losses and optimisers against
+reference loops written as their own docs write them (bench/variants.py), and a fresh `train`
+process's training time against its epochs'. It also measures the app: training throughput
+inside the UI against the engine alone with each view open in turn, time to the first painted
+frame, the first run's extra start cost, input latency while training, a replay key's redraw,
+pace accuracy, reading a data file beside pandas (bench/datafile.py), and peak memory. --quick
+proves all of it runs, in a minute, and asserts nothing.
 
 --device cuda runs the training loops, their references, the app's run and the first run on
 the GPU, counts the host synchronisations per run, and measures the GPU's peak memory instead
@@ -556,7 +561,7 @@ def markdown(report: dict[str, Any]) -> str:
         "| the lesson's step alone, no data loading at all | × its reference loop | the implementation's share of it |",
         "|---|---|---|",
     ]
-    first = report["loops"][0]
+    smallest = report["loops"][0]
     for row in report["ceilings"]:
         ours = next(
             r["ratio"]
@@ -569,11 +574,11 @@ def markdown(report: dict[str, Any]) -> str:
             f"**{ours / row['ratio']:.2f}** ({ours:.2f}× / {row['ratio']:.2f}×) |"
         )
     analytic = next(
-        r for r in report["loops"] if r["implementation"] == "analytic" and r["n"] == first["n"]
+        r for r in report["loops"] if r["implementation"] == "analytic" and r["n"] == smallest["n"]
     )
     lines.append(
-        f"| analytic's two fused ops alone on one batch (the floor), n={first['n']:,} / "
-        f"{first['batch']} | {analytic['floor_steps_per_s']:,.0f} steps/s | "
+        f"| analytic's two fused ops alone on one batch (the floor), n={smallest['n']:,} / "
+        f"{smallest['batch']} | {analytic['floor_steps_per_s']:,.0f} steps/s | "
         f"**{analytic['of_floor']:.2f}** |"
     )
     lines += [

@@ -31,6 +31,21 @@ def test_the_benchmark_runs_and_writes_json_and_markdown(tmp_path: Path) -> None
     assert [row["pace"] for row in report["pace"]] == [1000.0, 100.0, 10.0, 1.0]
     assert all(row["achieved"] > 0 for row in report["pace"])
     assert {row["implementation"] for row in report["memory"]} == {"scratch", "concise", "analytic"}
+    # Issue 20's measures: the floor, the other losses and optimisers, a fresh process, each
+    # view in the app, a replay key's redraw, and a data file (ours; pandas where installed).
+    assert all(row["floor_steps_per_s"] > 0 for row in report["loops"])
+    variants = {(row["variant"], row["implementation"]) for row in report["variants"]}
+    assert len(variants) == 9 * 3
+    assert ("--optimizer adam", "analytic") in variants
+    assert all(row["ratio"] > 0 for row in report["fresh_train"])
+    assert {row["view"] for row in report["ui"]} == {
+        "plots",
+        "landscape",
+        "inspector",
+        "trajectories",
+    }
+    assert report["replay"]["median_ms"] > 0
+    assert report["datafile"]["ours"]["seconds"] > 0
     table = (tmp_path / "bench.md").read_text()
     assert "| n / batch | implementation |" in table
     assert "× reference" in table

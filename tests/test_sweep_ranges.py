@@ -40,6 +40,11 @@ def test_a_range_of_a_whole_number_setting_is_whole_numbers() -> None:
         ("lr=a..2:log:3", "LOW..HIGH:log:N"),
         ("lr=2..1:lin:3", "LOW < HIGH"),
         ("batch_size=1..100000000000:log:3", "batch size"),
+        # Found by the long hardening mode: an infinite bound crashed a whole-number range,
+        # and a range of data sets gave one sentence per value.
+        ("batch_size=1e-4..1e400:log:12", "LOW and HIGH must be finite numbers"),
+        ("lr=-inf..1:lin:3", "LOW and HIGH must be finite numbers"),
+        ("data=1..2:lin:3", "data is not a number: list its values instead"),
     ],
 )
 def test_a_bad_range_gets_a_sentence(text: str, message: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,7 @@ from tui_linreg.config import (
     checked,
     resolved,
 )
-from tui_linreg.settings import Whole
+from tui_linreg.settings import Rate, Real, Whole
 
 SWEEPABLE = {
     name: setting.name
@@ -99,8 +100,13 @@ def _range(field: str, text: str) -> list[str]:
             ]
         ) from None
     spacing = spacing.strip().lower()
+    kind = SETTINGS[field].kind
     problem = (
-        f"its spacing must be log or lin, got {spacing!r}"
+        f"{SETTINGS[field].label} is not a number: list its values instead"
+        if not isinstance(kind, Real | Rate | Whole)
+        else "LOW and HIGH must be finite numbers"
+        if not (math.isfinite(low) and math.isfinite(high))
+        else f"its spacing must be log or lin, got {spacing!r}"
         if spacing not in ("log", "lin")
         else f"it needs 2 to {MAX_SWEEP} values, got {n}"
         if not 2 <= n <= MAX_SWEEP
@@ -118,6 +124,6 @@ def _range(field: str, text: str) -> list[str]:
         if spacing == "log"
         else [low + (high - low) * f for f in fractions]
     )
-    if isinstance(SETTINGS[field].kind, Whole):
+    if isinstance(kind, Whole):
         return list(dict.fromkeys(str(round(v)) for v in values))
     return [f"{v:.3g}" for v in values]

@@ -39,6 +39,8 @@ LEVEL_COLOURS: tuple[RGB, ...] = ((150, 185, 255), (110, 140, 215), (80, 100, 17
 """Contours from the lowest (bright) to the highest (dim): the eye goes to the valley floor."""
 AXIS_COLOUR: RGB = (120, 120, 120)
 START_COLOUR: RGB = (230, 230, 230)
+Lines = list[tuple[list[float], list[float], RGB]]
+"""Lines to draw: their xs, their ys and their colour."""
 ROUND = 1.5
 """Contours whose steep curvature is less than this many times the shallow one are drawn
 without their axes."""
@@ -63,9 +65,11 @@ class LandscapePlot(StalePlot):
         self._slice: tuple[tuple[int, int], Slice] | None = None
         self._framed: tuple[object, tuple[Box, float, int]] | None = None
         """The view and what it framed (see draw)."""
-        self._thinned: dict[str, tuple[object, list[tuple[float, float]]]] = {}
-        """Each path as last drawn, with what it was drawn for: a replay key moves only the ●,
-        and the 100,000 points of a long run are not thinned again for it."""
+        self._lines: tuple[object, list[float], Lines] | None = None
+        """The contours' levels and the static lines, and the pair and view they are for."""
+        self._thinned: dict[str, tuple[object, list[list[tuple[float, float]]]]] = {}
+        """Each path as last drawn (thinned and clipped), with what it was drawn for: a replay
+        key moves only the ●, and the 100,000 points of a long run are not thinned again."""
         self.shown_step: int | None = None
         """The replayed step (counted from 0, the start): every run's ● goes to where that
         run was then (its nearest recorded step at or before it)."""
@@ -77,7 +81,7 @@ class LandscapePlot(StalePlot):
         if self.data is None or started.config.num_features != self.data.config.num_features:
             self.pair_index = 0
         self.data, self._slice = started, None
-        self.paths, self._thinned, self._framed = {}, {}, None
+        self.paths, self._thinned, self._framed, self._lines = {}, {}, None, None
         self.stale = True
 
     def start(self, started: RunStarted, label: str, *, new_map: bool) -> None:
@@ -147,30 +151,23 @@ class LandscapePlot(StalePlot):
             self._framed = (framing, self._view(corners))
         box, dot, columns = self._framed[1]
         self._ticks(box, columns)
-        left, right, bottom, top = box
         # plotext puts the y label at the bottom left, beside the x one: arrows say which is which.
         plt.xlabel(f"{piece.names[0]} →")
         plt.ylabel(f"↑ {piece.names[1]}")
 
-        # Contours first, the axes next, the paths and markers last: on top.
-        contours = levels(piece, box, dot)
-        for rank, excess in enumerate(contours):
-            shade = LEVEL_COLOURS[rank * len(LEVEL_COLOURS) // len(contours)]
-            for run in clipped(piece.ellipse(excess), box):
-                plt.plot(*zip(*run, strict=True), marker="braille", color=shade)
-        reach = 2 * max(right - left, top - bottom)
+        # Contours first, the axes next, the paths and markers last: on top. The lines are
+        # kept while the view is (a replay key moves only the ●).
+        if self._lines is None or self._lines[0] != (piece.pair, box, dot):
+            self._lines = ((piece.pair, box, dot), *self._static_lines(piece, box, dot))
+        _, contours, lines = self._lines
+        for xs, ys, colour in lines:
+            plt.plot(xs, ys, marker="braille", color=colour)
         cx, cy = piece.centre
-        # Nearly round contours have no axes worth drawing (any direction is nearly one).
-        for axis in piece.axes() if drawn_axes(piece) else ():
-            ux, uy = axis.direction
-            line = [(cx - reach * ux, cy - reach * uy), (cx + reach * ux, cy + reach * uy)]
-            for run in clipped(line, box):
-                plt.plot(*zip(*run, strict=True), marker="braille", color=AXIS_COLOUR)
         for name, points in paths.items():
             key = (piece.pair, len(points), box, dot)
             if name not in self._thinned or self._thinned[name][0] != key:
-                self._thinned[name] = (key, thin(points, box, dot))
-            for run in clipped(self._thinned[name][1], box):
+                self._thinned[name] = (key, clipped(thin(points, box, dot), box))
+            for run in self._thinned[name][1]:
                 plt.plot(*zip(*run, strict=True), marker="braille", color=self.colour(name))
         for name, recording in self.paths.items():
             if recording.left is not None and recording.left > 0:
@@ -193,6 +190,26 @@ class LandscapePlot(StalePlot):
                     [points[index][0]], [points[index][1]], marker="●", color=self.colour(name)
                 )
         plt.title(self._heading(piece, contours))
+
+    def _static_lines(self, piece: Slice, box: Box, dot: float) -> tuple[list[float], Lines]:
+        """The contours' levels, and the lines of the contours and the valley's axes, clipped
+        to ``box``: (xs, ys, colour) each."""
+        lines: Lines = []
+        contours = levels(piece, box, dot)
+        for rank, excess in enumerate(contours):
+            shade = LEVEL_COLOURS[rank * len(LEVEL_COLOURS) // len(contours)]
+            for run in clipped(piece.ellipse(excess), box):
+                lines.append(([x for x, _ in run], [y for _, y in run], shade))
+        left, right, bottom, top = box
+        reach = 2 * max(right - left, top - bottom)
+        cx, cy = piece.centre
+        # Nearly round contours have no axes worth drawing (any direction is nearly one).
+        for axis in piece.axes() if drawn_axes(piece) else ():
+            ux, uy = axis.direction
+            line = [(cx - reach * ux, cy - reach * uy), (cx + reach * ux, cy + reach * uy)]
+            for run in clipped(line, box):
+                lines.append(([x for x, _ in run], [y for _, y in run], AXIS_COLOUR))
+        return contours, lines
 
     def _view(self, points: list[tuple[float, float]]) -> tuple[Box, float, int]:
         """The view around ``points`` with both axes at one scale, and the canvas' width in
