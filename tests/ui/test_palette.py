@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 
 from tests.ui.snapshot_app import (
     make_app,
@@ -87,3 +87,14 @@ async def test_a_screenshot_that_cannot_be_saved_says_why(tmp_path: Path) -> Non
         app.deliver_screenshot(path=str(not_a_folder))
         await wait_until(lambda: bool(notifications(app)), what=lambda: "a note")
         assert any("Not saved: Not a directory" in n for n in notifications(app))
+
+
+def test_an_option_list_not_yet_laid_out_pages_without_error() -> None:
+    """ctrl+p then page down at once (keys typed ahead over SSH arrive in one read): Textual's
+    option list raised KeyError before its first layout, and the app ended (the long key fuzz
+    found it; the palette's list and a Select's are option lists). ui/textual_guards.py."""
+    options = OptionList("a", "b", "c")
+    options.highlighted = 0
+    options.action_page_down()  # type: ignore[no-untyped-call]  # KeyError: 0 unguarded
+    options.action_page_up()  # type: ignore[no-untyped-call]
+    assert options.highlighted == 0

@@ -44,7 +44,7 @@ from tui_linreg.history import History, default_path
 from tui_linreg.plan import Plan, PlanKind, Runner, differing, label_of
 from tui_linreg.presets import PRESETS
 from tui_linreg.report import DECAY_SCALES_NOTE, LOSS_SCALES_NOTE
-from tui_linreg.ui import formatting, maximise, preferences, replay_keys
+from tui_linreg.ui import formatting, maximise, preferences, replay_keys, textual_guards
 from tui_linreg.ui.commands import PresetCommands, RecentRunCommands
 from tui_linreg.ui.messages import (
     DataPreviewed,
@@ -58,6 +58,8 @@ from tui_linreg.ui.screens.help import HelpScreen
 from tui_linreg.ui.screens.main import MainScreen
 from tui_linreg.ui.widgets.code_pane import NEXT_RUN
 from tui_linreg.ui.widgets.sweep_plot import SweepPlot
+
+textual_guards.apply()
 
 SCREEN_ACTIONS = ("help", "runs", "presets")
 """The actions that show a screen of their own over the main one."""
