@@ -527,6 +527,8 @@ class LossPlot(StalePlot):
         self.epochs: dict[str, list[tuple[float, float]]] = {}
         """Per curve label: (epoch, full-data half-MSE) on the current data."""
         self.batches: list[tuple[float, float, float]] = []
+        self._columned: tuple[object, float, list[tuple[float, float]]] | None = None
+        """The batches as last drawn (see draw), with what they were drawn for."""
         """The running implementation's batch half-MSE: (epoch, low, high), every step of a
         short run; neighbours merged (both extremes kept) past MAX_BATCH_POINTS."""
         self.running = ""
@@ -600,14 +602,19 @@ class LossPlot(StalePlot):
             return
         plt.yscale("log" if log else "linear")
         plt.title("log scale · ctrl+l" if log else "linear scale · ctrl+l")
-        end = max((x for x, _, _ in self.batches), default=1.0)
         last = max(x for points in curves.values() for x, _ in points)
         optimum = self.shown_optimum()
         # A column's lowest and highest batch loss each (no spike hidden between pixels), for
         # as many columns as the canvas can have (a little more than it has, once the y
-        # labels are known: never fewer, so that no column is left empty).
+        # labels are known: never fewer, so that no column is left empty). Kept while the
+        # batches are the same (a replay key moves only the step's line).
         width = max(self.size.width - 3, 10)
-        batches = _finite(columns(self.batches, 0.0, max(end, 1.0), width), log)
+        key = (len(self.batches), self.batches[-1:], width, log)
+        if self._columned is None or self._columned[0] != key:
+            end = max((x for x, _, _ in self.batches), default=1.0)
+            drawn = _finite(columns(self.batches, 0.0, max(end, 1.0), width), log)
+            self._columned = (key, end, drawn)
+        _, end, batches = self._columned
         right = max(end, last, 1.0)
         self.axes(
             [0.0, right],
