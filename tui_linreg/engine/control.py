@@ -80,7 +80,8 @@ class RunControl:
             return self._stepping
 
     def stepped(self) -> None:
-        """For the training loop, after a single step: pause again (unless resumed since)."""
+        """For the training loop, after a single step: pause again (unless resumed or
+        cancelled since)."""
         with self._lock:
             # Not once cancelled: a cancel that came during the step would be lost, and the
             # run would wait, paused, for ever (found by the key fuzz: f7, then ctrl+r).

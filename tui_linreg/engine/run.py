@@ -616,8 +616,8 @@ def freeze_start_up_heap() -> None:
     """Move every object alive now out of the garbage collector's sight: call once start-up
     is over (the imports; in the app, the warm-up too). After ``import torch`` (and Textual)
     the heap holds hundreds of thousands of objects, and every full collection walks them
-    all: about 80 ms, in the middle of a fresh process's run. Frozen objects are never
-    collected as cycles, so this is done once, never per run."""
+    all (about 80 ms, measured in the second epoch of a fresh process's run: REFERENCE.md §5).
+    Frozen objects are never collected as cycles, so this is done once, never per run."""
     gc.freeze()
 
 
