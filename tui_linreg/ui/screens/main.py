@@ -119,8 +119,8 @@ class MainScreen(Screen[None]):
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         wanted = {"too-small": small, **width_classes(width)}
         before = set(self.classes)
-        for name, on in wanted.items():
-            self.set_class(on, name, update=False)
+        for name, is_wanted in wanted.items():
+            self.set_class(is_wanted, name, update=False)
         # Restyled once: each class change restyles the whole screen (about 50 ms), and at
         # start four of them were a quarter of the time to the first frame.
         if set(self.classes) != before:
