@@ -97,15 +97,13 @@ class ParameterTable(DataTable[Text]):
         self.clear(columns=True)
         if not self.true:
             return
-        self.add_column("", width=5 if len(self.true) <= 11 else 6)
         known = not all(math.isnan(value) for value in self.true)  # real data: no truth
-        for label in (
+        labels = [
             *(["true"] if known else []),
             # train's heading, "closed form" shortened to fit the column
             "closed" if self.closed_form is None else reference_label(self.closed_form).split()[0],
             *(x for name in sorted(self.learned) for x in (name, "error")[: 2 if known else 1]),
-        ):
-            self.add_column(Text(label), width=max(WIDTH, len(label) + 1))  # "analytic"
+        ]
         waiting = Text("…", style="dim")  # the closed form comes with the first run's data
         best: tuple[Text, ...] = (
             tuple(map(_number, (*self.closed_form.w, self.closed_form.b)))
@@ -113,10 +111,19 @@ class ParameterTable(DataTable[Text]):
             else (waiting,) * len(self.true)
         )
         names = [f"w[{i}]" for i in range(len(self.true) - 1)] + ["b"]
+        rows = []
         for index, name in enumerate(names):
             row = [Text(name), *([_number(self.true[index])] if known else []), best[index]]
             for implementation in sorted(self.learned):
                 value = self.learned[implementation][index]
                 row += [_number(value)]
                 row += [_number(self.true[index] - value)] if known else []
+            rows.append(row)
+        self.add_column("", width=5 if len(self.true) <= 11 else 6)
+        for column, label in enumerate(labels, start=1):
+            # A diverged run's "-1.40e+08" is wider than the usual column: the column grows,
+            # a cell is never cut short.
+            longest = max(len(row[column]) for row in rows)
+            self.add_column(Text(label), width=max(WIDTH, len(label) + 1, longest + 1))
+        for row in rows:
             self.add_row(*row)
