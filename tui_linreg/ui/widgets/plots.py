@@ -22,6 +22,7 @@ from textual_plotext import PlotextPlot
 from tui_linreg.engine.events import EpochEnded, Progress, RunStarted, original_units
 from tui_linreg.ui.maximise import MAXIMISE_BINDINGS, toggle_maximised
 from tui_linreg.ui.replay_keys import REPLAY_BINDINGS
+from tui_linreg.ui.widgets.plot_cells import figure_strips
 
 
 def _finite(points: list[tuple[float, float]], positive: bool) -> list[tuple[float, float]]:
@@ -242,7 +243,7 @@ class StalePlot(PlotextPlot):
 
     _version = 0
     """Bumped by every replot; with the size and theme, it says whether a drawing is current."""
-    _drawn: tuple[object, RenderResult] | None = None
+    _drawn: tuple[object, list[Strip]] | None = None
     _draw_s = 0.0
     """How long the last drawing took: plotext's build, its conversion to text, and Textual
     turning that text into the lines of the screen (about half of the time)."""
@@ -284,19 +285,38 @@ class StalePlot(PlotextPlot):
         taking at most ``share`` of the time."""
         return now - self._replotted_at >= self._draw_s / share
 
+    def render_line(self, y: int) -> Strip:
+        lines = self._strips()
+        if y < len(lines):
+            return lines[y]
+        return Strip.blank(self.size.width, self.visual_style.rich_style)
+
     def render(self) -> RenderResult:
+        """The plot as plain text: Textual asks for it to select text. It is drawn through
+        render_line."""
+        return Text("\n".join(line.text for line in self._strips()))
+
+    def _strips(self) -> list[Strip]:
         # Textual renders a widget again whenever the screen's layout changes (a log line
         # added, a table resized), and plotext takes 10–20 ms a plot: on the UI thread, that
         # time is taken from training. A drawing is reused until the numbers, size or theme
         # change.
-        key = (self._version, self.size, self.app.theme, self.theme)
+        base = self.visual_style.rich_style  # the pane's colours, under plotext's
+        key = (self._version, self.size, self.app.theme, self.theme, base)
         if self._drawn is None or self._drawn[0] != key:
             # plotext applies a log scale to its stored data and ticks in place on every build,
             # so a second build of the same figure would take the log of a log. A fresh figure
             # drawn from our own numbers at every build keeps it idempotent.
-            self.plt.clear_figure()
+            plt = self.plt
+            plt.clear_figure()
             self.draw()
-            self._drawn = (key, super().render())
+            # What textual-plotext's render does, up to the build; its matrix of cells, not
+            # its ANSI text, becomes the lines (plot_cells.py).
+            width, height = self.size
+            plt.plotsize(width, height)
+            plt._set_size(width, height)
+            plt.theme(self._get_plotext_theme_name(self.app.theme))
+            self._drawn = (key, figure_strips(plt, base))
         return self._drawn[1]
 
     def render_lines(self, crop: Region) -> list[Strip]:
