@@ -167,6 +167,19 @@ def test_invalid_arguments_exit_2_naming_every_field(capsys: pytest.CaptureFixtu
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    ("argv", "prog"),
+    [(("train", "--bogus"), "tui-linreg train"), (("--bogus",), "tui-linreg")],
+)
+def test_an_unknown_flag_is_refused_with_its_commands_own_usage(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], prog: str
+) -> None:
+    code, _, err = run_cli(capsys, *argv)
+    assert code == 2
+    assert err.startswith(f"usage: {prog} [")  # train's flags, not the app's and COMMAND
+    assert err.rstrip().endswith(f"{prog}: error: unrecognized arguments: --bogus")
+
+
 def test_missing_cuda_is_a_clear_error_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
     if torch.cuda.is_available():
         pytest.skip("this machine has CUDA")

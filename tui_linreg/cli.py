@@ -16,7 +16,7 @@ import re
 import shlex
 import signal
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import NoReturn, TextIO
@@ -87,6 +87,9 @@ class Parser(argparse.ArgumentParser):
     """argparse, with the user's text cut short in its refusals: an unknown command that was
     a 10 kB paste is quoted by its first 40 characters, not echoed whole."""
 
+    commands: Mapping[str, argparse.ArgumentParser] = {}  # set by build_parser
+    """Each command's own parser, to refuse an unknown flag with that command's usage."""
+
     def error(self, message: str) -> NoReturn:
         message = re.sub(r"'([^']{40})[^']+'", r"'\1…'", message)  # a quoted paste
         super().error(re.sub(r"(\S{40})\S{20,}", r"\1…", message))  # an unquoted one
@@ -101,7 +104,7 @@ class Parser(argparse.ArgumentParser):
         return parsed, extra
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> Parser:
     parser = Parser(
         prog="tui-linreg",
         description="Linear regression trained with PyTorch, from scratch and concise, "
@@ -113,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tui-linreg {__version__}")
     _add_settings(parser, both=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.commands = commands.choices
     train = commands.add_parser(
         "train",
         help="train without the UI and print the lesson's output",
@@ -234,7 +238,12 @@ def _forgiving_output() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     _forgiving_output()
     parser = build_parser()
-    args = parser.parse_args(_joined_negative_values(sys.argv[1:] if argv is None else argv))
+    args, unknown = parser.parse_known_args(
+        _joined_negative_values(sys.argv[1:] if argv is None else argv)
+    )
+    if unknown:  # refused by the command's own parser, with its usage (argparse: the top one's)
+        command = parser.commands.get(args.command or "", parser)
+        command.error(f"unrecognized arguments: {' '.join(unknown)}")
     if args.command == "train":
         try:
             return train_command(args)

@@ -446,6 +446,20 @@ async def test_a_run_right_after_typing_a_data_field_keeps_its_results() -> None
         assert "scratch" in app.main.table.learned
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_maximised_map_fits_the_screen(size: tuple[int, int]) -> None:
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await run_and_wait(pilot)
+        await pilot.press("f9", "m")  # f9 focuses the map
+        await pilot.pause()
+        landscape = app.main.landscape
+        assert maximised(app.main) is landscape
+        assert landscape.outer_size.width == size[0]  # the screen's width, not twice it
+        assert landscape.region.right <= size[0]
+
+
 async def test_m_maximises_the_focused_plot_and_m_or_escape_puts_it_back() -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -87,6 +87,24 @@ async def test_f4_and_f9_share_the_data_plots_place() -> None:
         assert not shown(app.main.trajectory)
 
 
+async def test_f9_and_f4_over_the_inspector_or_the_code_show_their_view() -> None:
+    """The inspector (f8) and the code (f3) take the plots' place: a view key puts it back."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f8", "f9")
+        assert not app.main.showing_inspector
+        assert shown(app.main.landscape)
+        assert app.main.landscape.region.width > 0
+        assert app.focused is app.main.landscape  # the replay keys work at once
+        await pilot.press("f8", "f9")  # the map was under the inspector: f9 shows it again
+        assert not app.main.showing_inspector
+        assert app.main.landscape.region.width > 0
+        await pilot.press("f3", "f4")
+        assert not app.main.showing_code
+        assert app.main.trajectory.region.width > 0
+
+
 async def test_both_implementations_share_one_map_and_concise_strides_further() -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

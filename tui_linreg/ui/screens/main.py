@@ -194,6 +194,7 @@ class MainScreen(Screen[None]):
     def toggle_trajectories(self) -> None:
         """f4 goes round the data pane's views: the data, the trajectories, and after a sweep
         its runs against the swept value."""
+        self._uncovered()
         plots = self.query_one("#plots")
         if plots.has_class("sweep"):
             self._toggle_view("sweep")  # back to the data
@@ -221,7 +222,8 @@ class MainScreen(Screen[None]):
         """Show the landscape in the data plot's place, with the focus (the replay keys work
         there at once), or the data plot again, the focus back where it was; whether the
         landscape is shown now."""
-        self._toggle_view("landscape")
+        if not (self._uncovered() and self.showing_landscape):  # covered, f9 shows it
+            self._toggle_view("landscape")
         if self.showing_landscape:
             self._focus_before_landscape = self.focused
             self.landscape.focus()
@@ -236,6 +238,17 @@ class MainScreen(Screen[None]):
     @property
     def showing_landscape(self) -> bool:
         return self.query_one("#plots").has_class("landscape")
+
+    def _uncovered(self) -> bool:
+        """Hide the code pane or the step inspector, which take the plots' place: a view key
+        (f4, f9) shows its view, not nothing. Whether either was shown."""
+        if self.showing_inspector:
+            self.toggle_inspector()  # the focus goes back where it was
+            return True
+        if self.showing_code:
+            self.toggle_code()
+            return True
+        return False
 
     def _toggle_view(self, name: str) -> None:
         """One view at a time in the data plot's place: the trajectories, the landscape or the

@@ -102,10 +102,16 @@ class StatusLine(Widget):
             self.done, self._done = min(max(self._done, 0.0), 1.0), None
 
     def render(self) -> Text:
-        filled = round(self.done * BAR_WIDTH)
+        # The words first: the bar gives up its cells to them on a narrow terminal (at 80
+        # columns the pause hint is longer than what a whole bar leaves), down to none; the
+        # percentage stays.
+        percent = f" {self.done:4.0%}"
+        width = self.size.width
+        bar_width = max(min(BAR_WIDTH, width - len(self.text) - 2 - len(percent)), 0)
+        filled = round(self.done * bar_width)
         bar = Text.assemble(
-            ("━" * filled, "green"), ("━" * (BAR_WIDTH - filled), "grey35"), f" {self.done:4.0%}"
+            ("━" * filled, "green"), ("━" * (bar_width - filled), "grey35"), percent
         )
-        room = max(self.size.width - len(bar) - 2, 0)
-        line = Text(self.text[:room].ljust(room), no_wrap=True)
-        return Text.assemble(line, "  ", bar)
+        room = max(width - len(bar) - 2, 0)
+        text = self.text if len(self.text) <= room else self.text[: max(room - 1, 0)] + "…"
+        return Text.assemble(Text(text.ljust(room), no_wrap=True), "  ", bar)
