@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.coordinate import Coordinate
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
 from tui_linreg.engine.events import Outcome
@@ -26,6 +26,7 @@ from tui_linreg.plan import differing, label_of
 from tui_linreg.reproduce import reproduce_command
 from tui_linreg.ui import formatting
 from tui_linreg.ui.maximise import MAXIMISE_BINDINGS, toggle_maximised
+from tui_linreg.ui.widgets.key_hints import KeyHints
 from tui_linreg.ui.widgets.plots import PALETTE
 
 
@@ -239,7 +240,7 @@ class RunsScreen(Screen[None]):
             yield DataTable(id="runs-table", classes="pane", cursor_type="row", zebra_stripes=True)
             yield OverlayPlot()
             yield Static("", id="runs-command")
-        yield Footer(compact=True)
+        yield KeyHints(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         loaded = self.history.load()

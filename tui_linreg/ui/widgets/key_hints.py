@@ -7,6 +7,8 @@ This one marks each key with its action (``key-run``), and the main screen's wid
 
 from __future__ import annotations
 
+import re
+
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -38,7 +40,9 @@ class KeyHints(Footer):
     def compose(self) -> ComposeResult:
         for widget in super().compose():
             if isinstance(widget, FooterKey):
-                widget.add_class(f"key-{widget.action}")
+                # sort('loss') and app.quit are no class names: key-sort, key-app_quit
+                name = re.sub(r"\W", "_", widget.action.partition("(")[0])
+                widget.add_class(f"key-{name}")
             yield widget
 
 
