@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.coordinate import Coordinate
@@ -27,7 +27,7 @@ from tui_linreg.reproduce import reproduce_command
 from tui_linreg.ui import formatting
 from tui_linreg.ui.maximise import MAXIMISE_BINDINGS, toggle_maximised
 from tui_linreg.ui.widgets.key_hints import KeyHints
-from tui_linreg.ui.widgets.plots import PALETTE
+from tui_linreg.ui.widgets.plots import PALETTE, RGB, legend, set_axes
 
 
 class OverlayPlot(PlotextPlot):
@@ -41,32 +41,58 @@ class OverlayPlot(PlotextPlot):
     def __init__(self) -> None:
         super().__init__(id="overlay")
         self.records: list[RunRecord] = []
+        """The runs overlaid."""
+        self.curves: list[tuple[RGB, list[tuple[float, float]]]] = []
+        """Each selected run's colour and (epoch, half-MSE) points."""
 
     def action_maximise(self) -> None:
         toggle_maximised(self)
 
-    def render(self):  # type: ignore[no-untyped-def]
-        plt = self.plt
-        plt.clear_data()  # drawn afresh at each render: plotext re-applies log scales in place
-        curves = [(r, [(x, y) for x, y in r.curve if y > 0]) for r in self.records]
+    def show(self, records: list[RunRecord]) -> None:
+        """Overlay these runs' curves, each named by what differs between them, its name in
+        the legend under the plot, where it hides no curve."""
+        self.records = records
+        curves = [(r, [(x, y) for x, y in r.curve if y > 0]) for r in records]
         curves = [(r, points) for r, points in curves if points]
-        plt.yscale("log" if curves else "linear")
-        plt.xlabel("epoch")
-        plt.title("half-MSE per epoch" if curves else "select runs with space to overlay them")
-        fields = differing([r.config for r in self.records])
+        fields = differing([r.config for r in records])
         names = [label_of(record.config, fields) for record, _ in curves]
         if len(set(names)) < len(names):  # identical settings: tell them apart by time
             names = [
                 f"{name} {time.strftime('%H:%M:%S', time.localtime(record.created))}"
                 for name, (record, _) in zip(names, curves, strict=True)
             ]
-        for index, ((_, points), name) in enumerate(zip(curves, names, strict=True)):
-            plt.plot(
-                *zip(*points, strict=True),
-                marker="braille",
-                color=PALETTE[index % len(PALETTE)],
-                label=name,
-            )
+        colours = [PALETTE[index % len(PALETTE)] for index in range(len(curves))]
+        self.curves = [
+            (colour, points) for colour, (_, points) in zip(colours, curves, strict=True)
+        ]
+        self.relabel(names)
+        self.refresh()
+
+    def relabel(self, names: list[str] | None = None) -> None:
+        if names is not None:
+            self._names = names
+        room = self.outer_size.width - 6 if self.outer_size.width else 1000
+        colours = [colour for colour, _ in self.curves]
+        self.border_subtitle = legend(list(zip(colours, self._names, strict=True)), room)
+
+    _names: list[str] = []  # noqa: RUF012 (replaced, never changed in place)
+
+    def on_resize(self) -> None:
+        self.relabel()  # a roomier or a tighter legend for the new width
+
+    def render(self) -> RenderResult:
+        plt = self.plt
+        plt.clear_figure()  # drawn afresh at each render: plotext re-applies log scales in place
+        plt.xlabel("epoch")
+        if not self.curves:
+            plt.title("select runs with space to overlay them")
+            return super().render()
+        plt.title("half-MSE per epoch, log scale")
+        plt.yscale("log")
+        points = [point for _, line in self.curves for point in line]
+        set_axes(plt, self.size, (x for x, _ in points), (y for _, y in points), log_y=True)
+        for colour, line in self.curves:
+            plt.plot(*zip(*line, strict=True), marker="braille", color=colour)
         return super().render()
 
 
@@ -280,8 +306,7 @@ class RunsScreen(Screen[None]):
 
     def update_overlay(self) -> None:
         overlay = self.query_one(OverlayPlot)
-        overlay.records = [r for r in self.sorted_records() if r.id in self.selected]
-        overlay.refresh()
+        overlay.show([r for r in self.sorted_records() if r.id in self.selected])
 
     def highlighted(self) -> RunRecord | None:
         table = self.query_one("#runs-table", DataTable)

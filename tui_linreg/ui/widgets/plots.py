@@ -15,9 +15,9 @@ from rich.markup import escape
 from rich.text import Text
 from textual.app import RenderResult
 from textual.binding import BindingType
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.strip import Strip
-from textual_plotext import PlotextPlot
+from textual_plotext import Plot, PlotextPlot
 
 from tui_linreg.engine.events import EpochEnded, Progress, RunStarted, original_units
 from tui_linreg.ui.maximise import MAXIMISE_BINDINGS, toggle_maximised
@@ -232,6 +232,43 @@ TICK_GAP = 7
 """Columns of canvas per x tick at most."""
 
 
+def set_axes(
+    plt: Plot,
+    size: Size,
+    xs: Iterable[float],
+    ys: Iterable[float],
+    *,
+    log_y: bool = False,
+    log_x: bool = False,
+) -> None:
+    """Set both axes' ranges and short, round ticks on a plot of ``size`` for data over ``xs``
+    and ``ys`` (each holding at least one finite value)."""
+    xs = [x for x in xs if math.isfinite(x) and (x > 0 or not log_x)]
+    ys = [y for y in ys if math.isfinite(y) and (y > 0 or not log_y)]
+    rows = size.height - 5  # less the title, the two x axes, their ticks and label
+    if log_y:
+        yticks, ylabels, (low, high) = log_ticks(min(ys), max(ys), rows // TICK_ROWS)
+        plt.ylim(math.log10(low), math.log10(high))  # plotext takes a log axis' range in logs
+    else:
+        yticks, ylabels, (low, high) = linear_ticks(min(ys), max(ys), rows // TICK_ROWS)
+        plt.ylim(low, high)
+    plt.yticks(yticks, ylabels)
+    width = max(size.width - 2 - max(map(len, ylabels)), 10)  # less the y axes, labels
+    most = width // TICK_GAP
+    if log_x:
+        xticks, xlabels, (left, right) = log_ticks(min(xs), max(xs), max(most, 2))
+        plt.xlim(math.log10(left), math.log10(right))  # as the y axis: a range in logs
+        plt.xticks(xticks, xlabels)
+        return
+    while True:
+        xticks, xlabels, (left, right) = linear_ticks(min(xs), max(xs), most)
+        if most <= 2 or len(xticks) * (max(map(len, xlabels)) + 2) <= width:
+            break
+        most -= 1
+    plt.xlim(left, right)
+    plt.xticks(xticks, xlabels)
+
+
 class StalePlot(PlotextPlot):
     DEFAULT_CLASSES = "pane"  # the bordered look of every pane (app.tcss)
     BINDINGS: ClassVar[list[BindingType]] = [*REPLAY_BINDINGS, *MAXIMISE_BINDINGS]
@@ -337,31 +374,7 @@ class StalePlot(PlotextPlot):
     ) -> None:
         """Set both axes' ranges and short, round ticks for data over ``xs`` and ``ys`` (each
         holding at least one finite value)."""
-        plt = self.plt
-        xs = [x for x in xs if math.isfinite(x) and (x > 0 or not log_x)]
-        ys = [y for y in ys if math.isfinite(y) and (y > 0 or not log_y)]
-        rows = self.size.height - 5  # less the title, the two x axes, their ticks and label
-        if log_y:
-            yticks, ylabels, (low, high) = log_ticks(min(ys), max(ys), rows // TICK_ROWS)
-            plt.ylim(math.log10(low), math.log10(high))  # plotext takes a log axis' range in logs
-        else:
-            yticks, ylabels, (low, high) = linear_ticks(min(ys), max(ys), rows // TICK_ROWS)
-            plt.ylim(low, high)
-        plt.yticks(yticks, ylabels)
-        width = max(self.size.width - 2 - max(map(len, ylabels)), 10)  # less the y axes, labels
-        most = width // TICK_GAP
-        if log_x:
-            xticks, xlabels, (left, right) = log_ticks(min(xs), max(xs), max(most, 2))
-            plt.xlim(math.log10(left), math.log10(right))  # as the y axis: a range in logs
-            plt.xticks(xticks, xlabels)
-            return
-        while True:
-            xticks, xlabels, (left, right) = linear_ticks(min(xs), max(xs), most)
-            if most <= 2 or len(xticks) * (max(map(len, xlabels)) + 2) <= width:
-                break
-            most -= 1
-        plt.xlim(left, right)
-        plt.xticks(xticks, xlabels)
+        set_axes(self.plt, self.size, xs, ys, log_y=log_y, log_x=log_x)
 
     def title(self) -> str:
         return self.PANE_TITLE
