@@ -45,3 +45,18 @@ async def test_the_usual_numbers_keep_the_narrow_columns_that_fit_at_80_columns(
         await pilot.pause()
         widths = [column.width for column in table.columns.values()]
     assert widths == [5, WIDTH, WIDTH, WIDTH, WIDTH, WIDTH, WIDTH]  # "concise" fits in 8
+
+
+async def test_a_data_files_columns_name_the_rows_as_train_names_them() -> None:
+    nan = float("nan")  # real data has no true values
+    closed = ClosedForm(w=(0.52, -1.5), b=3.0, half_mse=0.1, stable_lr=1.0)
+    async with TableApp().run_test(size=(100, 12)) as pilot:
+        table = pilot.app.query_one(ParameterTable)
+        table.new_data((nan, nan, nan), closed, features=("floor area", "age"))
+        table.show("scratch", (0.5, -1.4, 2.9))
+        table.flush()
+        await pilot.pause()
+        rows = [table.render_line(y).text for y in range(1, 4)]
+    assert rows[0].startswith("w[floor area] ")
+    assert rows[1].startswith("w[age] ")
+    assert rows[2].startswith("b ")

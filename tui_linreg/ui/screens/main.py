@@ -338,7 +338,7 @@ class MainScreen(Screen[None]):
         config = event.config
         self.end_replay()
         if new_data:
-            self.table.new_data(truth_of(config), event.closed_form)
+            self.table.new_data(truth_of(config), event.closed_form, features=config.features)
             if new_plot:
                 self.loss.new_data()
         elif event.closed_form != self.table.closed_form:  # a sweep of losses: each its own
@@ -372,7 +372,9 @@ class MainScreen(Screen[None]):
         config = started.config
         self.scatter.show_data(started)
         self.landscape.show_data(started)
-        self.table.new_data(truth_of(config), started.closed_form, previewed=True)
+        self.table.new_data(
+            truth_of(config), started.closed_form, previewed=True, features=config.features
+        )
         self.table.show("start", (*started.initial_w, started.initial_b))
         self.refresh_views(force=True)
 

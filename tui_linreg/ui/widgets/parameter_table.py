@@ -55,13 +55,22 @@ class ParameterTable(DataTable[Text]):
             self._redraw()
 
     def new_data(
-        self, true: tuple[float, ...], closed_form: ClosedForm, *, previewed: bool = False
+        self,
+        true: tuple[float, ...],
+        closed_form: ClosedForm,
+        *,
+        previewed: bool = False,
+        features: tuple[str, ...] = (),
     ) -> None:
         """A run on different data (or, ``previewed``, the form's data before a run): forget
-        the other implementation's numbers."""
+        the other implementation's numbers. ``features``: a data file's column names, which
+        name the rows (w[area]) as `train` does."""
         self.true, self.closed_form, self.learned = true, closed_form, {}
         self.previewed = previewed
+        self.features = features
         self._redraw()
+
+    features: tuple[str, ...] = ()
 
     def new_optimum(self, closed_form: ClosedForm) -> None:
         """The same data, another loss's optimum (a sweep of --loss)."""
@@ -110,7 +119,8 @@ class ParameterTable(DataTable[Text]):
             if self.closed_form is not None
             else (waiting,) * len(self.true)
         )
-        names = [f"w[{i}]" for i in range(len(self.true) - 1)] + ["b"]
+        features = self.features if len(self.features) == len(self.true) - 1 else ()
+        names = [f"w[{name}]" for name in features or range(len(self.true) - 1)] + ["b"]
         rows = []
         for index, name in enumerate(names):
             row = [Text(name), *([_number(self.true[index])] if known else []), best[index]]
@@ -119,7 +129,7 @@ class ParameterTable(DataTable[Text]):
                 row += [_number(value)]
                 row += [_number(self.true[index] - value)] if known else []
             rows.append(row)
-        self.add_column("", width=5 if len(self.true) <= 11 else 6)
+        self.add_column("", width=max(len(name) for name in names) + 1)
         for column, label in enumerate(labels, start=1):
             # A diverged run's "-1.40e+08" is wider than the usual column: the column grows,
             # a cell is never cut short.
