@@ -42,8 +42,8 @@ class OverlayPlot(PlotextPlot):
         super().__init__(id="overlay")
         self.records: list[RunRecord] = []
         """The runs overlaid."""
-        self.curves: list[tuple[RGB, list[tuple[float, float]]]] = []
-        """Each selected run's colour and (epoch, half-MSE) points."""
+        self.curves: list[tuple[RGB, str, list[tuple[float, float]]]] = []
+        """Each selected run's colour, name and (epoch, half-MSE) points."""
 
     def action_maximise(self) -> None:
         toggle_maximised(self)
@@ -61,21 +61,16 @@ class OverlayPlot(PlotextPlot):
                 f"{name} {time.strftime('%H:%M:%S', time.localtime(record.created))}"
                 for name, (record, _) in zip(names, curves, strict=True)
             ]
-        colours = [PALETTE[index % len(PALETTE)] for index in range(len(curves))]
         self.curves = [
-            (colour, points) for colour, (_, points) in zip(colours, curves, strict=True)
+            (PALETTE[index % len(PALETTE)], name, points)
+            for index, (name, (_, points)) in enumerate(zip(names, curves, strict=True))
         ]
-        self.relabel(names)
+        self.relabel()
         self.refresh()
 
-    def relabel(self, names: list[str] | None = None) -> None:
-        if names is not None:
-            self._names = names
+    def relabel(self) -> None:
         room = self.outer_size.width - 6 if self.outer_size.width else 1000
-        colours = [colour for colour, _ in self.curves]
-        self.border_subtitle = legend(list(zip(colours, self._names, strict=True)), room)
-
-    _names: list[str] = []  # noqa: RUF012 (replaced, never changed in place)
+        self.border_subtitle = legend([(colour, name) for colour, name, _ in self.curves], room)
 
     def on_resize(self) -> None:
         self.relabel()  # a roomier or a tighter legend for the new width
@@ -89,9 +84,9 @@ class OverlayPlot(PlotextPlot):
             return super().render()
         plt.title("half-MSE per epoch, log scale")
         plt.yscale("log")
-        points = [point for _, line in self.curves for point in line]
+        points = [point for _, _, line in self.curves for point in line]
         set_axes(plt, self.size, (x for x, _ in points), (y for _, y in points), log_y=True)
-        for colour, line in self.curves:
+        for colour, _, line in self.curves:
             plt.plot(*zip(*line, strict=True), marker="braille", color=colour)
         return super().render()
 

@@ -119,6 +119,7 @@ class ParameterTable(DataTable[Text]):
             if self.closed_form is not None
             else (waiting,) * len(self.true)
         )
+        # The form's preview (preview()) may have changed the number of weights since.
         features = self.features if len(self.features) == len(self.true) - 1 else ()
         names = [f"w[{name}]" for name in features or range(len(self.true) - 1)] + ["b"]
         rows = []

@@ -282,8 +282,8 @@ class StalePlot(PlotextPlot):
     """Bumped by every replot; with the size and theme, it says whether a drawing is current."""
     _drawn: tuple[object, list[Strip]] | None = None
     _draw_s = 0.0
-    """How long the last drawing took: plotext's build, its conversion to text, and Textual
-    turning that text into the lines of the screen (about half of the time)."""
+    """How long the last drawing took: plotext's build, its cells turned into lines
+    (plot_cells.py), and Textual putting them on the screen."""
     _replotted_at = -math.inf
     _timing = False
     """The next render_lines draws a new picture, and its time is the drawing's cost."""
@@ -560,10 +560,10 @@ class LossPlot(StalePlot):
         self.epochs: dict[str, list[tuple[float, float]]] = {}
         """Per curve label: (epoch, full-data half-MSE) on the current data."""
         self.batches: list[tuple[float, float, float]] = []
-        self._columned: tuple[object, float, list[tuple[float, float]]] | None = None
-        """The batches as last drawn (see draw), with what they were drawn for."""
         """The running implementation's batch half-MSE: (epoch, low, high), every step of a
         short run; neighbours merged (both extremes kept) past MAX_BATCH_POINTS."""
+        self._columned: tuple[object, float, list[tuple[float, float]]] | None = None
+        """The batches as last drawn (see draw), with what they were drawn for."""
         self.running = ""
         self.optimum_name = "closed form"
         self.own = ""
