@@ -243,8 +243,8 @@ def ui_throughput(n: int, rounds: int, view: str = "plots") -> dict[str, Any]:
             cpu, wall = time.thread_time(), time.perf_counter()
             await run_and_wait(pilot)
             busy = (time.thread_time() - cpu) / (time.perf_counter() - wall)
-            assert app.ends, "the run did not end"
-            return app.ends[-1].steps_per_s, busy
+            assert app.session.ends, "the run did not end"
+            return app.session.ends[-1].steps_per_s, busy
 
     config = _config("scratch", n, 10, 1)
     prepared = prepare(config)
@@ -274,13 +274,17 @@ def input_latency(presses: int) -> dict[str, Any]:
     """Milliseconds from a key press to its action, while training runs in the worker."""
     from tests.ui.snapshot_app import make_app, settle  # Textual: as in ui_throughput
     from tui_linreg.ui.app import LinregApp
+    from tui_linreg.ui.screens.main import MainScreen
 
     handled: list[float] = []
 
-    class Timed(LinregApp):
+    class TimedScreen(MainScreen):
         def action_log_scale(self) -> None:
             handled.append(time.perf_counter())
             super().action_log_scale()
+
+    class Timed(LinregApp):
+        MAIN_SCREEN = TimedScreen
 
     async def measure() -> list[float]:
         app = Timed(make_app(num_examples=1_000_000, epochs=50).initial, cursor_blink=False)
@@ -309,14 +313,18 @@ def replay_redraw(n: int, presses: int) -> dict[str, Any]:
     all recorded; the map shown and focused, the inspector hidden."""
     from tests.ui.snapshot_app import make_app, run_and_wait, settle  # Textual: as above
     from tui_linreg.ui.app import LinregApp
+    from tui_linreg.ui.screens.main import MainScreen
 
     keyed: list[float] = []
     painted: list[float] = []
 
-    class Timed(LinregApp):
+    class TimedScreen(MainScreen):
         def action_replay(self, move: str) -> None:
             keyed.append(time.perf_counter())
             super().action_replay(move)
+
+    class Timed(LinregApp):
+        MAIN_SCREEN = TimedScreen
 
         def _display(self, screen: Any, renderable: Any) -> None:
             # The frame is composed (every changed widget rendered) before it gets here.
@@ -331,7 +339,7 @@ def replay_redraw(n: int, presses: int) -> dict[str, Any]:
             await settle(pilot)
             await pilot.press("f9")  # the map, with the focus: replay keys work there
             await run_and_wait(pilot)
-            steps = app.ends[-1].step
+            steps = app.session.ends[-1].step
             keys = ["left", "left", "shift+left", "home", "end", "right"]
             for index in range(presses):
                 await pilot.press(keys[index % len(keys)])

@@ -105,10 +105,10 @@ async def test_the_app_trains_on_the_gpu() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await run_and_wait(pilot)
-        assert app.ends, "the run did not end"
-        assert app.ends[-1].device.startswith("cuda:0 (")
+        assert app.session.ends, "the run did not end"
+        assert app.session.ends[-1].device.startswith("cuda:0 (")
         assert "cuda:0 (" in log_text(app)
-        assert app.ends[-1].w == pytest.approx((2.0, -3.4), abs=0.01)
+        assert app.session.ends[-1].w == pytest.approx((2.0, -3.4), abs=0.01)
 
 
 def test_warm_up_creates_the_cuda_context_before_the_first_run() -> None:

@@ -12,19 +12,15 @@ import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
 
-from tui_linreg.config import FROM_THE_FILE, SETTINGS, ConfigError, TrainConfig
+from tui_linreg.config import FROM_THE_FILE, SETTINGS, TrainConfig
 from tui_linreg.engine.control import RunControl
-from tui_linreg.engine.events import Event, Outcome, RunEnded
+from tui_linreg.engine.events import Event, Outcome, PlanEnded, RunEnded, RunStarted, worst
 from tui_linreg.history import History, RunRecord
 from tui_linreg.sources import SYNTHETIC
 from tui_linreg.sweep import Sweep
-
-if TYPE_CHECKING:
-    import torch
-
-    from tui_linreg.engine.data import Problem
+from tui_linreg.teach.notes import closing_notes
+from tui_linreg.trainer import EngineTrainer, Trainer
 
 SIDE_BY_SIDE = ("scratch", "concise")
 """The two lessons' implementations, in the order ``both`` runs them."""
@@ -102,62 +98,52 @@ def label_of(config: TrainConfig, names: list[str]) -> str:
     )
 
 
-Prepared = tuple["torch.device", "Problem"]
-
-
 class Runner:
-    """Carries plans out, one run after another, and records each run that ends.
+    """Carries plans out, one run after another, through a trainer (the engine, or recorded
+    events in the UI's snapshot tests), and records each run that ends."""
 
-    It keeps the last data set it drew, so the next run on the same data (the other
-    implementation, the next value of a sweep, a rerun) trains on the very same tensors.
-    """
-
-    def __init__(self, history: History | None, warn: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        history: History | None,
+        warn: Callable[[str], None],
+        trainer: Trainer | None = None,
+    ) -> None:
         self.history = history
         """Where runs are recorded; None records nothing."""
         self.warn = warn
         """Called with a sentence when a run cannot be recorded."""
+        self.trainer: Trainer = trainer or EngineTrainer()
         self.records: list[RunRecord] = []
         """Every run this runner recorded (or would have, with no history), oldest first."""
-        self._data: tuple[tuple[Any, ...], Prepared] | None = None
-
-    def prepared_for(self, config: TrainConfig) -> Prepared | None:
-        """The data the last run drew, if ``config`` draws the same (replay takes a step again
-        on it); None: it would have to be drawn again."""
-        data = self._data
-        return data[1] if data is not None and data[0] == config.data_key else None
 
     def run(
         self, plan: Plan, control: RunControl, *, trace: bool = False, record_path: bool = False
     ) -> Iterator[Event]:
-        """Every event of every run of ``plan``, in order. A cancelled run ends the plan;
-        ``trace`` adds a StepTaken after every step, ``record_path`` θ after every step to the
-        Progress reports.
+        """Every event of every run of ``plan``, in order, each run's start and end tagged with
+        its index and label; then one PlanEnded. A cancelled run ends the plan; ``trace`` adds
+        a StepTaken after every step, ``record_path`` θ after every step to the Progress
+        reports.
 
         Raises :class:`ConfigError` before a run's first event if it cannot run here (no such
         device, or its memory ran out).
         """
-        # torch loads here, when a run starts: the app's first frame must not wait for it.
-        from tui_linreg.engine.run import prepare, train
-
-        for config in plan.configs:
-            if self._data is None or self._data[0] != config.data_key:
-                self._data = None  # the old tensors go before the new ones are drawn
-                self._data = (config.data_key, prepare(config))
+        labels, ends = plan.labels, list[RunEnded]()
+        for index, config in enumerate(plan.configs):
             end: RunEnded | None = None
-            try:
-                for event in train(
-                    config, control, self._data[1], trace=trace, record_path=record_path
-                ):
-                    if isinstance(event, RunEnded):
-                        end = event
-                        self._record(event)
-                    yield event
-            except ConfigError:
-                self._data = None
-                raise
+            for event in self.trainer.train(config, control, trace=trace, record_path=record_path):
+                if isinstance(event, RunStarted):
+                    event = dataclasses.replace(event, index=index, label=labels[index])
+                elif isinstance(event, RunEnded):
+                    end = dataclasses.replace(event, index=index, label=labels[index])
+                    ends.append(end)
+                    self._record(end)
+                    event = end
+                yield event
             if end is None or end.outcome == Outcome.CANCELLED:
-                return
+                break
+        done = len(ends) == len(plan.configs)
+        outcome = worst([end.outcome for end in ends] + ([] if done else [Outcome.CANCELLED]))
+        yield PlanEnded(plan.kind, tuple(ends), outcome, closing_notes(plan.kind, ends))
 
     def _record(self, end: RunEnded) -> None:
         record = RunRecord.from_run(end)

@@ -15,6 +15,7 @@ from tui_linreg.engine.events import (
     EpochEnded,
     Event,
     Outcome,
+    PlanEnded,
     Progress,
     RunEnded,
     RunStarted,
@@ -73,14 +74,6 @@ def describe_config(config: TrainConfig) -> str:
         if shown:
             sections.append(" ".join(shown))
     return " · ".join(sections)
-
-
-LOSS_SCALES_NOTE = (
-    "scratch's loss is half-MSE (squared_loss = (ŷ − y)² / 2); concise's nn.MSELoss is plain "
-    "MSE, 2× larger for the same parameters.\n"
-    "For the same reason the same learning rate is a 2× bigger step for concise: the gradient "
-    "of MSE is twice that of half-MSE."
-)
 
 
 def json_document(started: RunStarted, ends: list[RunEnded]) -> dict[str, Any]:
@@ -250,13 +243,6 @@ def decay_line(started: RunStarted) -> str:
     )
 
 
-DECAY_SCALES_NOTE = (
-    "With weight decay the same λ is not the same ridge: scratch minimises half-MSE + (λ/2)‖w‖², "
-    "which is ½(MSE + λ‖w‖²), concise MSE + (λ/2)‖w‖², so scratch's weights are pulled to 0 "
-    "twice as hard."
-)
-
-
 def generalisation_gap(end: RunEnded) -> str:
     """With validation examples: the last epoch's half-MSE on them against the training
     data's, and the gap between; "" without them."""
@@ -333,10 +319,9 @@ class Report:
         self.err.flush()
 
     def follow(self, events: Iterable[Event]) -> Outcome:
-        """Consume the plan's events; return the worst outcome (failed > diverged >
-        cancelled)."""
+        """Consume the plan's events; return its outcome (the worst of its runs')."""
         started: RunStarted | None = None
-        ends, single = self.ends, self.plan.kind == PlanKind.SINGLE
+        single = self.plan.kind == PlanKind.SINGLE
         for event in events:
             if isinstance(event, Progress):
                 self._progress(event)
@@ -346,27 +331,28 @@ class Report:
             self._progress(None)
             if isinstance(event, RunStarted):
                 started = started or event
-                if not self.json_output and (single or not ends):
+                if not self.json_output and (single or event.index == 0):
                     self._print_start(event)
                 if not self.json_output and self.data_sets > 1:  # each data set its bound
-                    self._print(f"{self.plan.labels[len(ends)]}: {bound_line(event)}")
+                    self._print(f"{event.label}: {bound_line(event)}")
             elif isinstance(event, EpochEnded):
                 if not self.json_output and single:
                     self._print(lesson_line(event, self.plan.configs[0]))
-            else:
-                ends.append(event)
-        assert started is not None
+            elif isinstance(event, PlanEnded):
+                assert started is not None
+                self.ends = list(event.ends)
+                self._print_plan(started, event)
+                return event.outcome
+        raise AssertionError("a plan always ends with PlanEnded")  # pragma: no cover
+
+    def _print_plan(self, started: RunStarted, plan: PlanEnded) -> None:
+        ends = list(plan.ends)
         if self.json_output:
             self._print(json.dumps(json_document(started, ends), indent=2, allow_nan=False))
         elif self.plan.kind == PlanKind.SWEEP:
             self._print_sweep(ends)
         else:
-            self._print_end(ends)
-        outcomes = {end.outcome for end in ends}
-        for worst in (Outcome.FAILED, Outcome.DIVERGED, Outcome.CANCELLED):
-            if worst in outcomes:
-                return worst
-        return Outcome.FINISHED
+            self._print_end(ends, plan.notes)
 
     def _print_start(self, event: RunStarted) -> None:
         config = event.config
@@ -404,7 +390,7 @@ class Report:
         ):
             self._print("loss below is nn.MSELoss: plain MSE, 2× the half-MSE that scratch prints")
 
-    def _print_end(self, ends: list[RunEnded]) -> None:
+    def _print_end(self, ends: list[RunEnded], notes: tuple[str, ...]) -> None:
         if self.side_by_side:
             self._print_epochs_side_by_side(ends)
         for end in ends:
@@ -422,11 +408,10 @@ class Report:
             gap = generalisation_gap(end)
             if gap:
                 self._print(f"{end.config.implementation}: {gap}")
-        if self.side_by_side:
+        if notes:
             self._print()
-            self._print(LOSS_SCALES_NOTE)
-            if ends[0].config.weight_decay:
-                self._print(DECAY_SCALES_NOTE)
+        for note in notes:
+            self._print(note)
 
     def _print_sweep(self, ends: list[RunEnded]) -> None:
         for line in sweep_table(ends):

@@ -35,16 +35,22 @@ async def test_start_and_cancel_cycles_leave_nothing_behind() -> None:
             finish = cycle % FINISH_EVERY == 0
             app.main.form.fill(SHORT_RUN if finish else LONG_RUN)
             await pilot.pause()
-            previous = app.ends[-1] if app.ends else None
+            previous = app.session.ends[-1] if app.session.ends else None
 
             def ended(previous: object = previous) -> bool:
-                return app.running is None and bool(app.ends) and app.ends[-1] is not previous
+                return (
+                    app.session.running is None
+                    and bool(app.session.ends)
+                    and app.session.ends[-1] is not previous
+                )
 
             await pilot.press("ctrl+r")
             if not finish:
                 await wait_until(lambda: "/5000" in app.main.status.text, timeout=30)
                 await pilot.press("ctrl+g")
-            await wait_until(ended, timeout=30, what=lambda: (app.main.status.text, app.running))
+            await wait_until(
+                ended, timeout=30, what=lambda: (app.main.status.text, app.session.running)
+            )
             expected["finished" if finish else "cancelled"] += 1
             await wait_for_training(app)  # the worker's thread has returned
             TALLY["start/cancel cycles"] += 1

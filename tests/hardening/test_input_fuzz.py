@@ -211,14 +211,14 @@ async def test_the_form_takes_any_text_in_every_field_and_stays_usable() -> None
                 shown = str(error.render())
                 assert bool(shown) != valid, (name, text, shown)
                 if not valid and (number + index) % 5 == 0:
-                    plans_before = app.plan_id
+                    plans_before = app.session.plan_id
                     await pilot.press("ctrl+r")
-                    assert app.running is None, f"a run started with {name}={text!r}"
-                    assert app.plan_id == plans_before
+                    assert app.session.running is None, f"a run started with {name}={text!r}"
+                    assert app.session.plan_id == plans_before
             field.value = defaults.get(name, "")
             await pilot.pause()
         await run_and_wait(pilot)
-        ended = app.ends[-1]
+        ended = app.session.ends[-1]
     expected = run_to_end(TrainConfig(device="cpu"))
     assert (ended.w, ended.b) == (expected.w, expected.b)
 
@@ -269,11 +269,11 @@ async def test_the_data_path_field_takes_any_path_and_trains_only_on_a_good_file
         for text in typed:
             field.value = text
             await pilot.pause()
-            plans_before = app.plan_id
+            plans_before = app.session.plan_id
             await pilot.press("ctrl+r")
             await pilot.pause()
             TALLY["data paths typed"] += 1
-            assert app.plan_id == plans_before, f"a run started on {text[:40]!r}"
+            assert app.session.plan_id == plans_before, f"a run started on {text[:40]!r}"
             said = str(form.query_one("#error-data", Static).render()) + " ".join(
                 notifications(app)
             )
@@ -281,5 +281,5 @@ async def test_the_data_path_field_takes_any_path_and_trains_only_on_a_good_file
         field.value = str(good)
         await pilot.pause()
         await run_and_wait(pilot)
-        assert app.ends[-1].outcome == "finished"
-        assert app.ends[-1].config.num_examples == 20
+        assert app.session.ends[-1].outcome == "finished"
+        assert app.session.ends[-1].config.num_examples == 20

@@ -83,7 +83,7 @@ async def test_random_keys_never_break_the_app(
         # (about 2 s a key, so a run was over before the next key): press_now does not wait.
         await press_now(pilot, "ctrl+r")  # the keys start while a run trains
         for key in keys:
-            mid_run += app.running is not None
+            mid_run += app.session.running is not None
             await press_now(pilot, key)
             TALLY["keys pressed"] += 1
         TALLY["keys pressed mid-run"] += mid_run
@@ -96,7 +96,7 @@ async def test_random_keys_never_break_the_app(
         assert len(app.screen_stack) == 1, [type(s).__name__ for s in app.screen_stack]
         await press_now(pilot, "ctrl+g")
         await wait_until(
-            lambda: app.running is None, what=lambda: "a run was still going after stop"
+            lambda: app.session.running is None, what=lambda: "a run was still going after stop"
         )
         app.main.form.fill(TrainConfig(device="cpu"))
         app.main.form.query_one("#field-sweep", Input).value = ""

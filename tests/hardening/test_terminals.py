@@ -20,7 +20,7 @@ from tests.ui.snapshot_app import log_text, make_app, run_and_wait, settle
 from tests.ui.test_terminal import read_until, start_app
 from tui_linreg.config import TrainConfig
 from tui_linreg.engine.run import run_to_end
-from tui_linreg.ui.screens.main import MIN_HEIGHT, MIN_WIDTH
+from tui_linreg.ui.screens.panes import MIN_HEIGHT, MIN_WIDTH
 
 SIZES = [(40, 12), (60, 20), (79, 23), (80, 24), (100, 30), (120, 40), (200, 60), (300, 100)]
 
@@ -61,7 +61,7 @@ async def test_every_size_draws_the_screen_and_a_run_gives_the_right_answer(
             assert not too_small.display
         assert "finished 3 epochs" in log_text(app)
         app.export_screenshot()  # drawing the whole screen at this size raises nothing
-        ended = app.ends[-1]
+        ended = app.session.ends[-1]
     TALLY["terminal sizes"] += 1
     expected = run_to_end(TrainConfig(device="cpu", seed=0))
     assert (ended.w, ended.b) == (expected.w, expected.b)

@@ -21,11 +21,13 @@ from textual.message import Message
 from textual.pilot import Pilot
 from textual.widget import Widget
 
+from tests.ui.tapes import TAPES, TapePlayer
 from tui_linreg.config import TrainConfig
 from tui_linreg.engine.events import EpochEnded, Event, Progress, RunEnded, RunStarted
 from tui_linreg.presets import PRESETS
 from tui_linreg.settings import Section
 from tui_linreg.sweep import parse_sweep
+from tui_linreg.trainer import Trainer
 from tui_linreg.ui.app import LinregApp
 from tui_linreg.ui.messages import RunEvent
 from tui_linreg.ui.widgets.settings_form import SectionTitle
@@ -52,7 +54,7 @@ WORKER_TIMEOUT_S = 60
 
 async def wait_for_training(app: LinregApp, timeout: float = WORKER_TIMEOUT_S) -> None:
     """Wait for the current training worker through its handle, for at most ``timeout`` s."""
-    worker = app.training
+    worker = app.main.training
     assert worker is not None, "no run was started"
     try:
         await asyncio.wait_for(worker.wait(), timeout)
@@ -149,7 +151,15 @@ def title_above(app: LinregApp, field_id: str) -> SectionTitle:
 
 
 def make_app(**changes: object) -> LinregApp:
-    return LinregApp(dataclasses.replace(CONFIG, **changes), cursor_blink=False)  # type: ignore[arg-type]
+    """The app on CONFIG with ``changes``, training for real."""
+    return app_on_tape(None, **changes)
+
+
+def app_on_tape(trainer: Trainer | None, **changes: object) -> LinregApp:
+    """The app on CONFIG with ``changes``, fed a tape (tests/ui/tapes.py) in place of the
+    engine; None: the engine."""
+    config = dataclasses.replace(CONFIG, **changes)  # type: ignore[arg-type]
+    return LinregApp(config, cursor_blink=False, trainer=trainer)
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -161,9 +171,9 @@ async def settle(pilot: Pilot[None]) -> None:
     loading = app.loading
     assert loading is not None
     await wait_until(lambda: not loading.is_alive(), timeout=60, what=lambda: "PyTorch loaded")
-    await wait_until(lambda: app.torch_ready, timeout=10, what=lambda: "PyTorch ready")
-    # Then the form's data is drawn, in a worker of its own.
-    await wait_until(lambda: app.previews_pending == 0, timeout=30, what=lambda: "data preview")
+    await wait_until(lambda: app.session.torch_ready, timeout=10, what=lambda: "PyTorch ready")
+    # Then the form's data is drawn, in a worker of its own, which posts it to the screen.
+    await app.workers.wait_for_complete()
     await pilot.pause()
 
 
@@ -172,7 +182,7 @@ async def run_and_wait(pilot: Pilot[None]) -> None:
     app = pilot.app
     assert isinstance(app, LinregApp)
     await pilot.press("ctrl+r")
-    assert app.training is not None, "the run key did not start a run"
+    assert app.main.training is not None, "the run key did not start a run"
     await wait_for_training(app)
     await pilot.pause()
     app.main.refresh_views(force=True)
@@ -223,11 +233,15 @@ async def wait_for_sequence(pilot: Pilot[None], runs: int) -> None:
     app = pilot.app
     assert isinstance(app, LinregApp)
     await wait_until(
-        lambda: len(app.ends) >= runs and app.running is None and app.training_ended.is_set(),
+        lambda: (
+            len(app.session.ends) >= runs
+            and app.session.running is None
+            and app.main.training_ended.is_set()
+        ),
         timeout=60,
-        what=lambda: f"the plan did not finish: {len(app.ends)} of {runs} runs",
+        what=lambda: f"the plan did not finish: {len(app.session.ends)} of {runs} runs",
     )
-    assert len(app.ends) == runs, "the plan ran more runs than it had"
+    assert len(app.session.ends) == runs, "the plan ran more runs than it had"
     await pilot.pause()
     app.main.refresh_views(force=True)
     await pilot.pause()
@@ -271,11 +285,11 @@ async def step_now(pilot: Pilot[None], steps_before: int) -> None:
     paused, from idle)."""
     app = pilot.app
     assert isinstance(app, LinregApp)
-    idle = app.running is None
+    idle = app.session.running is None
     await pilot.press("f7")
     if idle:
         await wait_until(
-            lambda: app.current_data is not None,
+            lambda: app.session.shown_data is not None,
             timeout=30,
             what=lambda: "the stepped run did not start",
         )
@@ -475,7 +489,9 @@ async def _shoot(name: str, directory: Path) -> None:
     # Each screenshot starts from an empty history of its own, never the user's.
     os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="tui-linreg-shot-")
     changes, before = SCREENSHOTS[name]
-    app = make_app(**changes)
+    # The snapshots' tape where there is one: the same numbers as the snapshot tests
+    played = TapePlayer(name) if (TAPES / f"{name}.json.gz").exists() else None
+    app = app_on_tape(played, **changes)
     async with app.run_test(size=(120, 40)) as pilot:
         await before(pilot)
         app.save_screenshot(f"{name}.svg", path=str(directory))

@@ -63,7 +63,7 @@ async def test_run_then_stop_then_run_again() -> None:
         await wait_for_training(app)
         await pilot.pause()
         assert "cancelled in epoch 1" in log_text(app)
-        assert app.running is None
+        assert app.session.running is None
         await type_into(pilot, "num_examples", "1000")
         await type_into(pilot, "epochs", "3")
         await run_and_wait(pilot)
@@ -77,10 +77,10 @@ async def test_quitting_during_training_ends_the_worker_within_a_second() -> Non
         await settle(pilot)
         await pilot.press("ctrl+r")
         await wait_until(lambda: "▶ scratch" in log_text(app))
-        assert not app.training_ended.is_set()  # training is under way
+        assert not app.main.training_ended.is_set()  # training is under way
         await pilot.press("ctrl+q")
         quit_pressed = time.monotonic()
-    assert app.training_ended.wait(max(0.0, 1.0 - (time.monotonic() - quit_pressed)))
+    assert app.main.training_ended.wait(max(0.0, 1.0 - (time.monotonic() - quit_pressed)))
 
 
 async def test_toggling_during_a_run_applies_to_the_next_run() -> None:
@@ -92,15 +92,15 @@ async def test_toggling_during_a_run_applies_to_the_next_run() -> None:
         await wait_until(lambda: "▶ scratch" in log_text(app))
         await press_now(pilot, "ctrl+t")
         assert app.query_one("#field-implementation", Select).value == "concise"
-        assert app.running is not None
-        assert app.running.implementation == "scratch"  # the run in progress carries on
+        assert app.session.running is not None
+        assert app.session.running.implementation == "scratch"  # the run in progress carries on
         assert "concise will be used for the next run" in log_text(app)
         await press_now(pilot, "ctrl+g")
         await wait_until(lambda: len(seen.ended) == 1, what=lambda: app.main.status.text)
         await press_now(pilot, "ctrl+r")  # the next run
         await wait_until(lambda: len(seen.started) == 2, what=lambda: app.main.status.text)
-        assert app.running is not None
-        assert app.running.implementation == "concise"
+        assert app.session.running is not None
+        assert app.session.running.implementation == "concise"
         assert "▶ concise" in log_text(app)
         await press_now(pilot, "ctrl+g")
         await wait_for_training(app)
@@ -114,7 +114,7 @@ async def test_toggling_while_idle_starts_nothing() -> None:
         await settle(pilot)
         await pilot.press("ctrl+t")
         await pilot.pause()
-        assert app.training is None
+        assert app.main.training is None
         assert app.main.form.implementation == "concise"
 
 
@@ -133,7 +133,7 @@ async def test_pause_holds_training_and_resume_continues_it() -> None:
         reports = seen.progress
         await asyncio.sleep(0.5)  # ten report intervals
         assert seen.progress == reports, "training went on while paused"
-        assert app.running is not None
+        assert app.session.running is not None
         await press_now(pilot, "ctrl+o")
         await wait_until(  # training goes on, and the status line stops saying paused
             lambda: seen.progress > reports and "paused" not in app.main.status.text,
@@ -220,7 +220,7 @@ async def test_an_invalid_form_refuses_to_run_and_focuses_the_first_bad_field() 
         await type_into(pilot, "learning_rate", "fast")
         await pilot.press("ctrl+r")
         await pilot.pause()
-        assert app.training is None
+        assert app.main.training is None
         focused = app.focused
         assert isinstance(focused, Input)
         assert focused.id == "field-learning_rate"
@@ -272,7 +272,7 @@ async def test_a_missing_device_is_reported_not_raised() -> None:
         await wait_for_training(app)
         await pilot.pause()
         assert "cannot run: device cuda was asked for" in log_text(app)
-        assert app.running is None
+        assert app.session.running is None
 
 
 async def test_resizing_below_the_minimum_says_so_and_back_restores_the_layout() -> None:
@@ -346,7 +346,7 @@ async def test_a_resize_storm_during_training_changes_nothing_but_the_layout() -
         during_the_run = 0
         too_small = app.query_one("#too-small", Static)
         for width, height in STORM:
-            during_the_run += app.running is not None
+            during_the_run += app.session.running is not None
             await resize_now(pilot, width, height)
             await asyncio.sleep(0.02)
         assert during_the_run == len(STORM)
@@ -441,7 +441,7 @@ async def test_a_run_right_after_typing_a_data_field_keeps_its_results() -> None
         await settle(pilot)
         await type_into(pilot, "noise_std", "0.02")  # a preview is now due
         await run_and_wait(pilot)  # the lesson's run is over in well under 0.3 s
-        await pilot.pause(app.PREVIEW_DELAY_S + 0.3)
+        await pilot.pause(app.main.PREVIEW_DELAY_S + 0.3)
         assert not app.main.scatter.untrained, "the learned line was replaced by the untrained"
         assert "scratch" in app.main.table.learned
 

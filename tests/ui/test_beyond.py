@@ -48,7 +48,7 @@ async def test_the_source_menu_shows_the_path_field_only_for_a_file_and_checks_i
         error = str(form.query_one("#error-data", Static).render())
         assert error == "data: missing.csv does not exist"
         await pilot.press("ctrl+r")
-        assert app.running is None  # refused: nothing trains
+        assert app.session.running is None  # refused: nothing trains
         assert app.focused is path
         path.value = str(_csv(tmp_path / "houses.csv"))
         await pilot.pause()
@@ -70,7 +70,7 @@ async def test_a_run_on_a_users_file_names_its_columns_and_has_no_true_line(
         assert "price vs age" in scatter
         assert "true" not in scatter.splitlines()[0]  # the legend: real data has no truth
         await run_and_wait(pilot)
-        (end,) = app.ends
+        (end,) = app.session.ends
         assert end.config.num_examples == 45
         assert end.config.val_examples == 15
         table = shown_text(app.main.table)
@@ -115,8 +115,8 @@ async def test_side_by_side_with_weight_decay_says_the_same_lambda_is_not_the_sa
         await wait_for_sequence(pilot, 2)
         log = log_text(app)
         assert "scratch's weights are pulled to 0 twice as hard" in log
-        assert [end.closed_form.name for end in app.ends] == ["ridge optimum"] * 2
-        assert app.ends[0].closed_form.w != app.ends[1].closed_form.w  # two ridges
+        assert [end.closed_form.name for end in app.session.ends] == ["ridge optimum"] * 2
+        assert app.session.ends[0].closed_form.w != app.session.ends[1].closed_form.w  # two ridges
 
 
 async def test_a_presets_sweep_given_on_the_command_line_is_in_the_sweep_field() -> None:

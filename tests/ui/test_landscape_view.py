@@ -93,15 +93,15 @@ async def test_f9_and_f4_over_the_inspector_or_the_code_show_their_view() -> Non
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("f8", "f9")
-        assert not app.main.showing_inspector
+        assert app.main.in_place != "inspector"
         assert shown(app.main.landscape)
         assert app.main.landscape.region.width > 0
         assert app.focused is app.main.landscape  # the replay keys work at once
         await pilot.press("f8", "f9")  # the map was under the inspector: f9 shows it again
-        assert not app.main.showing_inspector
+        assert app.main.in_place != "inspector"
         assert app.main.landscape.region.width > 0
         await pilot.press("f3", "f4")
-        assert not app.main.showing_code
+        assert app.main.in_place != "code"
         assert app.main.trajectory.region.width > 0
 
 
@@ -137,7 +137,7 @@ async def test_a_sweep_overlays_every_runs_path_with_its_label() -> None:
         bottom = drawn(app.main.landscape).splitlines()[-1]
         assert "0.01" in bottom
         assert "0.3" in bottom
-        assert app.main.showing_landscape  # the map stays: f4 would show the sweep's plot
+        assert app.main.data_view == "landscape"  # the map stays: f4 would show the sweep's plot
 
 
 async def test_a_diverging_path_is_followed_out_and_the_map_says_where_it_left() -> None:
@@ -165,7 +165,7 @@ async def test_a_paced_run_moves_the_position_on_the_map_as_it_goes() -> None:
             ),
             what=lambda: "no steps on the map",
         )
-        assert app.running is not None, "the run was over before it could be watched"
+        assert app.session.running is not None, "the run was over before it could be watched"
         midway = len(app.main.landscape.paths["scratch"])
-        await wait_until(lambda: app.running is None, timeout=30)
+        await wait_until(lambda: app.session.running is None, timeout=30)
         assert midway < len(app.main.landscape.paths["scratch"]) == 41

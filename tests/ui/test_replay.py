@@ -31,14 +31,14 @@ def progress_reports(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def replaying(app: LinregApp) -> int | None:
     """The replayed index (a function: mypy would narrow the attribute between key presses)."""
-    return app.main.replayed
+    return app.session.replayed
 
 
 def replayed_theta(app: LinregApp) -> tuple[float, ...]:
-    recording = app.main.landscape.latest()
+    recording = app.session.latest_recording
     assert recording is not None
-    assert app.main.replayed is not None
-    return recording.theta(app.main.replayed)
+    assert app.session.replayed is not None
+    return recording.theta(app.session.replayed)
 
 
 async def test_every_pane_follows_the_replayed_step() -> None:
@@ -49,7 +49,7 @@ async def test_every_pane_follows_the_replayed_step() -> None:
         await run_and_wait(pilot)
         await pilot.press("shift+left", "shift+left", "left", "left_square_bracket")
         await pilot.pause()
-        assert app.main.replayed == 98
+        assert app.session.replayed == 98
         theta = replayed_theta(app)
         assert "step 98/300 · epoch 1 step 98" in app.main.status.text
         assert app.main.table.learned["scratch"] == theta
@@ -59,7 +59,7 @@ async def test_every_pane_follows_the_replayed_step() -> None:
         # Hidden, the inspector takes no step again (for a long run, that is the whole run
         # again at every key). Shown, it takes the step again: .grad as it was, piled up
         # over 98 steps.
-        assert app.replays_asked == 4
+        assert app.session.replays_asked == 4
         assert not [w for w in app.workers if w.group == "replay"]
         assert not app.main.inspector.replayed
         await pilot.press("f8")
@@ -67,16 +67,18 @@ async def test_every_pane_follows_the_replayed_step() -> None:
         detail = app.main.inspector.detail
         assert detail is not None
         traced = [
-            e.detail for e in train(app.ends[0].config, trace=True) if isinstance(e, StepTaken)
+            e.detail
+            for e in train(app.session.ends[0].config, trace=True)
+            if isinstance(e, StepTaken)
         ]
         assert detail == traced[97]
         assert (*detail.w_after, detail.b_after) == pytest.approx(theta)
         await pilot.press("home")
-        assert app.main.replayed == 0
+        assert app.session.replayed == 0
         await pilot.press("end", "right_square_bracket")
-        assert app.main.replayed == 300
+        assert app.session.replayed == 300
         await pilot.press("left_curly_bracket")
-        assert app.main.replayed == 200
+        assert app.session.replayed == 200
 
 
 async def test_after_f6_both_runs_go_back_to_the_step() -> None:
@@ -106,7 +108,7 @@ async def test_the_replay_keys_leave_a_focused_field_alone() -> None:
         field.focus()
         await pilot.pause()
         await pilot.press("left", "home", "left_square_bracket")
-        assert app.main.replayed is None, "a replay key took the field's keystroke"
+        assert app.session.replayed is None, "a replay key took the field's keystroke"
         assert field.value == "[0.03"  # type: ignore[attr-defined]  # home, then [ typed
 
 
@@ -117,14 +119,14 @@ async def test_replay_waits_for_a_pause_and_resuming_goes_live_again() -> None:
         await pilot.press("f9")
         await press_now(pilot, "ctrl+r")
         await wait_until(
-            lambda: (app.main.landscape.latest() or ()) and len(app.main.landscape.latest()) > 3,  # type: ignore[arg-type]
+            lambda: (app.session.latest_recording or ()) and len(app.session.latest_recording) > 3,
             what=lambda: "no steps yet",
         )
         await press_now(pilot, "left")
         assert replaying(app) is None
         assert any("ctrl+o pauses" in text for text in notifications(app))
         await press_now(pilot, "ctrl+o")
-        await wait_until(lambda: app.paused)
+        await wait_until(lambda: app.session.paused)
         await press_now(pilot, "left")
         assert replaying(app) is not None
         await press_now(pilot, "ctrl+o")  # resume: the panes are live again
@@ -142,13 +144,15 @@ async def test_replaying_changes_no_recorded_run() -> None:
         await pilot.press("f9")
         await run_and_wait(pilot)
         before = app.history.path.read_text()
-        recorded = list(app.main.landscape.latest().values)  # type: ignore[union-attr]
+        latest = app.session.latest_recording
+        assert latest is not None
+        recorded = list(latest.values)
         await pilot.press("home", "right", "right", "shift+right", "f8")
         await wait_until(lambda: app.main.inspector.replayed)
         await pilot.press("left", "left")
         await pilot.pause()
         assert app.history.path.read_text() == before
-        assert list(app.main.landscape.latest().values) == recorded  # type: ignore[union-attr]
+        assert list(latest.values) == recorded
     assert len(seen.ended) == 1, "taking a step again is not a run"
 
 
@@ -157,7 +161,7 @@ async def test_nothing_to_replay_before_a_run_says_so() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("f9", "left")
-        assert app.main.replayed is None
+        assert app.session.replayed is None
         assert any("Nothing to replay yet" in text for text in notifications(app))
 
 

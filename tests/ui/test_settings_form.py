@@ -51,7 +51,7 @@ async def test_each_section_folds_and_unfolds_from_the_keyboard() -> None:
             await pilot.pause()
             assert not folded(title)
             assert all(field.is_on_screen for field in fields) or which == Section.DATA
-            assert app.running is None, "enter on a section title must not start a run"
+            assert app.session.running is None, "enter on a section title must not start a run"
 
 
 def _visible_in_form(app: LinregApp, widget: Widget) -> bool:
@@ -106,7 +106,7 @@ async def test_a_mistake_in_a_folded_section_unfolds_it_and_takes_the_cursor() -
         focused = app.focused
         assert isinstance(focused, Input)
         assert focused.id == "field-batch_size"
-        assert app.training is None
+        assert app.main.training is None
 
 
 @pytest.mark.parametrize(
@@ -130,10 +130,10 @@ async def test_a_changed_value_in_each_section_runs(
         runs = 2 if field == "sweep" else 1
         await wait_for_sequence(pilot, runs)
     if expected is None:
-        assert [end.config.batch_size for end in app.ends] == [5, 20]
+        assert [end.config.batch_size for end in app.session.ends] == [5, 20]
     else:
-        assert getattr(app.ends[-1].config, field) == expected
-    assert all(end.outcome == "finished" for end in app.ends)
+        assert getattr(app.session.ends[-1].config, field) == expected
+    assert all(end.outcome == "finished" for end in app.session.ends)
 
 
 def on_screen(widget: Widget) -> bool:  # a call, as folded()

@@ -15,7 +15,8 @@ from textual.pilot import Pilot
 
 from tests.ui.snapshot_app import (
     SCREENSHOTS,
-    make_app,
+    Scenario,
+    app_on_tape,
     run_and_wait,
     scratch_run,
     scratch_then_concise,
@@ -23,21 +24,42 @@ from tests.ui.snapshot_app import (
     type_into,
     wait_until,
 )
+from tests.ui.tapes import TapeRecorder, tape
 from tui_linreg.ui.screens.help import HelpScreen
 
 SnapCompare = Callable[..., bool]
 
 
+def same_as_snapshot(
+    snap_compare: SnapCompare,
+    tape_name: str,
+    before: Scenario,
+    changes: dict[str, object] | None = None,
+    size: tuple[int, int] = (120, 40),
+) -> bool:
+    """Whether the app on ``changes``, fed the tape ``tape_name`` instead of training (see
+    tests/ui/tapes.py), looks as its snapshot does after ``before``. Every call the app made
+    must have been on the tape."""
+    played = tape(tape_name)
+    same = snap_compare(
+        app_on_tape(played, **(changes or {})), terminal_size=size, run_before=before
+    )
+    if isinstance(played, TapeRecorder):
+        played.save()
+    assert played.missed == [], f"not on the tape: {played.missed}"
+    return same
+
+
 def test_initial_screen(snap_compare: SnapCompare) -> None:
-    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=settle)
+    assert same_as_snapshot(snap_compare, "initial", settle)
 
 
 def test_after_a_scratch_run(snap_compare: SnapCompare) -> None:
-    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=scratch_run)
+    assert same_as_snapshot(snap_compare, "trained", scratch_run)
 
 
 def test_after_a_concise_run_both_columns_in_the_table(snap_compare: SnapCompare) -> None:
-    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=scratch_then_concise)
+    assert same_as_snapshot(snap_compare, "both-implementations", scratch_then_concise)
 
 
 def test_a_diverged_run(snap_compare: SnapCompare) -> None:
@@ -45,8 +67,8 @@ def test_a_diverged_run(snap_compare: SnapCompare) -> None:
         await settle(pilot)
         await run_and_wait(pilot)
 
-    assert snap_compare(
-        make_app(learning_rate=10.0, epochs=10), terminal_size=(120, 40), run_before=diverge
+    assert same_as_snapshot(
+        snap_compare, "diverged", diverge, {"learning_rate": 10.0, "epochs": 10}
     )
 
 
@@ -66,7 +88,7 @@ def test_invalid_input_batch_size_0_and_a_non_numeric_lr(snap_compare: SnapCompa
         )
         await pilot.pause(0.3)  # the form's scroll to the field settles
 
-    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=invalid)
+    assert same_as_snapshot(snap_compare, "initial", invalid)
 
 
 def test_help_screen(snap_compare: SnapCompare) -> None:
@@ -76,21 +98,21 @@ def test_help_screen(snap_compare: SnapCompare) -> None:
         await pilot.pause()
         assert isinstance(pilot.app.screen, HelpScreen), "f1 did not open the help"
 
-    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=help_screen)
+    assert same_as_snapshot(snap_compare, "initial", help_screen)
 
 
 def test_80_by_24_after_a_run(snap_compare: SnapCompare) -> None:
-    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=scratch_run)
+    assert same_as_snapshot(snap_compare, "trained", scratch_run, size=(80, 24))
 
 
 def test_a_too_small_terminal(snap_compare: SnapCompare) -> None:
-    assert snap_compare(make_app(), terminal_size=(60, 20), run_before=settle)
+    assert same_as_snapshot(snap_compare, "initial", settle, size=(60, 20))
 
 
 @pytest.mark.parametrize("name", ["sweep", "runs", "code", "trajectories", "presets"])
 def test_workbench_views(snap_compare: SnapCompare, name: str) -> None:
     changes, before = SCREENSHOTS[name]
-    assert snap_compare(make_app(**changes), terminal_size=(120, 40), run_before=before)
+    assert same_as_snapshot(snap_compare, name, before, changes)
 
 
 STEPPING = [
@@ -105,23 +127,23 @@ STEPPING = [
 @pytest.mark.parametrize("name", STEPPING)
 def test_watching_it_learn(snap_compare: SnapCompare, name: str) -> None:
     changes, before = SCREENSHOTS[name]
-    assert snap_compare(make_app(**changes), terminal_size=(120, 40), run_before=before)
+    assert same_as_snapshot(snap_compare, name, before, changes)
 
 
 def test_80_by_24_three_steps_in_the_inspector(snap_compare: SnapCompare) -> None:
     changes, before = SCREENSHOTS["three-steps"]
-    assert snap_compare(make_app(**changes), terminal_size=(80, 24), run_before=before)
+    assert same_as_snapshot(snap_compare, "three-steps", before, changes, size=(80, 24))
 
 
 @pytest.mark.parametrize("name", [name for name in SCREENSHOTS if name.startswith("landscape-")])
 def test_the_landscape(snap_compare: SnapCompare, name: str) -> None:
     changes, before = SCREENSHOTS[name]
-    assert snap_compare(make_app(**changes), terminal_size=(120, 40), run_before=before)
+    assert same_as_snapshot(snap_compare, name, before, changes)
 
 
 def test_80_by_24_the_zigzag_on_the_map(snap_compare: SnapCompare) -> None:
     changes, before = SCREENSHOTS["landscape-zigzag"]
-    assert snap_compare(make_app(**changes), terminal_size=(80, 24), run_before=before)
+    assert same_as_snapshot(snap_compare, "landscape-zigzag", before, changes, size=(80, 24))
 
 
 def test_the_times_the_snapshots_show_are_utc_wherever_they_run() -> None:
@@ -145,7 +167,7 @@ def test_the_exercises(snap_compare: SnapCompare, name: str) -> None:
     """Issue 17: Huber against squared loss with an outlier, a run down the road to nan, the
     lr sweep's U and cliff, the error against n, and the sorted order on the map."""
     changes, before = SCREENSHOTS[name]
-    assert snap_compare(make_app(**changes), terminal_size=(120, 40), run_before=before)
+    assert same_as_snapshot(snap_compare, name, before, changes)
 
 
 BEYOND = [
@@ -162,4 +184,4 @@ def test_beyond_the_lessons(snap_compare: SnapCompare, name: str) -> None:
     """Issue 18: the optimisers' paths on the map, a ridge run, a validation curve, each of
     Anscombe's sets, and a run on a user's CSV file."""
     changes, before = SCREENSHOTS[name]
-    assert snap_compare(make_app(**changes), terminal_size=(120, 40), run_before=before)
+    assert same_as_snapshot(snap_compare, name, before, changes)

@@ -33,18 +33,20 @@ async def test_f7_starts_paused_then_takes_one_step_per_press() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await step_now(pilot, -1)  # from idle: started, paused before its first step
-        assert app.control is not None
-        assert app.control.paused
+        assert app.session.control is not None
+        assert app.session.control.paused
         assert app.main.inspector.detail is None
         for taken in range(3):
             await step_now(pilot, taken)
-            assert app.control.paused
+            assert app.session.control.paused
             assert "step " + str(taken + 1) + "/100" in app.main.status.text
             assert "paused" in app.main.status.text
         await pilot.press("ctrl+o")  # resumes: to the end
-        await wait_until(lambda: app.running is None, timeout=60)
-        assert app.ends[-1].outcome == Outcome.FINISHED
-        assert app.ends[-1].w == run_to_end(app.ends[-1].config).w  # stepping changes nothing
+        await wait_until(lambda: app.session.running is None, timeout=60)
+        assert app.session.ends[-1].outcome == Outcome.FINISHED
+        assert (
+            app.session.ends[-1].w == run_to_end(app.session.ends[-1].config).w
+        )  # stepping changes nothing
 
 
 @pytest.mark.parametrize(
@@ -82,20 +84,23 @@ async def test_stepping_goes_on_into_the_next_run_of_both() -> None:
     app = make_app(num_examples=20, epochs=1)  # two steps a run
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        app.run_plan(Plan.of(app.main.form.read_config(), both=True), stepping=True)
+        app.main.run_plan(Plan.of(app.main.form.read_config(), both=True), stepping=True)
         presses = 0
-        while len(app.ends) < 2:
+        while len(app.session.ends) < 2:
             await wait_until(
-                lambda: (app.control is not None and app.control.paused) or len(app.ends) == 2,
+                lambda: (
+                    (app.session.control is not None and app.session.control.paused)
+                    or len(app.session.ends) == 2
+                ),
                 timeout=30,
             )
-            if len(app.ends) < 2:
-                assert app.running is not None  # paused in a run, never idle
+            if len(app.session.ends) < 2:
+                assert app.session.running is not None  # paused in a run, never idle
                 await pilot.press("f7")
                 presses += 1
                 assert presses <= 4, "more presses than the plan's steps"
             await pilot.pause(0.05)
-        assert [end.config.implementation for end in app.ends] == ["scratch", "concise"]
+        assert [end.config.implementation for end in app.session.ends] == ["scratch", "concise"]
         assert presses == 4  # each step of both runs, one press each
 
 
@@ -105,7 +110,7 @@ async def test_a_pitfall_that_raises_ends_the_run_failed_with_pytorchs_words() -
         await settle(pilot)
         await pilot.press("f8")
         await run_and_wait(pilot)
-        assert app.ends[-1].outcome == Outcome.FAILED
+        assert app.session.ends[-1].outcome == Outcome.FAILED
         said = "grad can be implicitly created only for scalar outputs"
         assert said in log_text(app)
         assert "failed" in app.main.status.text
@@ -130,7 +135,7 @@ async def test_the_form_offers_the_pitfalls_and_refuses_one_that_does_not_apply(
         await pilot.press("ctrl+t")  # concise
         await pilot.press("ctrl+r")
         await pilot.pause()
-        assert app.running is None
+        assert app.session.running is None
         shown = " ".join(n.message for n in app._notifications)
         assert "the pitfall no-reshape changes scratch's code" in shown
 

@@ -43,7 +43,7 @@ async def test_a_paced_run_moves_the_line_the_table_and_the_status_as_it_goes() 
         await settle(pilot)
         await press_now(pilot, "ctrl+r")
         await wait_until(lambda: "step " in app.main.status.text, what=lambda: app.main.status.text)
-        assert app.running is not None, "the run was over before it could be watched"
+        assert app.session.running is not None, "the run was over before it could be watched"
         app.main.refresh_views(force=True)
         mid_run = app.main.table.learned["scratch"]
         assert app.main.scatter.learned is not None
@@ -62,7 +62,7 @@ async def test_ctrl_y_goes_to_max_at_once_during_a_run() -> None:
     async with app.run_test(size=(120, 40), message_hook=seen.hook) as pilot:
         await settle(pilot)
         await press_now(pilot, "ctrl+r")
-        await wait_until(lambda: app.running is not None and seen.started)
+        await wait_until(lambda: app.session.running is not None and seen.started)
         await press_now(pilot, "ctrl+y")
         await wait_for_training(app, timeout=10)
         assert app.main.form.texts()["pace"] == "2", "the next run goes at the form's pace"
@@ -76,7 +76,7 @@ async def test_a_pace_typed_during_a_run_applies_to_it() -> None:
     async with app.run_test(size=(120, 40), message_hook=seen.hook) as pilot:
         await settle(pilot)
         await press_now(pilot, "ctrl+r")
-        await wait_until(lambda: app.running is not None and seen.started)
+        await wait_until(lambda: app.session.running is not None and seen.started)
         await type_into(pilot, "pace", "5000")
         await wait_for_training(app, timeout=10)
     assert [end.outcome for end in seen.ended] == [Outcome.FINISHED]
@@ -88,8 +88,8 @@ async def test_a_plan_too_long_to_watch_starts_at_max_and_says_so() -> None:
         await settle(pilot)
         await press_now(pilot, "ctrl+r")
         await wait_until(lambda: "running at max" in log_text(app), what=lambda: log_text(app))
-        assert app.control is not None
-        assert app.control.pace is None
+        assert app.session.control is not None
+        assert app.session.control.pace is None
         assert app.main.form.texts()["pace"] == f"{WATCHABLE_PACE:g}", "the form keeps its pace"
         await press_now(pilot, "ctrl+g")
         await wait_for_training(app)
@@ -120,7 +120,7 @@ async def test_before_the_first_run_the_form_s_data_and_the_start_are_shown() ->
         assert shown.sample_features == lesson.sample_features
         assert app.main.scatter.learned == (lesson.initial_w, lesson.initial_b)
         assert app.main.table.learned["start"] == (*lesson.initial_w, lesson.initial_b)
-        assert app.running is None  # nothing was trained
+        assert app.session.running is None  # nothing was trained
         await type_into(pilot, "num_examples", "300")
         await wait_until(
             lambda: (
@@ -131,4 +131,4 @@ async def test_before_the_first_run_the_form_s_data_and_the_start_are_shown() ->
         )
         await run_and_wait(pilot)  # a run replaces the preview with its own data
         assert "start" not in app.main.table.learned
-        assert app.ends[-1].config.num_examples == 300
+        assert app.session.ends[-1].config.num_examples == 300

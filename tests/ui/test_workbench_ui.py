@@ -299,7 +299,7 @@ async def test_both_runs_the_two_implementations_and_explains_the_factor_two() -
         await settle(pilot)
         await pilot.press("f6")
         await wait_for_sequence(pilot, 2)
-        assert [e.config.implementation for e in app.ends] == ["scratch", "concise"]
+        assert [e.config.implementation for e in app.session.ends] == ["scratch", "concise"]
         assert set(app.main.table.learned) == {"scratch", "concise"}
         assert set(app.main.loss.epochs) == {"scratch", "concise"}
         assert "2× bigger step for concise" in log_text(app)
@@ -325,7 +325,7 @@ async def test_an_invalid_sweep_refuses_to_run() -> None:
         await type_into(pilot, "sweep", "lr=0.1,zero")
         await pilot.press("ctrl+r")
         await pilot.pause()
-        assert app.training is None
+        assert app.main.training is None
         assert "got 'zero'" in str(app.query_one("#error-sweep", Static).content)
 
 

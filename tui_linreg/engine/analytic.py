@@ -40,6 +40,16 @@ def influence(loss: Loss, residual: torch.Tensor, delta: float) -> torch.Tensor:
     return residual
 
 
+def influence_slope(loss: Loss, residual: torch.Tensor, delta: float) -> torch.Tensor:
+    """ψ'(r): how much ψ moves with the residual (1 for the squared losses, 1 inside Huber's
+    δ, 0 for l1), so how much a residual's rounding moves the gradient."""
+    if loss.name == "l1":
+        return torch.zeros_like(residual)
+    if loss.name == "huber":
+        return (residual.abs() <= delta).to(residual.dtype)
+    return torch.ones_like(residual)
+
+
 def per_example(loss: Loss, residual: torch.Tensor, delta: float) -> torch.Tensor:
     """ρ(r), each example's loss, from its residual."""
     if loss.name == "l1":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -91,6 +92,11 @@ class RunStarted:
     map_penalty: float = 0.0
     """With weight decay on a squared loss, μ of the objective the map draws, half-MSE +
     (μ/2)‖w‖² (up to the loss's scale): a quadratic too, centred on the ridge optimum."""
+    index: int = 0
+    """Which run of its plan this is, from 0 (the plan's runner tags it)."""
+    label: str = ""
+    """What tells it apart from the plan's other runs (``lr=0.001``; its implementation when
+    nothing else differs): its curve's name in the plots."""
 
 
 SCATTER_SAMPLE = 2000
@@ -167,6 +173,10 @@ class StepDetail:
     b_before: float
     w_after: tuple[float, ...]
     b_after: float
+    precision: tuple[float, ...] = ()
+    """For (w…, b): what float32 rounding alone can make of the difference between the
+    gradient read and the one written out (its epsilon times the sum of the terms'
+    magnitudes). A difference below it is agreement, not a number to read."""
     update_rule: str = "θ ← θ − lr · grad / divisor"
     """The update the step made, written out (optimizers.update_rule)."""
     error: str = ""
@@ -292,6 +302,9 @@ class RunEnded:
     loss_name: str
     standardization: tuple[tuple[float, ...], tuple[float, ...]] | None = None
     """With --standardize, the features' means and stds: w and b are in standardised units."""
+    index: int = 0
+    """Which run of its plan this is, from 0, and its label: as its RunStarted says."""
+    label: str = ""
 
     def in_data_units(self, w: tuple[float, ...], b: float) -> tuple[tuple[float, ...], float]:
         """(w, b) learned on standardised features, in the data's own units: w_j / std_j and
@@ -376,7 +389,29 @@ class RunEnded:
         }
 
 
-Event = RunStarted | Progress | EpochEnded | RunEnded | StepTaken
+@dataclass(frozen=True)
+class PlanEnded:
+    """A plan is over, after its last run or the one that was cancelled: how each of its runs
+    ended, in order, the worst of their outcomes (failed, diverged, cancelled, finished), and
+    what to notice about them together (teach/notes.py), said once for the app and ``train``."""
+
+    kind: str
+    """The plan's kind: ``single``, ``both`` or ``sweep``."""
+    ends: tuple[RunEnded, ...]
+    outcome: Outcome
+    notes: tuple[str, ...] = ()
+
+
+Event = RunStarted | Progress | EpochEnded | RunEnded | StepTaken | PlanEnded
+
+
+def worst(outcomes: Iterable[Outcome]) -> Outcome:
+    """The outcome a plan reports: failed over diverged over cancelled over finished."""
+    found = set(outcomes)
+    for outcome in (Outcome.FAILED, Outcome.DIVERGED, Outcome.CANCELLED):
+        if outcome in found:
+            return outcome
+    return Outcome.FINISHED
 
 
 def original_units(

@@ -86,6 +86,11 @@ def _solved(
     theta = torch.linalg.lstsq(system, target, driver="gelsd").solution
     residual = r @ torch.cat([theta, -torch.ones(1, 1, dtype=torch.float64)])
     half_mse = float(residual.square().sum()) / (2 * n)
+    # An exact fit (no more examples than parameters) leaves only float64's rounding in the
+    # residual, about 1e-32 in half-MSE, and a different 1e-32 on another CPU: that is 0.
+    size = float(torch.linalg.norm(r_y)) + float(torch.linalg.norm(r_a) * torch.linalg.norm(theta))
+    if float(torch.linalg.norm(residual)) <= 8 * (k + 1) * torch.finfo(torch.float64).eps * size:
+        half_mse = 0.0
 
     gram = r_a.T @ r_a / n  # AᵀA / n
     hessian = system.T @ system / n  # of half-MSE + (penalty/2)‖w‖²

@@ -568,10 +568,6 @@ def _started(
     )
 
 
-PREVIEW_MAX_EXAMPLES = 1_000_000
-"""The app previews data up to this size (a tenth of a second to draw); beyond, a run draws it."""
-
-
 def preview(config: TrainConfig) -> RunStarted:
     """What a run of ``config`` starts from, without taking a step: the data, the initial
     parameters and the closed form, as its RunStarted will say (for the app before a run)."""

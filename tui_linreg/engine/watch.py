@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import torch
 
 from tui_linreg.config import TrainConfig
-from tui_linreg.engine.analytic import influence
+from tui_linreg.engine.analytic import influence, influence_slope
 from tui_linreg.engine.data import Problem, epoch_order
 from tui_linreg.engine.events import MAX_LOSS_VALUES, StepDetail
 from tui_linreg.engine.implementation import Implementation
@@ -114,15 +114,26 @@ class StepWatch:
         A = torch.cat([features, torch.ones(length, 1, device=features.device)], dim=1).double()  # noqa: N806
         theta = torch.cat([taken.w_before.reshape(-1, 1), taken.b_before.reshape(1, 1)]).double()
         spec, delta, scale = model.spec, self.config.huber_delta, model.gradient_scale(length)
-        pull = influence(spec, A @ theta - labels.double(), delta)
+        residual = A @ theta - labels.double()
+        pull = influence(spec, residual, delta)
         written = (A.T @ pull).flatten() * scale
+        # What float32 rounding alone can account for: the sum of the terms' magnitudes (each
+        # residual's counted as the sizes it was computed from, |x·w| + |b| + |y|: a small
+        # residual of large numbers carries their rounding) times γₙ = n·u, the worst case of n
+        # roundings of unit u = eps/2 (Higham, Accuracy and Stability, §3.1): the batch's sum
+        # and the residual's d + 1 terms, and the scale.
+        rounding = (length + A.shape[1] + 2) * torch.finfo(features.dtype).eps / 2
+        sizes = A.abs() @ theta.abs() + labels.double().abs()
+        slope = influence_slope(spec, residual, delta)
+        precision = (A.abs().T @ (pull.abs() + slope * sizes)).flatten() * abs(scale) * rounding
         penalty = model.penalty_in_grad(length)
         if penalty:  # scratch's l2_penalty: its gradient is in .grad, λ|B|w (none for b)
             decayed = theta.flatten() * penalty
             written[: len(taken.w_before.flatten())] += decayed[: len(taken.w_before.flatten())]
+            precision += decayed.abs() * rounding
         if model.gradient_tensors() is None:  # analytic: its gradient is the formula itself
-            residual = (y_hat.reshape(-1, 1) - labels).double()
-            grad = ((A.T @ influence(spec, residual, delta)).flatten() * scale).tolist()
+            its_residual = (y_hat.reshape(-1, 1) - labels).double()
+            grad = ((A.T @ influence(spec, its_residual, delta)).flatten() * scale).tolist()
         elif all(g is not None for g in taken.grads[: len(model.gradient_tensors() or ())]):
             held = [g.flatten() for g in taken.grads if g is not None]
             if not self.config.bias:  # b is no parameter: no gradient, no update
@@ -156,6 +167,7 @@ class StepWatch:
             written_out=model.written_out,
             expected_w=tuple(written_values[:-1]),
             expected_b=written_values[-1],
+            precision=tuple(precision.tolist()),
             lr=self.model.lr,
             divisor=divisor,
             divisor_name=divisor_name,

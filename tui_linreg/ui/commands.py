@@ -52,7 +52,7 @@ class PresetCommands(_Commands):
 
     def commands(self) -> list[Command]:
         return [
-            (f"preset: {p.name}", partial(self._app.use_preset, p.name), p.description)
+            (f"preset: {p.name}", partial(self._app.main.use_preset, p.name), p.description)
             for p in PRESETS.values()
         ]
 
@@ -76,5 +76,5 @@ class RecentRunCommands(_Commands):
             text = f"replay: {what} {record.config.implementation}".replace("  ", " ")
             when = time.strftime("%H:%M:%S", time.localtime(record.created))
             help_text = f"{when} · {record.outcome} · {record.message[:60]}"
-            shown.append((text, partial(self._app.use_recorded, record.config), help_text))
+            shown.append((text, partial(self._app.main.use_recorded, record.config), help_text))
         return shown

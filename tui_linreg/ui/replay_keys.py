@@ -7,12 +7,12 @@ from __future__ import annotations
 from textual.binding import Binding, BindingType
 
 REPLAY_BINDINGS: list[BindingType] = [
-    Binding("left,left_square_bracket", "app.replay('-step')", "Step back", show=False),
-    Binding("right,right_square_bracket", "app.replay('step')", "Step on", show=False),
-    Binding("shift+left,left_curly_bracket", "app.replay('-epoch')", "Epoch back", show=False),
-    Binding("shift+right,right_curly_bracket", "app.replay('epoch')", "Epoch on", show=False),
-    Binding("home", "app.replay('first')", "First step", show=False),
-    Binding("end", "app.replay('last')", "Last step", show=False),
+    Binding("left,left_square_bracket", "screen.replay('-step')", "Step back", show=False),
+    Binding("right,right_square_bracket", "screen.replay('step')", "Step on", show=False),
+    Binding("shift+left,left_curly_bracket", "screen.replay('-epoch')", "Epoch back", show=False),
+    Binding("shift+right,right_curly_bracket", "screen.replay('epoch')", "Epoch on", show=False),
+    Binding("home", "screen.replay('first')", "First step", show=False),
+    Binding("end", "screen.replay('last')", "Last step", show=False),
 ]
 
 HELP = [

@@ -1,442 +1,476 @@
-"""The main screen: the settings form and the log on the left; the plots, the code and the
-parameter table on the right; the status line. It shows what each engine event changes; the
-app decides what runs."""
+"""The main screen owns training: its keys' actions (declared in ui/keys.py), the plan's
+worker and the handlers of what the worker reports. It drives the session (session.py), and
+draws what each event changed through its panes (panes.py).
+
+Data flows one way: the form gives a config, the session runs its plan in a worker thread,
+every event comes back as a message, the session applies it and the panes draw the change.
+Only the controls flow back into a run: cancel, pause, a single step, the pace.
+"""
 
 from __future__ import annotations
 
-import math
-import time
-from collections.abc import Callable
+import threading
 
-from textual import on
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.events import Resize
-from textual.screen import Screen
-from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual import on, work
+from textual.css.query import NoMatches
+from textual.timer import Timer
+from textual.widgets import Button, Input, Select
+from textual.worker import Worker, WorkerState
 
-from tui_linreg.config import FieldError, TrainConfig, parse_field
-from tui_linreg.engine.events import EpochEnded, Progress, RunEnded, RunStarted
-from tui_linreg.landscape import Recording
-from tui_linreg.ui.widgets.code_pane import CodePane
-from tui_linreg.ui.widgets.epoch_log import EpochLog
-from tui_linreg.ui.widgets.key_hints import KeyHints, width_classes
-from tui_linreg.ui.widgets.landscape_plot import LandscapePlot
-from tui_linreg.ui.widgets.parameter_table import ParameterTable
-from tui_linreg.ui.widgets.plots import (
-    DRAW_SHARE,
-    FLAT_OUT_SHARE,
-    LossPlot,
-    ScatterPlot,
-    TrajectoryPlot,
+from tui_linreg.config import (
+    IMPLEMENTATIONS,
+    SETTINGS,
+    ConfigError,
+    FieldError,
+    TrainConfig,
+    parse_field,
 )
-from tui_linreg.ui.widgets.settings_form import SettingsForm
-from tui_linreg.ui.widgets.status_line import StatusLine
-from tui_linreg.ui.widgets.step_inspector import StepInspector
+from tui_linreg.engine.control import RunControl
+from tui_linreg.engine.events import EpochEnded, Outcome, PlanEnded, Progress, RunEnded, RunStarted
+from tui_linreg.plan import Plan, PlanKind, differing, label_of
+from tui_linreg.presets import PRESETS
+from tui_linreg.session import Session, Started
+from tui_linreg.ui import formatting
+from tui_linreg.ui.messages import (
+    DataPreviewed,
+    Notice,
+    RunEvent,
+    RunRefused,
+    StepReplayed,
+    TorchLoaded,
+)
+from tui_linreg.ui.screens.panes import PanesScreen
+from tui_linreg.ui.widgets.code_pane import NEXT_RUN
 from tui_linreg.ui.widgets.sweep_plot import SweepPlot
 
-MIN_WIDTH, MIN_HEIGHT = 80, 24
 
-REDRAW_INTERVAL_S = 0.25
-"""Plots, table and status line redraw at most four times a second, however fast training
-reports: every repaint is time taken from the training thread, which shares the GIL."""
-
-
-def truth_of(config: TrainConfig) -> tuple[float, ...]:
-    """The true (w…, b) for the table; nan (shown as —) for real data, which has none."""
-    return config.truth or (math.nan,) * (config.num_features + 1)
-
-
-class MainScreen(Screen[None]):
-    AUTO_FOCUS = "#field-learning_rate"
-    """The first field has the cursor from the first frame (no second restyle for focus)."""
-    ALLOW_IN_MAXIMIZED_VIEW = "StatusLine, KeyHints"
-    """A maximised plot (m) keeps the status line and the keys below it."""
-
+class MainScreen(PanesScreen):
     def __init__(
-        self,
-        initial: TrainConfig,
-        *,
-        cursor_blink: bool,
-        sweep: str = "",
-        flat_out: Callable[[], bool] = lambda: False,
+        self, session: Session, initial: TrainConfig, *, cursor_blink: bool, sweep: str = ""
     ) -> None:
-        super().__init__()
-        self.initial = initial
-        self.flat_out = flat_out
-        """Whether a run is training as fast as it can now (not paced, not paused)."""
-        self.cursor_blink = cursor_blink
-        self.form = SettingsForm(initial, id="form", sweep=sweep)
-        self.log_view = EpochLog(id="log")
-        self.scatter = ScatterPlot(id="scatter")
-        self.trajectory = TrajectoryPlot(id="trajectory")
-        self.landscape = LandscapePlot(id="landscape")
-        self.sweep = SweepPlot(id="sweep")
-        self.loss = LossPlot(id="loss")
-        self.code = CodePane(id="code")
-        self.inspector = StepInspector(id="inspector")
-        self.table = ParameterTable(id="parameters")
-        self.status = StatusLine(id="status")
-        self.too_small = Static("", id="too-small")
+        super().__init__(session, initial, cursor_blink=cursor_blink, sweep=sweep)
+        self.training: Worker[None] | None = None
+        """The current plan's worker; tests await it through this handle."""
+        self.training_ended = threading.Event()
+        """Set when the current plan's worker has returned (its thread is free again)."""
+        self.training_ended.set()
+        self._preview_timer: Timer | None = None
 
-    def compose(self) -> ComposeResult:
-        # The size classes before anything is styled: on_mount's _fit then changes nothing,
-        # and the screen is not restyled whole a second time before its first frame.
-        self._fit(self.app.size.width, self.app.size.height)
-        with Horizontal(id="workspace"):
-            with Vertical(id="sidebar"):
-                yield self.form
-                yield self.log_view
-            with Vertical(id="main"):
-                with Horizontal(id="plots"):
-                    yield self.scatter
-                    yield self.trajectory
-                    yield self.landscape
-                    yield self.sweep
-                    yield self.loss
-                yield self.code
-                yield self.inspector
-                yield self.table
-        yield self.status
-        yield self.too_small
-        yield KeyHints(compact=True, show_command_palette=False)
+    def on_unmount(self) -> None:
+        """However the app ends, the training thread must not outlive it."""
+        timer = self._preview_timer
+        if timer is not None:
+            timer.stop()  # it would read a form already taken down
+        self.session.cancel_all()
+        self.training_ended.wait(1.0)  # the run stops before its next mini-batch
 
-    def on_mount(self) -> None:
-        if not self.cursor_blink:
-            for field in self.query(Input):
-                field.cursor_blink = False
-        self.set_interval(REDRAW_INTERVAL_S, self.refresh_views)
-        self.scatter.replot()
-        self.loss.replot()
-        self.table.preview((*self.initial.true_w, self.initial.true_b))
-        self._fit(self.app.size.width, self.app.size.height)
+    # --- PyTorch, loaded by the app -------------------------------------------------------
 
-    def on_resize(self, event: Resize) -> None:
-        self._fit(event.size.width, event.size.height)
+    def on_torch_loaded(self, message: TorchLoaded) -> None:
+        self.session.torch_ready = message.error is None
+        if message.error:
+            self.log_view.note(message.error)
+            self.notify(message.error, severity="error", timeout=10)
+        if not self.session.busy:
+            self._idle_status()
+            self.preview_data()
+        if self.session.torch_ready and self.in_place == "code":
+            self._show_code()
 
-    def _fit(self, width: int, height: int) -> None:
-        small = width < MIN_WIDTH or height < MIN_HEIGHT
-        wanted = {"too-small": small, **width_classes(width)}
-        before = set(self.classes)
-        for name, is_wanted in wanted.items():
-            self.set_class(is_wanted, name, update=False)
-        # Restyled once: each class change restyles the whole screen (about 50 ms), and at
-        # start four of them were a quarter of the time to the first frame.
-        if set(self.classes) != before:
-            self.update_node_styles()
-        if small:
-            self.too_small.update(
-                f"Enlarge the terminal to at least {MIN_WIDTH}×{MIN_HEIGHT}\n"
-                f"(it is {width}×{height} now).\n\nctrl+q quits."
-            )
+    # --- the data, before a run ---------------------------------------------------------------
 
-    def refresh_views(self, force: bool = False) -> None:
-        """Draw what changed since the last tick: plots, parameter table, status line.
+    PREVIEW_DELAY_S = 0.3
+    """A changed data field is drawn once typing pauses this long."""
 
-        A plot whose drawing is slow (a big terminal, a long loss curve) is redrawn less often
-        than every tick, so that drawing stays a small share of the time (plots.DRAW_SHARE, and
-        FLAT_OUT_SHARE while a run trains flat out); ``force`` draws everything stale now (a
-        run's end, a key press).
-        """
-        now = time.monotonic()
-        flat_out = self.flat_out()
-        share = FLAT_OUT_SHARE if flat_out else DRAW_SHARE
-        for plot in (self.scatter, self.loss, self.trajectory, self.landscape, self.sweep):
-            if plot.stale and (force or plot.due(now, share)):
-                plot.replot()
-        # The table takes about 4 ms to draw (Textual's DataTable): once a second is enough
-        # while a run trains flat out, and keeps that off the training thread.
-        if force or not flat_out or now - self._table_flushed >= 1.0:
-            self._table_flushed = now
-            self.table.flush()
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def data_field_changed(self, event: Input.Changed | Select.Changed) -> None:
+        """A field that decides the data (a data set chosen, say), changed while idle: draw
+        the new data soon."""
+        name = (event.control.id or "").removeprefix("field-")
+        name = "data" if name == "data_path" else name  # the data file's path is data's
+        if name in SETTINGS and SETTINGS[name].decides_data and not self.session.busy:
+            if self._preview_timer is not None:
+                self._preview_timer.stop()
+            self._preview_timer = self.set_timer(self.PREVIEW_DELAY_S, self.preview_data)
+
+    def preview_data(self) -> None:
+        """Draw the form's data, its true line and the untrained line, without a run."""
+        try:
+            config = self.form.read_config(focus=False)  # the cursor stays where it is
+        except ConfigError:
+            return  # the form shows the mistake
+        except NoMatches:
+            return  # the app is quitting: its fields are already gone
+        ask = self.session.ask_preview(config)
+        if ask is not None:
+            self._draw_preview(config, ask, self.session.plan_id)
+
+    @work(thread=True, exit_on_error=False, group="preview", name="preview")
+    def _draw_preview(self, config: TrainConfig, ask: int, plan_id: int) -> None:
+        try:
+            started = self.session.trainer.preview(config)
+        except ConfigError:  # no such device, or no memory: the run will say so
+            started = None
+        self.post_message(DataPreviewed(ask, plan_id, started))
+
+    def on_data_previewed(self, message: DataPreviewed) -> None:
+        if message.started is None or not self.session.previewed(message.ask, message.plan_id):
+            return  # nothing to show, a newer preview is coming, or a run began since
+        self.session.shows_preview()
+        self.draw_preview(message.started)
+
+    # --- running a plan -------------------------------------------------------------------------
+
+    def action_run(self) -> None:
+        self._run_from_form(both=False)
+
+    def action_both(self) -> None:
+        self._run_from_form(both=True)
+
+    def action_step(self) -> None:
+        """One mini-batch. From idle, the form's run starts paused before its first step."""
+        if not self.session.step():
+            self._run_from_form(both=False, stepping=True)
+            return
+        self.draw_live()
+        assert self.session.running is not None
+        self.status.say(f"{self.session.running.implementation} · one step…")
         self.status.flush()
-        self.inspector.flush()
 
-    _table_flushed = -math.inf
+    def _run_from_form(self, *, both: bool, stepping: bool = False) -> None:
+        try:
+            config = self.form.read_config()
+            plan = Plan.of(config, both=True) if both else Plan.of(config, sweep=self.form.sweep())
+        except ConfigError as error:
+            self.notify(
+                "\n".join(m.message for m in error.mistakes),
+                title="Cannot run",
+                severity="error",
+                timeout=8,
+            )
+            return
+        session = self.session
+        if not session.torch_ready and session.busy and plan == session.plan:
+            # The same run already waits for PyTorch: starting it again would only record a
+            # cancelled run for each impatient press.
+            self.status.say("loading PyTorch… the run starts as soon as it has loaded")
+            return
+        self.run_plan(plan, stepping=stepping)
 
-    @property
-    def showing_code(self) -> bool:
-        return self.query_one("#main").has_class("show-code")
+    def run_plan(self, plan: Plan, *, stepping: bool = False) -> Started:
+        """Run ``plan`` in the worker, replacing whatever was running; ``stepping`` starts it
+        paused before its first step."""
+        if self._preview_timer is not None:
+            # A preview still due (a data field typed into just before) would land after a
+            # short run had ended and cover its results with the untrained line.
+            self._preview_timer.stop()
+            self._preview_timer = None
+        started = self.session.start(plan, stepping=stepping)
+        self.draw_live()
+        self.hide_sweep()
+        if plan.kind != PlanKind.SINGLE:
+            data_sets = len({config.data_key for config in plan.configs})
+            on = "on the same data" if data_sets == 1 else f"on {data_sets} data sets"
+            self.log_view.note(f"running {plan.describe()} {on}, overlaid")
+        if started.control.pace is None and plan.configs[0].pace is not None:
+            pace = plan.configs[0].pace
+            self.log_view.note(
+                f"{plan.steps:,} steps would take {formatting.seconds(plan.steps / pace)} at "
+                f"{pace:g} steps/s: running at max"
+            )
+        first = plan.configs[0].implementation
+        starting = "paused before step 1 · f7 steps" if stepping else "starting…"
+        self.status.say(f"{first} · {starting}" if self.session.torch_ready else "loading PyTorch…")
+        self.status.progress(0)
+        self.training_ended = threading.Event()
+        self.training = self.train(started, self.training_ended)
+        return started
 
-    @property
-    def showing_inspector(self) -> bool:
-        return self.query_one("#main").has_class("show-inspector")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="training", name="training")
+    def train(self, started: Started, ended: threading.Event) -> None:
+        """Run the plan and post every event; never touches a widget."""
+        try:
+            for event in self.session.events(started):
+                self.post_message(RunEvent(started.plan_id, event))
+        except ConfigError as error:  # before a run's first event: no device, no memory
+            reason = "; ".join(m.message for m in error.mistakes)
+            self.post_message(RunRefused(started.plan_id, reason))
+        finally:
+            ended.set()
 
-    def toggle_code(self) -> bool:
-        """Show or hide the code pane (in the plots' place); whether it is shown now."""
-        main = self.query_one("#main")
-        main.remove_class("show-inspector")
-        main.toggle_class("show-code")
-        return self.showing_code
+    def on_run_refused(self, message: RunRefused) -> None:
+        if not self.session.refused(message.plan_id):
+            return
+        self.log_view.note(f"cannot run: {message.reason}")
+        self.notify(message.reason, title="Cannot run", severity="error", timeout=8)
+        self._idle_status()
 
-    def toggle_inspector(self) -> bool:
-        """Show or hide the step inspector (in the plots' place); whether it is shown now."""
-        main = self.query_one("#main")
-        main.remove_class("show-code")
-        main.toggle_class("show-inspector")
-        shown = main.has_class("show-inspector")
-        self.inspector.stale = self.inspector.detail is not None
-        self.inspector.flush()
-        # The keys scroll it at once (every app key works wherever the focus is); hidden, the
-        # focus goes back to where it was.
-        if shown:
-            self._focus_before_inspector = self.focused
-            self.inspector.focus()
-        elif self.focused is self.inspector or self.focused is None:
-            back = self._focus_before_inspector
-            if back is not None and back.is_attached:
-                back.focus()
-        return shown
+    def on_run_event(self, message: RunEvent) -> None:
+        if message.plan_id != self.session.plan_id:
+            return  # a report from a plan that was replaced
+        change = self.session.apply(message.event)
+        match change.event:
+            case RunStarted():
+                self.draw_started(change)
+            case Progress():
+                self.draw_progress(change)
+            case EpochEnded():
+                self.draw_epoch(change)
+            case RunEnded() as event:
+                self._run_ended(event)
+            case PlanEnded() as event:
+                self._plan_ended(event)
 
-    _focus_before_inspector: Widget | None = None
+    def _run_ended(self, event: RunEnded) -> None:
+        self.draw_ended(event)
+        plan = self.session.plan
+        assert plan is not None
+        if event.outcome == Outcome.DIVERGED and plan.kind == PlanKind.SINGLE:
+            self.notify(event.message, title="Diverged", severity="warning", timeout=8)
+        if event.outcome == Outcome.FAILED:
+            self.notify(event.message, title="The training code raised", severity="error")
+        self._idle_status(event)
 
-    def toggle_trajectories(self) -> None:
-        """f4 goes round the data pane's views: the data, the trajectories, and after a sweep
-        its runs against the swept value."""
-        self._uncovered()
-        plots = self.query_one("#plots")
-        if plots.has_class("sweep"):
-            self._toggle_view("sweep")  # back to the data
-        elif plots.has_class("trajectories") and self.sweep.ends:  # a sweep of numbers
-            self._toggle_view("sweep")
+    def _plan_ended(self, event: PlanEnded) -> None:
+        for note in event.notes:
+            self.log_view.note(note)
+        ends = list(event.ends)
+        if event.kind != PlanKind.SWEEP:
+            return
+        # The log is narrow: one short line per run (the CLI prints the full table).
+        names = differing([end.config for end in ends])
+        for end in ends:
+            self.log_view.note(
+                f"{label_of(end.config, names)} {end.outcome} · half-MSE {end.half_mse:.3g}"
+            )
+        self.status.swept(ends)
+        if names and len(ends) > 1 and SweepPlot.plottable(names[0], ends):
+            against = SETTINGS[names[0]].legend
+            if self.show_sweep(names[0], ends):
+                self.log_view.note(f"the data pane: each run against {against} (f4 on)")
+            else:
+                self.log_view.note(f"f4 goes round to each run against {against}")
+
+    @on(Worker.StateChanged)
+    def worker_failed(self, event: Worker.StateChanged) -> None:
+        """One place for unexpected errors in a worker: say so, keep the app alive."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if event.worker.group == "training":
+            self.session.failed()
+        text = f"{event.worker.name} failed: {type(error).__name__}: {error}"
+        self.log_view.note(text)
+        self.notify(text, severity="error", timeout=10)
+        self._idle_status()
+
+    def _idle_status(self, ended: RunEnded | None = None) -> None:
+        self.status.idle(self.form.implementation, self.session.torch_ready, ended)
+
+    def on_notice(self, message: Notice) -> None:
+        self.log_view.note(message.text)
+        self.notify(message.text, severity="warning", timeout=8)
+
+    # --- the form -------------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#run")
+    def run_pressed(self) -> None:
+        self.action_run()
+
+    @on(Input.Submitted)
+    def field_submitted(self) -> None:
+        self.action_run()
+
+    @on(Input.Changed, "#field-pace")
+    def pace_changed(self, event: Input.Changed) -> None:
+        """A new pace applies to the run in progress at once."""
+        if event.input.is_valid:
+            self.session.set_pace(parse_field("pace", event.value))
+
+    def action_max_pace(self) -> None:
+        """The rest of the run in progress at max; the form's pace stays for the next run.
+        Idle, the form's pace becomes max."""
+        if not self.session.set_pace(None):
+            self.form.set_field("pace", "max")
+            return
+        self.log_view.note("ctrl+y: the rest of this run at max (the next, at the form's pace)")
+
+    @on(Select.Changed, "#field-implementation")
+    def implementation_chosen(self) -> None:
+        """ctrl+t, or the form's drop-down: the next run's implementation."""
+        if self.session.busy:
+            message = f"{self.form.implementation} will be used for the next run"
+            self.log_view.note(message)
+            self.notify(message, timeout=4)
         else:
-            self._toggle_view("trajectories")
+            self._idle_status()
+            if self.in_place == "code":
+                self._show_code()
+
+    def use_preset(self, name: str) -> None:
+        """Put preset ``name`` in the form (f5's screen, or the command palette)."""
+        self.form.fill(PRESETS[name].apply(self.form.how_it_runs()))
+        self.form.set_field("sweep", PRESETS[name].sweep)  # "" for a single run
+        self.log_view.note(f"preset {name}: {PRESETS[name].description} (ctrl+r runs it)")
+
+    def use_recorded(self, config: TrainConfig) -> None:
+        """Put a recorded run's settings in the form, to run it again (the command palette)."""
+        self.form.fill(config)
+        self.form.set_field("sweep", "")
+        self.log_view.note("a recorded run's settings are in the form (ctrl+r runs it)")
+
+    # --- other keys -----------------------------------------------------------------------------
+
+    def action_stop(self) -> None:
+        self.session.stop()  # a stopped plan does not go on
+
+    def action_pause(self) -> None:
+        paused = self.session.pause()
+        if paused is None:
+            self.notify("Nothing is running.", timeout=3)
+            return
+        if not paused:
+            self.draw_live()
+        self.status.paused(paused)
+        self.status.flush()
+
+    def action_toggle_implementation(self) -> None:
+        names = IMPLEMENTATIONS
+        self.form.implementation = names[(names.index(self.form.implementation) + 1) % len(names)]
+
+    def action_log_scale(self) -> None:
+        log = self.loss.toggle_log_scale()
+        self.refresh_views(force=True)
+        self.notify(f"loss axis: {'log' if log else 'linear'} scale", timeout=2)
+
+    def action_new_seed(self) -> None:
+        try:
+            seed = int(self.form.texts()["seed"])
+        except ValueError:
+            seed = -1
+        self.form.set_field("seed", str(seed + 1))
+        self.action_run()
+
+    def action_next_feature(self) -> None:
+        if self.data_view == "landscape":
+            names = self.landscape.next_pair()
+            self.refresh_views(force=True)
+            if names is not None:
+                self.notify(f"landscape: {names[0]} and {names[1]}", timeout=2)
+            return
+        feature = self.scatter.next_feature()
+        self.refresh_views(force=True)
+        self.notify(f"scatter: feature x[{feature}]", timeout=2)
+
+    # --- the views ------------------------------------------------------------------------------
+
+    def action_code(self) -> None:
+        """Show or hide the code being run, in the plots' place."""
+        self.in_place = "plots" if self.in_place == "code" else "code"
+        if self.in_place == "code":
+            self._show_code()
+
+    def action_inspector(self) -> None:
+        """Show or hide the step inspector, in the plots' place."""
+        self.in_place = "plots" if self.in_place == "inspector" else "inspector"
+        if self.in_place == "inspector" and self.session.replayed is not None:
+            self._take_replayed_step_again()
+
+    def action_trajectories(self) -> None:
+        """f4 goes round the data pane's views: the data, the trajectories, and after a sweep
+        its runs against the swept value. Over the code or the inspector, it shows them."""
+        self.in_place = "plots"
+        if self.data_view == "sweep":
+            self.data_view = "scatter"
+        elif self.data_view == "trajectory" and self.sweep.ends:  # a sweep of numbers
+            self.data_view = "sweep"
+        else:
+            self.data_view = "scatter" if self.data_view == "trajectory" else "trajectory"
+
+    def action_landscape(self) -> None:
+        """The landscape in the data plot's place, with the focus (the replay keys work there
+        at once), or the data plot again. Over the code or the inspector, f9 shows it."""
+        covered = self.in_place != "plots"
+        self.in_place = "plots"
+        if covered and self.data_view == "landscape":
+            self.landscape.focus()
+        else:
+            self.data_view = "scatter" if self.data_view == "landscape" else "landscape"
 
     def hide_sweep(self) -> None:
         """A new plan: the data plot again, in the sweep's place (f4 brings it back)."""
-        if self.query_one("#plots").has_class("sweep"):
-            self._toggle_view("sweep")
+        if self.data_view == "sweep":
+            self.data_view = "scatter"
 
     def show_sweep(self, field: str, ends: list[RunEnded]) -> bool:
         """A sweep of numbers ended: its runs against the swept value, in the data pane's
-        place; whether it is shown now."""
+        place, unless the user asked for another view; whether it is shown now."""
         self.sweep.show(field, ends)
-        plots = self.query_one("#plots")
-        if not any(plots.has_class(view) for view in ("landscape", "trajectories", "sweep")):
-            # the data plot gives way; a view the user asked for stays (f4 comes round to it)
-            self._toggle_view("sweep")
-        return plots.has_class("sweep")
+        if self.data_view == "scatter":
+            self.data_view = "sweep"
+        return self.data_view == "sweep"
 
-    def toggle_landscape(self) -> bool:
-        """Show the landscape in the data plot's place, with the focus (the replay keys work
-        there at once), or the data plot again, the focus back where it was; whether the
-        landscape is shown now."""
-        if not (self._uncovered() and self.showing_landscape):  # covered, f9 shows it
-            self._toggle_view("landscape")
-        if self.showing_landscape:
-            self._focus_before_landscape = self.focused
-            self.landscape.focus()
-        elif self.focused is self.landscape or self.focused is None:
-            back = self._focus_before_landscape
-            if back is not None and back.is_attached:
-                back.focus()
-        return self.showing_landscape
-
-    _focus_before_landscape: Widget | None = None
-
-    @property
-    def showing_landscape(self) -> bool:
-        return self.query_one("#plots").has_class("landscape")
-
-    def _uncovered(self) -> bool:
-        """Hide the code pane or the step inspector, which take the plots' place: a view key
-        (f4, f9) shows its view, not nothing. Whether either was shown."""
-        if self.showing_inspector:
-            self.toggle_inspector()  # the focus goes back where it was
-            return True
-        if self.showing_code:
-            self.toggle_code()
-            return True
-        return False
-
-    def _toggle_view(self, name: str) -> None:
-        """One view at a time in the data plot's place: the trajectories, the landscape or the
-        sweep's runs."""
-        plots = self.query_one("#plots")
-        plots.set_class(not plots.has_class(name), name)
-        plots.remove_class(*({"trajectories", "landscape", "sweep"} - {name}))
-        self.trajectory.stale = self.scatter.stale = self.landscape.stale = True
-        self.sweep.stale = True
-        self.refresh_views(force=True)
-
-    @on(Input.Changed, "#field-true_w, #field-true_b")
-    def preview_truth(self) -> None:
-        """Until the first run, the parameter table follows the form's true w and b."""
-        texts = self.form.texts()
-        try:
-            true_w = parse_field("true_w", texts["true_w"])
-            true_b = parse_field("true_b", texts["true_b"])
-        except FieldError:
-            return  # the form shows the mistake
-        self.table.preview((*true_w, true_b))
-
-    # --- replay ---------------------------------------------------------------------------
-
-    replayed: int | None = None
-    """The index, in the latest run's recording, of the step every pane shows; None: live."""
-
-    def replay(self, move: str) -> Recording | None:
-        """Show the recorded step ``move`` leads to (Recording.moved, through the latest run)
-        in every pane: the scatter's line, each run's ● on the map (where it was at that step:
-        after f6, both), a line on the loss plot, the table, the status line. The inspector is
-        the app's (it takes the step again, in a worker). None: nothing recorded yet."""
-        recording = self.landscape.latest()
-        if recording is None or len(recording) < 2:
-            return None
-        index = len(recording) - 1 if self.replayed is None else self.replayed
-        self.replayed = index = recording.moved(index, move)
-        step = recording.steps[index]
-        for other in self.landscape.paths.values():  # the latest last: its column wins
-            theta = other.theta(other.index_of(step))
-            self.table.show(other.config.implementation, theta)
-        theta = recording.theta(index)
-        self.scatter.show_learned(theta[:-1], theta[-1])
-        self.landscape.shown_step = step
-        self.landscape.stale = True
-        self.loss.marker = step / recording.steps_per_epoch
-        self.loss.stale = True
-        epoch, within = recording.epoch_and_step(index)
-        where = "the start" if step == 0 else f"epoch {epoch} step {within}"
-        kept = f" · one step in {recording.every:,} kept" if recording.every > 1 else ""
-        self.status.say(
-            f"replay · {recording.config.implementation} · step {step:,}/{recording.steps[-1]:,}"
-            f" · {where}{kept} · ←→ step, shift+←→ epoch, end: last"
-        )
-        self.refresh_views(force=True)
-        return recording
-
-    def end_replay(self) -> None:
-        """Back to live: the panes show the run's latest step again."""
-        if self.replayed is None:
+    def _show_code(self) -> None:
+        """The code of the run in progress; idle, the code the form's next run would run."""
+        if not self.session.torch_ready:
+            return  # shown once PyTorch has loaded
+        if self.session.running is not None:
+            self.code.show_config(self.session.running)
             return
-        self.replayed = None
-        recording = self.landscape.latest()
-        self.landscape.shown_step = self.loss.marker = None
-        self.landscape.stale = self.loss.stale = True
-        for other in self.landscape.paths.values():
-            theta = other.theta(len(other) - 1)
-            self.table.show(other.config.implementation, theta)
-        if recording is not None:
-            theta = recording.theta(len(recording) - 1)
-            self.scatter.show_learned(theta[:-1], theta[-1])
+        texts = self.form.texts()
+        chosen: dict[str, object] = {"implementation": self.form.implementation}
+        for name in ("pitfalls", "loss_function", "model", "optimizer", "weight_decay"):
+            try:
+                chosen[name] = parse_field(name, texts[name])
+            except (FieldError, KeyError):
+                chosen[name] = SETTINGS[name].default
+        self.code.show_config(TrainConfig.from_dict(chosen), heading=NEXT_RUN)
 
-    # --- what each event changes ------------------------------------------------------
+    # --- replay ---------------------------------------------------------------------------------
 
-    def run_started(
-        self,
-        event: RunStarted,
-        label: str,
-        *,
-        new_data: bool,
-        new_plot: bool,
-        paused: bool = False,
+    def action_replay(self, move: str) -> None:
+        """A replay key (ui/replay_keys.py): every pane shows the recorded step it leads to."""
+        if self.session.busy and not self.session.paused:
+            self.notify("Replay is for a finished run, or a paused one: ctrl+o pauses.", timeout=3)
+            return
+        replayed = self.session.replay(move)
+        if replayed is None:
+            self.notify("Nothing to replay yet: ctrl+r runs.", timeout=3)
+            return
+        self.draw_replayed(replayed)
+        self._take_replayed_step_again()
+
+    def _take_replayed_step_again(self) -> None:
+        """The inspector's view of the replayed step: the run taken again up to it, in a
+        worker. Only while the inspector is shown (f8 showing it comes back here): for a long
+        run that is the whole run again, which a key held down would otherwise repeat, each
+        time taking the GIL from the panes' redraw."""
+        if self.in_place != "inspector":
+            self.session.replay_wanted()  # a step asked for before is no longer wanted
+            return
+        wanted = self.session.replay_wanted()
+        if wanted is None:
+            if self.session.replayed is not None:
+                self.inspector.waiting("The start: no step taken yet. → shows the first.")
+            return
+        self._inspect_replayed(*wanted)
+
+    @work(thread=True, exit_on_error=False, group="replay", name="replay")
+    def _inspect_replayed(
+        self, config: TrainConfig, step: int, ask: int, control: RunControl
     ) -> None:
-        """A run begins: ``new_data`` if its data differs from what the table shows,
-        ``new_plot`` if its curve starts a fresh loss plot (the first run of a plan),
-        ``paused`` if it waits before its first step (f7)."""
-        config = event.config
-        self.end_replay()
-        if new_data:
-            self.table.new_data(truth_of(config), event.closed_form, features=config.features)
-            if new_plot:
-                self.loss.new_data()
-        elif event.closed_form != self.table.closed_form:  # a sweep of losses: each its own
-            self.table.new_optimum(event.closed_form)
-        self.scatter.show_data(event, label, keep=not new_data and not new_plot)
-        self.landscape.start(event, label, new_map=new_plot or new_data)
-        self.loss.start(event, label)
-        self.trajectory.start(event)
-        self.log_view.started(event)
-        self.inspector.waiting(
-            f"{config.implementation} has started: no step watched yet.\n\n"
-            "f7 takes one step (ctrl+o resumes). At a pace of 1000 steps/s or slower every "
-            "step is shown here; at max, only single steps and the run's last step."
-        )
-        if self.showing_code:
-            self.code.show(
-                config.implementation,
-                config.pitfalls,
-                config.loss_function,
-                config.model,
-                config.optimizer,
-                config.weight_decay,
-            )
-        self.status.running(
-            config.implementation, 1, config.epochs, 0.0, paused=paused, pace=config.pace
-        )
+        detail = self.session.take_step_again(config, step, control)
+        self.post_message(StepReplayed(ask, detail))
 
-    def preview(self, started: RunStarted) -> None:
-        """Before a run: the data the form describes, the true line and the untrained one,
-        and the table at the start."""
-        config = started.config
-        self.scatter.show_data(started)
-        self.landscape.show_data(started)
-        self.table.new_data(
-            truth_of(config), started.closed_form, previewed=True, features=config.features
-        )
-        self.table.show("start", (*started.initial_w, started.initial_b))
-        self.refresh_views(force=True)
-
-    def progress(
-        self,
-        event: Progress,
-        config: TrainConfig,
-        *,
-        paused: bool = False,
-        pace: float | None = None,
-    ) -> None:
-        """Within an epoch: the batch losses, and the line and table at the latest step;
-        ``paused`` after a single step; ``pace``, the run's now (ctrl+y changes it)."""
-        self.loss.progress(event)
-        self.landscape.progress(event)
-        if event.last_step is not None:
-            self.inspector.show(event.last_step, config.pitfalls)
-        self.scatter.show_learned(event.w, event.b)
-        self.table.show(config.implementation, (*event.w, event.b))
-        done = (event.epoch - 1 + event.step / event.steps_per_epoch) / config.epochs
-        self.status.progress(done)
-        self.status.running(
-            config.implementation,
-            event.epoch,
-            config.epochs,
-            event.elapsed_s,
-            event.step,
-            event.steps_per_epoch,
-            paused=paused,
-            pace=pace,
-        )
-
-    def epoch_ended(
-        self,
-        event: EpochEnded,
-        config: TrainConfig,
-        *,
-        paused: bool = False,
-        pace: float | None = None,
-    ) -> None:
-        self.log_view.epoch(event)
-        self.loss.epoch(event)
-        self.trajectory.epoch(event)
-        self.scatter.show_learned(event.w, event.b)
-        self.table.show(config.implementation, (*event.w, event.b))
-        self.status.progress(event.epoch / config.epochs)
-        steps = -(-config.num_examples // config.batch_size)
-        self.status.running(
-            config.implementation,
-            event.epoch,
-            config.epochs,
-            event.elapsed_s,
-            steps,
-            steps,
-            paused=paused,
-            pace=pace,
-        )
-
-    def run_ended(self, event: RunEnded) -> None:
-        self.log_view.ended(event)
-        self.table.summarise(event)
-        self.scatter.show_learned(event.w, event.b)
-        self.table.show(event.config.implementation, (*event.w, event.b))
-        self.code.run_ended()
-        self.refresh_views(force=True)  # the final state is drawn at once
+    def on_step_replayed(self, message: StepReplayed) -> None:
+        session = self.session
+        if message.ask != session.replays_asked or session.replayed is None:
+            return  # a newer step was asked for, or replay is over
+        if message.detail is None:
+            self.inspector.waiting("That step could not be taken again.")
+            return
+        recording = session.latest_recording
+        pitfalls = recording.config.pitfalls if recording is not None else ()
+        self.inspector.show(message.detail, pitfalls, replayed=True)
+        self.inspector.flush()

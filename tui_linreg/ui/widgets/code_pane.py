@@ -10,6 +10,8 @@ from collections.abc import Callable
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from tui_linreg.config import TrainConfig
+
 
 def training_source(
     implementation: str,
@@ -139,6 +141,21 @@ class CodePane(VerticalScroll):
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static("loading PyTorch…", id="code-text")
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", lambda _: self.restyle(), init=False)
+
+    def show_config(self, config: TrainConfig, *, heading: str = RUNNING) -> None:
+        """Show the training step ``config`` runs (see :meth:`show`)."""
+        self.show(
+            config.implementation,
+            config.pitfalls,
+            config.loss_function,
+            config.model,
+            config.optimizer,
+            config.weight_decay,
+            heading=heading,
+        )
 
     def show(
         self,

@@ -40,8 +40,8 @@ class KeyHints(Footer):
     def compose(self) -> ComposeResult:
         for widget in super().compose():
             if isinstance(widget, FooterKey):
-                # sort('loss') and app.quit are no class names: key-sort, key-app_quit
-                name = re.sub(r"\W", "_", widget.action.partition("(")[0])
+                # sort('loss') and main.run are no class names: key-sort, key-run
+                name = re.sub(r"\W", "_", widget.action.partition("(")[0].rpartition(".")[2])
                 widget.add_class(f"key-{name}")
             yield widget
 

@@ -60,8 +60,8 @@ class LandscapePlot(StalePlot):
         """The run (or preview) whose data and loss the map is drawn for."""
         self.pair_index = 0
         self.paths: dict[str, Recording] = {}
-        """Each run's recorded θ on this map, by its curve label (the loss plot's)."""
-        self.running = ""
+        """Each run's recorded θ on this map, by its curve label (the loss plot's): the
+        session's recordings, which this only draws."""
         self._slice: tuple[tuple[int, int], Slice] | None = None
         self._framed: tuple[object, tuple[Box, float, int]] | None = None
         """The view and what it framed (see draw)."""
@@ -84,22 +84,21 @@ class LandscapePlot(StalePlot):
         self.paths, self._thinned, self._framed, self._lines = {}, {}, None, None
         self.stale = True
 
-    def start(self, started: RunStarted, label: str, *, new_map: bool) -> None:
+    def start(
+        self, started: RunStarted, recordings: dict[str, Recording], *, new_map: bool
+    ) -> None:
+        """A run begins: a map afresh if ``new_map``. ``recordings`` are the session's, each
+        run's path by its curve label, this one's included."""
         if new_map or self.data is None:
             self.show_data(started)
-        self.running = label
-        self.paths[label] = Recording(started)
-        self._thinned.pop(label, None)
+        self.paths = recordings
+        self._thinned.pop(started.label, None)
         self.stale = True
 
     def progress(self, event: Progress) -> None:
-        if self.running in self.paths and event.path:
-            self.paths[self.running].add(event)
+        """The run's recording has grown (the session added the report's θ)."""
+        if event.path:
             self.stale = True
-
-    def latest(self) -> Recording | None:
-        """The recording of the latest run on this map (the one replay goes through)."""
-        return self.paths.get(self.running)
 
     def next_pair(self) -> tuple[str, str] | None:
         """On to the next pair of parameters; their names (None before any data)."""

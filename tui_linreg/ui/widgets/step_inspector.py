@@ -18,6 +18,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui_linreg.engine.events import StepDetail
+from tui_linreg.i18n import _
 from tui_linreg.ui.maximise import MAXIMISE_BINDINGS, toggle_maximised
 from tui_linreg.ui.replay_keys import REPLAY_BINDINGS
 
@@ -80,9 +81,45 @@ def gradient_table(detail: StepDetail) -> Table:
     table.add_column("difference", justify="right")
     read = (*detail.grad_w, detail.grad_b)
     written = (*detail.expected_w, detail.expected_b)
-    for name, got, want in zip(names, read, written, strict=True):
-        table.add_row(name, number(got), number(want), number(got - want))
+    bounds = detail.precision or (0.0,) * len(read)
+    for name, got, want, bound in zip(names, read, written, bounds, strict=True):
+        table.add_row(name, number(got), number(want), difference(got - want, bound))
     return table
+
+
+def difference(gap: float, bound: float) -> str:
+    """A difference float32's rounding accounts for reads as agreement, with the bound it was
+    checked against; a bigger one (a pitfall's) as the number it is."""
+    if abs(gap) <= bound:
+        return f"≈ 0 (< {rounded_up(bound)})"
+    return number(gap)
+
+
+def rounded_up(value: float) -> str:
+    """``value`` to one significant digit, rounded up: 6.3e-07 → 7e-07."""
+    exponent = math.floor(math.log10(value))
+    digit = math.ceil(value / 10.0**exponent - 1e-9)
+    if digit == 10:
+        digit, exponent = 1, exponent + 1
+    return f"{digit}e{exponent:+03d}"
+
+
+def agreement_note(detail: StepDetail) -> Text | None:
+    """What ≈ 0 means, under the gradient table, when any row shows it."""
+    read = (*detail.grad_w, detail.grad_b)
+    written = (*detail.expected_w, detail.expected_b)
+    if not detail.grad_w or not any(
+        abs(got - want) <= bound
+        for got, want, bound in zip(read, written, detail.precision, strict=False)
+    ):
+        return None
+    return Text(
+        _(
+            "≈ 0: equal to float32 precision. float32 keeps about 7 digits; the bound in "
+            "brackets is what rounding alone can leave in a batch's sum."
+        ),
+        style="dim",
+    )
 
 
 def update_table(detail: StepDetail) -> Table:
@@ -174,6 +211,9 @@ def _the_step(detail: StepDetail, pitfalls: tuple[str, ...]) -> list[RenderableT
     parts.append(Text(f"written out: {detail.written_out}", style="dim"))
     if detail.grad_w or detail.implementation == "analytic":
         parts.append(gradient_table(detail))
+        note = agreement_note(detail)
+        if note is not None:
+            parts.append(note)
     else:
         parts.append(
             Text(f"{detail.gradient_names[0]} is None: backward() raised before filling it")
