@@ -1,4 +1,4 @@
-"""The lessons' own training loops, written as ../shared/REFERENCE.md describes them.
+"""The lessons' own training loops, as d2l-zh 2.0 §3.2 and §3.3 write them.
 
 They are the yardstick: every implementation is timed against them, side by side, in the same
 process. Kept deliberately as the lessons write them (list shuffle, torch.tensor per batch,

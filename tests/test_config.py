@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tui_linreg import memory
 from tui_linreg.config import (
     SETTINGS,
     ConfigError,
     FieldError,
     TrainConfig,
     config_from_text,
-    memory_needed,
     parse_field,
 )
 
@@ -123,8 +123,8 @@ def test_data_too_big_for_memory_is_refused_saying_how_much_it_needs() -> None:
 
 
 def test_memory_estimate_grows_with_the_data() -> None:
-    small = memory_needed(TrainConfig(num_examples=1000))
-    big = memory_needed(TrainConfig(num_examples=10_000_000))
+    small = memory.needed(1000, 2)
+    big = memory.needed(10_000_000, 2)
     assert big - small > 10_000_000 * 3 * 4  # at least the float32 features and labels
 
 
@@ -181,6 +181,6 @@ def test_the_memory_check_works_where_the_system_counts_no_free_pages(
     monkeypatch.setattr(builtins, "open", no_proc)
     monkeypatch.setattr(os, "sysconf", no_free_pages)
     total = real_sysconf("SC_PHYS_PAGES") * real_sysconf("SC_PAGE_SIZE")
-    assert config_module.available_memory() == total
+    assert memory.available_memory() == total
     with pytest.raises(ConfigError, match="would need about"):
         config_module.checked(TrainConfig(num_examples=10**9, true_w=(1.0,) * 100))

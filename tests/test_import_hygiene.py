@@ -49,6 +49,22 @@ def test_the_run_plan_imports_neither_torch_nor_textual() -> None:
     assert not top_level(loaded) & {"torch", "textual", "textual_plotext", "plotext"}
 
 
+def test_the_session_its_trainer_the_notes_and_the_loops_parts_import_neither() -> None:
+    """What a lesson drives (the session), what it will read (the notes, _()), and the parts
+    of the training loop that are tested without torch."""
+    loaded = modules_after_importing(
+        "tui_linreg.session",
+        "tui_linreg.trainer",
+        "tui_linreg.teach.notes",
+        "tui_linreg.i18n",
+        "tui_linreg.memory",
+        "tui_linreg.engine.pacing",
+        "tui_linreg.engine.divergence",
+    )
+    assert {"tui_linreg.session", "tui_linreg.engine.pacing"} <= loaded  # really imported
+    assert not top_level(loaded) & {"torch", "textual", "textual_plotext", "plotext"}
+
+
 def test_the_app_starts_without_importing_torch() -> None:
     # PyTorch loads in a worker thread after the first frame; importing the app must not.
     loaded = modules_after_importing("tui_linreg.cli", "tui_linreg.ui.app")

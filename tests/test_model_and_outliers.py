@@ -168,7 +168,7 @@ def test_without_a_bias_the_printed_bound_is_the_models_own() -> None:
 
 
 def test_the_loss_plot_drops_the_last_runs_own_loss_curve() -> None:
-    from tui_linreg.ui.widgets.plots import LossPlot
+    from tui_linreg.ui.widgets.plots.loss import LossPlot
 
     plot = LossPlot()
     l1 = config(loss_function="l1", epochs=1)

@@ -82,7 +82,7 @@ def test_a_sweeps_json_carries_each_runs_distances() -> None:
 
 
 def test_the_sweep_plots_guide_falls_as_one_over_root_n_through_the_datas_own_error() -> None:
-    from tui_linreg.ui.widgets.sweep_plot import SweepPlot
+    from tui_linreg.ui.widgets.plots.sweep import SweepPlot
 
     ends = [
         run_to_end(TrainConfig(device="cpu", num_examples=n, noise_std=1.0))

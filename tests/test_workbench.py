@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import torch
 
-from tui_linreg import config as config_module
+from tui_linreg import memory
 from tui_linreg.cli import main
 from tui_linreg.config import ConfigError, TrainConfig, checked
 from tui_linreg.engine.concise import Concise
@@ -114,7 +114,7 @@ def test_a_run_recorded_on_a_bigger_machine_still_loads(
 ) -> None:
     big = dataclasses.replace(records[0], config=dataclasses.replace(CPU, num_examples=10**8))
     History(tmp_path / "h.jsonl").append(big)
-    monkeypatch.setattr(config_module, "available_memory", lambda: 2**30)  # a 1 GiB laptop
+    monkeypatch.setattr(memory, "available_memory", lambda: 2**30)  # a 1 GiB laptop
     loaded = History(tmp_path / "h.jsonl").load()
     assert (len(loaded.records), loaded.skipped) == (1, 0)
     with pytest.raises(ConfigError, match="would need about"):  # running it here is refused

@@ -10,11 +10,11 @@ mistake as a :class:`Mistake` naming the field in a sentence a person understand
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tui_linreg import memory
 from tui_linreg.losses import LESSON_LOSS, LOSSES, loss_of
 from tui_linreg.optimizers import OPTIMIZERS, decay_per_example
 from tui_linreg.pitfalls import PITFALLS, mistakes_for
@@ -33,6 +33,7 @@ from tui_linreg.settings import (
     Setting,
     Switch,
     Text,
+    UsedWhen,
     Whole,
     declared,
     quoted,
@@ -71,6 +72,16 @@ WATCHABLE_PACE = 50.0
 
 TOO_LONG_TO_WATCH = 20_000
 """A plan of more steps than this starts at max in the app, which says so."""
+
+
+def synthetic(data: str) -> bool:
+    """Whether ``--data`` is the lessons' synthetic data."""
+    return data == SYNTHETIC
+
+
+def from_a_file(data: str) -> bool:
+    """Whether ``--data`` is a file (or a built-in data set, which is one)."""
+    return data != SYNTHETIC
 
 
 @dataclass(frozen=True)
@@ -135,6 +146,7 @@ class TrainConfig:
         form_label="optimizer",
         legend="opt",
         sweepable=True,
+        quiet=True,
     )
     """How a step uses the gradient (optimizers.OPTIMIZERS)."""
     momentum: float = setting(
@@ -146,6 +158,7 @@ class TrainConfig:
         section=Section.OPTIMISATION,
         legend="beta",
         sweepable=True,
+        used_when=UsedWhen("optimizer", lambda chosen: chosen in ("momentum", "nesterov")),
     )
     """The momentum variants' β (torch.optim.SGD's momentum)."""
     beta1: float = setting(
@@ -157,6 +170,7 @@ class TrainConfig:
         section=Section.OPTIMISATION,
         form_label="adam β₁",
         sweepable=True,
+        used_when=UsedWhen("optimizer", lambda chosen: chosen == "adam"),
     )
     """Adam's β₁ (PyTorch's default)."""
     beta2: float = setting(
@@ -168,6 +182,7 @@ class TrainConfig:
         section=Section.OPTIMISATION,
         form_label="adam β₂",
         sweepable=True,
+        used_when=UsedWhen("optimizer", lambda chosen: chosen == "adam"),
     )
     """Adam's β₂ (PyTorch's default)."""
     eps: float = setting(
@@ -179,6 +194,7 @@ class TrainConfig:
         section=Section.OPTIMISATION,
         form_label="adam ε",
         sweepable=True,
+        used_when=UsedWhen("optimizer", lambda chosen: chosen == "adam"),
     )
     """Adam's ε (PyTorch's default)."""
     weight_decay: float = setting(
@@ -192,6 +208,7 @@ class TrainConfig:
         form_label="w decay",
         legend="wd",
         sweepable=True,
+        quiet=True,
     )
     """λ of the L2 penalty on w (not b); 0 is none, as in the lessons."""
     lr_decay: float = setting(
@@ -205,6 +222,7 @@ class TrainConfig:
         form_label="lr decay",
         legend="decay",
         sweepable=True,
+        quiet=True,
     )
     """The factor the learning rate is multiplied by every ``decay_every`` epochs."""
     decay_every: int = setting(
@@ -216,6 +234,7 @@ class TrainConfig:
         section=Section.OPTIMISATION,
         form_label="every",
         legend="decay_every",
+        used_when=UsedWhen("lr_decay", lambda decay: decay != 1),
     )
     """Epochs between two decays: epoch e runs at lr · lr_decay^⌊(e − 1) / decay_every⌋."""
     data: str = setting(
@@ -229,6 +248,7 @@ class TrainConfig:
         form_label="source",
         sweepable=True,
         decides_data=True,
+        quiet=True,
     )
     """synthetic, a built-in data set's name, or a file's absolute path (sources.py)."""
     num_examples: int = setting(
@@ -253,6 +273,7 @@ class TrainConfig:
         section=Section.DATA,
         form_label="target",
         decides_data=True,
+        used_when=UsedWhen("data", from_a_file, refused=True, why="names a data file's column"),
     )
     """The label's column; "" is the last. Filled in from the file when a run resolves."""
     features: tuple[str, ...] = setting(
@@ -264,6 +285,7 @@ class TrainConfig:
         section=Section.DATA,
         form_label="features",
         decides_data=True,
+        used_when=UsedWhen("data", from_a_file, refused=True, why="name a data file's columns"),
     )
     """The input columns; () is every column but the target."""
     drop_missing: bool = setting(
@@ -276,6 +298,8 @@ class TrainConfig:
         section=Section.DATA,
         form_label="drop NaN",
         decides_data=True,
+        used_when=UsedWhen("data", from_a_file, refused=True, why="is for a data file's rows"),
+        quiet=True,
     )
     """Rows with a missing value are dropped, not refused."""
     standardize: bool = setting(
@@ -288,6 +312,8 @@ class TrainConfig:
         section=Section.DATA,
         form_label="standardize",
         decides_data=True,
+        used_when=UsedWhen("data", from_a_file, refused=True, why="is for a data file's features"),
+        quiet=True,
     )
     """Features standardised for training; the scatter stays in the data's own units."""
     val_fraction: float = setting(
@@ -302,6 +328,13 @@ class TrainConfig:
         legend="val_fraction",
         sweepable=True,
         decides_data=True,
+        used_when=UsedWhen(
+            "data",
+            from_a_file,
+            refused=True,
+            why="holds out a share of a data file's rows (synthetic: --val-examples)",
+        ),
+        quiet=True,
     )
     """The share of a file's rows held out for validation."""
     data_sha256: str = setting(
@@ -314,6 +347,7 @@ class TrainConfig:
         section=Section.DATA,
         form_label="data hash",
         affects_result=False,
+        used_when=UsedWhen("data", from_a_file),
     )
     """The file's content hash, recorded with the run: a reproduced run compares it."""
     val_examples: int = setting(
@@ -328,6 +362,7 @@ class TrainConfig:
         legend="val",
         sweepable=True,
         decides_data=True,
+        quiet=True,
     )
     """Validation examples drawn beside the training data (d2l-en 1.0 holds out 1000)."""
     noise_std: float = setting(
@@ -340,6 +375,7 @@ class TrainConfig:
         form_label="noise std",
         sweepable=True,
         decides_data=True,
+        used_when=UsedWhen("data", synthetic),
     )
     """Standard deviation of the Gaussian noise added to the labels."""
     true_w: tuple[float, ...] = setting(
@@ -351,6 +387,7 @@ class TrainConfig:
         section=Section.DATA,
         legend="true_w",
         decides_data=True,
+        used_when=UsedWhen("data", synthetic),
     )
     """Weights of the true linear relation; their number is the number of features."""
     true_b: float = setting(
@@ -362,6 +399,7 @@ class TrainConfig:
         section=Section.DATA,
         legend="true_b",
         decides_data=True,
+        used_when=UsedWhen("data", synthetic),
     )
     """Bias of the true linear relation."""
     feature_correlation: float = setting(
@@ -375,6 +413,7 @@ class TrainConfig:
         legend="rho",
         sweepable=True,
         decides_data=True,
+        used_when=UsedWhen("data", synthetic),
     )
     """ρ between every two features (equicorrelated standard normals); 0 is the lessons'."""
     feature_scales: tuple[float, ...] = setting(
@@ -388,6 +427,7 @@ class TrainConfig:
         form_label="x scales",
         legend="scales",
         decides_data=True,
+        used_when=UsedWhen("data", synthetic),
     )
     """Each feature's standard deviation; one value applies to every feature."""
     outliers: tuple[tuple[int, float], ...] = setting(
@@ -402,6 +442,7 @@ class TrainConfig:
         legend="outlier",
         sweepable=True,
         decides_data=True,
+        quiet=True,
     )
     """Labels set by hand after the data is drawn: (index, value) pairs in index order."""
     init: str = setting(
@@ -440,6 +481,8 @@ class TrainConfig:
         "class, a LinearNet(nn.Module). The same numbers each way",
         section=Section.MODEL,
         sweepable=True,
+        used_when=UsedWhen("implementation", lambda chosen: chosen == "concise"),
+        quiet=True,
     )
     """Concise's model written three ways (MODELS); scratch and analytic have no nn model."""
     bias: bool = setting(
@@ -450,6 +493,7 @@ class TrainConfig:
         help="give the model a bias b; --no-bias fits a line through the origin, y = Xw "
         "(Ohm's law, V = I·R): scratch drops b, concise uses nn.Linear(d, 1, bias=False)",
         section=Section.MODEL,
+        quiet=True,
     )
     """The model's bias: without it, y = Xw, and b stays 0."""
     loss_function: str = setting(  # not "loss": that is each epoch's loss in exports
@@ -463,6 +507,7 @@ class TrainConfig:
         section=Section.MODEL,
         legend="loss",
         sweepable=True,
+        quiet=True,
     )
     """The loss (losses.LOSSES); the reference optimum follows it."""
     huber_delta: float = setting(
@@ -475,6 +520,7 @@ class TrainConfig:
         form_label="huber δ",
         legend="delta",
         sweepable=True,
+        used_when=UsedWhen("loss_function", lambda chosen: chosen == "huber"),
     )
     """Huber's δ: r²/2 within it, δ(|r| − δ/2) beyond (nn.HuberLoss(delta=…))."""
     seed: int = setting(
@@ -520,6 +566,7 @@ class TrainConfig:
         section=Section.OPTIMISATION,
         form_label="keep going",
         legend="keep_going",
+        quiet=True,
     )
     """Run every epoch even after the loss diverged, as the seeds' lr 10 run does."""
     pace: float | None = setting(
@@ -544,6 +591,7 @@ class TrainConfig:
         form_label="on",
         legend="pitfall",
         sweepable=True,
+        quiet=True,
     )
     """The lesson's pitfalls switched on (:mod:`tui_linreg.pitfalls`); none by default."""
 
@@ -627,6 +675,10 @@ def config_from_text(values: Mapping[str, str], base: TrainConfig | None = None)
 FROM_THE_FILE = ("features", "target", "num_examples", "val_examples", "data_sha256")
 """What :func:`resolved` fills in from a data file."""
 
+FILE_DECIDES = ("num_examples", "val_examples")
+"""Used with any data, but a data file decides them (its rows): the form asks for them only
+with synthetic data."""
+
 
 def resolved(config: TrainConfig) -> TrainConfig:
     """``config`` with what its data file decides filled in: the feature and target columns,
@@ -638,7 +690,7 @@ def resolved(config: TrainConfig) -> TrainConfig:
     from tui_linreg.datafile import DataFileError
 
     try:
-        table = load(config, available_memory)
+        table = load(config, memory.available_memory)
     except DataFileError as error:
         field = "data"  # the file, unless the sentence is about a column the user named
         if error.column is not None and error.column == config.target:
@@ -708,15 +760,15 @@ def mistakes_in(config: TrainConfig) -> list[Mistake]:
     data = _data_mistakes(config)
     if data:
         return data
-    needed = memory_needed(config)
-    available = available_memory()
+    needed = memory.needed(config.num_examples + config.val_examples, config.num_features)
+    available = memory.available_memory()
     if available is not None and needed > available:
         return [
             Mistake(
                 "num_examples",
                 f"{config.num_examples + config.val_examples:,} examples × "
                 f"{config.num_features + 1} columns would need "
-                f"about {_bytes(needed)} of memory, but only {_bytes(available)} is available; "
+                f"about {memory.shown(needed)} of memory, but only {memory.shown(available)} is available; "
                 "use fewer examples",
             )
         ]
@@ -724,24 +776,23 @@ def mistakes_in(config: TrainConfig) -> list[Mistake]:
 
 
 def _source_mistakes(config: TrainConfig) -> list[Mistake]:
-    """What the data file's settings cannot mean with synthetic data, and a file that cannot
-    be read (now: it may have gone since the run was recorded)."""
+    """A setting given where it is refused unused (a data file's settings with synthetic
+    data), and a data file that cannot be read (now: it may have gone since the run was
+    recorded)."""
     if config.data != SYNTHETIC:
         from tui_linreg.datafile import check_path
 
         problem = check_path(file_of(config.data))
-        return [Mistake("data", problem)] if problem else []
-    mistakes = []
-    for name, what in (
-        ("target", "names a data file's column"),
-        ("features", "name a data file's columns"),
-        ("val_fraction", "holds out a share of a data file's rows (synthetic: --val-examples)"),
-        ("standardize", "is for a data file's features"),
-        ("drop_missing", "is for a data file's rows"),
-    ):
-        if getattr(config, name) != SETTINGS[name].default:
-            mistakes.append(Mistake(name, f"{SETTINGS[name].label} {what}: give one with --data"))
-    return mistakes
+        if problem:
+            return [Mistake("data", problem)]
+    return [
+        Mistake(name, f"{setting.label} {when.why}: give one with {SETTINGS[when.on].flag}")
+        for name, setting in SETTINGS.items()
+        if (when := setting.used_when) is not None
+        and when.refused
+        and not setting.used(config)
+        and getattr(config, name) != setting.default
+    ]
 
 
 def _data_mistakes(config: TrainConfig) -> list[Mistake]:
@@ -777,70 +828,3 @@ def _data_mistakes(config: TrainConfig) -> list[Mistake]:
             )
         )
     return mistakes
-
-
-def memory_needed(config: TrainConfig) -> int:
-    """Peak bytes a run needs, estimated before allocating anything.
-
-    float32 features and labels, plus per-example working space: the shuffled index (int64),
-    the noise and predictions while the data is made, and the residuals of a full-data loss.
-    """
-    columns = config.num_features + 1
-    rows = config.num_examples + config.val_examples
-    return 4 * rows * columns + 24 * rows + 64 * 2**20
-
-
-def available_memory() -> int | None:
-    """Bytes of memory the system could give us now, or None where it cannot tell: Linux's
-    MemAvailable; the free pages where the system counts them; Windows' available physical
-    memory; else (macOS, which counts neither) all of the physical memory, a bound that still
-    refuses what could never fit."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    for pages in ("SC_AVPHYS_PAGES", "SC_PHYS_PAGES"):
-        try:
-            return os.sysconf(pages) * os.sysconf("SC_PAGE_SIZE")
-        except (ValueError, OSError, AttributeError):  # not counted here (macOS: avail)
-            continue
-    return _windows_available()
-
-
-def _windows_available() -> int | None:
-    """GlobalMemoryStatusEx's available physical memory, or None off Windows."""
-    import ctypes
-
-    windll = getattr(ctypes, "windll", None)  # Windows' only
-    if windll is None:
-        return None
-
-    class Status(ctypes.Structure):
-        _fields_ = [
-            ("length", ctypes.c_ulong),
-            ("load", ctypes.c_ulong),
-            ("total", ctypes.c_ulonglong),
-            ("available", ctypes.c_ulonglong),
-            ("total_page_file", ctypes.c_ulonglong),
-            ("available_page_file", ctypes.c_ulonglong),
-            ("total_virtual", ctypes.c_ulonglong),
-            ("available_virtual", ctypes.c_ulonglong),
-            ("available_extended", ctypes.c_ulonglong),
-        ]
-
-    status = Status()
-    status.length = ctypes.sizeof(Status)
-    if not windll.kernel32.GlobalMemoryStatusEx(ctypes.byref(status)):
-        return None
-    return int(status.available)
-
-
-def _bytes(count: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if count < 1000:
-            return f"{count:.1f} {unit}"
-        count /= 1000
-    return f"{count:.1f} TB"

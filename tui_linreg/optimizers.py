@@ -35,8 +35,6 @@ class Optimizer:
     """How the log and the reports name it."""
     rule: str
     """Its update, as the step inspector writes it (g is the gradient the update reads)."""
-    torch_call: str
-    """What concise constructs."""
     bound_formula: str
     """Its stable bound, written out ("" for Adam, which has none)."""
 
@@ -68,26 +66,23 @@ class Optimizer:
 
 
 _OPTIMIZERS = {
-    "sgd": Optimizer("sgd", "SGD", "θ ← θ − lr · g", "torch.optim.SGD(params, lr)", "2/λmax"),
+    "sgd": Optimizer("sgd", "SGD", "θ ← θ − lr · g", "2/λmax"),
     "momentum": Optimizer(
         "momentum",
         "SGD with momentum",
         "v ← β·v + g;  θ ← θ − lr · v",
-        "torch.optim.SGD(params, lr, momentum=β)",
         "2(1+β)/λmax",
     ),
     "nesterov": Optimizer(
         "nesterov",
         "Nesterov momentum",
         "v ← β·v + g;  θ ← θ − lr · (g + β·v)",
-        "torch.optim.SGD(params, lr, momentum=β, nesterov=True)",
         "2(1+β)/((1+2β)λmax)",
     ),
     "adam": Optimizer(
         "adam",
         "Adam",
         "m ← β₁m + (1−β₁)g;  s ← β₂s + (1−β₂)g²;  θ ← θ − lr · m̂ / (√ŝ + ε)",
-        "torch.optim.Adam(params, lr, betas=(β₁, β₂), eps=ε)",
         "",
     ),
 }

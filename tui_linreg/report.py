@@ -26,7 +26,6 @@ from tui_linreg.history import versions
 from tui_linreg.optimizers import optimizer_of
 from tui_linreg.plan import Plan, PlanKind, differing, label_of
 from tui_linreg.settings import Section
-from tui_linreg.sources import SYNTHETIC
 
 
 def lesson_line(epoch: EpochEnded, config: TrainConfig) -> str:
@@ -38,38 +37,20 @@ def lesson_line(epoch: EpochEnded, config: TrainConfig) -> str:
 
 
 def describe_config(config: TrainConfig) -> str:
-    """Every setting but the implementation and the device (which the line names first),
-    section by section: ``n=1000 noise=0.01 … · init_std=0.01 · lr=0.03 bs=10 …``. The
-    pitfalls, the learning-rate decay, keep-going, a loss not the lesson's and Huber's delta
-    are named only when they play a part."""
-    off = {"implementation", "device"}
-    off |= set() if config.pitfalls else {"pitfalls"}
-    off |= set() if config.lr_decay != 1 else {"lr_decay", "decay_every"}
-    off |= set() if config.keep_going else {"keep_going"}
-    off |= set() if config.loss_function != "lesson" else {"loss_function"}
-    off |= set() if config.loss_function == "huber" else {"huber_delta"}
-    off |= set() if config.outliers else {"outliers"}
-    off |= set() if not config.bias else {"bias"}
-    off |= set() if config.model != "sequential" else {"model"}
-    off |= set() if config.optimizer != "sgd" else {"optimizer"}
-    off |= set() if config.optimizer in ("momentum", "nesterov") else {"momentum"}
-    off |= set() if config.optimizer == "adam" else {"beta1", "beta2", "eps"}
-    off |= set() if config.weight_decay else {"weight_decay"}
-    off |= set() if config.val_examples else {"val_examples"}
-    off |= {"data_sha256"}
-    off |= set() if config.drop_missing else {"drop_missing"}
-    off |= set() if config.standardize else {"standardize"}
-    off |= set() if config.val_fraction else {"val_fraction"}
-    if config.data == SYNTHETIC:
-        off |= {"data", "target", "features"}
-    else:  # what only synthetic data has
-        off |= {"noise_std", "true_w", "true_b", "feature_correlation", "feature_scales"}
+    """Every setting the run uses (settings.UsedWhen) but the implementation and the device,
+    which the line names first, and the data file's hash, section by section: ``n=1000
+    noise=0.01 … · init_std=0.01 · lr=0.03 bs=10 …``. A quiet setting (the pitfalls, a loss not
+    the lesson's) is named only when it is not its default."""
+    off = {"implementation", "device", "data_sha256"}
     sections = []
     for section in Section:
         shown = [
             f"{s.legend}={s.kind.show(getattr(config, name))}"
             for name, s in SETTINGS.items()
-            if s.section == section and name not in off
+            if s.section == section
+            and name not in off
+            and s.used(config)
+            and not (s.quiet and getattr(config, name) == s.default)
         ]
         if shown:
             sections.append(" ".join(shown))

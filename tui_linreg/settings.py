@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -523,6 +524,21 @@ class _Joined(argparse.Action):
 
 
 @dataclass(frozen=True)
+class UsedWhen:
+    """When a setting is used: while another setting's value passes a test. Given but unused,
+    it is either ``refused`` (a mistake, said as "{label} {why}: give one with {flag}") or
+    ignored (kept and recorded, and named nowhere: as --momentum with plain SGD)."""
+
+    on: str
+    """The setting it depends on (its field's name)."""
+    test: Callable[[Any], bool]
+    """Of that setting's value: whether this one is used."""
+    refused: bool = False
+    why: str = ""
+    """For a refused one: what it is for (``names a data file's column``)."""
+
+
+@dataclass(frozen=True)
 class Setting:
     """Everything about one setting. Declared with :func:`setting` on a config field, which
     gives it its ``name`` and ``default``."""
@@ -546,8 +562,19 @@ class Setting:
     decides_data: bool
     """True if it decides the data or the initial parameters: runs that agree on every such
     setting train on the very same tensors."""
+    used_when: UsedWhen | None = None
+    """When it is used (None: always): the form shows it then, train's header names it then,
+    the code pane's heading too; given when unused, it is refused or ignored."""
+    quiet: bool = False
+    """Train's header and the log name it only when it differs from its default (the pitfalls,
+    a loss that is not the lesson's): the lesson's own run reads as the lesson."""
     name: str = ""
     default: Any = None
+
+    def used(self, config: object) -> bool:
+        """Whether ``config`` (a TrainConfig) uses this setting."""
+        when = self.used_when
+        return when is None or when.test(getattr(config, when.on))
 
     def read(self, text: str) -> Any:
         """The value ``text`` means, or :class:`FieldError` with the sentence to show."""
@@ -622,6 +649,8 @@ def setting(
     sweepable: bool = False,
     affects_result: bool = True,
     decides_data: bool = False,
+    used_when: UsedWhen | None = None,
+    quiet: bool = False,
 ) -> T:
     """Declare a config field as a setting (a dataclass field whose metadata holds it)."""
     declared = Setting(
@@ -635,6 +664,8 @@ def setting(
         sweepable=sweepable,
         affects_result=affects_result,
         decides_data=decides_data,
+        used_when=used_when,
+        quiet=quiet,
     )
     field: T = dataclasses.field(default=default, metadata={"setting": declared})
     return field

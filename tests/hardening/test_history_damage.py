@@ -25,7 +25,8 @@ from tui_linreg.history import History, RunRecord
 from tui_linreg.plan import differing, label_of
 from tui_linreg.reproduce import reproduce_command
 from tui_linreg.ui.app import LinregApp
-from tui_linreg.ui.screens.runs import OverlayPlot, RunsScreen, summary, table_row
+from tui_linreg.ui.screens.runs import RunsScreen, summary, table_row
+from tui_linreg.ui.widgets.plots.overlay import OverlayPlot
 
 REAL = [
     RunRecord.from_run(run_to_end(TrainConfig(device="cpu", epochs=2))).to_dict(),

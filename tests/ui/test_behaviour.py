@@ -33,11 +33,18 @@ from tests.ui.snapshot_app import (
     wait_until,
 )
 from tui_linreg.engine import run
-from tui_linreg.engine.events import EpochEnded, Outcome, Progress, RunEnded, RunStarted
+from tui_linreg.engine.events import (
+    EpochEnded,
+    Outcome,
+    PlanEnded,
+    Progress,
+    RunEnded,
+    RunStarted,
+)
 from tui_linreg.engine.run import run_to_end
 from tui_linreg.ui.app import LinregApp
 from tui_linreg.ui.messages import RunEvent
-from tui_linreg.ui.widgets import plots
+from tui_linreg.ui.widgets.plots import base, loss
 
 LONG = {"num_examples": 1_000_000, "epochs": 50}
 """A run that lasts far longer than any test waits."""
@@ -242,12 +249,15 @@ async def test_the_worker_posts_one_event_stream() -> None:
         await run_and_wait(pilot)
     kinds = [type(event) for event in seen]
     assert kinds[0] is RunStarted
-    assert kinds[-1] is RunEnded
+    assert kinds[-2:] == [RunEnded, PlanEnded]  # the plan's end says how it went, once
     assert kinds.count(EpochEnded) == 3
-    assert set(kinds) <= {RunStarted, Progress, EpochEnded, RunEnded}
-    end = seen[-1]
+    assert set(kinds) <= {RunStarted, Progress, EpochEnded, RunEnded, PlanEnded}
+    end, plan = seen[-2:]
     assert isinstance(end, RunEnded)
-    assert end.outcome == Outcome.FINISHED
+    assert isinstance(plan, PlanEnded)
+    assert end.outcome == plan.outcome == Outcome.FINISHED
+    assert plan.ends == (end,)
+    assert (end.index, end.label) == (0, "scratch")
 
 
 async def test_a_second_run_after_toggling_compares_both_on_the_same_data() -> None:
@@ -410,13 +420,13 @@ async def test_a_plot_that_is_slow_to_draw_is_redrawn_less_often(
     # its last drawing is DRAW_SHARE⁻¹ times what that drawing took, from plotext's build to
     # the lines Textual puts on screen.
     slow = 0.2  # far above what the drawing itself takes
-    draw = plots.LossPlot.draw
+    draw = loss.LossPlot.draw
 
-    def slow_draw(self: plots.LossPlot) -> None:
+    def slow_draw(self: loss.LossPlot) -> None:
         time.sleep(slow)
         draw(self)
 
-    monkeypatch.setattr(plots.LossPlot, "draw", slow_draw)
+    monkeypatch.setattr(loss.LossPlot, "draw", slow_draw)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -424,8 +434,8 @@ async def test_a_plot_that_is_slow_to_draw_is_redrawn_less_often(
         await pilot.pause()
         drawn = time.monotonic()
         assert not app.main.loss.due(drawn)
-        assert not app.main.loss.due(drawn + 0.5 * slow / plots.DRAW_SHARE)
-        assert app.main.loss.due(drawn + 2 * slow / plots.DRAW_SHARE)
+        assert not app.main.loss.due(drawn + 0.5 * slow / base.DRAW_SHARE)
+        assert app.main.loss.due(drawn + 2 * slow / base.DRAW_SHARE)
         app.main.loss.stale = True
         app.main.refresh_views()  # a tick: the slow plot waits for its turn
         assert app.main.loss.stale

@@ -1,4 +1,4 @@
-"""The plots' lines come straight from plotext's matrix of cells (plot_cells.py): each cell
+"""The plots' lines come straight from plotext's matrix of cells (plots/cells.py): each cell
 must be what textual-plotext's way gives, plotext's ANSI text parsed by rich and laid out by
 Textual, in a dark and a light theme, on every plot the app draws."""
 
@@ -10,7 +10,7 @@ from textual.strip import Strip
 from textual.visual import Visual, visualize
 
 from tests.ui.snapshot_app import make_app, run_and_wait, settle
-from tui_linreg.ui.widgets.plots import StalePlot
+from tui_linreg.ui.widgets.plots.base import StalePlot
 
 Cell = tuple[str, object]
 

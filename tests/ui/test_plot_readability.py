@@ -14,16 +14,10 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 
 from tests.ui.snapshot_app import make_app, run_and_wait, settle
-from tui_linreg.ui.widgets.plots import (
-    GREEN,
-    ORANGE,
-    LossPlot,
-    StalePlot,
-    TrajectoryPlot,
-    linear_ticks,
-    log_ticks,
-    power_label,
-)
+from tui_linreg.ui.widgets.plots.axes import GREEN, ORANGE, linear_ticks, log_ticks, power_label
+from tui_linreg.ui.widgets.plots.base import StalePlot
+from tui_linreg.ui.widgets.plots.loss import LossPlot
+from tui_linreg.ui.widgets.plots.trajectory import TrajectoryPlot
 
 POWER = re.compile(r"^(1|10|10⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)$")
 """A power of ten as an axis shows it: 1, 10, 10², 10⁻³."""

@@ -31,7 +31,8 @@ from tui_linreg.history import History, RunRecord, default_path
 from tui_linreg.reproduce import reproduce_command
 from tui_linreg.ui.app import LinregApp
 from tui_linreg.ui.screens.presets import PresetScreen
-from tui_linreg.ui.screens.runs import SHOWN_AT_MOST, ConfirmClear, OverlayPlot, RunsScreen
+from tui_linreg.ui.screens.runs import SHOWN_AT_MOST, ConfirmClear, RunsScreen
+from tui_linreg.ui.widgets.plots.overlay import OverlayPlot
 
 
 def maximised(screen: Screen[Any]) -> Widget | None:
@@ -412,21 +413,21 @@ async def test_after_a_sweep_of_numbers_the_data_pane_plots_each_run_against_the
         await type_into(pilot, "sweep", "lr=0.003,0.03,3")
         await pilot.press("ctrl+r")
         await wait_for_sequence(pilot, 3)
-        plots, sweep = app.main.query_one("#plots"), app.main.sweep
-        assert plots.has_class("sweep")
+        sweep = app.main.sweep
+        assert app.main.data_view == "sweep"
         assert sweep.field == "learning_rate"
         assert [end.config.learning_rate for end in sweep.ends] == [0.003, 0.03, 3.0]
         assert sweep.stable_bound() == pytest.approx(sweep.ends[0].closed_form.stable_lr)
         assert "× diverged" in sweep.subtitle()  # lr 3 is past the bound
         assert "a sweep of 3 runs: 2 finished, 1 diverged" in app.main.status.text
         await pilot.press("f4")  # back to the data
-        assert not plots.has_class("sweep")
+        assert app.main.data_view != "sweep"
         await pilot.press("f4", "f4")  # the trajectories, then the sweep again
-        assert plots.has_class("sweep")
+        assert app.main.data_view == "sweep"
         await type_into(pilot, "sweep", "")
         await pilot.press("ctrl+r")  # a new plan: the data plot again
         await wait_for_sequence(pilot, 1)
-        assert not plots.has_class("sweep")
+        assert app.main.data_view != "sweep"
 
 
 async def test_a_sweep_of_words_keeps_the_data_plot() -> None:
@@ -437,5 +438,5 @@ async def test_a_sweep_of_words_keeps_the_data_plot() -> None:
         await type_into(pilot, "sweep", "loss=half-squared,huber")
         await pilot.press("ctrl+r")
         await wait_for_sequence(pilot, 2)
-        assert not app.main.query_one("#plots").has_class("sweep")
+        assert app.main.data_view != "sweep"
         assert list(app.main.scatter.earlier) == ["loss=half-squared"]

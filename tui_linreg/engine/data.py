@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import torch
 
-from tui_linreg.config import TrainConfig, available_memory
+from tui_linreg import memory
+from tui_linreg.config import TrainConfig
 from tui_linreg.sources import SYNTHETIC, held_out, load
 
 _SHUFFLE_STREAM = 0x9E3779B97F4A7C15
@@ -97,7 +98,7 @@ def _from_file(config: TrainConfig, device: torch.device) -> Problem:
     """A data file's rows (or a built-in data set's): a seeded share held out for
     validation, the features standardised if asked, and the initial weights drawn as for
     synthetic data."""
-    table = load(config, available_memory)
+    table = load(config, memory.available_memory)
     features, labels = torch.from_numpy(table.features), torch.from_numpy(table.labels)
     held = held_out(len(labels), config.val_fraction)
     val_features = val_labels = None
@@ -142,7 +143,7 @@ def data_note(config: TrainConfig) -> str:
         return ""
     from tui_linreg.datafile import display_name
 
-    table = load(config, available_memory)
+    table = load(config, memory.available_memory)
     said = []
     if table.dropped:
         rows = "row" if table.dropped == 1 else "rows"

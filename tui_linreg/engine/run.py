@@ -2,14 +2,17 @@
 
 The loop is the same for every implementation. It keeps the hot path free of host
 synchronisation: each step's loss stays on the device in a small window, and the window is
-read back only at the reporting rate (four times a second, or every ``_MAX_WINDOW``
+read back only at the reporting rate (four times a second, or every ``MAX_WINDOW``
 steps), where divergence is checked and progress is reported. Cancel and pause are flags that
 the loop looks at before every mini-batch.
+
+The loop's parts are small units of their own: the clock and the pace (pacing.py), the loss
+window and the path (loss_window.py), divergence and keep-going (divergence.py), the watched
+step (watch.py). :func:`train` is the loop over them.
 """
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import dataclasses
 import gc
@@ -29,6 +32,13 @@ from tui_linreg.engine.data import (
     shuffle_generator,
 )
 from tui_linreg.engine.device import describe, resolve_device
+from tui_linreg.engine.divergence import (
+    Divergence,
+    Where,
+    diverged_message,
+    kept_going_words,
+    why_it_diverged,
+)
 from tui_linreg.engine.events import (
     PATH_MAX_STEPS,
     SCATTER_SAMPLE,
@@ -41,9 +51,10 @@ from tui_linreg.engine.events import (
     RunStarted,
     StepDetail,
     StepTaken,
-    envelope,
 )
 from tui_linreg.engine.implementation import Implementation, create
+from tui_linreg.engine.loss_window import LossWindow, PathRecorder
+from tui_linreg.engine.pacing import Pacer, Stopwatch
 from tui_linreg.engine.reference import Gram, analyse, ridge, robust_optimum, through_origin
 from tui_linreg.engine.watch import StepWatch
 from tui_linreg.optimizers import optimizer_of
@@ -55,41 +66,9 @@ app repaints four times a second, so more reports would be drawn by nobody. In t
 report is a message the UI thread handles while training waits for the GIL: reporting ten
 times a second instead cost about a tenth of the training speed at batch 10 (side by side)."""
 
-_MAX_WINDOW = 1024
-"""Read the loss back at least this often (in steps). Early in a run the window starts at one
-step and doubles after each read, so a blow-up in the first steps is caught where it happens
-for the price of a handful of extra reads."""
-
-EXPLOSION_FACTOR = 1e6
-"""A finite loss this many times the starting loss counts as diverged."""
-
-MAX_LAG_S = 0.1
-"""A paced run this far behind its schedule starts a new one: it never rushes through the
-steps it missed, which at the start of a run are the ones a learner most wants to see."""
-
 WATCHED_PACE = 1000.0
 """At this pace or slower every step is watched (engine/watch.py), so the step inspector
 always shows the latest; faster, only single steps and the run's last step are."""
-
-
-class _Stopwatch:
-    """Training time only: stopped while paused and while the consumer handles an event."""
-
-    def __init__(self) -> None:
-        self.total = 0.0
-        self._since: float | None = None
-
-    def start(self) -> None:
-        self._since = time.perf_counter()
-
-    def stop(self) -> None:
-        if self._since is not None:
-            self.total += time.perf_counter() - self._since
-            self._since = None
-
-    def read(self) -> float:
-        running = time.perf_counter() - self._since if self._since is not None else 0.0
-        return self.total + running
 
 
 def prepare(config: TrainConfig) -> tuple[torch.device, Problem]:
@@ -121,6 +100,176 @@ def out_of_memory_refused(config: TrainConfig, device: torch.device) -> Iterator
         ) from None
 
 
+class _Run:
+    """One run's parts the loop shares: its model and data, its clock, the loss window, the
+    path, divergence, the watched step, and what it has done so far."""
+
+    def __init__(
+        self,
+        config: TrainConfig,
+        device: torch.device,
+        problem: Problem,
+        model: Implementation,
+        start: RunStarted,
+        watch: StepWatch,
+        *,
+        record_path: bool,
+    ) -> None:
+        self.config, self.device, self.problem, self.model = config, device, problem, model
+        self.start, self.watch = start, watch
+        self.steps_per_epoch = start.steps_per_epoch
+        factor = model.half_mse_per_loss  # None for l1 and Huber: not a multiple of half-MSE
+        start_loss = (
+            float(model.epoch_loss()) if factor is None else start.initial_half_mse / factor
+        )
+        self.divergence = Divergence(start_loss, config.keep_going)
+        self.window = LossWindow(model, self.divergence)
+        self.path = PathRecorder(start.path_every if record_path else 0)
+        self.clock = Stopwatch()
+        self.history: list[EpochEnded] = []
+        self.total_steps = 0
+
+    @classmethod
+    def begin(
+        cls,
+        config: TrainConfig,
+        prepared: tuple[torch.device, Problem] | None,
+        *,
+        record_path: bool,
+    ) -> _Run:
+        """A run of ``config`` set up: its data (drawn, or ``prepared``), its model, its
+        references and its RunStarted."""
+        config = resolved(config)  # a data file's columns and rows (cached: read once)
+        device, problem = prepared or prepare(config)
+        generator = shuffle_generator(config)
+        model = create(config, problem, generator)
+        with out_of_memory_refused(config, device):
+            best, least, gram = _references(problem, config, model)
+        start = _started(config, device, problem, model, best, least, gram)
+        watch = StepWatch(model, problem, config, generator)
+        return cls(config, device, problem, model, start, watch, record_path=record_path)
+
+    def ended(self, outcome: Outcome, message: str, epoch: int) -> RunEnded:
+        half_mse, w, b = _snapshot(self.problem, self.model)
+        train_s = self.clock.read()
+        return RunEnded(
+            outcome=outcome,
+            message=message,
+            epoch=epoch,
+            step=self.total_steps,
+            history=tuple(self.history),
+            w=w,
+            b=b,
+            half_mse=half_mse,
+            mse=2 * half_mse,
+            train_s=train_s,
+            steps_per_s=self.total_steps / train_s if train_s > 0 else 0.0,
+            closed_form=self.start.closed_form,
+            config=self.config,
+            device=describe(self.device),
+            loss_name=self.model.loss_name,
+            standardization=self.problem.standardization,
+        )
+
+    def diverged(self, where: Where, stopped: int | None = None) -> RunEnded:
+        """The run diverged at ``where``; it ``stopped`` at a later step of that epoch."""
+        config = self.config
+        why = why_it_diverged(
+            lr=self.model.lr,  # the rate now, decayed or not
+            stable_lr=self.start.stable_lr,
+            loss_name=self.model.loss_name,
+            unstandardised_file=config.data != SYNTHETIC and not config.standardize,
+        )
+        message = diverged_message(where, self.divergence.start_loss, why, stopped)
+        return self.ended(Outcome.DIVERGED, message, where[0])
+
+    def kept_going(self) -> RunEnded:
+        """A diverged run that went on to its last epoch (keep_going)."""
+        went_bad, epochs = self.divergence.went_bad, self.config.epochs
+        first = self.diverged(went_bad["first"])
+        words = kept_going_words(went_bad, epochs)
+        return dataclasses.replace(first, message=first.message + words, epoch=epochs)
+
+    def cancelled(self, epoch: int, step: int) -> RunEnded:
+        return self.ended(
+            Outcome.CANCELLED,
+            f"cancelled in epoch {epoch} after step {step} of {self.steps_per_epoch}",
+            epoch,
+        )
+
+    def failed(self, epoch: int, step: int, error: RuntimeError) -> RunEnded:
+        return self.ended(
+            Outcome.FAILED,
+            f"failed in epoch {epoch} at step {step}: the training code raised "
+            f"{type(error).__name__}: {error}",
+            epoch,
+        )
+
+    def finished(self) -> RunEnded:
+        config, steps = self.config, self.total_steps
+        epochs, train_s = config.epochs, max(self.clock.read(), 1e-9)
+        return self.ended(
+            Outcome.FINISHED,
+            f"finished {epochs} epoch{'s' if epochs > 1 else ''} in {train_s:.2f} s "
+            + ("of training " if config.pace is not None else "")
+            + f"({train_s / epochs:.3g} s/epoch, {steps / train_s:,.0f} steps/s"
+            + (f"; paced at {config.pace:g} steps/s, the waits left out)" if config.pace else ")"),
+            epochs,
+        )
+
+    def read_back(self, epoch: int, step: int) -> int | None:
+        """The window's losses and the path's θ read back; the step of the first bad loss."""
+        first_bad, dropped = self.window.read_back(epoch, step)
+        self.path.read_back(self.total_steps - dropped)
+        return first_bad
+
+    def report(self, epoch: int, step: int) -> Progress:
+        """The steps since the last report, and the parameters now."""
+        batch_loss, batch_half_mse, batches = self.window.take()
+        path_steps, path = self.path.take()
+        w, b = _parameters(self.model)
+        return Progress(
+            epoch=epoch,
+            step=step,
+            steps_per_epoch=self.steps_per_epoch,
+            batch_loss=batch_loss,
+            batch_half_mse=batch_half_mse,
+            elapsed_s=self.clock.read(),
+            batches=batches,
+            w=w,
+            b=b,
+            last_step=self.watch.detail() if self.watch.fresh else None,
+            path_steps=path_steps,
+            path=path,
+        )
+
+    def epoch_ended(self, epoch: int, steps: int, epoch_s: float) -> EpochEnded:
+        """The lesson's line: the full data's loss after ``epoch`` (and the held-out one's)."""
+        model, validation = self.model, self.problem.validation
+        own_loss = float(model.epoch_loss())
+        half_mse, w, b = _snapshot(self.problem, model)
+        val_loss = val_half_mse = None
+        if validation is not None:
+            val_loss = float(model.epoch_loss(validation))
+            val_half_mse = float(full_data_half_mse(validation, *model.parameters()))
+        ended = EpochEnded(
+            epoch=epoch,
+            loss=own_loss,
+            half_mse=half_mse,
+            mse=2 * half_mse,
+            w=w,
+            b=b,
+            elapsed_s=self.clock.read(),
+            epoch_s=epoch_s,
+            steps_per_s=steps / epoch_s if epoch_s > 0 else 0.0,
+            lr=model.lr,
+            val_loss=val_loss,
+            val_half_mse=val_half_mse,
+        )
+        self.history.append(ended)
+        return ended
+
+
 def train(
     config: TrainConfig,
     control: RunControl | None = None,
@@ -140,207 +289,29 @@ def train(
     :class:`~tui_linreg.config.ConfigError` before the first event if the device is missing.
     """
     control = control or RunControl()
-    config = resolved(config)  # a data file's columns and rows (cached: read once)
-    device, problem = prepared or prepare(config)
-    generator = shuffle_generator(config)
-    model = create(config, problem, generator)
-    with out_of_memory_refused(config, device):
-        best, least, gram = _references(problem, config, model)
-    watch = StepWatch(model, problem, config, generator)
-    n = problem.num_examples
-    steps_per_epoch = math.ceil(n / config.batch_size)
-    last_step = config.epochs * steps_per_epoch
-    start = _started(config, device, problem, model, best, least, gram)
-    every = start.path_every if record_path else 0  # 0: no path recorded
-    stable_lr, start_half_mse = start.stable_lr, start.initial_half_mse
+    run = _Run.begin(config, prepared, record_path=record_path)
+    config, model, start = run.config, run.model, run.start
     yield start
 
-    factor = model.half_mse_per_loss  # None for l1 and Huber: not a multiple of half-MSE
-    start_loss = float(model.epoch_loss()) if factor is None else start_half_mse / factor
-    too_big = max(start_loss, 1e-12) * EXPLOSION_FACTOR
-    clock = _Stopwatch()
-    validation = problem.validation
-    history: list[EpochEnded] = []
-    total_steps = 0
-    window_size = 1
+    clock, window, path, watch, divergence = (
+        run.clock,
+        run.window,
+        run.path,
+        run.watch,
+        run.divergence,
+    )
+    losses, every = window.losses, path.every
+    pacer = Pacer(control, clock)
+    last_step = config.epochs * start.steps_per_epoch
     # An implementation that needs no autograd steps in inference mode (no version counters,
     # no autograd dispatch: about a fifth faster at batch 10). Events are yielded outside it.
     step_mode = contextlib.nullcontext if model.needs_autograd else torch.inference_mode
 
-    def ended(outcome: Outcome, message: str, epoch: int) -> RunEnded:
-        half_mse, w, b = _snapshot(problem, model)
-        train_s = clock.read()
-        return RunEnded(
-            outcome=outcome,
-            message=message,
-            epoch=epoch,
-            step=total_steps,
-            history=tuple(history),
-            w=w,
-            b=b,
-            half_mse=half_mse,
-            mse=2 * half_mse,
-            train_s=train_s,
-            steps_per_s=total_steps / train_s if train_s > 0 else 0.0,
-            closed_form=best,
-            config=config,
-            device=describe(device),
-            loss_name=model.loss_name,
-            standardization=problem.standardization,
-        )
-
-    def diverged(epoch: int, step: int, value: float, stopped: int | None = None) -> RunEnded:
-        """The run diverged at ``step`` of ``epoch``; it ``stopped`` at a later step of that
-        epoch, where the losses were read back (the parameters reported are from there)."""
-        what = (
-            f"the loss became {value}"
-            if not math.isfinite(value)
-            else f"the loss grew from {start_loss:.3g} to {value:.3g}"
-        )
-        lr = model.lr  # the rate now, decayed or not
-        bound = f"the stable bound ≈ {stable_lr or 0:.3g} for {model.loss_name} on this data"
-        if stable_lr is None:  # Adam
-            why = (
-                f"Adam has no simple stable bound (each step is about lr = {lr:g} long, whatever "
-                "the gradient): try a smaller learning rate."
-            )
-        elif lr >= stable_lr:
-            why = f"The learning rate {lr:g} is above {bound}."
-        else:
-            why = (
-                f"The learning rate {lr:g} is below {bound}, but mini-batch noise lowers "
-                "that bound: try a smaller one."
-            )
-        if config.data != SYNTHETIC and not config.standardize:
-            why += " Standardising the features (--standardize) allows a far larger one."
-        if stopped is not None and stopped != step:
-            why += (
-                f" The run stopped at step {stopped}, where the losses were read back: the "
-                "parameters shown are from that step."
-            )
-        return ended(
-            Outcome.DIVERGED, f"diverged in epoch {epoch} at step {step}: {what}. {why}", epoch
-        )
-
-    def kept_going(bad: dict[str, tuple[int, int, float]]) -> RunEnded:
-        """A diverged run that went on to its last epoch (keep_going): where the loss first
-        went bad, and the steps where it became inf and then nan, said once."""
-        epoch, step, value = bad["first"]
-        first = diverged(epoch, step, value)
-        road = []
-        if "inf" in bad:
-            e, s, _ = bad["inf"]
-            road.append(f"it became inf in epoch {e} at step {s} (past float32's 3.4e38)")
-        if "nan" in bad:
-            e, s, _ = bad["nan"]
-            road.append(
-                f"nan in epoch {e} at step {s}: once θ holds inf, ŷ = Xw + b adds +inf to "
-                "−inf, and inf − inf is nan, which then spreads to every parameter"
-            )
-        went_on = f" It kept going to epoch {config.epochs}" + (
-            ": " + "; then ".join(road) + "." if road else "."
-        )
-        return dataclasses.replace(first, message=first.message + went_on, epoch=config.epochs)
-
-    # Pacing: step k of a paced stretch starts 1/pace after step k − 1's start, on an absolute
-    # schedule (no drift). The waits are not training time. A pause, or a new pace, restarts
-    # the schedule.
-    pace = control.take_pace()
-    paced_from, paced_steps = time.perf_counter(), 0
-    window: list[torch.Tensor] = []
-    pending: list[tuple[float, float]] = []
-    """(step within the epoch, batch half-MSE) of each step since the last report."""
-    pending_own: list[float] = []
-    """Each of those steps' own loss (the implementation's, per example)."""
-    pending_bad = math.nan
-    thetas: list[torch.Tensor] = []
-    """θ after each recorded step since the last read-back, still on the device."""
-    theta_steps: list[int] = []
-    path: list[float] = []
-    """θ after each of ``path_steps``, flat (w…, b, w…, b, …): no tuple a step to allocate."""
-    path_steps: list[int] = []
-
-    went_bad: dict[str, tuple[int, int, float]] = {}
-    """With keep_going: (epoch, step, loss) where the loss first went bad, became inf, nan."""
-
-    def note_bad(start: int, losses: list[float]) -> None:
-        for offset, loss in enumerate(losses):
-            where = (epoch, start + offset, loss)
-            if not loss <= too_big:  # nan too
-                went_bad.setdefault("first", where)
-            if math.isinf(loss):
-                went_bad.setdefault("inf", where)
-            if math.isnan(loss):
-                went_bad.setdefault("nan", where)
-                return
-
-    def read_back(step: int) -> int | None:
-        """Read the window's losses back into ``pending`` (and the θ recorded since into
-        ``path``); the step of the first bad one."""
-        nonlocal pending_bad
-        first_bad, losses, half_mses = _inspect(model, window, too_big)
-        start = step - len(window) + 1
-        if first_bad is not None and config.keep_going:
-            if "nan" not in went_bad:
-                note_bad(start + first_bad, losses[first_bad:])
-            first_bad = None  # noted: the run goes on
-        kept = losses if first_bad is None else losses[: first_bad + 1]
-        pending_own.extend(kept)
-        if half_mses is None:
-            assert factor is not None
-            pending.extend((start + i, loss * factor) for i, loss in enumerate(kept))
-        else:
-            pending.extend((start + i, half_mses[i]) for i in range(len(kept)))
-        if thetas:
-            # The path stops where the loss plot does: at the step found bad.
-            last = total_steps - len(window) + len(kept)
-            shown = bisect.bisect_right(theta_steps, last)
-            path_steps.extend(theta_steps[:shown])
-            path.extend(torch.stack(thetas[:shown]).reshape(-1).tolist() if shown else ())
-            thetas.clear()
-            theta_steps.clear()
-        window.clear()
-        if first_bad is None:
-            return None
-        pending_bad = losses[first_bad]
-        return start + first_bad
-
-    def failed(epoch: int, step: int, error: RuntimeError) -> RunEnded:
-        return ended(
-            Outcome.FAILED,
-            f"failed in epoch {epoch} at step {step}: the training code raised "
-            f"{type(error).__name__}: {error}",
-            epoch,
-        )
-
-    def report(epoch: int, step: int) -> Progress:
-        """The steps since the last report, and the parameters now."""
-        mean = math.fsum(value for _, value in pending) / max(len(pending), 1)
-        w, b = _parameters(model)
-        progress = Progress(
-            epoch=epoch,
-            step=step,
-            steps_per_epoch=steps_per_epoch,
-            batch_loss=math.fsum(pending_own) / max(len(pending_own), 1),
-            batch_half_mse=mean,
-            elapsed_s=clock.read(),
-            batches=envelope(pending),
-            w=w,
-            b=b,
-            last_step=watch.detail() if watch.fresh else None,
-            path_steps=tuple(path_steps),
-            path=tuple(path),
-        )
-        pending.clear()
-        pending_own.clear()
-        path_steps.clear()
-        path.clear()
-        return progress
-
-    def watched_from_step(pace: float | None, single: bool) -> int:
+    def watched_from() -> int:
         """Steps are watched from this many taken on: all of them when traced, paced slowly
         enough or single; else only the run's last."""
-        if trace or single or (pace is not None and pace <= WATCHED_PACE):
+        pace = pacer.pace
+        if trace or pacer.single or (pace is not None and pace <= WATCHED_PACE):
             return 0
         return (stop_at or last_step) - 1
 
@@ -356,70 +327,50 @@ def train(
         while True:
             # Steps run in a stretch, in step_mode, until a read-back is due.
             ended_by = None  # why the stretch ended: "cancel", "read" or None (epoch done)
-            single = False
-            watched_from = watched_from_step(pace, single)
+            pacer.single = False
+            watched = watched_from()
             try:
                 with step_mode():
                     for X, y in batches:  # noqa: N806
                         if control.requested:
-                            if control.paused:
-                                clock.stop()
-                                control.wait_while_paused()
-                                clock.start()
-                            if control.cancelled:
+                            if not pacer.heed():
                                 ended_by = "cancel"
                                 break
-                            pace = control.take_pace()
-                            single = control.take_single()
-                            watched_from = watched_from_step(pace, single)
-                            paced_from, paced_steps = time.perf_counter(), 0
-                        if total_steps >= watched_from:  # one comparison a step
-                            window.append(watch.step(epoch, step + 1, X, y))
+                            watched = watched_from()
+                        if run.total_steps >= watched:  # one comparison a step
+                            losses.append(watch.step(epoch, step + 1, X, y))
                         else:
-                            window.append(model.train_step(X, y))
+                            losses.append(model.train_step(X, y))
                         step += 1
-                        total_steps += 1
-                        if every and total_steps % every == 0:
-                            thetas.append(model.snapshot())
-                            theta_steps.append(total_steps)
-                        if single or total_steps == stop_at:
-                            if single:
+                        run.total_steps += 1
+                        if every and run.total_steps % every == 0:
+                            path.keep(model.snapshot(), run.total_steps)
+                        if pacer.single or run.total_steps == stop_at:
+                            if pacer.single:
                                 control.stepped()  # pause again, and show this step now
                             ended_by, report_due, now = "read", True, time.perf_counter()
                             break
-                        if pace is not None:
-                            paced_steps += 1
-                            clock.stop()
-                            wait = paced_from + paced_steps / pace - time.perf_counter()
-                            if wait < -MAX_LAG_S:  # far behind (the UI drawing a new run,
-                                # say): start afresh rather than rush the missed steps
-                                paced_from, paced_steps = time.perf_counter(), 0
-                            control.nap(wait)
-                            clock.start()
+                        pacer.wait()
                         now = time.perf_counter()
                         report_due = now - last_report >= PROGRESS_INTERVAL_S
-                        if report_due or len(window) >= window_size or trace:
+                        if report_due or window.full or trace:
                             ended_by = "read"
                             break
             except RuntimeError as error:  # the training code raised: a pitfall, say
                 clock.stop()
                 watch.failed(epoch, step + 1, X, y, str(error))
-                read_back(step)
-                yield report(epoch, step)  # the steps before it, and the step that raised
-                yield failed(epoch, step + 1, error)
+                run.read_back(epoch, step)
+                yield run.report(epoch, step)  # the steps before it, and the step that raised
+                yield run.failed(epoch, step + 1, error)
                 return
             if ended_by is None:
                 break
             if ended_by == "cancel":
                 clock.stop()
-                yield ended(
-                    Outcome.CANCELLED,
-                    f"cancelled in epoch {epoch} after step {step} of {steps_per_epoch}",
-                    epoch,
-                )
+                yield run.cancelled(epoch, step)
                 return
-            window_size = min(2 * window_size, _MAX_WINDOW)
-            first_bad = read_back(step)
+            window.grow()
+            first_bad = run.read_back(epoch, step)
             if trace:
                 clock.stop()
                 detail = watch.detail()
@@ -428,68 +379,33 @@ def train(
                 clock.start()
             if first_bad is not None:
                 clock.stop()
-                yield report(epoch, step)  # the explosion, up to the step that stopped it
-                yield diverged(epoch, first_bad, pending_bad, stopped=step)
+                yield run.report(epoch, step)  # the explosion, up to the step that stopped it
+                yield run.diverged((epoch, first_bad, window.bad_loss), stopped=step)
                 return
             if report_due:
                 last_report = now
                 clock.stop()
-                yield report(epoch, step)
-                if total_steps == stop_at:
+                yield run.report(epoch, step)
+                if run.total_steps == stop_at:
                     return
                 clock.start()
-        first_bad = read_back(step)
+        first_bad = run.read_back(epoch, step)
         clock.stop()
-        if pending:  # every step is in one report: the epoch's last ones in this one
-            yield report(epoch, step)
+        if window.pending:  # every step is in one report: the epoch's last ones in this one
+            yield run.report(epoch, step)
         if first_bad is not None:
-            yield diverged(epoch, first_bad, pending_bad, stopped=step)
+            yield run.diverged((epoch, first_bad, window.bad_loss), stopped=step)
             return
-        epoch_s = clock.read() - epoch_started
-
-        own_loss = float(model.epoch_loss())
-        half_mse, w, b = _snapshot(problem, model)
-        val_loss = val_half_mse = None
-        if validation is not None:
-            val_loss = float(model.epoch_loss(validation))
-            val_half_mse = float(full_data_half_mse(validation, *model.parameters()))
-        history.append(
-            EpochEnded(
-                epoch=epoch,
-                loss=own_loss,
-                half_mse=half_mse,
-                mse=2 * half_mse,
-                w=w,
-                b=b,
-                elapsed_s=clock.read(),
-                epoch_s=epoch_s,
-                steps_per_s=step / epoch_s if epoch_s > 0 else 0.0,
-                lr=model.lr,
-                val_loss=val_loss,
-                val_half_mse=val_half_mse,
-            )
-        )
-        if not own_loss <= too_big:
+        ended = run.epoch_ended(epoch, step, clock.read() - epoch_started)
+        if divergence.bad(ended.loss):
             if config.keep_going:
-                went_bad.setdefault("first", (epoch, step, own_loss))
+                divergence.went_bad.setdefault("first", (epoch, step, ended.loss))
             else:  # the last update of the epoch blew up after its batch loss was measured
-                yield diverged(epoch, step, own_loss)
+                yield run.diverged((epoch, step, ended.loss))
                 return
-        yield history[-1]
+        yield ended
 
-    if went_bad:
-        yield kept_going(went_bad)
-        return
-
-    epochs, train_s = config.epochs, max(clock.read(), 1e-9)
-    yield ended(
-        Outcome.FINISHED,
-        f"finished {epochs} epoch{'s' if epochs > 1 else ''} in {train_s:.2f} s "
-        + ("of training " if config.pace is not None else "")
-        + f"({train_s / epochs:.3g} s/epoch, {total_steps / train_s:,.0f} steps/s"
-        + (f"; paced at {config.pace:g} steps/s, the waits left out)" if config.pace else ")"),
-        epochs,
-    )
+    yield run.kept_going() if divergence.went_bad else run.finished()
 
 
 def _references(
@@ -612,7 +528,7 @@ def freeze_start_up_heap() -> None:
     """Move every object alive now out of the garbage collector's sight: call once start-up
     is over (the imports; in the app, the warm-up too). After ``import torch`` (and Textual)
     the heap holds hundreds of thousands of objects, and every full collection walks them
-    all (about 80 ms, measured in the second epoch of a fresh process's run: REFERENCE.md §5).
+    all (about 80 ms, measured in the second epoch of a fresh process's run: docs/performance.md).
     Frozen objects are never collected as cycles, so this is done once, never per run."""
     gc.freeze()
 
@@ -643,26 +559,6 @@ def _tiny_runs(device: str) -> None:
                 device=device,
             )
         )
-
-
-def _inspect(
-    model: Implementation, window: list[torch.Tensor], too_big: float
-) -> tuple[int | None, list[float], list[float] | None]:
-    """Read the window's batch losses back in one transfer: (the index of the first that is
-    not finite or has grown too big, or None; every loss; every half-MSE, for the losses that
-    report it beside their own, else None)."""
-    if not window:
-        return None, [], []
-    losses = model.window_losses(window)
-    own = losses if losses.dim() == 1 else losses[:, 0]
-    bad = ~torch.isfinite(own) | (own > too_big)
-    columns = losses if losses.dim() == 1 else losses.T.reshape(-1)  # own, then half-MSE
-    values = torch.cat([bad.any().to(losses.dtype).reshape(1), columns]).tolist()
-    steps = len(own)
-    kept, half_mses = values[1 : 1 + steps], (values[1 + steps :] if losses.dim() == 2 else None)
-    if not values[0]:
-        return None, kept, half_mses
-    return next(i for i, loss in enumerate(kept) if not loss <= too_big), kept, half_mses
 
 
 def _parameters(model: Implementation) -> tuple[tuple[float, ...], float]:

@@ -1,4 +1,5 @@
-"""Messages from the background threads to the widgets. The threads never touch a widget."""
+"""Messages from the background threads to the main screen. The threads never touch a widget.
+None bubbles: each is the main screen's alone."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from tui_linreg.engine.events import Event, RunStarted, StepDetail
 
 
 @dataclass
-class RunEvent(Message):
+class RunEvent(Message, bubble=False):
     """One engine event, tagged with the plan it belongs to. None replaces another still in
     the queue: each progress report holds steps no other one does (at most four a second)."""
 
@@ -19,7 +20,7 @@ class RunEvent(Message):
 
 
 @dataclass
-class RunRefused(Message):
+class RunRefused(Message, bubble=False):
     """A run could not start, e.g. the device asked for is not here."""
 
     plan_id: int
@@ -27,14 +28,14 @@ class RunRefused(Message):
 
 
 @dataclass
-class TorchLoaded(Message):
+class TorchLoaded(Message, bubble=False):
     """PyTorch finished importing in the background (or failed to, with the reason)."""
 
     error: str | None = None
 
 
 @dataclass
-class Notice(Message):
+class Notice(Message, bubble=False):
     """Something the user should know that is not a mistake of theirs (the history not
     written, say)."""
 
@@ -42,7 +43,7 @@ class Notice(Message):
 
 
 @dataclass
-class DataPreviewed(Message):
+class DataPreviewed(Message, bubble=False):
     """The data the form describes, drawn before any run (what its RunStarted will say)."""
 
     ask: int
@@ -54,7 +55,7 @@ class DataPreviewed(Message):
 
 
 @dataclass
-class StepReplayed(Message):
+class StepReplayed(Message, bubble=False):
     """A recorded step, taken again for the step inspector (engine.run.replay_step)."""
 
     ask: int

@@ -10,6 +10,7 @@ Only the controls flow back into a run: cancel, pause, a single step, the pace.
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from textual import on, work
 from textual.css.query import NoMatches
@@ -41,7 +42,7 @@ from tui_linreg.ui.messages import (
 )
 from tui_linreg.ui.screens.panes import PanesScreen
 from tui_linreg.ui.widgets.code_pane import NEXT_RUN
-from tui_linreg.ui.widgets.sweep_plot import SweepPlot
+from tui_linreg.ui.widgets.plots.sweep import SweepPlot
 
 
 class MainScreen(PanesScreen):
@@ -416,16 +417,16 @@ class MainScreen(PanesScreen):
         if not self.session.torch_ready:
             return  # shown once PyTorch has loaded
         if self.session.running is not None:
-            self.code.show_config(self.session.running)
+            self.code.show(self.session.running)
             return
         texts = self.form.texts()
-        chosen: dict[str, object] = {"implementation": self.form.implementation}
+        chosen: dict[str, Any] = {"implementation": self.form.implementation}
         for name in ("pitfalls", "loss_function", "model", "optimizer", "weight_decay"):
             try:
                 chosen[name] = parse_field(name, texts[name])
             except (FieldError, KeyError):
                 chosen[name] = SETTINGS[name].default
-        self.code.show_config(TrainConfig.from_dict(chosen), heading=NEXT_RUN)
+        self.code.show(TrainConfig(**chosen), heading=NEXT_RUN)
 
     # --- replay ---------------------------------------------------------------------------------
 

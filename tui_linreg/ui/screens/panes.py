@@ -28,19 +28,16 @@ from tui_linreg.session import Change, Replayed, Session
 from tui_linreg.ui.widgets.code_pane import CodePane
 from tui_linreg.ui.widgets.epoch_log import EpochLog
 from tui_linreg.ui.widgets.key_hints import KeyHints, width_classes
-from tui_linreg.ui.widgets.landscape_plot import LandscapePlot
 from tui_linreg.ui.widgets.parameter_table import ParameterTable
-from tui_linreg.ui.widgets.plots import (
-    DRAW_SHARE,
-    FLAT_OUT_SHARE,
-    LossPlot,
-    ScatterPlot,
-    TrajectoryPlot,
-)
+from tui_linreg.ui.widgets.plots.base import DRAW_SHARE, FLAT_OUT_SHARE
+from tui_linreg.ui.widgets.plots.landscape import LandscapePlot
+from tui_linreg.ui.widgets.plots.loss import LossPlot
+from tui_linreg.ui.widgets.plots.scatter import ScatterPlot
+from tui_linreg.ui.widgets.plots.sweep import SweepPlot
+from tui_linreg.ui.widgets.plots.trajectory import TrajectoryPlot
 from tui_linreg.ui.widgets.settings_form import SettingsForm
 from tui_linreg.ui.widgets.status_line import StatusLine
 from tui_linreg.ui.widgets.step_inspector import StepInspector
-from tui_linreg.ui.widgets.sweep_plot import SweepPlot
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
@@ -241,7 +238,7 @@ class PanesScreen(Screen[None]):
             "step is shown here; at max, only single steps and the run's last step."
         )
         if self.in_place == "code":
-            self.code.show_config(config)
+            self.code.show(config)
         self.status.running(
             config.implementation, 1, config.epochs, 0.0, paused=change.paused, pace=config.pace
         )

@@ -11,85 +11,20 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual.app import ComposeResult, RenderResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.coordinate import Coordinate
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
-from textual_plotext import PlotextPlot
 
 from tui_linreg.engine.events import Outcome
 from tui_linreg.export import ExportError, csv_text, export
 from tui_linreg.history import History, RunRecord
-from tui_linreg.plan import differing, label_of
 from tui_linreg.reproduce import reproduce_command
 from tui_linreg.ui import formatting
-from tui_linreg.ui.maximise import MAXIMISE_BINDINGS, toggle_maximised
 from tui_linreg.ui.widgets.key_hints import KeyHints
-from tui_linreg.ui.widgets.plots import PALETTE, RGB, legend, set_axes
-
-
-class OverlayPlot(PlotextPlot):
-    """Loss curves of the selected runs, each labelled by what differs between them."""
-
-    DEFAULT_CLASSES = "pane"  # the bordered look of every pane (app.tcss)
-    BINDINGS = MAXIMISE_BINDINGS
-    can_focus = True  # tab gives it the focus, then m fills the screen with it
-    ALLOW_MAXIMIZE = True
-
-    def __init__(self) -> None:
-        super().__init__(id="overlay")
-        self.records: list[RunRecord] = []
-        """The runs overlaid."""
-        self.curves: list[tuple[RGB, str, list[tuple[float, float]]]] = []
-        """Each selected run's colour, name and (epoch, half-MSE) points."""
-
-    def action_maximise(self) -> None:
-        toggle_maximised(self)
-
-    def show(self, records: list[RunRecord]) -> None:
-        """Overlay these runs' curves, each named by what differs between them, its name in
-        the legend under the plot, where it hides no curve."""
-        self.records = records
-        curves = [(r, [(x, y) for x, y in r.curve if y > 0]) for r in records]
-        curves = [(r, points) for r, points in curves if points]
-        fields = differing([r.config for r in records])
-        names = [label_of(record.config, fields) for record, _ in curves]
-        if len(set(names)) < len(names):  # identical settings: tell them apart by time
-            names = [
-                f"{name} {time.strftime('%H:%M:%S', time.localtime(record.created))}"
-                for name, (record, _) in zip(names, curves, strict=True)
-            ]
-        self.curves = [
-            (PALETTE[index % len(PALETTE)], name, points)
-            for index, (name, (_, points)) in enumerate(zip(names, curves, strict=True))
-        ]
-        self.relabel()
-        self.refresh()
-
-    def relabel(self) -> None:
-        room = self.outer_size.width - 6 if self.outer_size.width else 1000
-        self.border_subtitle = legend([(colour, name) for colour, name, _ in self.curves], room)
-
-    def on_resize(self) -> None:
-        self.relabel()  # a roomier or a tighter legend for the new width
-
-    def render(self) -> RenderResult:
-        plt = self.plt
-        plt.clear_figure()  # drawn afresh at each render: plotext re-applies log scales in place
-        plt.xlabel("epoch")
-        if not self.curves:
-            plt.title("select runs with space to overlay them")
-            return super().render()
-        plt.title("half-MSE per epoch, log scale")
-        plt.yscale("log")
-        points = [point for _, _, line in self.curves for point in line]
-        set_axes(plt, self.size, (x for x, _ in points), (y for _, y in points), log_y=True)
-        for colour, _, line in self.curves:
-            plt.plot(*zip(*line, strict=True), marker="braille", color=colour)
-        return super().render()
-
+from tui_linreg.ui.widgets.plots.overlay import OverlayPlot
 
 SHOWN_AT_MOST = 500
 """Rows the table holds. A row costs the table about a quarter of a millisecond, so a history of

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui_linreg.config import TrainConfig
+from tui_linreg.config import SETTINGS, TrainConfig
+from tui_linreg.pitfalls import PITFALLS
 
 
 def training_source(
@@ -110,6 +111,23 @@ def changed_lines(source: str, pitfalls: tuple[str, ...]) -> set[int]:
     }
 
 
+CODE_SETTINGS = ("loss_function", "model", "optimizer", "weight_decay")
+"""Besides the implementation and the pitfalls, the settings that change the code shown."""
+
+
+def code_heading(config: TrainConfig) -> str:
+    """Whose code it is: ``concise · --optimizer adam``, each setting that changes the code
+    named where it is used and not its default."""
+    shown = config.implementation
+    if config.pitfalls:
+        shown += f" with {'+'.join(config.pitfalls)}"
+    for name in CODE_SETTINGS:
+        setting, value = SETTINGS[name], getattr(config, name)
+        if setting.used(config) and value != setting.default:
+            shown += f" · {setting.flag} {setting.kind.show(value)}"
+    return shown
+
+
 RUNNING = "the code being run"
 LAST_RUN = "the last run's code"
 NEXT_RUN = "the next run's code (the form's)"
@@ -123,7 +141,7 @@ class CodePane(VerticalScroll):
         self.border_title = RUNNING
         self.showing: str | None = None
         self.dark = True
-        self.asked: tuple[str, tuple[str, ...], str, str, str, float] | None = None
+        self.asked: TrainConfig | None = None
         """What :meth:`show` was last asked for: drawn again when the theme changes."""
         self.heading = RUNNING
         """Whose code it is: the run's, the last run's, or the next one's (the form's)."""
@@ -131,7 +149,7 @@ class CodePane(VerticalScroll):
     def restyle(self) -> None:
         """The theme changed: the source again, in the theme's colours (if it is shown)."""
         if self.asked is not None:
-            self.show(*self.asked, heading=self.heading)
+            self.show(self.asked, heading=self.heading)
 
     def run_ended(self) -> None:
         """The code shown is now the last run's, until the form asks for another."""
@@ -145,53 +163,33 @@ class CodePane(VerticalScroll):
     def on_mount(self) -> None:
         self.watch(self.app, "theme", lambda _: self.restyle(), init=False)
 
-    def show_config(self, config: TrainConfig, *, heading: str = RUNNING) -> None:
-        """Show the training step ``config`` runs (see :meth:`show`)."""
-        self.show(
-            config.implementation,
-            config.pitfalls,
-            config.loss_function,
-            config.model,
-            config.optimizer,
-            config.weight_decay,
-            heading=heading,
-        )
-
-    def show(
-        self,
-        implementation: str,
-        pitfalls: tuple[str, ...] = (),
-        loss: str = "lesson",
-        model: str = "sequential",
-        optimizer: str = "sgd",
-        weight_decay: float = 0.0,
-        *,
-        heading: str = RUNNING,
-    ) -> None:
-        """Show the training step of these settings; ``heading`` says whose it is: the run in
+    def show(self, config: TrainConfig, *, heading: str = RUNNING) -> None:
+        """Show the training step ``config`` runs; ``heading`` says whose it is: the run in
         progress's (RUNNING) or, when idle, the next run's (NEXT_RUN: the form's)."""
-        shown = f"{implementation} with {'+'.join(pitfalls)}" if pitfalls else implementation
-        shown += f" · --loss {loss}" if loss != "lesson" else ""
-        shown += (
-            f" · --model {model}" if model != "sequential" and implementation == "concise" else ""
-        )
-        shown += f" · --optimizer {optimizer}" if optimizer != "sgd" else ""
-        shown += f" · --weight-decay {weight_decay:g}" if weight_decay else ""
-        self.asked = (implementation, pitfalls, loss, model, optimizer, weight_decay)
+        shown = code_heading(config)
+        self.asked = config
         dark = self.app.current_theme.dark
         self.heading = heading
         self.border_title = f"{heading} · {shown}"
         if (shown, dark) == (self.showing, self.dark):
             return
         self.showing, self.dark = shown, dark
-        if pitfalls:
-            self.border_subtitle = "highlighted: the lines the pitfalls change"
+        if config.pitfalls:
+            changes = "; ".join(PITFALLS[name].change for name in config.pitfalls)
+            self.border_subtitle = f"highlighted: {changes}"
         else:
             self.border_subtitle = ""
         from rich.syntax import Syntax  # pygments loads only when the pane is first shown
 
-        source = training_source(implementation, pitfalls, loss, model, optimizer, weight_decay)
-        changed = changed_lines(source, pitfalls)
+        source = training_source(
+            config.implementation,
+            config.pitfalls,
+            config.loss_function,
+            config.model,
+            config.optimizer,
+            config.weight_decay,
+        )
+        changed = changed_lines(source, config.pitfalls)
         syntax = Syntax(
             source,
             "python",

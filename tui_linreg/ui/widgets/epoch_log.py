@@ -7,6 +7,7 @@ from textual.widgets import RichLog
 
 from tui_linreg.config import TrainConfig
 from tui_linreg.engine.events import EpochEnded, Outcome, RunEnded, RunStarted
+from tui_linreg.pitfalls import PITFALLS
 from tui_linreg.report import (
     decay_line,
     describe_config,
@@ -76,6 +77,9 @@ class EpochLog(RichLog):
                     event.config, *event.in_data_units(event.w, event.b)
                 )
         self.write(Text(text, style=_OUTCOME_STYLE[event.outcome]))
+        if event.outcome != Outcome.FAILED:  # when it raised, PyTorch's own words say it
+            for name in event.config.pitfalls:  # what the broken line did: look for it now
+                self.write(Text(f"  {name}: {PITFALLS[name].consequence}", style="yellow"))
 
     def note(self, text: str) -> None:
         self.write(Text(text, style="italic"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from functools import partial
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -18,15 +19,17 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from tui_linreg.config import (
+    FILE_DECIDES,
     SETTINGS,
     ConfigError,
     FieldError,
     Mistake,
     TrainConfig,
     config_from_text,
+    synthetic,
 )
-from tui_linreg.settings import Choice, Section, Setting, Text
-from tui_linreg.sources import SYNTHETIC, DataSource, source_of
+from tui_linreg.settings import Choice, Section, Setting, Text, UsedWhen
+from tui_linreg.sources import DataSource, source_of
 from tui_linreg.sweep import Sweep, parse_sweep
 
 
@@ -153,30 +156,6 @@ def _row(label: str, field: Input | Select[str], section: Section) -> Horizontal
     )
 
 
-def _decaying(text: str) -> bool:
-    """Whether the lr decay field asks for a decay (or cannot be read yet: then shown)."""
-    try:
-        return float(text) != 1
-    except ValueError:
-        return True
-
-
-SYNTHETIC_ONLY = (
-    "num_examples",
-    "val_examples",
-    "noise_std",
-    "true_w",
-    "true_b",
-    "feature_correlation",
-    "feature_scales",
-)
-FILE_ONLY = ("target", "features", "drop_missing", "standardize", "val_fraction")
-
-
-def _synthetic(chosen: str) -> bool:
-    return chosen == SYNTHETIC
-
-
 def _reads(name: str, text: str) -> bool:
     try:
         SETTINGS[name].read(text)
@@ -185,19 +164,33 @@ def _reads(name: str, text: str) -> bool:
     return True
 
 
-RELEVANT_WHEN: dict[str, tuple[str, Callable[[str], bool]]] = {
-    "model": ("implementation", lambda chosen: chosen == "concise"),
-    "huber_delta": ("loss_function", lambda chosen: chosen == "huber"),
-    "decay_every": ("lr_decay", _decaying),
-    "data_path": ("data", lambda chosen: chosen == "file"),
-    **{name: ("data", _synthetic) for name in SYNTHETIC_ONLY},
-    **{name: ("data", lambda chosen: chosen != SYNTHETIC) for name in FILE_ONLY},
-    "data_sha256": ("data", lambda chosen: False),  # filled in from the file, never typed
-    "momentum": ("optimizer", lambda chosen: chosen in ("momentum", "nesterov")),
-    "beta1": ("optimizer", lambda chosen: chosen == "adam"),
-    "beta2": ("optimizer", lambda chosen: chosen == "adam"),
-    "eps": ("optimizer", lambda chosen: chosen == "adam"),
-}
+def _shows(when: UsedWhen, text: str) -> bool:
+    """Whether a field used ``when`` shows for the text of the field it depends on (while
+    that text cannot be read, it shows)."""
+    if when.on == "data":
+        return bool(when.test(text))  # the menu's choice: synthetic, a data set, or file
+    try:
+        return bool(when.test(SETTINGS[when.on].read(text)))
+    except FieldError:
+        return True
+
+
+def _form_rules() -> dict[str, tuple[str, Callable[[str], bool]]]:
+    """Each field shown only sometimes: the field whose text decides it, and the test of that
+    text. A setting's used_when (config.py), and the form's own: what a data file decides is
+    asked for only with synthetic data; the file's path only for a file."""
+    rules: dict[str, tuple[str, Callable[[str], bool]]] = {
+        name: ("data", synthetic) for name in FILE_DECIDES
+    }
+    for name, setting in SETTINGS.items():
+        if setting.used_when is not None:
+            rules[name] = (setting.used_when.on, partial(_shows, setting.used_when))
+    rules["data_path"] = ("data", lambda chosen: chosen == "file")
+    rules["data_sha256"] = ("data", lambda chosen: False)  # filled in from the file, never typed
+    return rules
+
+
+RELEVANT_WHEN = _form_rules()
 """Fields that only some values of another use: shown only then, so the form stays whole."""
 
 
@@ -361,8 +354,17 @@ class SettingsForm(VerticalScroll):
         and left out with synthetic data, and synthetic data's with a file (what is left over
         in a hidden field cannot make the form refuse to run)."""
         texts = self.texts()
-        synthetic = self.query_one("#field-data", Select).value == SYNTHETIC
-        unused = FILE_ONLY if synthetic else SYNTHETIC_ONLY
+        chosen = str(self.query_one("#field-data", Select).value)
+        unused = {
+            name
+            for name, setting in SETTINGS.items()
+            if (name in FILE_DECIDES and not synthetic(chosen))
+            or (
+                setting.used_when is not None
+                and setting.used_when.on == "data"
+                and not setting.used_when.test(chosen)
+            )
+        }
         return {
             name: text
             for name, text in texts.items()

@@ -8,14 +8,14 @@ import math
 from tui_linreg.config import SETTINGS
 from tui_linreg.engine.events import Outcome, RunEnded
 from tui_linreg.losses import loss_of
-from tui_linreg.ui.widgets.plots import (
+from tui_linreg.ui.widgets.plots.axes import (
     GREEN,
     LEARNED_COLOUR,
     ORANGE,
     PALETTE,
-    StalePlot,
     legend,
 )
+from tui_linreg.ui.widgets.plots.base import StalePlot
 
 DIVERGED_COLOUR = LEARNED_COLOUR
 GUIDE_COLOUR = (120, 120, 120)

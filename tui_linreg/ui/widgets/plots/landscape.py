@@ -4,6 +4,7 @@ minimum, the ellipses' axes, and each run's path across it (tui_linreg/landscape
 from __future__ import annotations
 
 import math
+from functools import partial
 
 from rich.markup import escape
 
@@ -20,20 +21,21 @@ from tui_linreg.landscape import (
     view,
 )
 from tui_linreg.optimizers import optimizer_of
-from tui_linreg.ui.widgets.plots import (
+from tui_linreg.ui.widgets.plots.axes import (
     CURVE_COLOURS,
     GREEN,
     PALETTE,
     RGB,
     TICK_GAP,
     TICK_ROWS,
-    StalePlot,
     fits,
     hex_colour,
     legend,
     linear_ticks,
     power_label,
 )
+from tui_linreg.ui.widgets.plots.base import StalePlot
+from tui_linreg.ui.widgets.plots.memo import Memo
 
 LEVEL_COLOURS: tuple[RGB, ...] = ((150, 185, 255), (110, 140, 215), (80, 100, 170), (65, 75, 125))
 """Contours from the lowest (bright) to the highest (dim): the eye goes to the valley floor."""
@@ -44,6 +46,13 @@ Lines = list[tuple[list[float], list[float], RGB]]
 ROUND = 1.5
 """Contours whose steep curvature is less than this many times the shallow one are drawn
 without their axes."""
+
+
+def thinned_and_clipped(
+    points: list[tuple[float, float]], box: Box, dot: float
+) -> list[list[tuple[float, float]]]:
+    """A path as drawn: thinned to the canvas's dots, cut where it leaves ``box``."""
+    return clipped(thin(points, box, dot), box)
 
 
 def level_label(value: float) -> str:
@@ -62,12 +71,13 @@ class LandscapePlot(StalePlot):
         self.paths: dict[str, Recording] = {}
         """Each run's recorded θ on this map, by its curve label (the loss plot's): the
         session's recordings, which this only draws."""
-        self._slice: tuple[tuple[int, int], Slice] | None = None
-        self._framed: tuple[object, tuple[Box, float, int]] | None = None
+        self._slice: Memo[Slice] = Memo()
+        """The loss over the pair of parameters shown."""
+        self._framed: Memo[tuple[Box, float, int]] = Memo()
         """The view and what it framed (see draw)."""
-        self._lines: tuple[object, list[float], Lines] | None = None
+        self._lines: Memo[tuple[list[float], Lines]] = Memo()
         """The contours' levels and the static lines, and the pair and view they are for."""
-        self._thinned: dict[str, tuple[object, list[list[tuple[float, float]]]]] = {}
+        self._thinned: dict[str, Memo[list[list[tuple[float, float]]]]] = {}
         """Each path as last drawn (thinned and clipped), with what it was drawn for: a replay
         key moves only the ●, and the 100,000 points of a long run are not thinned again."""
         self.shown_step: int | None = None
@@ -80,8 +90,9 @@ class LandscapePlot(StalePlot):
         """A new map (the form's data before a run, or a plan's first run): no paths yet."""
         if self.data is None or started.config.num_features != self.data.config.num_features:
             self.pair_index = 0
-        self.data, self._slice = started, None
-        self.paths, self._thinned, self._framed, self._lines = {}, {}, None, None
+        self.data, self.paths, self._thinned = started, {}, {}
+        for memo in (self._slice, self._framed, self._lines):
+            memo.clear()
         self.stale = True
 
     def start(
@@ -113,9 +124,8 @@ class LandscapePlot(StalePlot):
     def slice(self) -> Slice:
         assert self.data is not None
         pair = pairs(self.data.config.num_features)[self.pair_index]
-        if self._slice is None or self._slice[0] != pair:
-            self._slice = (pair, Slice.of(self.data, pair))
-        return self._slice[1]
+        data = self.data
+        return self._slice.get(pair, lambda: Slice.of(data, pair))
 
     def colour(self, name: str) -> RGB:
         if name in CURVE_COLOURS:
@@ -144,11 +154,13 @@ class LandscapePlot(StalePlot):
         # The view, kept while nothing it frames changes: a replay key moves only the ●, and
         # framing 100,000 points again took a third of its redraw.
         framing = (piece.pair, self.size, tuple(len(points) for points in paths.values()))
-        if self._framed is None or self._framed[0] != framing:
-            corners = [piece.centre, (start[i], start[j])]
-            corners += [point for points in paths.values() for point in points]
-            self._framed = (framing, self._view(corners))
-        box, dot, columns = self._framed[1]
+        corners = [piece.centre, (start[i], start[j])]
+        box, dot, columns = self._framed.get(
+            framing,
+            lambda: self._view(
+                [*corners, *(point for points in paths.values() for point in points)]
+            ),
+        )
         self._ticks(box, columns)
         # plotext puts the y label at the bottom left, beside the x one: arrows say which is which.
         plt.xlabel(f"{piece.names[0]} →")
@@ -156,17 +168,16 @@ class LandscapePlot(StalePlot):
 
         # Contours first, the axes next, the paths and markers last: on top. The lines are
         # kept while the view is (a replay key moves only the ●).
-        if self._lines is None or self._lines[0] != (piece.pair, box, dot):
-            self._lines = ((piece.pair, box, dot), *self._static_lines(piece, box, dot))
-        _, contours, lines = self._lines
+        contours, lines = self._lines.get(
+            (piece.pair, box, dot), lambda: self._static_lines(piece, box, dot)
+        )
         for xs, ys, colour in lines:
             plt.plot(xs, ys, marker="braille", color=colour)
         cx, cy = piece.centre
         for name, points in paths.items():
             key = (piece.pair, len(points), box, dot)
-            if name not in self._thinned or self._thinned[name][0] != key:
-                self._thinned[name] = (key, clipped(thin(points, box, dot), box))
-            for run in self._thinned[name][1]:
+            thinned = self._thinned.setdefault(name, Memo())
+            for run in thinned.get(key, partial(thinned_and_clipped, points, box, dot)):
                 plt.plot(*zip(*run, strict=True), marker="braille", color=self.colour(name))
         for name, recording in self.paths.items():
             if recording.left is not None and recording.left > 0:

@@ -1,0 +1,178 @@
+"""The data plot: one feature against the labels, with the true and the learned relation."""
+
+from __future__ import annotations
+
+from tui_linreg.engine.events import RunStarted, original_units
+from tui_linreg.ui.widgets.plots.axes import (
+    LEARNED_COLOUR,
+    OUTLIER_COLOUR,
+    PALETTE,
+    TRUE_COLOUR,
+    legend,
+)
+from tui_linreg.ui.widgets.plots.base import StalePlot
+
+
+class ScatterPlot(StalePlot):
+    """One feature against the labels, with the true and the learned relation as lines."""
+
+    PANE_TITLE = "data"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.data: RunStarted | None = None
+        self.feature = 1
+        """Which feature column is on the x axis; the lesson plots the second one."""
+        self.learned: tuple[tuple[float, ...], float] | None = None
+        self.untrained = True
+        """The line is still the initial parameters': the legend says so."""
+        self.label = ""
+        """The running run's label in its plan (``loss=huber``)."""
+        self.earlier: dict[str, tuple[tuple[float, ...], float]] = {}
+        """The lines the plan's earlier runs learned on this data, by label: a sweep's runs
+        side by side (which line does the outlier drag?)."""
+
+    def show_data(self, started: RunStarted, label: str = "", *, keep: bool = False) -> None:
+        """New data, or with ``keep`` the plan's next run on the same data: the line learned
+        so far stays, beside the new one."""
+        if keep and self.learned is not None and self.label and not self.untrained:
+            self.earlier[self.label] = self.learned
+        else:
+            self.earlier = {}
+        self.data, self.label = started, label
+        if self.feature >= started.config.num_features:
+            self.feature = min(1, started.config.num_features - 1)
+        self.learned = (started.initial_w, started.initial_b)
+        self.untrained = True
+        self.stale = True
+
+    def _inliers(self) -> list[float]:
+        """The labels but the outliers (--outlier): the y axis spans these."""
+        assert self.data is not None
+        outliers = {index for index, _ in self.data.config.outliers}
+        ys = self.data.sample_labels
+        return [y for i, y in enumerate(ys) if i not in outliers] or list(ys)
+
+    def show_learned(self, w: tuple[float, ...], b: float) -> None:
+        if self.learned == (w, b):
+            return  # a run's end repeats its last epoch's numbers: nothing to redraw
+        self.learned = (w, b)
+        self.untrained = False
+        self.stale = True
+
+    def next_feature(self) -> int:
+        if self.data is not None:
+            self.feature = (self.feature + 1) % self.data.config.num_features
+            self.stale = True
+        return self.feature
+
+    def _xs(self) -> list[float]:
+        """Feature j of the sample, in the data's own units (standardised features are
+        drawn as they were read)."""
+        assert self.data is not None
+        j, scaled = self.feature, self.data.standardization
+        xs = [row[j] for row in self.data.sample_features]
+        if scaled is None:
+            return xs
+        mean, std = scaled[0][j], scaled[1][j]
+        return [x * std + mean for x in xs]
+
+    def _line(self, w: tuple[float, ...], b: float, low: float, high: float) -> list[float]:
+        """The relation along feature j, the other features held at their means, in the
+        data's own units."""
+        assert self.data is not None
+        j = self.feature
+        scaled = self.data.standardization
+        w, b = original_units(scaled, w, b)
+        means = self.data.feature_means
+        if scaled is not None:
+            means = tuple(m * s + mu for m, s, mu in zip(means, scaled[1], scaled[0], strict=True))
+        intercept = b + sum(
+            wi * mi for i, (wi, mi) in enumerate(zip(w, means, strict=True)) if i != j
+        )
+        return [w[j] * low + intercept, w[j] * high + intercept]
+
+    def _learned_line(self, low: float, high: float) -> list[float] | None:
+        """The learned relation, unless it has diverged so far that it would squash the data
+        flat (the log says why it is left out)."""
+        if self.data is None or self.learned is None:
+            return None
+        ys = self._inliers()
+        spread = max(ys) - min(ys) or 1.0
+        line = self._line(*self.learned, low, high)
+        if all(min(ys) - 3 * spread <= y <= max(ys) + 3 * spread for y in line):
+            return line
+        return None
+
+    def draw(self) -> None:
+        plt = self.plt
+        plt.xlabel("")
+        if self.data is None:
+            plt.title("ctrl+r trains")
+            return
+        j, config = self.feature, self.data.config
+        xs = self._xs()
+        ys = list(self.data.sample_labels)
+        low, high = min(xs), max(xs)
+        truth = config.truth  # real data has none
+        true = [] if truth is None else self._line(truth[:-1], truth[-1], low, high)
+        learned = self._learned_line(low, high)
+        earlier = {label: self._line(*line, low, high) for label, line in self.earlier.items()}
+        inliers = self._inliers()
+        spread = max(inliers) - min(inliers) or 1.0
+        bottom, top = min(inliers) - spread, max(inliers) + spread  # outliers beyond: at the edge
+        lines = [y for line in (true, learned or [], *earlier.values()) for y in line]
+        shown_ys = [*inliers, *(min(max(y, bottom), top) for y in lines)]
+        pad = 0.03 * (high - low)  # points at the extremes (Anscombe's x = 19) off the frame
+        self.axes([*xs, low - pad, high + pad], shown_ys)
+        bottom, top = min(shown_ys), max(shown_ys)
+        outliers = {index for index, _ in config.outliers if index < len(ys)}
+        plt.scatter(
+            [x for i, x in enumerate(xs) if i not in outliers],
+            [y for i, y in enumerate(ys) if i not in outliers],
+            marker="dot",
+            color="blue+",
+        )
+        for index in outliers:  # --outlier: its own colour; beyond the axis, an arrow at its edge
+            y = ys[index]
+            marker = "↑" if y > top else "↓" if y < bottom else "x"
+            plt.scatter(
+                [xs[index]], [min(max(y, bottom), top)], marker=marker, color=OUTLIER_COLOUR
+            )
+        if true:
+            plt.plot([low, high], true, color=TRUE_COLOUR)
+        for number, line in enumerate(earlier.values()):
+            plt.plot([low, high], line, color=PALETTE[number % len(PALETTE)])
+        if learned is not None:  # last: it lies over the true line once it has been learned
+            plt.plot([low, high], learned, color=LEARNED_COLOUR)
+        what = f"{self.data.target_name} vs {self.data.feature_names[j]}"
+        plt.title(f"{what} · ctrl+f" if config.num_features > 1 else what)
+
+    def title(self) -> str:
+        if self.data is None:
+            return self.PANE_TITLE
+        entries = [(TRUE_COLOUR, "true")] if self.data.config.truth is not None else []
+        if self.learned is not None:
+            x = self._xs()
+            if self._learned_line(min(x), max(x)) is not None:
+                entries.append((LEARNED_COLOUR, "untrained" if self.untrained else "learned"))
+        if self.earlier and entries and entries[-1][0] == LEARNED_COLOUR:  # the running run's
+            entries[-1] = (LEARNED_COLOUR, self.label)  # line, by its label
+        for number, label in enumerate(self.earlier):
+            entries.append((PALETTE[number % len(PALETTE)], label))
+
+        return legend(entries, self.room, lead=f"{self.PANE_TITLE} · ")
+
+    def subtitle(self) -> str:
+        if self.data is None:
+            return ""
+        config, notes = self.data.config, []
+        shown = len(self.data.sample_labels)
+        if shown < config.num_examples:
+            notes.append(f"{shown:,} of {config.num_examples:,} shown")
+        if config.num_features > 1:
+            notes.append("others at mean")
+        outliers = "+".join(f"y[{index}]={value:g}" for index, value in config.outliers)
+        if outliers:  # an arrow at the edge where it is off the axis
+            notes.append(legend([(OUTLIER_COLOUR, f"outlier {outliers}")], self.room))
+        return " · ".join(notes)
