@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import three_records
+from tui_linreg.history import RunRecord
+
 
 @pytest.fixture(autouse=True, scope="session")
 def utc() -> Iterator[None]:
@@ -32,3 +35,9 @@ def private_data_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> P
     monkeypatch.setenv("XDG_DATA_HOME", str(data))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # the remembered theme
     return data
+
+
+@pytest.fixture(scope="session")
+def records() -> list[RunRecord]:
+    """The lesson's run, lr 0.001 and lr 10, recorded: trained once for every test."""
+    return three_records()

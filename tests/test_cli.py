@@ -18,21 +18,13 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.helpers import run_cli
 from tui_linreg.cli import main
 from tui_linreg.config import SETTINGS, TrainConfig
 from tui_linreg.engine.run import run_to_end
 from tui_linreg.history import History, RunRecord, default_path
 from tui_linreg.settings import Columns, Text
 from tui_linreg.sources import DataSource
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exit:  # argparse's own usage errors
-        code = int(exit.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_train_prints_the_lessons_lines_and_a_parameter_table(

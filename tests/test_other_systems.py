@@ -1,6 +1,6 @@
 """Issue 19, §3: what differs on Windows and macOS, tried here by taking away what they lack:
 SIGHUP and the loop's signal handlers (Windows), flock (Windows: the history's lock file; the
-two-process test in test_workbench.py runs both ways), and the free-page count (macOS:
+two-process test in test_history.py runs both ways), and the free-page count (macOS:
 test_config.py)."""
 
 from __future__ import annotations

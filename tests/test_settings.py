@@ -17,11 +17,12 @@ from textual.widgets import Checkbox, Input, Select, Static
 
 from tests.ui.snapshot_app import make_app, settle, title_above
 from tui_linreg.cli import build_parser, config_from_args
-from tui_linreg.config import SETTINGS, ConfigError, TrainConfig
+from tui_linreg.config import SETTINGS, ConfigError, TrainConfig, mistakes_in
 from tui_linreg.engine.events import Outcome
 from tui_linreg.export import CSV_COLUMNS, export
 from tui_linreg.history import RunRecord
 from tui_linreg.plan import Plan, differing, label_of
+from tui_linreg.report import describe_config
 from tui_linreg.reproduce import reproduce_command
 from tui_linreg.settings import (
     Choice,
@@ -38,6 +39,8 @@ from tui_linreg.settings import (
 )
 from tui_linreg.sources import DataSource
 from tui_linreg.sweep import parse_sweep
+from tui_linreg.ui.widgets.code_pane import code_heading
+from tui_linreg.ui.widgets.settings_form import RELEVANT_WHEN, SettingValidator
 
 NAMES = list(SETTINGS)
 
@@ -213,9 +216,25 @@ def test_a_setting_that_cannot_change_a_result_does_not_tell_runs_apart() -> Non
         assert (differing([TrainConfig(), changed]) == [name]) == setting.affects_result
 
 
-async def test_every_setting_has_a_form_field_in_its_section_with_the_clis_sentence(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+@pytest.mark.parametrize("name", [n for n in NAMES if bad_text(SETTINGS[n]) is not None])
+def test_a_fields_sentence_is_the_command_lines(name: str) -> None:
+    """What the form says under a typed field (its validator: the setting's own reader) is
+    what the command line says for the same text. Choices are drop-downs in the form, which
+    hold no bad value; the data's path is typed under its menu, read by the same setting."""
+    setting = SETTINGS[name]
+    text = bad_text(setting)
+    assert text is not None
+    with pytest.raises(ConfigError) as refused:
+        config_from_argv(f"{setting.flag}={text}")
+    said = SettingValidator(setting).validate(text)
+    assert not said.is_valid
+    assert said.failure_descriptions == [refused.value.mistakes[0].message]
+
+
+async def test_every_setting_has_a_form_field_in_its_section_and_a_typed_mistake_shows() -> None:
+    """Each setting's field sits under its section's title: a checkbox for a switch, a
+    drop-down of its options for a choice (each option reads back), a menu and a path for the
+    data, else a text field; a mistake typed shows the command line's sentence under it."""
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -223,30 +242,85 @@ async def test_every_setting_has_a_form_field_in_its_section_with_the_clis_sente
         for name, setting in SETTINGS.items():
             widget = form.query_one(f"#field-{name}")
             assert title_above(app, f"field-{name}").section == setting.section, name
-            text = bad_text(setting)
-            if isinstance(widget, Checkbox):
-                assert setting.is_switch
-                continue
-            if isinstance(setting.kind, DataSource):  # a menu, and a path field under it
+            if setting.is_switch:
+                assert isinstance(widget, Checkbox), name
+            elif isinstance(setting.kind, DataSource):  # a menu, and a path field under it
                 assert isinstance(widget, Select)
                 assert [value for _, value in widget._options] == list(setting.kind.choices)
-                widget.value = "file"
-                await pilot.pause()
-                widget = form.query_one("#field-data_path", Input)
-            elif isinstance(widget, Select):  # a drop-down holds no bad value: each option reads
-                assert isinstance(setting.kind, Choice)
+                assert isinstance(form.query_one("#field-data_path"), Input)
+            elif isinstance(widget, Select):
+                assert isinstance(setting.kind, Choice), name
                 for option in setting.kind.options:
                     widget.value = option
                     assert setting.read(form.texts()[name]) == option
-                continue
-            assert isinstance(widget, Input)
-            assert text is not None
-            widget.value = text
-            await pilot.pause()
-            shown = str(form.query_one(f"#error-{name}", Static).render())
-            with pytest.raises(ConfigError) as refused:
-                config_from_argv(f"{setting.flag}={text}")
-            assert shown == refused.value.mistakes[0].message, name
-            widget.value = "" if name == "data" else setting.kind.show(setting.default)
-            form.query_one("#field-data", Select).value = "synthetic"
-            await pilot.pause()
+            else:
+                assert isinstance(widget, Input), name
+                assert isinstance(widget.validators[0], SettingValidator)
+                assert widget.validators[0].setting.name == name
+        form.query_one("#field-learning_rate", Input).value = "fast"
+        await pilot.pause()
+        shown = str(form.query_one("#error-learning_rate", Static).render())
+        assert shown == "learning rate must be a number > 0, got 'fast'"
+
+
+WHEN_USED = [name for name, setting in SETTINGS.items() if setting.used_when is not None]
+"""Settings used only sometimes (settings.UsedWhen): each is walked through all it decides."""
+
+
+def used_and_unused(name: str) -> tuple[Any, Any]:
+    """A value of the setting ``name`` depends on that uses it, and one that does not."""
+    when = SETTINGS[name].used_when
+    assert when is not None
+    other = SETTINGS[when.on]
+    candidates = [other.default, example(other), example(other, 2)]
+    if isinstance(other.kind, Choice):
+        candidates += list(other.kind.options)
+    if isinstance(other.kind, DataSource):
+        candidates += ["synthetic", "stackloss"]
+    used = next(value for value in candidates if when.test(value))
+    unused = next(value for value in candidates if not when.test(value))
+    return used, unused
+
+
+def form_text(name: str, value: Any) -> str:
+    """What the form's field for ``name`` holds for ``value`` (the data's menu: a choice)."""
+    return str(value) if name == "data" else SETTINGS[name].kind.show(value)
+
+
+@pytest.mark.parametrize("name", WHEN_USED)
+def test_when_a_setting_applies_decides_the_form_the_header_and_the_checks(name: str) -> None:
+    """One declaration (used_when) decides: the form shows the field only then; train's
+    header and the log name it only then; given unused, it is refused with its sentence, or
+    ignored (kept, and named nowhere)."""
+    setting = SETTINGS[name]
+    when = setting.used_when
+    assert when is not None
+    used, unused = used_and_unused(name)
+    value = example(setting)
+    on_used = dataclasses.replace(TrainConfig(), **{when.on: used, name: value})
+    on_unused = dataclasses.replace(TrainConfig(), **{when.on: unused, name: value})
+    assert setting.used(on_used)
+    assert not setting.used(on_unused)
+    # the form: the field shows for the other field's text that uses it
+    other, shows = RELEVANT_WHEN[name]
+    assert other == when.on
+    if name != "data_sha256":  # filled in from the file, never typed: never shown
+        assert shows(form_text(when.on, used))
+    assert not shows(form_text(when.on, unused))
+    # train's header (and the log's first line)
+    named = f"{setting.legend}={setting.kind.show(value)}"
+    assert (named in describe_config(on_used)) == (name != "data_sha256")
+    assert named not in describe_config(on_unused)
+    # the checks: refused with its sentence, or ignored
+    refusals = [m.message for m in mistakes_in(on_unused) if m.field == name]
+    if when.refused:
+        assert refusals == [f"{setting.label} {when.why}: give one with {SETTINGS[when.on].flag}"]
+    else:
+        assert refusals == []
+
+
+def test_the_code_panes_heading_names_a_setting_only_where_it_is_used() -> None:
+    concise = TrainConfig(implementation="concise", model="class", optimizer="adam")
+    assert code_heading(concise) == "concise · --model class · --optimizer adam"
+    scratch = dataclasses.replace(concise, implementation="scratch")  # no nn model in scratch
+    assert code_heading(scratch) == "scratch · --optimizer adam"

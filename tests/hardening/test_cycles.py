@@ -7,7 +7,7 @@ import threading
 from collections import Counter
 
 from tests.hardening.conftest import TALLY, scaled
-from tests.ui.snapshot_app import make_app, settle, wait_for_training, wait_until
+from tests.ui.snapshot_app import make_app, press_now, settle, wait_for_training, wait_until
 from tui_linreg.config import TrainConfig
 
 LONG_RUN = TrainConfig(num_examples=5_000, epochs=5_000, device="cpu")
@@ -44,10 +44,11 @@ async def test_start_and_cancel_cycles_leave_nothing_behind() -> None:
                     and app.session.ends[-1] is not previous
                 )
 
-            await pilot.press("ctrl+r")
+            # press_now: pilot.press waits for an idle app, which a training one never is
+            await press_now(pilot, "ctrl+r")
             if not finish:
                 await wait_until(lambda: "/5000" in app.main.status.text, timeout=30)
-                await pilot.press("ctrl+g")
+                await press_now(pilot, "ctrl+g")
             await wait_until(
                 ended, timeout=30, what=lambda: (app.main.status.text, app.session.running)
             )

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from textual.widgets import Input, Select, Static
 
 from tests.hardening.conftest import LONG, TALLY, scaled
-from tests.ui.snapshot_app import make_app, notifications, run_and_wait, settle
+from tests.ui.snapshot_app import make_app, notifications, press_now, run_and_wait, settle
 from tui_linreg.cli import main
 from tui_linreg.config import SETTINGS, ConfigError, FieldError, TrainConfig, parse_field
 from tui_linreg.engine.run import run_to_end
@@ -212,7 +212,7 @@ async def test_the_form_takes_any_text_in_every_field_and_stays_usable() -> None
                 assert bool(shown) != valid, (name, text, shown)
                 if not valid and (number + index) % 5 == 0:
                     plans_before = app.session.plan_id
-                    await pilot.press("ctrl+r")
+                    await press_now(pilot, "ctrl+r")  # a refusal is at once: no idle to wait for
                     assert app.session.running is None, f"a run started with {name}={text!r}"
                     assert app.session.plan_id == plans_before
             field.value = defaults.get(name, "")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.command import CommandPalette
 from textual.widgets import Input, OptionList
 
 from tests.ui.snapshot_app import (
@@ -98,3 +99,12 @@ def test_an_option_list_not_yet_laid_out_pages_without_error() -> None:
     options.action_page_down()  # type: ignore[no-untyped-call]  # KeyError: 0 unguarded
     options.action_page_up()  # type: ignore[no-untyped-call]
     assert options.highlighted == 0
+
+
+def test_a_palette_whose_list_is_gone_shows_nothing_without_error() -> None:
+    """The palette's search worker shows its list after the palette was closed and its
+    children taken down: Textual's watcher raised NoMatches and the app ended (the key fuzz
+    found it, run beside other tests). ui/textual_guards.py."""
+    palette = CommandPalette()  # never composed: no list, as after it was taken down
+    palette._watch__list_visible()  # NoMatches unguarded
+    assert not palette._show_busy

@@ -6,9 +6,12 @@ once the Textual in constraints.txt has the fix.
 
 from __future__ import annotations
 
+from textual.command import CommandPalette
+from textual.css.query import NoMatches
 from textual.widgets import OptionList
 
 _move_page = OptionList._move_page
+_watch_list_visible = CommandPalette._watch__list_visible
 
 
 def _move_page_once_laid_out(self: OptionList, direction: int) -> None:
@@ -21,5 +24,17 @@ def _move_page_once_laid_out(self: OptionList, direction: int) -> None:
     _move_page(self, direction)  # type: ignore[arg-type]
 
 
+def _watch_list_visible_while_composed(self: CommandPalette) -> None:
+    """The command palette's search worker shows its list after the palette was closed and its
+    children taken down, and NoMatches ended the app: ctrl+p, a few characters, then escape,
+    as keys typed ahead arrive on a busy machine (found by the key fuzz run beside other
+    tests). A palette without its list has nothing to show."""
+    try:
+        _watch_list_visible(self)
+    except NoMatches:
+        return
+
+
 def apply() -> None:
     OptionList._move_page = _move_page_once_laid_out  # type: ignore[method-assign]
+    CommandPalette._watch__list_visible = _watch_list_visible_while_composed  # type: ignore[method-assign]

@@ -1,4 +1,4 @@
-"""Issue 18 in the app: the data source menu and path field, a run on a user's file (columns
+"""In the app: the data source menu and path field, a run on a user's file (columns
 named, no true line, no true column), the validation curve and gap, the optimisers on the map
 and in the inspector, and a ridge run's table."""
 

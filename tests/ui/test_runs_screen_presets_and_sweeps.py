@@ -1,4 +1,5 @@
-"""The workbench in the app: runs screen, presets, both, sweeps, code pane, trajectories."""
+"""In the app: the runs screen (history, sort, overlay, copy, export, clear), presets, both
+implementations, sweeps, the code pane and the trajectories."""
 
 from __future__ import annotations
 
