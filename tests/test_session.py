@@ -170,3 +170,16 @@ def test_a_refused_plan_leaves_the_session_idle() -> None:
     assert session.busy
     assert session.refused(started.plan_id)
     assert not session.busy
+
+
+def test_the_documented_lesson_drives_a_session_without_the_app() -> None:
+    """docs/architecture.md's example, as written there (on the CPU)."""
+    session = Session(history=None, warn=print)
+    started = session.start(Plan.of(TrainConfig(learning_rate=10, epochs=2, device="cpu")))
+    for event in session.events(started):
+        change = session.apply(event)
+    assert isinstance(change.event, PlanEnded)
+    assert session.ends[-1].outcome == "diverged"
+    replayed = session.replay("first")
+    assert replayed is not None
+    assert replayed.step == 0
