@@ -152,7 +152,7 @@ def test_same_seed_gives_an_identical_history() -> None:
 
 @pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
 def test_both_implementations_report_the_same_event_stream(implementation: str) -> None:
-    events = list(train(config(implementation=implementation, num_examples=100_000, epochs=2)))
+    events = list(train(config(implementation=implementation, num_examples=20_000, epochs=2)))
     kinds = [type(e) for e in events]
     assert kinds[0] is RunStarted
     assert kinds[-1] is RunEnded
@@ -172,7 +172,7 @@ def test_progress_is_reported_at_most_four_times_a_second() -> None:
     earliest; and once more at the epoch's end, with its last steps. The one of slack allows
     for the few microseconds of an epoch spent handing reports over, which training time
     leaves out."""
-    events = list(train(config(num_examples=200_000, epochs=1)))
+    events = list(train(config(num_examples=50_000, epochs=1)))
     progress = [e for e in events if isinstance(e, Progress)]
     end = events[-1]
     assert isinstance(end, RunEnded)
