@@ -270,7 +270,7 @@ def ui_throughput(n: int, rounds: int, view: str = "plots") -> dict[str, Any]:
     }
 
 
-def input_latency(presses: int) -> dict[str, Any]:
+def input_latency(presses: int, n: int = 1_000_000) -> dict[str, Any]:
     """Milliseconds from a key press to its action, while training runs in the worker."""
     from tests.ui.snapshot_app import make_app, settle  # Textual: as in ui_throughput
     from tui_linreg.ui.app import LinregApp
@@ -287,7 +287,7 @@ def input_latency(presses: int) -> dict[str, Any]:
         MAIN_SCREEN = TimedScreen
 
     async def measure() -> list[float]:
-        app = Timed(make_app(num_examples=1_000_000, epochs=50).initial, cursor_blink=False)
+        app = Timed(make_app(num_examples=n, epochs=50).initial, cursor_blink=False)
         latencies: list[float] = []
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
@@ -727,7 +727,7 @@ def main() -> None:
     # The runs the benchmark makes are not the user's: they go to a history of their own.
     os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="tui-linreg-bench-")
     if args.quick:
-        sizes, rounds, ui_sizes, memory_n = [(1000, 10, 2), (5000, 100, 1)], 1, [20_000], 100_000
+        sizes, rounds, ui_sizes, memory_n = [(1000, 10, 2), (5000, 100, 1)], 1, [5_000], 100_000
     else:
         sizes = [(1000, 10, 20), (100_000, 10, 1), (1_000_000, 1000, 1)]
         rounds, ui_sizes, memory_n = 5, [100_000, 500_000], 1_000_000
@@ -753,8 +753,10 @@ def main() -> None:
     report["ui"] = [
         ui_throughput(n, 1 if args.quick else 3, view) for view in VIEW_KEYS for n in ui_sizes
     ]
-    report["input_latency"] = input_latency(3 if args.quick else 20)
-    report["replay"] = replay_redraw(20_000 if args.quick else 1_000_000, 6 if args.quick else 30)
+    report["input_latency"] = (
+        input_latency(3, 100_000) if args.quick else input_latency(20, 1_000_000)
+    )
+    report["replay"] = replay_redraw(5_000 if args.quick else 1_000_000, 6 if args.quick else 30)
     report["first_paint"] = first_paint(1 if args.quick else 5)
     report["first_run"] = first_run_cost()
     print("pace…", file=sys.stderr)

@@ -41,7 +41,6 @@ def test_a_run_applied_event_by_event_ends_idle_with_its_path_recorded() -> None
     assert isinstance(last.event, PlanEnded)
     assert last.event.outcome == "finished"
     assert not session.busy
-    assert session.plan_over
     assert [end.outcome for end in session.ends] == ["finished"]
     recording = session.latest_recording
     assert recording is not None

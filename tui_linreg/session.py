@@ -49,8 +49,6 @@ class Change:
     """A run starts on data other than the panes show: the table and the map start afresh."""
     new_plot: bool = False
     """A run starts a plan: the loss plot and the map start afresh (its curve is the first)."""
-    recording: Recording | None = None
-    """The run's recording (θ after every step), for a RunStarted or a Progress."""
 
 
 @dataclass(frozen=True)
@@ -99,7 +97,6 @@ class Session:
         """How each run of the plan ended, so far."""
         self.running: TrainConfig | None = None
         """The config of the run in progress (or about to start); None when idle."""
-        self.plan_over = True
         self.recordings: dict[str, Recording] = {}
         """Each run of the plan on the map, by label: θ after each of its steps."""
         self.latest = ""
@@ -154,7 +151,7 @@ class Session:
         if pace is not None and plan.steps > TOO_LONG_TO_WATCH:
             pace = None  # too many steps to watch: at max (the screen says so)
         self.plan_id += 1
-        self.plan, self.ends, self.plan_over = plan, [], False
+        self.plan, self.ends = plan, []
         self.control = RunControl(pace=pace)
         if stepping:
             self.control.pause()
@@ -206,12 +203,12 @@ class Session:
         """The plan could not start (no such device, no memory); whether it is this one."""
         if plan_id != self.plan_id:
             return False
-        self.running, self.plan_over = None, True
+        self.running = None
         return True
 
     def failed(self) -> None:
         """The plan's worker raised: nothing runs any more."""
-        self.running, self.plan_over = None, True
+        self.running = None
 
     def cancel_all(self) -> None:
         """The app ends: the run stops before its next mini-batch, a replayed step too."""
@@ -237,7 +234,7 @@ class Session:
                 if new_plot or new_data:
                     self.recordings = {}
                 self.end_replay()
-                recording = self.recordings[event.label] = Recording(event)
+                self.recordings[event.label] = Recording(event)
                 self.latest = event.label
                 return Change(
                     event,
@@ -246,13 +243,12 @@ class Session:
                     pace=self.pace,
                     new_data=new_data,
                     new_plot=new_plot,
-                    recording=recording,
                 )
             case Progress():
                 latest = self.latest_recording
                 if latest is not None and event.path:
                     latest.add(event)
-                return Change(event, config, paused=self.paused, pace=self.pace, recording=latest)
+                return Change(event, config, paused=self.paused, pace=self.pace)
             case RunEnded():
                 self.running = None
                 self.ends.append(event)
@@ -262,7 +258,7 @@ class Session:
                     self.running = plan.configs[following]  # the runner starts it next
                 return Change(event, event.config)
             case PlanEnded():
-                self.running, self.plan_over = None, True
+                self.running = None
                 return Change(event, config)
             case EpochEnded() | StepTaken():
                 return Change(event, config, paused=self.paused, pace=self.pace)

@@ -1,15 +1,13 @@
 """The hardening suite: fast by default (CI), long with TUI_LINREG_LONG=1.
 
-Every test adds what it tried to TALLY; the figures are printed at the end of the session,
-and the README quotes them.
+Every test adds what it tried to TALLY; the figures are printed at the end of the session
+(tests/conftest.py gathers them from every worker), and the README quotes them.
 """
 
 from __future__ import annotations
 
 import os
 from collections import Counter
-
-import pytest
 
 LONG = os.environ.get("TUI_LINREG_LONG", "") not in ("", "0")
 """Opt-in long mode: many more inputs, keys and cycles (minutes instead of seconds)."""
@@ -21,11 +19,3 @@ TALLY: Counter[str] = Counter()
 def scaled(fast: int, long: int) -> int:
     """How many of something to try in this mode."""
     return long if LONG else fast
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not TALLY:
-        return
-    mode = "long" if LONG else "fast"
-    figures = ", ".join(f"{count:,} {kind}" for kind, count in sorted(TALLY.items()))
-    terminalreporter.write_line(f"hardening ({mode} mode) tried: {figures}")

@@ -9,8 +9,9 @@ It answers all that trains behind the scenes too: the data preview and a replaye
 A tape is recorded once, on purpose, by the real engine through a :class:`TapeRecorder`, and
 committed (tests/ui/tapes/NAME.json.gz):
 
-    TUI_LINREG_RECORD=1 python -m pytest tests/ui/test_snapshots.py --snapshot-update
+    TUI_LINREG_RECORD=1 python -m pytest -n 0 tests/ui/test_snapshots.py --snapshot-update
 
+(``-n 0``: in one process, so that two tests recording the same tape never write it at once.)
 Then look at the SVGs the snapshots changed to, as after any deliberate change.
 """
 

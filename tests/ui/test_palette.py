@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Input, OptionList
 
 from tests.ui.snapshot_app import (
@@ -108,3 +108,19 @@ def test_a_palette_whose_list_is_gone_shows_nothing_without_error() -> None:
     palette = CommandPalette()  # never composed: no list, as after it was taken down
     palette._watch__list_visible()  # NoMatches unguarded
     assert not palette._show_busy
+
+
+async def test_no_matches_said_after_the_palettes_list_is_gone_ends_nothing() -> None:
+    """The palette's "No matches found" comes on a timer, which fired after the list was taken
+    down and ended the app (the key fuzz found it). ui/textual_guards.py."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        await palette.query_one(CommandList).remove()
+        palette._start_no_matches_countdown("zzz")
+        await pilot.pause(palette._NO_MATCHES_COUNTDOWN + 0.3)
+        assert app.is_running
+        assert app.return_code is None
