@@ -1,4 +1,7 @@
-"""The benchmark's quick mode runs end to end (no timing is asserted: machines are noisy)."""
+"""The benchmark's quick mode runs end to end (no timing is asserted: machines are noisy).
+
+It takes a minute and a half, mostly fresh processes importing PyTorch, so it is a slow test:
+left out of ``python -m pytest``, run by ``python -m pytest -m slow``, which .ci/run does."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import pytest
 import torch
 
 
+@pytest.mark.slow
 def test_the_benchmark_runs_and_writes_json_and_markdown(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bench", "--quick", "--out", str(tmp_path)],

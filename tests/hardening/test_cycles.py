@@ -24,7 +24,7 @@ def resident_mb() -> float:
 
 
 async def test_start_and_cancel_cycles_leave_nothing_behind() -> None:
-    cycles = scaled(30, 200)
+    cycles = scaled(20, 200)
     app = make_app()
     expected: Counter[str] = Counter()
     async with app.run_test(size=(120, 40)) as pilot:

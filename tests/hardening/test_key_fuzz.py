@@ -54,7 +54,7 @@ WEIGHTED = [
     (REPLAY, 3),
 ]
 
-SEEDS = range(scaled(3, 5))
+SEEDS = range(scaled(2, 5))
 
 
 def key_sequence(seed: int, count: int) -> list[str]:

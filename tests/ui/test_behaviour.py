@@ -243,7 +243,7 @@ async def test_the_worker_posts_one_event_stream() -> None:
         if isinstance(message, RunEvent):
             seen.append(message.event)
 
-    app = make_app(num_examples=100_000, epochs=3)
+    app = make_app(num_examples=30_000, epochs=3)  # long enough for in-epoch reports
     async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
         await settle(pilot)
         await run_and_wait(pilot)
