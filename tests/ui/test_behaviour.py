@@ -267,9 +267,12 @@ async def test_a_second_run_after_toggling_compares_both_on_the_same_data() -> N
         await run_and_wait(pilot)
         await pilot.press("ctrl+t")
         await run_and_wait(pilot)
-        assert set(app.main.table.learned) == {"scratch", "concise"}
-        for learned in app.main.table.learned.values():
-            assert learned == pytest.approx((2.0, -3.4, 4.2), abs=0.01)
+        table = shown_text(app.main.table)
+        assert "scratch" in table
+        assert "concise" in table  # both columns, side by side
+        assert [end.config.data_key for end in app.session.ends] == [app.session.shown_data] * 2
+        for end in app.session.ends:
+            assert (*end.w, end.b) == pytest.approx((2.0, -3.4, 4.2), abs=0.01)
 
 
 async def test_a_missing_device_is_reported_not_raised() -> None:

@@ -132,8 +132,8 @@ async def test_a_sweep_overlays_every_runs_path_with_its_label() -> None:
         await type_into(pilot, "sweep", "lr=0.01,0.03,0.3")
         await pilot.press("ctrl+r")
         await wait_for_sequence(pilot, 3)
-        assert list(app.main.landscape.paths) == ["lr=0.01", "lr=0.03", "lr=0.3"]
-        assert all(len(path) == 301 for path in app.main.landscape.paths.values())
+        assert list(app.session.recordings) == ["lr=0.01", "lr=0.03", "lr=0.3"]
+        assert all(len(path) == 301 for path in app.session.recordings.values())
         bottom = drawn(app.main.landscape).splitlines()[-1]
         assert "0.01" in bottom
         assert "0.3" in bottom
@@ -161,11 +161,11 @@ async def test_a_paced_run_moves_the_position_on_the_map_as_it_goes() -> None:
         await wait_until(
             lambda: (
                 "scratch" in app.main.landscape.paths
-                and len(app.main.landscape.paths["scratch"]) > 3
+                and len(app.session.recordings["scratch"]) > 3
             ),
             what=lambda: "no steps on the map",
         )
         assert app.session.running is not None, "the run was over before it could be watched"
-        midway = len(app.main.landscape.paths["scratch"])
+        midway = len(app.session.recordings["scratch"])
         await wait_until(lambda: app.session.running is None, timeout=30)
-        assert midway < len(app.main.landscape.paths["scratch"]) == 41
+        assert midway < len(app.session.recordings["scratch"]) == 41

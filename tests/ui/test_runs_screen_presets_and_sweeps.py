@@ -17,11 +17,13 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from tests.ui.snapshot_app import (
+    drawn,
     log_text,
     make_app,
     notifications,
     run_and_wait,
     settle,
+    shown_text,
     type_into,
     wait_for_sequence,
 )
@@ -302,8 +304,9 @@ async def test_both_runs_the_two_implementations_and_explains_the_factor_two() -
         await pilot.press("f6")
         await wait_for_sequence(pilot, 2)
         assert [e.config.implementation for e in app.session.ends] == ["scratch", "concise"]
-        assert set(app.main.table.learned) == {"scratch", "concise"}
-        assert set(app.main.loss.epochs) == {"scratch", "concise"}
+        assert "scratch" in shown_text(app.main.table)
+        assert "concise" in shown_text(app.main.table)
+        assert "━ scratch  ━ concise" in drawn(app.main.loss)  # the legend names both curves
         assert "2× bigger step for concise" in log_text(app)
 
 
@@ -314,7 +317,8 @@ async def test_a_sweep_overlays_its_runs_and_tabulates_them() -> None:
         await type_into(pilot, "sweep", "lr=0.001,0.03,10")
         await pilot.press("ctrl+r")
         await wait_for_sequence(pilot, 3)
-        assert set(app.main.loss.epochs) == {"lr=0.001", "lr=0.03", "lr=10"}
+        legend = drawn(app.main.loss).splitlines()[-1]  # the bottom border: a curve each
+        assert [value in legend for value in ("0.001", "0.03", "10")] == [True] * 3
         text = log_text(app)
         assert "lr=0.001 finished" in text
         assert "lr=10 diverged" in text
@@ -337,14 +341,15 @@ async def test_the_code_pane_follows_the_implementation() -> None:
         await settle(pilot)
         await pilot.press("f3")
         await pilot.pause()
-        assert app.main.code.display
-        assert app.main.code.showing == "scratch"
+        assert app.main.in_place == "code"
+        assert str(app.main.code.border_title).endswith("· scratch")
         await pilot.press("ctrl+t")
         await pilot.pause()
-        assert app.main.code.showing == "concise"
+        assert str(app.main.code.border_title).endswith("· concise")
         await pilot.press("f3")
         await pilot.pause()
-        assert not app.main.code.display
+        assert app.main.in_place == "plots"
+        assert app.main.code.region.width == 0  # hidden
 
 
 async def test_the_code_pane_says_whose_code_it_shows() -> None:
@@ -370,8 +375,9 @@ async def test_trajectories_follow_each_epoch() -> None:
         await settle(pilot)
         await pilot.press("f4")
         await run_and_wait(pilot)
-        assert app.main.trajectory.display
-        assert not app.main.scatter.display
+        assert app.main.data_view == "trajectory"
+        assert app.main.trajectory.region.width > 0
+        assert app.main.scatter.region.width == 0
         assert [x for x, _ in app.main.trajectory.points] == [0.0, 1.0, 2.0, 3.0]
         assert app.main.trajectory.points[-1][1] == pytest.approx((2.0, -3.4, 4.2), abs=0.01)
 

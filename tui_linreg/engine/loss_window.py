@@ -91,13 +91,11 @@ class PathRecorder:
     def __init__(self, every: int) -> None:
         self.every = every
         self.thetas: list[torch.Tensor] = []
+        """θ after each recorded step since the last read-back, on the device (the training
+        loop appends to it, and to theta_steps, itself: no call a step)."""
         self.theta_steps: list[int] = []
         self.path: list[float] = []
         self.path_steps: list[int] = []
-
-    def keep(self, theta: torch.Tensor, step: int) -> None:
-        self.thetas.append(theta)
-        self.theta_steps.append(step)
 
     def read_back(self, last: int) -> None:
         """Move θ of the steps up to ``last`` (counted from 1 across epochs) to the path: the
