@@ -43,7 +43,8 @@ from bench.variants import variants
 from tui_linreg.config import TrainConfig
 from tui_linreg.engine.control import RunControl
 from tui_linreg.engine.events import RunEnded, RunStarted
-from tui_linreg.engine.run import prepare, run_to_end, train
+from tui_linreg.engine.run import run_to_end, train
+from tui_linreg.engine.start import prepare
 
 PAIRS = [("scratch", "scratch"), ("concise", "concise"), ("analytic", "scratch")]
 """(implementation, the reference loop it is measured against)."""

@@ -26,7 +26,8 @@ _ONE = r"""
 import statistics, sys
 sys.path.insert(0, sys.argv[1])
 from tui_linreg.config import TrainConfig
-from tui_linreg.engine.run import prepare, run_to_end
+from tui_linreg.engine.run import run_to_end
+from tui_linreg.engine.start import prepare
 sys.path.insert(0, sys.argv[2])
 from bench import reference_loops
 impl, n, bs, epochs = sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])

@@ -15,7 +15,8 @@ from typing import Any
 
 from bench import reference_loops
 from tui_linreg.config import TrainConfig
-from tui_linreg.engine.run import prepare, run_to_end
+from tui_linreg.engine.run import run_to_end
+from tui_linreg.engine.start import prepare
 
 VARIANTS: list[tuple[str, str, float]] = [
     ("half-squared", "sgd", 0.0),

@@ -16,7 +16,8 @@ from tui_linreg.config import ConfigError, TrainConfig
 from tui_linreg.engine.data import shuffle_generator
 from tui_linreg.engine.events import Progress, RunEnded
 from tui_linreg.engine.implementation import create
-from tui_linreg.engine.run import prepare, run_to_end, train
+from tui_linreg.engine.run import run_to_end, train
+from tui_linreg.engine.start import prepare
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA GPU here")
 

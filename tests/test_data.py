@@ -10,7 +10,8 @@ import torch
 from tui_linreg.config import IMPLEMENTATIONS, INITS, ConfigError, TrainConfig, checked
 from tui_linreg.engine.concise import Concise
 from tui_linreg.engine.data import make_problem, shuffle_generator
-from tui_linreg.engine.run import preview, run_to_end
+from tui_linreg.engine.run import run_to_end
+from tui_linreg.engine.start import preview
 
 CPU = torch.device("cpu")
 

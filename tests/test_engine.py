@@ -28,8 +28,9 @@ from tui_linreg.engine.events import (
     envelope,
 )
 from tui_linreg.engine.reference import closed_form
-from tui_linreg.engine.run import prepare, run_to_end, train
+from tui_linreg.engine.run import run_to_end, train
 from tui_linreg.engine.scratch import Scratch, data_iter, linreg, squared_loss
+from tui_linreg.engine.start import prepare
 
 CPU = torch.device("cpu")
 IMPLEMENTATIONS = ["scratch", "concise"]

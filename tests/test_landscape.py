@@ -12,7 +12,8 @@ import torch
 from tui_linreg.config import TrainConfig
 from tui_linreg.engine.data import make_problem
 from tui_linreg.engine.events import EpochEnded, Progress, RunEnded, RunStarted, StepTaken
-from tui_linreg.engine.run import preview, train
+from tui_linreg.engine.run import train
+from tui_linreg.engine.start import preview
 from tui_linreg.landscape import (
     FOLLOW,
     Recording,
@@ -144,9 +145,9 @@ def test_the_path_is_every_step_and_agrees_with_the_runs_parameters() -> None:
 
 
 def test_a_long_run_records_an_even_sample(monkeypatch: pytest.MonkeyPatch) -> None:
-    import tui_linreg.engine.run as run
+    import tui_linreg.engine.start as start
 
-    monkeypatch.setattr(run, "PATH_MAX_STEPS", 50)
+    monkeypatch.setattr(start, "PATH_MAX_STEPS", 50)
     events = events_of(TrainConfig(device="cpu", implementation="analytic", epochs=2))
     started = events[0]
     assert isinstance(started, RunStarted)

@@ -168,4 +168,6 @@ def test_train_prints_the_loss_and_its_optimum_and_json_carries_it() -> None:
     )
     assert document["optimum"]["name"] == "Huber optimum"
     assert document["config"]["loss_function"] == "huber"
-    assert document["closed_form"]["half_mse"] <= document["optimum"]["half_mse"]
+    # Least squares' half-MSE is the least there is: at most the Huber optimum's, up to
+    # float64's rounding (where every residual is within δ, the two fits are one).
+    assert document["closed_form"]["half_mse"] <= document["optimum"]["half_mse"] * (1 + 1e-12)

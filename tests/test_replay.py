@@ -8,7 +8,8 @@ from tests.test_landscape import recorded
 from tui_linreg.config import IMPLEMENTATIONS, TrainConfig
 from tui_linreg.engine.control import RunControl
 from tui_linreg.engine.events import StepTaken
-from tui_linreg.engine.run import prepare, replay_step, train
+from tui_linreg.engine.run import replay_step, train
+from tui_linreg.engine.start import prepare
 from tui_linreg.landscape import Recording
 
 CASES = [
@@ -57,9 +58,9 @@ def test_the_replay_keys_move_by_a_step_an_epoch_or_to_the_ends() -> None:
 def test_replay_through_an_even_sample_moves_by_what_was_kept(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import tui_linreg.engine.run as run
+    import tui_linreg.engine.start as start
 
-    monkeypatch.setattr(run, "PATH_MAX_STEPS", 30)  # 63 steps: one in 3 kept
+    monkeypatch.setattr(start, "PATH_MAX_STEPS", 30)  # 63 steps: one in 3 kept
     recording = recording_of(TrainConfig(device="cpu", num_examples=205, epochs=3))
     assert recording.every == 3
     index = recording.moved(len(recording) - 1, "-step")

@@ -86,7 +86,8 @@ class EngineTrainer:
         trace: bool = False,
         record_path: bool = False,
     ) -> Iterator[Event]:
-        from tui_linreg.engine.run import prepare, train
+        from tui_linreg.engine.run import train
+        from tui_linreg.engine.start import prepare
 
         prepared = self.prepared_for(config)
         if prepared is None:
@@ -100,7 +101,7 @@ class EngineTrainer:
             raise
 
     def preview(self, config: TrainConfig) -> RunStarted:
-        from tui_linreg.engine.run import preview
+        from tui_linreg.engine.start import preview
 
         return preview(config)
 

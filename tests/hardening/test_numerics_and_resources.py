@@ -13,7 +13,7 @@ import torch
 from tests.hardening.conftest import TALLY
 from tui_linreg.cli import main
 from tui_linreg.config import ConfigError, TrainConfig
-from tui_linreg.engine import run
+from tui_linreg.engine import run, start
 from tui_linreg.engine.events import Outcome, RunEnded, RunStarted
 
 
@@ -101,9 +101,9 @@ def test_out_of_memory_on_a_device_is_a_message_not_a_crash(
     def exhausted(*args: object, **kwargs: object) -> object:
         raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 40.00 GiB")
 
-    monkeypatch.setattr(run, "make_problem", exhausted)
+    monkeypatch.setattr(start, "make_problem", exhausted)
     with pytest.raises(ConfigError) as caught:
-        run.prepare(TrainConfig(device="cpu"))
+        start.prepare(TrainConfig(device="cpu"))
     assert "ran out of memory" in caught.value.mistakes[0].message
     code = main(["train", "--device", "cpu", "--no-history"])
     err = capsys.readouterr().err

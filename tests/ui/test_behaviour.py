@@ -270,9 +270,10 @@ async def test_a_second_run_after_toggling_compares_both_on_the_same_data() -> N
         table = shown_text(app.main.table)
         assert "scratch" in table
         assert "concise" in table  # both columns, side by side
-        assert [end.config.data_key for end in app.session.ends] == [app.session.shown_data] * 2
-        for end in app.session.ends:
-            assert (*end.w, end.b) == pytest.approx((2.0, -3.4, 4.2), abs=0.01)
+        scratch, concise = app.session.runner.records  # each run, as recorded
+        assert scratch.config.data_key == concise.config.data_key  # on the same data
+        for run in (scratch, concise):
+            assert (*run.w, run.b) == pytest.approx((2.0, -3.4, 4.2), abs=0.01)
 
 
 async def test_a_missing_device_is_reported_not_raised() -> None:

@@ -160,8 +160,7 @@ async def test_a_paced_run_moves_the_position_on_the_map_as_it_goes() -> None:
         await press_now(pilot, "ctrl+r")
         await wait_until(
             lambda: (
-                "scratch" in app.main.landscape.paths
-                and len(app.session.recordings["scratch"]) > 3
+                "scratch" in app.main.landscape.paths and len(app.session.recordings["scratch"]) > 3
             ),
             what=lambda: "no steps on the map",
         )

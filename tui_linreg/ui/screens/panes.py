@@ -224,6 +224,9 @@ class PanesScreen(Screen[None]):
                 self.loss.new_data()
         elif event.closed_form != self.table.closed_form:  # a sweep of losses: each its own
             self.table.new_optimum(event.closed_form)
+        # The table's column starts at the run's first θ: a run started paused (f7) must not
+        # show the last run's answer as its own.
+        self.table.show(config.implementation, (*event.initial_w, event.initial_b))
         keep = not change.new_data and not change.new_plot
         self.scatter.show_data(event, event.label, keep=keep)
         self.landscape.start(
