@@ -127,23 +127,25 @@ class Runner:
         Raises :class:`ConfigError` before a run's first event if it cannot run here (no such
         device, or its memory ran out).
         """
-        labels, ends = plan.labels, list[RunEnded]()
+        labels, runs = plan.labels, list[tuple[RunStarted, RunEnded]]()
         for index, config in enumerate(plan.configs):
+            start: RunStarted | None = None
             end: RunEnded | None = None
             for event in self.trainer.train(config, control, trace=trace, record_path=record_path):
                 if isinstance(event, RunStarted):
-                    event = dataclasses.replace(event, index=index, label=labels[index])
+                    event = start = dataclasses.replace(event, index=index, label=labels[index])
                 elif isinstance(event, RunEnded):
-                    end = dataclasses.replace(event, index=index, label=labels[index])
-                    ends.append(end)
+                    event = end = dataclasses.replace(event, index=index, label=labels[index])
+                    assert start is not None, "a run starts before it ends"
+                    runs.append((start, end))
                     self._record(end)
-                    event = end
                 yield event
             if end is None or end.outcome == Outcome.CANCELLED:
                 break
+        ends = tuple(end for _, end in runs)
         done = len(ends) == len(plan.configs)
         outcome = worst([end.outcome for end in ends] + ([] if done else [Outcome.CANCELLED]))
-        yield PlanEnded(plan.kind, tuple(ends), outcome, closing_notes(plan.kind, ends))
+        yield PlanEnded(plan.kind, ends, outcome, closing_notes(plan.kind, runs))
 
     def _record(self, end: RunEnded) -> None:
         record = RunRecord.from_run(end)

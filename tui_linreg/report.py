@@ -26,6 +26,7 @@ from tui_linreg.history import versions
 from tui_linreg.optimizers import optimizer_of
 from tui_linreg.plan import Plan, PlanKind, differing, label_of
 from tui_linreg.settings import Section
+from tui_linreg.teach.note import Note
 
 
 def lesson_line(epoch: EpochEnded, config: TrainConfig) -> str:
@@ -57,7 +58,9 @@ def describe_config(config: TrainConfig) -> str:
     return " · ".join(sections)
 
 
-def json_document(started: RunStarted, ends: list[RunEnded]) -> dict[str, Any]:
+def json_document(
+    started: RunStarted, ends: list[RunEnded], notes: Iterable[Note] = ()
+) -> dict[str, Any]:
     # "closed_form" is least squares' (through the origin without a bias), never IRLS's.
     best = started.closed_form if started.closed_form.loss is None else started.least_squares
     assert best is not None
@@ -87,6 +90,7 @@ def json_document(started: RunStarted, ends: list[RunEnded]) -> dict[str, Any]:
         },
         "initial": {"w": list(started.initial_w), "b": started.initial_b},
         "runs": [{"config": end.config.to_dict(), **end.to_dict()} for end in ends],
+        "notes": [note.to_dict() for note in notes],
         "versions": versions(),
     }
     return json_ready(document)  # type: ignore[no-any-return]
@@ -329,7 +333,9 @@ class Report:
     def _print_plan(self, started: RunStarted, plan: PlanEnded) -> None:
         ends = list(plan.ends)
         if self.json_output:
-            self._print(json.dumps(json_document(started, ends), indent=2, allow_nan=False))
+            self._print(
+                json.dumps(json_document(started, ends, plan.notes), indent=2, allow_nan=False)
+            )
         elif self.plan.kind == PlanKind.SWEEP:
             self._print_sweep(ends)
         else:
@@ -371,7 +377,7 @@ class Report:
         ):
             self._print("loss below is nn.MSELoss: plain MSE, 2× the half-MSE that scratch prints")
 
-    def _print_end(self, ends: list[RunEnded], notes: tuple[str, ...]) -> None:
+    def _print_end(self, ends: list[RunEnded], notes: tuple[Note, ...]) -> None:
         if self.side_by_side:
             self._print_epochs_side_by_side(ends)
         for end in ends:
@@ -392,7 +398,7 @@ class Report:
         if notes:
             self._print()
         for note in notes:
-            self._print(note)
+            self._print(note.text)
 
     def _print_sweep(self, ends: list[RunEnded]) -> None:
         for line in sweep_table(ends):

@@ -200,6 +200,17 @@ def shown_text(widget: Widget) -> str:
     return "\n".join(line.text for line in lines)
 
 
+def screen_text(widget: Widget) -> str:
+    """What the screen shows where ``widget`` is, as plain text: a container with what it
+    holds, as the user sees it (``shown_text`` draws a widget alone)."""
+    compositor = widget.screen._compositor
+    region = compositor.find_widget(widget).region  # where it is drawn now, border and all
+    strips = compositor.render_strips()
+    return "\n".join(
+        strip.crop(region.x, region.right).text for strip in strips[region.y : region.bottom]
+    )
+
+
 def drawn(widget: Widget) -> str:
     """The whole pane as text, both borders (and so both legends) included."""
     width, height = widget.outer_size

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from tui_linreg.config import TrainConfig
+from tui_linreg.teach.note import Note
 
 
 class Outcome(StrEnum):
@@ -42,6 +43,11 @@ class ClosedForm:
     loss: float | None = None
     """For l1 and Huber, and with weight decay: the objective at this optimum, the mean loss
     (+ (λ/2)‖w‖² with weight decay); None for plain least squares, whose is half_mse."""
+    curvature: tuple[float, ...] = ()
+    """The eigenvalues of the Hessian of the half-MSE (+ its share of the penalty), smallest
+    first: λ of AᵀA/n (A = [X, 1], or X without a bias). Gradient descent multiplies the
+    distance to the optimum along each eigenvector by |1 − lr·λ| a step (notes.py says so
+    with each run's numbers). l1 and Huber keep least squares' (Huber is r²/2 near it)."""
 
 
 @dataclass(frozen=True)
@@ -399,7 +405,7 @@ class PlanEnded:
     """The plan's kind: ``single``, ``both`` or ``sweep``."""
     ends: tuple[RunEnded, ...]
     outcome: Outcome
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
 
 
 Event = RunStarted | Progress | EpochEnded | RunEnded | StepTaken | PlanEnded

@@ -94,13 +94,15 @@ def _solved(
 
     gram = r_a.T @ r_a / n  # AᵀA / n
     hessian = system.T @ system / n  # of half-MSE + (penalty/2)‖w‖²
-    largest = float(torch.linalg.eigvalsh(hessian)[-1])
+    curvature = tuple(torch.linalg.eigvalsh(hessian).tolist())  # ascending
+    largest = curvature[-1]
     stable_lr = 2.0 / largest if largest > 0 else float("inf")
     best = ClosedForm(
         w=tuple(theta[:d, 0].tolist()),
         b=float(theta[d, 0]) if bias else 0.0,
         half_mse=half_mse,
         stable_lr=stable_lr,
+        curvature=curvature,
     )
     return best, tuple(map(tuple, gram.tolist()))
 

@@ -1,48 +1,249 @@
-"""Notes: what to notice about runs, in plain words, computed from their events alone.
+"""Notes: what to notice about a plan's runs, in plain words, with the runs' own numbers.
 
-:func:`closing_notes` is called once, where a plan ends (plan.Runner); its sentences ride in
-the plan's :class:`~tui_linreg.engine.events.PlanEnded`, which ``train``'s report prints and
-the app's log shows.
+:func:`closing_notes` is called once, where a plan ends (plan.Runner): its notes ride in the
+plan's :class:`~tui_linreg.engine.events.PlanEnded`, which ``train`` prints (and writes to
+``--json`` as ``notes``) and the app's notes pane shows. A note's sentences are one message
+(``_()``) whose named placeholders are its numbers, so a translation may reorder them and the
+JSON carries each number by its placeholder's name. Everything is computed from the runs'
+events: the data's curvature (λ of AᵀA/n) rides in their closed form. Imports neither
+Textual nor torch.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from tui_linreg.engine.events import RunEnded
+from tui_linreg.engine.events import Outcome, RunEnded, RunStarted
 from tui_linreg.i18n import _
+from tui_linreg.losses import loss_of
+from tui_linreg.teach.note import Note
+
+FLOAT32_MAX = 3.4028234663852886e38
+"""The largest float32: a loss past it is inf, and the next step's arithmetic nan."""
+
+CLOSE = 0.01
+"""A direction counts as learned when its distance to the optimum is this share of the start."""
 
 
-def loss_scales_note() -> tuple[str, str]:
-    """Why scratch and concise print different losses, and take different steps, for the same
-    parameters and learning rate."""
+def _note(id: str, message: str, **numbers: float | int | str) -> Note:
+    """``message`` (already through ``_()``, so that extraction finds it) filled in."""
+    return Note(id, message.format(**numbers), numbers)
+
+
+Run = tuple[RunStarted, RunEnded]
+"""A run's start and its end: the start knows the data, the end what became of it."""
+
+
+@dataclass(frozen=True)
+class Contraction:
+    """What full-batch gradient descent does along one direction of the loss: the distance to
+    the optimum is multiplied by ``factor`` = |1 − lr·slope·λ| each step."""
+
+    curvature: float
+    """λ: the half-MSE's curvature along this direction (an eigenvalue of AᵀA/n)."""
+    factor: float
+
+    @property
+    def steps_to_close(self) -> float:
+        """Steps until the distance is :data:`CLOSE` of the start: ln 0.01 / ln factor (inf
+        when it never shrinks)."""
+        if self.factor >= 1:
+            return math.inf
+        if self.factor == 0:
+            return 1
+        return math.ceil(math.log(CLOSE) / math.log(self.factor))
+
+    def left_after(self, steps: int) -> float:
+        """The share of the starting distance left after ``steps`` steps."""
+        return self.factor**steps
+
+
+def steepness(started: RunStarted) -> float | None:
+    """How many times steeper the run's own loss is than half-MSE (1 for scratch's
+    squared_loss, 2 for nn.MSELoss, |B|·2 for a summed MSE); None where no factor says what
+    a step does (l1's gradient is bounded; momentum and Adam keep a memory)."""
+    config = started.config
+    if config.optimizer != "sgd" or config.loss_function == "l1":
+        return None
+    spec = loss_of(config.implementation, config.loss_function)
+    slope = spec.slope if spec.squared else 1.0  # Huber is r²/2 near its optimum
+    return slope * (config.batch_size if spec.summed else 1)
+
+
+def contractions(started: RunStarted) -> tuple[Contraction, Contraction] | None:
+    """Along the steepest and the flattest direction, for this run's lr and loss."""
+    slope = steepness(started)
+    curvature = started.closed_form.curvature or (
+        started.least_squares.curvature if started.least_squares else ()
+    )
+    if slope is None or not curvature:
+        return None
+    lr = started.config.learning_rate
+    steepest, flattest = curvature[-1], curvature[0]
     return (
-        _(
-            "scratch's loss is half-MSE (squared_loss = (ŷ − y)² / 2); concise's nn.MSELoss is "
-            "plain MSE, 2× larger for the same parameters."
-        ),
-        _(
-            "For the same reason the same learning rate is a 2× bigger step for concise: the "
-            "gradient of MSE is twice that of half-MSE."
-        ),
+        Contraction(steepest, abs(1 - lr * slope * steepest)),
+        Contraction(flattest, abs(1 - lr * slope * flattest)),
     )
 
 
-def decay_scales_note() -> str:
+def steps_to_overflow(started: RunStarted, factor: float) -> float:
+    """About how many steps a loss that grows by factor² a step takes from the start's to
+    float32's largest number (inf; nan the step after)."""
+    loss = max(started.initial_half_mse, 1e-30)
+    if factor <= 1:
+        return math.inf
+    return math.ceil(math.log(FLOAT32_MAX / loss) / (2 * math.log(factor)))
+
+
+def _steps(value: float) -> str:
+    return f"{value:,.0f}" if math.isfinite(value) else "∞"
+
+
+def learning_rate_note(started: RunStarted, ended: RunEnded) -> Note | None:
+    """Why this learning rate crept, worked or flew off: each full-batch step multiplies the
+    distance to the optimum along a direction of curvature λ by |1 − lr·λ| (for MSE,
+    |1 − 2·lr·λ|): below 1 it shrinks, above 1 it grows."""
+    both = contractions(started)
+    if both is None:
+        return None
+    steep, flat = both
+    slope = steepness(started)
+    assert slope is not None
+    config = started.config
+    rule = "|1 − lr·λ|" if slope == 1 else f"|1 − {slope:g}·lr·λ|"
+    bound_rule = "2/λmax" if slope == 1 else f"2/({slope:g}·λmax)"
+    bound = 2 / (slope * steep.curvature)
+    common: dict[str, float | int | str] = {
+        "rule": rule,
+        "lr": config.learning_rate,
+        "steep": steep.factor,
+        "flat": flat.factor,
+        "lambda_max": steep.curvature,
+        "lambda_min": flat.curvature,
+        "bound": bound,
+        "bound_rule": bound_rule,
+    }
+    if steep.factor > 1:
+        return _note(
+            "lr-factor",
+            _(
+                "Each step multiplies the distance to the optimum along the steepest direction "
+                "by {rule} = {steep:.3g} (λmax = {lambda_max:.3g}): above 1, so it grows, and "
+                "the loss by {square:.3g}× a step. Left alone, float32 overflows to inf within "
+                "about {overflow} steps, then nan. It is stable only below lr {bound:.3g} = "
+                "{bound_rule}."
+            ),
+            **common,
+            square=steep.factor**2,
+            overflow=_steps(steps_to_overflow(started, steep.factor)),
+        )
+    taken = ended.step
+    left = flat.left_after(taken)
+    return _note(
+        "lr-factor",
+        _(
+            "Each step multiplies the distance to the optimum by {rule}: {steep:.3g} along the "
+            "steepest direction (λmax = {lambda_max:.3g}), {flat:.3g} along the flattest "
+            "(λmin = {lambda_min:.3g}). Getting within 1% of the start takes {steps_steep} "
+            "and {steps_flat} steps; this run took {taken}, which leaves {left:.2g} of the "
+            "flattest distance. Stable below lr {bound:.3g} = {bound_rule}; mini-batches add "
+            "noise to each step."
+        ),
+        **common,
+        steps_steep=_steps(steep.steps_to_close),
+        steps_flat=_steps(flat.steps_to_close),
+        taken=f"{taken:,}",
+        left=left,
+    )
+
+
+def divergence_note(started: RunStarted, ended: RunEnded) -> Note | None:
+    """Where a run that diverged was stopped, and what the lesson's loop would have printed."""
+    if ended.outcome != Outcome.DIVERGED:
+        return None
+    return _note(
+        "diverged",
+        _(
+            "The app stopped this run at step {step}, before its numbers overflowed: the "
+            "lesson's loop would go on to print loss inf, then nan. Tick keep going (or "
+            "--keep-going) to watch it happen."
+        ),
+        step=f"{ended.step:,}",
+    )
+
+
+def loss_scales_note(scratch: Run, concise: Run) -> Note:
+    """Why scratch and concise print different losses, and take different steps, for the same
+    parameters and learning rate: with their first epoch's numbers."""
+    first_s, first_c = scratch[1].history[:1], concise[1].history[:1]
+    numbers: dict[str, float | int | str] = {"lr": scratch[0].config.learning_rate}
+    if first_s and first_c:
+        numbers |= {
+            "scratch_loss": first_s[0].loss,
+            "concise_loss": first_c[0].loss,
+            "scratch_half": first_s[0].half_mse,
+            "concise_half": first_c[0].half_mse,
+        }
+        return _note(
+            "both-scales",
+            _(
+                "Epoch 1: scratch's loss {scratch_loss:.3g}, concise's {concise_loss:.3g}. "
+                "Concise's nn.MSELoss is plain MSE, 2× scratch's half-MSE for the same "
+                "parameters, so its gradient is 2× too, and the same lr {lr:g} is a 2× bigger "
+                "step: it is ahead after one epoch. On one scale (half-MSE): scratch "
+                "{scratch_half:.3g}, concise {concise_half:.3g}."
+            ),
+            **numbers,
+        )
+    return _note(
+        "both-scales",
+        _(
+            "Concise's nn.MSELoss is plain MSE, 2× scratch's half-MSE for the same parameters, "
+            "so its gradient is 2× too, and the same lr {lr:g} is a 2× bigger step."
+        ),
+        **numbers,
+    )
+
+
+def decay_scales_note(weight_decay: float) -> Note:
     """Why the same weight decay is not the same ridge for scratch and concise."""
-    return _(
-        "With weight decay the same λ is not the same ridge: scratch minimises half-MSE + "
-        "(λ/2)‖w‖², which is ½(MSE + λ‖w‖²), concise MSE + (λ/2)‖w‖², so scratch's weights are "
-        "pulled to 0 twice as hard."
+    return _note(
+        "both-decay",
+        _(
+            "With weight decay the same λ = {decay:g} is not the same ridge: scratch minimises "
+            "half-MSE + (λ/2)‖w‖², which is ½(MSE + λ‖w‖²), concise MSE + (λ/2)‖w‖², so "
+            "scratch's weights are pulled to 0 twice as hard."
+        ),
+        decay=weight_decay,
     )
 
 
-def closing_notes(kind: str, ends: Sequence[RunEnded]) -> tuple[str, ...]:
-    """What to notice about a plan's runs together, once it is over: for scratch beside
-    concise, why their losses and steps differ by 2×."""
-    if kind != "both" or len(ends) != 2:
-        return ()
-    notes: tuple[str, ...] = loss_scales_note()
-    if ends[0].config.weight_decay:
-        notes += (decay_scales_note(),)
-    return notes
+def run_notes(run: Run) -> list[Note]:
+    """What to notice about one run on its own."""
+    started, ended = run
+    if ended.outcome in (Outcome.FAILED, Outcome.CANCELLED):
+        return []
+    notes = [learning_rate_note(started, ended), divergence_note(started, ended)]
+    return [note for note in notes if note is not None]
+
+
+def closing_notes(kind: str, runs: Sequence[Run]) -> tuple[Note, ...]:
+    """What to notice about a plan's runs, once it is over: for one run, its own notes; for
+    scratch beside concise, why their losses and steps differ by 2×, then each one's."""
+    if kind == "single" and len(runs) == 1:  # plan.PlanKind's values (plan.py imports us)
+        return tuple(run_notes(runs[0]))
+    if kind == "both" and len(runs) == 2:
+        scratch, concise = runs
+        notes = [loss_scales_note(scratch, concise)]
+        if scratch[0].config.weight_decay:
+            notes.append(decay_scales_note(scratch[0].config.weight_decay))
+        for run in runs:
+            who = run[0].config.implementation
+            notes += [
+                Note(note.id, _("{who}: {note}").format(who=who, note=note.text), note.numbers)
+                for note in run_notes(run)
+            ]
+        return tuple(notes)
+    return ()

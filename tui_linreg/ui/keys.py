@@ -60,6 +60,7 @@ KEYS: list[Binding] = [
         "Step",
         "One mini-batch: from idle, start the run paused before its first step",
     ),
+    _main("ctrl+e", "notes", "Notes", "What to notice about the last run, on the whole screen"),
     _main("f8", "inspector", "Inspect", "The last step: batch, loss, .grad and update"),
     _main(
         "f9",

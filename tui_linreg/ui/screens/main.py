@@ -28,6 +28,7 @@ from tui_linreg.config import (
 )
 from tui_linreg.engine.control import RunControl
 from tui_linreg.engine.events import EpochEnded, Outcome, PlanEnded, Progress, RunEnded, RunStarted
+from tui_linreg.i18n import _
 from tui_linreg.plan import Plan, PlanKind, differing, label_of
 from tui_linreg.presets import PRESETS
 from tui_linreg.session import Session, Started
@@ -234,8 +235,9 @@ class MainScreen(PanesScreen):
         self._idle_status(event)
 
     def _plan_ended(self, event: PlanEnded) -> None:
-        for note in event.notes:
-            self.log_view.note(note)
+        self.notes.show(event.notes)
+        if event.notes and self.has_class("notes-hidden"):
+            self.log_view.note(_("What to notice: ctrl+e"))
         ends = list(event.ends)
         if event.kind != PlanKind.SWEEP:
             return
@@ -371,6 +373,12 @@ class MainScreen(PanesScreen):
         self.in_place = "plots" if self.in_place == "code" else "code"
         if self.in_place == "code":
             self._show_code()
+
+    def action_notes(self) -> None:
+        """The notes on the whole screen, at any width, and back."""
+        if self.maximized is not self.notes:
+            self.notes.focus()
+        self.notes.action_maximise()
 
     def action_inspector(self) -> None:
         """Show or hide the step inspector, in the plots' place."""

@@ -28,6 +28,7 @@ from tui_linreg.session import Change, Replayed, Session
 from tui_linreg.ui.widgets.code_pane import CodePane
 from tui_linreg.ui.widgets.epoch_log import EpochLog
 from tui_linreg.ui.widgets.key_hints import KeyHints, width_classes
+from tui_linreg.ui.widgets.notes_pane import NotesPane
 from tui_linreg.ui.widgets.parameter_table import ParameterTable
 from tui_linreg.ui.widgets.plots.base import DRAW_SHARE, FLAT_OUT_SHARE
 from tui_linreg.ui.widgets.plots.landscape import LandscapePlot
@@ -40,6 +41,9 @@ from tui_linreg.ui.widgets.status_line import StatusLine
 from tui_linreg.ui.widgets.step_inspector import StepInspector
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
+
+NOTES_ASIDE_WIDTH = 110
+"""From this width the notes sit beside the parameter table; narrower, ctrl+e shows them."""
 
 REDRAW_INTERVAL_S = 0.25
 """Plots, table and status line redraw at most four times a second, however fast training
@@ -85,6 +89,7 @@ class PanesScreen(Screen[None]):
         self.code = CodePane(id="code")
         self.inspector = StepInspector(id="inspector")
         self.table = ParameterTable(id="parameters")
+        self.notes = NotesPane(id="notes")
         self.status = StatusLine(id="status")
         self.too_small = Static("", id="too-small")
         self._focus_before: dict[Widget, Widget | None] = {}
@@ -109,7 +114,9 @@ class PanesScreen(Screen[None]):
                         yield self.loss
                     yield self.code
                     yield self.inspector
-                yield self.table
+                with Horizontal(id="bottom"):
+                    yield self.table
+                    yield self.notes
         yield self.status
         yield self.too_small
         yield KeyHints(compact=True, show_command_palette=False)
@@ -129,7 +136,11 @@ class PanesScreen(Screen[None]):
 
     def _fit(self, width: int, height: int) -> None:
         small = width < MIN_WIDTH or height < MIN_HEIGHT
-        wanted = {"too-small": small, **width_classes(width)}
+        wanted = {
+            "too-small": small,
+            "notes-hidden": width < NOTES_ASIDE_WIDTH,
+            **width_classes(width),
+        }
         before = set(self.classes)
         for name, is_wanted in wanted.items():
             self.set_class(is_wanted, name, update=False)

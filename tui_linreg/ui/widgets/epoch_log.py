@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
+from textual.binding import BindingType
 from textual.widgets import RichLog
 
 from tui_linreg.config import TrainConfig
@@ -18,6 +21,7 @@ from tui_linreg.report import (
     optimizer_line,
 )
 from tui_linreg.ui import formatting
+from tui_linreg.ui.maximise import MAXIMISE_BINDINGS, toggle_maximised
 
 _OUTCOME_STYLE = {
     Outcome.FINISHED: "bold green",
@@ -29,6 +33,7 @@ _OUTCOME_STYLE = {
 
 class EpochLog(RichLog):
     DEFAULT_CLASSES = "pane"  # the bordered look of every pane (app.tcss)
+    BINDINGS: ClassVar[list[BindingType]] = [*MAXIMISE_BINDINGS]  # m: readable at 80×24
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, max_lines=5000, wrap=True, markup=False, min_width=20)
@@ -80,6 +85,9 @@ class EpochLog(RichLog):
         if event.outcome != Outcome.FAILED:  # when it raised, PyTorch's own words say it
             for name in event.config.pitfalls:  # what the broken line did: look for it now
                 self.write(Text(f"  {name}: {PITFALLS[name].consequence}", style="yellow"))
+
+    def action_maximise(self) -> None:
+        toggle_maximised(self)
 
     def note(self, text: str) -> None:
         self.write(Text(text, style="italic"))
