@@ -52,7 +52,7 @@ def test_both_prints_the_two_implementations_side_by_side(
     assert "concise loss (MSE)" in out
     assert "scratch learned" in out
     assert "concise learned" in out
-    assert "2× bigger step for concise" in out
+    assert "the same lr 0.03 is a 2× bigger step" in out
     epoch_rows = [line.split() for line in out.splitlines() if line[:1].isdigit()]
     assert [row[0] for row in epoch_rows] == ["1", "2", "3"]
 

@@ -40,6 +40,7 @@ from tui_linreg.presets import EDITIONS, GROUPS, PRESETS, preset
 from tui_linreg.report import Report
 from tui_linreg.reproduce import reproduce_command
 from tui_linreg.sweep import parse_sweep
+from tui_linreg.teach.questions import QUESTIONS, asked
 
 EXIT_FINISHED = 0
 EXIT_INVALID = 2
@@ -313,7 +314,7 @@ def presets_command() -> int:
     for group in GROUPS:
         print(f"{group}:")
         for each in (p for p in PRESETS.values() if p.group == group):
-            print(f"  {each.name:<{width}}  {each.description}")
+            print(f"  {each.name:<{width}}  {each.summary}")
     print(EDITIONS)
     print("An exercise's number names its preset too: --preset 3.4.8.")
     return EXIT_FINISHED
@@ -429,6 +430,8 @@ def train_command(args: argparse.Namespace) -> int:
             swept = preset(args.preset.strip()).sweep or None  # a preset may compare
         sweep = parse_sweep(swept) if swept is not None else None
         plan = Plan.of(config, both=both, sweep=sweep)
+        if args.preset is not None and args.preset.strip() in QUESTIONS:
+            plan = dataclasses.replace(plan, question=args.preset.strip())  # said after the run
         export_path = _output_path("--export", args.export, "runs.csv")
         trace_path = _output_path("--trace", args.trace, "trace.jsonl")
     except ConfigError as error:
@@ -469,6 +472,8 @@ def train_command(args: argparse.Namespace) -> int:
         out = Report(
             plan, json_output=args.json, progress=sys.stderr.isatty() and not dumb_terminal()
         )
+        if plan.question and not args.json:  # no terminal to answer in: the question, then
+            print(asked(QUESTIONS[plan.question]) + "\n")  # the answer in the notes
         events = runner.run(plan, control, trace=trace is not None)
         outcome = out.follow(events if trace is None else trace.written(events))
     except ConfigError as error:  # out of memory on the device, found only when allocating

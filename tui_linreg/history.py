@@ -29,6 +29,7 @@ from platformdirs import user_data_path
 from tui_linreg import __version__
 from tui_linreg.config import TrainConfig
 from tui_linreg.engine.events import Outcome, RunEnded, distance_to_true, json_ready
+from tui_linreg.teach.questions import Verdict
 
 try:
     import fcntl
@@ -76,6 +77,10 @@ class RunRecord:
     steps_per_s: float
     device: str
     versions: dict[str, str] = field(default_factory=dict)
+    prediction: dict[str, Any] | None = None
+    """The learner's answer to the preset's question, on the plan's last run: question,
+    answer, outcome, right and name (questions.Verdict); None where none was asked. Records
+    written before predictions existed have none."""
 
     @property
     def distance_to_true(self) -> float:
@@ -133,10 +138,11 @@ class RunRecord:
             steps_per_s=_number(values["steps_per_s"]),
             device=_text(values["device"]),
             versions={_text(k): _text(v) for k, v in versions.items()},
+            prediction=_prediction(values.get("prediction")),
         )
 
     @classmethod
-    def from_run(cls, end: RunEnded) -> RunRecord:
+    def from_run(cls, end: RunEnded, judged: Verdict | None = None) -> RunRecord:
         created = time.time()
         return cls(
             id=f"{time.strftime('%Y%m%d-%H%M%S', time.localtime(created))}-"
@@ -154,10 +160,28 @@ class RunRecord:
             steps_per_s=end.steps_per_s,
             device=end.device,
             versions=versions(),
+            prediction=None if judged is None else json_ready(judged.to_dict()),
         )
 
 
 # --- checking a record read back from the file ----------------------------------------------
+
+
+def _prediction(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise TypeError("prediction is not an object")
+    right = value["right"]
+    if not isinstance(right, bool):
+        raise TypeError("prediction's right is not true or false")
+    return {
+        "question": _text(value["question"]),
+        "answer": _number(value["answer"]),
+        "outcome": _maybe_number(value["outcome"]),
+        "right": right,
+        "name": _text(value.get("name", "")),
+    }
 
 
 def _text(value: Any) -> str:

@@ -20,6 +20,7 @@ from tui_linreg.history import History, RunRecord
 from tui_linreg.sources import SYNTHETIC
 from tui_linreg.sweep import Sweep
 from tui_linreg.teach.notes import closing_notes
+from tui_linreg.teach.questions import Prediction, Verdict, judge
 from tui_linreg.trainer import EngineTrainer, Trainer
 
 SIDE_BY_SIDE = ("scratch", "concise")
@@ -39,6 +40,11 @@ class Plan:
     kind: PlanKind
     configs: tuple[TrainConfig, ...]
     """The runs, in the order they train."""
+    question: str = ""
+    """The preset whose question the plan answers (teach/questions.py), or "": when it ends,
+    its notes say the answer, measured by its runs."""
+    prediction: Prediction | None = None
+    """The learner's answer to that question, made before the plan ran."""
 
     @classmethod
     def of(cls, config: TrainConfig, *, both: bool = False, sweep: Sweep | None = None) -> Plan:
@@ -138,17 +144,25 @@ class Runner:
                     event = end = dataclasses.replace(event, index=index, label=labels[index])
                     assert start is not None, "a run starts before it ends"
                     runs.append((start, end))
-                    self._record(end)
+                    if not plan.question or index < len(plan.configs) - 1:
+                        self._record(end)  # the last one waits for the verdict
                 yield event
             if end is None or end.outcome == Outcome.CANCELLED:
                 break
         ends = tuple(end for _, end in runs)
         done = len(ends) == len(plan.configs)
         outcome = worst([end.outcome for end in ends] + ([] if done else [Outcome.CANCELLED]))
-        yield PlanEnded(plan.kind, ends, outcome, closing_notes(plan.kind, runs))
+        notes = closing_notes(plan.kind, runs)
+        if plan.question and done:
+            judged = None
+            if ends[-1].outcome != Outcome.CANCELLED:
+                judged, said = judge(plan.question, runs, plan.prediction)
+                notes = (*said, *notes)
+            self._record(ends[-1], judged)
+        yield PlanEnded(plan.kind, ends, outcome, notes)
 
-    def _record(self, end: RunEnded) -> None:
-        record = RunRecord.from_run(end)
+    def _record(self, end: RunEnded, judged: Verdict | None = None) -> None:
+        record = RunRecord.from_run(end, judged)
         self.records.append(record)
         if self.history is None:
             return

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui_linreg.config import SETTINGS, ConfigError, Mistake, TrainConfig, quoted
+from tui_linreg.i18n import _
+from tui_linreg.teach.questions import QUESTIONS
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,15 @@ class Preset:
     sweep: str = ""
     """A sweep the preset runs, for the presets that compare (``loss=half-squared,huber``);
     "" for one run. The form's sweep field and ``train --preset`` take it."""
+
+    @property
+    def summary(self) -> str:
+        """What a list of presets shows: an exercise's question (its run answers it after),
+        or the description."""
+        question = QUESTIONS.get(self.name)
+        if question is None:
+            return self.description
+        return ", ".join((*self.exercises, _(question.text)))
 
     def apply(self, base: TrainConfig | None = None) -> TrainConfig:
         """The preset's settings on top of the defaults. A preset is an experiment: how it is

@@ -337,7 +337,7 @@ class Report:
                 json.dumps(json_document(started, ends, plan.notes), indent=2, allow_nan=False)
             )
         elif self.plan.kind == PlanKind.SWEEP:
-            self._print_sweep(ends)
+            self._print_sweep(ends, plan.notes)
         else:
             self._print_end(ends, plan.notes)
 
@@ -400,9 +400,13 @@ class Report:
         for note in notes:
             self._print(note.text)
 
-    def _print_sweep(self, ends: list[RunEnded]) -> None:
+    def _print_sweep(self, ends: list[RunEnded], notes: tuple[Note, ...]) -> None:
         for line in sweep_table(ends):
             self._print(line)
+        if notes:
+            self._print()
+        for note in notes:
+            self._print(note.text)
 
     def _print_epochs_side_by_side(self, ends: list[RunEnded]) -> None:
         head = f"{'epoch':<7}"

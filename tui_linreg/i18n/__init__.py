@@ -15,3 +15,9 @@ _catalogue: gettext.NullTranslations = gettext.NullTranslations()
 def _(message: str) -> str:
     """``message`` in the user's language (English until a catalogue is installed)."""
     return _catalogue.gettext(message)
+
+
+def N_(message: str) -> str:  # noqa: N802 (gettext's own name for it)
+    """Marks ``message`` for the catalogue where it is fixed at import (a question, a preset's
+    text): it is looked up with ``_()`` when shown, so a language switched later reaches it."""
+    return message

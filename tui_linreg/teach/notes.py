@@ -63,10 +63,10 @@ class Contraction:
 def steepness(started: RunStarted) -> float | None:
     """How many times steeper the run's own loss is than half-MSE (1 for scratch's
     squared_loss, 2 for nn.MSELoss, |B|·2 for a summed MSE); None where no factor says what
-    a step does (l1's gradient is bounded; momentum and Adam keep a memory)."""
+    a step does (l1's gradient is bounded; momentum and Adam keep a memory; a pitfall)."""
     config = started.config
-    if config.optimizer != "sgd" or config.loss_function == "l1":
-        return None
+    if config.optimizer != "sgd" or config.loss_function == "l1" or config.pitfalls:
+        return None  # a pitfall changes the gradient: the factor is not what its steps do
     spec = loss_of(config.implementation, config.loss_function)
     slope = spec.slope if spec.squared else 1.0  # Huber is r²/2 near its optimum
     return slope * (config.batch_size if spec.summed else 1)

@@ -52,7 +52,7 @@ class PresetCommands(_Commands):
 
     def commands(self) -> list[Command]:
         return [
-            (f"preset: {p.name}", partial(self._app.main.use_preset, p.name), p.description)
+            (f"preset: {p.name}", partial(self._app.main.use_preset, p.name), p.summary)
             for p in PRESETS.values()
         ]
 

@@ -28,7 +28,7 @@ def _options() -> list[Option]:
             row = Table.grid(padding=(0, 1))
             row.add_column(width=NAME_WIDTH, no_wrap=True)
             row.add_column(ratio=1)
-            row.add_row(Text(preset.name, style="bold"), preset.description)
+            row.add_row(Text(preset.name, style="bold"), preset.summary)
             options.append(Option(row, id=preset.name))
     return options
 
