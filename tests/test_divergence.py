@@ -57,9 +57,9 @@ def test_why_a_run_diverged_is_said_against_the_stable_bound() -> None:
 def test_the_message_names_the_step_the_value_and_where_the_run_stopped() -> None:
     grew = diverged_message((1, 4, 9.09e7), 16.4, "Why.", stopped=7)
     assert grew == (
-        "diverged in epoch 1 at step 4: the loss grew from 16.4 to 9.09e+07. Why. The run "
-        "stopped at step 7, where the losses were read back: the parameters shown are from "
-        "that step."
+        "diverged in epoch 1 at step 4: the loss grew from 16.4 to 9.09e+07. Why. The app "
+        "noticed at step 7 (it checks the loss a few times a second, not at every step), so "
+        "the parameters shown are from that step."
     )
     assert diverged_message((2, 3, math.inf), 16.4, "Why.", stopped=3) == (
         "diverged in epoch 2 at step 3: the loss became inf. Why."

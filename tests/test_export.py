@@ -119,3 +119,44 @@ def test_an_export_name_too_long_for_the_file_system_is_refused_plainly(
     assert len(err) < 300
     with pytest.raises(ExportError, match="File name too long"):
         export(records, long_name)
+
+
+def test_standardize_carries_the_means_stds_and_data_unit_coefficients(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """--json and --export carry what the text says: the features' means and stds, and the
+    learned line in the data's own units (checked against galton.csv read here)."""
+    import csv as csv_module
+    import statistics
+
+    from tui_linreg import datasets
+
+    source = Path(datasets.__file__).parent / "galton.csv"
+    with source.open(encoding="utf-8") as file:
+        parents = [float(row["parent"]) for row in csv_module.DictReader(file)]
+    exported = tmp_path / "runs.csv"
+    code, out, _ = run_cli(
+        capsys,
+        "train",
+        "--data",
+        "galton",
+        "--standardize",
+        "--device",
+        "cpu",
+        "--json",
+        "--no-history",
+        "--export",
+        str(exported),
+    )
+    assert code == 0
+    run = json.loads(out)["runs"][0]
+    (mean,), (std,) = run["standardization"]["means"], run["standardization"]["stds"]
+    assert mean == pytest.approx(statistics.fmean(parents), rel=1e-9)
+    assert std == pytest.approx(statistics.pstdev(parents), rel=1e-6)
+    (w,), b = run["final"]["w"], run["final"]["b"]
+    assert run["in_data_units"]["w"] == pytest.approx([w / std], rel=1e-9)
+    assert run["in_data_units"]["b"] == pytest.approx(b - w * mean / std, rel=1e-9)
+    with exported.open(encoding="utf-8") as file:
+        row = next(csv_module.DictReader(file))
+    assert float(row["w_in_data_units"]) == pytest.approx(w / std, rel=1e-6)
+    assert float(row["b_in_data_units"]) == pytest.approx(b - w * mean / std, rel=1e-6)

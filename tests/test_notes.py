@@ -123,3 +123,27 @@ def test_no_factor_is_claimed_where_none_holds() -> None:
     for changes in ({"optimizer": "adam"}, {"loss_function": "l1"}, {"optimizer": "momentum"}):
         _, notes = notes_of(dataclasses.replace(CPU, epochs=1, **changes))  # type: ignore[arg-type]
         assert "lr-factor" not in notes, changes
+
+
+def test_a_sweep_of_learning_rates_says_where_the_bound_fell() -> None:
+    from tui_linreg.sweep import parse_sweep
+
+    config = dataclasses.replace(CPU, epochs=1)
+    events = list(
+        Runner(None, print).run(
+            Plan.of(config, sweep=parse_sweep("lr=0.001,0.03,10")), RunControl()
+        )
+    )
+    plan = events[-1]
+    assert isinstance(plan, PlanEnded)
+    notes = {note.id: note for note in plan.notes}
+    ratios = {
+        end.label: end.half_mse / end.closed_form.half_mse
+        for end in plan.ends
+        if end.outcome == "finished"
+    }
+    assert notes["sweep-best"].numbers["best"] == min(ratios, key=ratios.__getitem__) == "lr=0.03"
+    assert notes["sweep-best"].numbers["worst"] == "lr=0.001"
+    assert notes["sweep-best"].numbers["failed"] == 1
+    assert notes["sweep-lr"].numbers["bound"] == pytest.approx(2 / curvature(CPU)[-1], rel=1e-9)
+    assert notes["sweep-lr"].numbers["first"] == "10"

@@ -34,13 +34,13 @@ from tui_linreg.config import (
 from tui_linreg.datasets import DATASETS
 from tui_linreg.engine.control import RunControl
 from tui_linreg.engine.events import Event, Outcome, RunStarted, StepTaken, json_ready
-from tui_linreg.history import History, RunRecord, default_path
+from tui_linreg.history import History, RunRecord, default_path, predictions
 from tui_linreg.plan import Plan, PlanKind, Runner
 from tui_linreg.presets import EDITIONS, GROUPS, PRESETS, preset
 from tui_linreg.report import Report
 from tui_linreg.reproduce import reproduce_command
 from tui_linreg.sweep import parse_sweep
-from tui_linreg.teach.questions import QUESTIONS, asked
+from tui_linreg.teach.questions import QUESTIONS, asked, tally
 
 EXIT_FINISHED = 0
 EXIT_INVALID = 2
@@ -285,6 +285,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         history_path=history_path(args),
         sweep=sweep,
         browser_clipboard=os.environ.get(SERVED_ON, LOOPBACK) in THIS_MACHINE,
+        ask_name=served(),
     ).run()
     return EXIT_FINISHED
 
@@ -412,6 +413,8 @@ def history_command(args: argparse.Namespace) -> int:
         )
     if not loaded.records:
         print(f"no runs recorded in {history.path}")
+    for each in tally(predictions(loaded.records)):
+        print(each.said())
     return EXIT_FINISHED
 
 

@@ -29,8 +29,22 @@ EPOCH_COLUMNS = (
     "val_half_mse",
 )
 
-CSV_COLUMNS = ("run", *SETTINGS, "outcome", *EPOCH_COLUMNS)
-"""The run's id, every setting, its outcome, then one epoch's figures."""
+PREDICTION_COLUMNS = ("question", "answer", "right_answer", "right", "name")
+"""A prediction made before the run (its plan's last run carries it); empty cells if none."""
+
+UNITS_COLUMNS = ("w_in_data_units", "b_in_data_units")
+"""With --standardize, the learned (w, b) in the data's own units; empty cells without."""
+
+CSV_COLUMNS = (
+    "run",
+    *SETTINGS,
+    "outcome",
+    *PREDICTION_COLUMNS,
+    *UNITS_COLUMNS,
+    *EPOCH_COLUMNS,
+)
+"""The run's id, every setting, its outcome, the learner's prediction, then one epoch's
+figures."""
 
 
 def _cell(epoch: dict[str, object], name: str) -> object:
@@ -49,7 +63,15 @@ def csv_text(records: list[RunRecord]) -> str:
     writer.writerow(CSV_COLUMNS)
     for record in records:
         settings = [s.kind.exact(getattr(record.config, name)) for name, s in SETTINGS.items()]
-        run = [record.id, *settings, str(record.outcome)]
+        said = record.prediction or {}
+        prediction = [
+            said.get(key, "") for key in ("question", "answer", "outcome", "right", "name")
+        ]
+        units = (record.data_units or {}).get("in_data_units", {})
+        in_units = (
+            [";".join(map(str, units.get("w", []))), units.get("b", "")] if units else ["", ""]
+        )
+        run = [record.id, *settings, str(record.outcome), *prediction, *in_units]
         epochs = [[_cell(e, name) for name in EPOCH_COLUMNS] for e in record.history]
         for epoch in epochs or [[""] * len(EPOCH_COLUMNS)]:
             writer.writerow(run + epoch)

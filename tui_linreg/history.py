@@ -77,6 +77,9 @@ class RunRecord:
     steps_per_s: float
     device: str
     versions: dict[str, str] = field(default_factory=dict)
+    data_units: dict[str, Any] | None = None
+    """With --standardize: ``standardization`` (each feature's mean and std) and
+    ``in_data_units`` (w and b in the data's own units), as ``train --json`` writes them."""
     prediction: dict[str, Any] | None = None
     """The learner's answer to the preset's question, on the plan's last run: question,
     answer, outcome, right and name (questions.Verdict); None where none was asked. Records
@@ -138,6 +141,7 @@ class RunRecord:
             steps_per_s=_number(values["steps_per_s"]),
             device=_text(values["device"]),
             versions={_text(k): _text(v) for k, v in versions.items()},
+            data_units=_data_units(values.get("data_units")),
             prediction=_prediction(values.get("prediction")),
         )
 
@@ -160,11 +164,34 @@ class RunRecord:
             steps_per_s=end.steps_per_s,
             device=end.device,
             versions=versions(),
+            data_units=json_ready(end.data_units()) or None,
             prediction=None if judged is None else json_ready(judged.to_dict()),
         )
 
 
+def predictions(records: list[RunRecord]) -> list[dict[str, Any]]:
+    """The predictions the records carry, oldest first (the first answer counts)."""
+    ordered = sorted(records, key=lambda record: record.created)
+    return [record.prediction for record in ordered if record.prediction is not None]
+
+
 # --- checking a record read back from the file ----------------------------------------------
+
+
+def _data_units(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise TypeError("data_units is not an object")
+    scaled, units = value["standardization"], value["in_data_units"]
+    count = len(_list(scaled["means"]))
+    return {
+        "standardization": {
+            "means": [_number(x) for x in _list(scaled["means"])],
+            "stds": [_number(x) for x in _list(scaled["stds"])][:count],
+        },
+        "in_data_units": {"w": list(_numbers(units["w"], count)), "b": _maybe_number(units["b"])},
+    }
 
 
 def _prediction(value: Any) -> dict[str, Any] | None:

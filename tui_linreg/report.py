@@ -171,10 +171,22 @@ def reference_label(best: ClosedForm) -> str:
 
 
 def bound_line(started: RunStarted) -> str:
-    bound = started.closed_form.stable_lr  # of the model fitted: X's alone without a bias
+    """The stable learning rate. Plain SGD without weight decay: on half-MSE and on MSE, one
+    half of the other, for both implementations at once. Otherwise the implementation's own:
+    weight decay adds λ to a Hessian that MSE doubles (scratch's G + λM, concise's 2G + λM:
+    not half of each other), and momentum raises it by (1 + β)."""
+    config = started.config
+    if not config.penalty and config.optimizer == "sgd":
+        bound = started.closed_form.stable_lr  # of the model fitted: X's alone without a bias
+        return (
+            f"stable learning rate for this data (full-batch GD): < {bound:.3g} on half-MSE, "
+            f"< {bound / 2:.3g} on MSE"
+        )
+    own = started.stable_lr
+    said = "no simple bound (Adam)" if own is None else f"< {own:.3g}"
     return (
-        f"stable learning rate for this data (full-batch GD): < {bound:.3g} on half-MSE, "
-        f"< {bound / 2:.3g} on MSE"
+        f"stable learning rate for {config.implementation} (full-batch GD on its "
+        f"{started.loss_name}, with its optimizer and weight decay): {said}"
     )
 
 
@@ -320,6 +332,10 @@ class Report:
                     self._print_start(event)
                 if not self.json_output and self.data_sets > 1:  # each data set its bound
                     self._print(f"{event.label}: {bound_line(event)}")
+                elif not self.json_output and event.index == 1 and self.side_by_side:
+                    concise = bound_line(event)  # its own, where it is not half of scratch's
+                    if concise.startswith("stable learning rate for concise"):
+                        self._print(concise)
             elif isinstance(event, EpochEnded):
                 if not self.json_output and single:
                     self._print(lesson_line(event, self.plan.configs[0]))

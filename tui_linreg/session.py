@@ -94,6 +94,10 @@ class Session:
         """Counts plans: events of a plan that was replaced since are ignored."""
         self.control: RunControl | None = None
         self.ends: list[RunEnded] = []
+        self.learner: str | None = ""
+        """Whose answers this session records: "" for nobody in particular; None where a
+        name is to be asked before the first question (a served tab: its class shares one
+        history)."""
         """How each run of the plan ended, so far."""
         self.running: TrainConfig | None = None
         """The config of the run in progress (or about to start); None when idle."""
@@ -143,7 +147,8 @@ class Session:
 
     def start(self, plan: Plan, *, stepping: bool = False) -> Started:
         """Make ``plan`` the session's, replacing (and cancelling) whatever ran; ``stepping``
-        starts it paused before its first step. The caller runs :meth:`events` for it."""
+        takes its first step, then pauses (one press of "one step" is one step, from idle
+        too). The caller runs :meth:`events` for it."""
         if self.control is not None:
             self.control.cancel()  # the previous plan stops before its next mini-batch
         self.end_replay()
@@ -155,6 +160,7 @@ class Session:
         self.control = RunControl(pace=pace)
         if stepping:
             self.control.pause()
+            self.control.step()
         self.running = plan.configs[0]
         return Started(plan, self.plan_id, self.control)
 

@@ -20,6 +20,7 @@ from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_fro
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.widget import Widget
+from textual.widgets import Static
 
 from tests.ui.tapes import TAPES, TapePlayer
 from tui_linreg.config import TrainConfig
@@ -192,6 +193,12 @@ async def run_and_wait(pilot: Pilot[None]) -> None:
 def log_text(app: LinregApp) -> str:
     """The log as one string, wrapped lines joined again."""
     return " ".join(" ".join(strip.text for strip in app.main.log_view.lines).split())
+
+
+def notes_text(app: LinregApp) -> str:
+    """All the notes pane holds (it scrolls), as plain text on one line."""
+    text = app.main.notes.query_one(Static).render()
+    return " ".join(str(text).split())
 
 
 def shown_text(widget: Widget) -> str:
@@ -390,6 +397,22 @@ async def huber_against_squared(pilot: Pilot[None]) -> None:
     await wait_for_sequence(pilot, 2)
 
 
+async def asked(pilot: Pilot[None]) -> None:
+    """outlier-huber from the presets: its question, before it runs."""
+    await settle(pilot)
+    app = pilot.app
+    assert isinstance(app, LinregApp)
+    app.main.use_preset("outlier-huber")  # what f5's enter, or the palette, does
+    await pilot.pause()
+
+
+async def answered(pilot: Pilot[None]) -> None:
+    """Its question answered (Huber's), the sweep run, the notes beside the table."""
+    await asked(pilot)
+    await pilot.press("2")
+    await wait_for_sequence(pilot, 2)
+
+
 def swept(preset: str) -> Scenario:
     """A preset's sweep, run to its end: the data pane then plots each run against it."""
 
@@ -483,6 +506,8 @@ SCREENSHOTS: dict[str, tuple[dict[str, object], Scenario]] = {
     "landscape-zigzag": (PRESETS["correlated"].changes, on_the_map),
     "landscape-replay": ({}, replayed_midway),
     "outlier-huber": (PRESETS["outlier-huber"].changes, huber_against_squared),
+    "question": ({}, asked),
+    "notes": ({}, answered),
     "keep-going": ({"learning_rate": 10.0, "epochs": 10, "keep_going": True}, kept_going),
     "sweep-lr": (PRESETS["lr-sweep"].changes, swept("lr-sweep")),
     "sweep-error-vs-n": (PRESETS["error-vs-n"].changes, swept("error-vs-n")),

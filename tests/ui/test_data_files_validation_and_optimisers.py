@@ -12,6 +12,7 @@ from tests.ui.snapshot_app import (
     drawn,
     log_text,
     make_app,
+    notes_text,
     run_and_wait,
     settle,
     shown_text,
@@ -113,8 +114,7 @@ async def test_side_by_side_with_weight_decay_says_the_same_lambda_is_not_the_sa
         await settle(pilot)
         await pilot.press("f6")
         await wait_for_sequence(pilot, 2)
-        log = log_text(app)
-        assert "scratch's weights are pulled to 0 twice as hard" in log
+        assert "scratch's weights are pulled to 0 twice as hard" in notes_text(app)
         assert [end.closed_form.name for end in app.session.ends] == ["ridge optimum"] * 2
         assert app.session.ends[0].closed_form.w != app.session.ends[1].closed_form.w  # two ridges
 

@@ -20,6 +20,7 @@ from tests.ui.snapshot_app import (
     drawn,
     log_text,
     make_app,
+    notes_text,
     notifications,
     run_and_wait,
     settle,
@@ -34,6 +35,7 @@ from tui_linreg.history import History, RunRecord, default_path
 from tui_linreg.reproduce import reproduce_command
 from tui_linreg.ui.app import LinregApp
 from tui_linreg.ui.screens.presets import PresetScreen
+from tui_linreg.ui.screens.question import QuestionScreen
 from tui_linreg.ui.screens.runs import SHOWN_AT_MOST, ConfirmClear, RunsScreen
 from tui_linreg.ui.widgets.plots.overlay import OverlayPlot
 
@@ -291,10 +293,13 @@ async def test_a_preset_fills_the_form() -> None:
             await pilot.press("down")  # the group titles are skipped
         await pilot.press("enter")
         await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)  # an exercise asks first
+        await pilot.press("escape")  # skipped: the preset waits in the form
+        await pilot.pause()
         assert app.query_one("#field-learning_rate", Input).value == "10"
         assert app.query_one("#field-epochs", Input).value == "10"
         assert app.query_one("#field-device", Input).value == "cpu"  # the device is kept
-        assert "preset lr-too-large" in log_text(app)
+        assert "preset lr-too-large is in the form: ctrl+r runs it" in log_text(app)
 
 
 async def test_both_runs_the_two_implementations_and_explains_the_factor_two() -> None:
@@ -307,7 +312,7 @@ async def test_both_runs_the_two_implementations_and_explains_the_factor_two() -
         assert "scratch" in shown_text(app.main.table)
         assert "concise" in shown_text(app.main.table)
         assert "━ scratch  ━ concise" in drawn(app.main.loss)  # the legend names both curves
-        assert "2× bigger step for concise" in log_text(app)
+        assert "the same lr 0.03 is a 2× bigger step" in notes_text(app)
 
 
 async def test_a_sweep_overlays_its_runs_and_tabulates_them() -> None:

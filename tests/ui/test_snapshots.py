@@ -160,6 +160,13 @@ def test_the_times_the_snapshots_show_are_utc_wherever_they_run() -> None:
     assert child.stdout.strip() == "00:00"
 
 
+@pytest.mark.parametrize("name", ["question", "notes"])
+def test_predict_then_observe(snap_compare: SnapCompare, name: str) -> None:
+    """Issue 31: an exercise's question before its run; the prediction beside the outcome."""
+    changes, before = SCREENSHOTS[name]
+    assert same_as_snapshot(snap_compare, name, before, changes)
+
+
 @pytest.mark.parametrize(
     "name", ["outlier-huber", "keep-going", "sweep-lr", "sweep-error-vs-n", "sorted-order"]
 )

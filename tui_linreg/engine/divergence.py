@@ -89,8 +89,8 @@ def diverged_message(where: Where, start_loss: float, why: str, stopped: int | N
     )
     if stopped is not None and stopped != step:
         why += (
-            f" The run stopped at step {stopped}, where the losses were read back: the "
-            "parameters shown are from that step."
+            f" The app noticed at step {stopped} (it checks the loss a few times a second, "
+            "not at every step), so the parameters shown are from that step."
         )
     return f"diverged in epoch {epoch} at step {step}: {what}. {why}"
 

@@ -317,6 +317,18 @@ class RunEnded:
         b − Σ w_j·mean_j / std_j (the same predictions). Unchanged without --standardize."""
         return original_units(self.standardization, w, b)
 
+    def data_units(self) -> dict[str, Any]:
+        """With --standardize: each feature's mean and std, and (w, b) in the data's own units,
+        as ``train --json`` and the history's export write them; nothing without."""
+        if self.standardization is None:
+            return {}
+        means, stds = self.standardization
+        w, b = self.in_data_units(self.w, self.b)
+        return {
+            "standardization": {"means": list(means), "stds": list(stds)},
+            "in_data_units": {"w": list(w), "b": b},
+        }
+
     @property
     def rows(self) -> tuple[ParameterRow, ...]:
         names = [f"w[{i}]" for i in range(len(self.w))] + ["b"]
@@ -387,6 +399,7 @@ class RunEnded:
             ],
             **self.distances,
             "times_optimum": self.times_optimum,
+            **self.data_units(),
             "timing": {
                 "train_s": self.train_s,
                 "seconds_per_epoch": self.seconds_per_epoch,

@@ -229,6 +229,56 @@ def run_notes(run: Run) -> list[Note]:
     return [note for note in notes if note is not None]
 
 
+def sweep_notes(runs: Sequence[Run]) -> list[Note]:
+    """Which run of a sweep came closest to its optimum, which ended farthest; for a sweep of
+    learning rates, where the stable bound fell among them."""
+
+    def ratio(run: Run) -> float:
+        end = run[1]
+        if end.outcome != Outcome.FINISHED or not math.isfinite(end.half_mse):
+            return math.inf
+        return end.half_mse / max(end.closed_form.half_mse, 1e-30)
+
+    finished = [run for run in runs if math.isfinite(ratio(run))]
+    if len(runs) < 2 or not finished:
+        return []
+    best, worst = min(finished, key=ratio), max(finished, key=ratio)
+    notes = [
+        _note(
+            "sweep-best",
+            _(
+                "Of {count} runs, {best} ended closest to its optimum ({best_ratio:.3g}× its "
+                "half-MSE), {worst} farthest ({worst_ratio:.3g}×); {failed} did not finish."
+            ),
+            count=len(runs),
+            best=best[1].label,
+            best_ratio=ratio(best),
+            worst=worst[1].label,
+            worst_ratio=ratio(worst),
+            failed=len(runs) - len(finished),
+        )
+    ]
+    rates = {start.config.learning_rate for start, _ in runs}
+    bound = runs[0][0].stable_lr
+    if len(rates) == len(runs) and bound is not None and math.isfinite(bound):
+        flew = [s.config.learning_rate for s, e in runs if e.outcome == Outcome.DIVERGED]
+        notes.append(
+            _note(
+                "sweep-lr",
+                _(
+                    "The stable bound 2/λmax is lr {bound:.3g} here: {flew} of the "
+                    "{count} learning rates flew off, the smallest of them {first}. Far "
+                    "below the bound, a run creeps (its factor |1 − lr·λ| is near 1)."
+                ),
+                bound=bound,
+                flew=len(flew),
+                count=len(runs),
+                first=f"{min(flew):.3g}" if flew else "—",
+            )
+        )
+    return notes
+
+
 def closing_notes(kind: str, runs: Sequence[Run]) -> tuple[Note, ...]:
     """What to notice about a plan's runs, once it is over: for one run, its own notes; for
     scratch beside concise, why their losses and steps differ by 2×, then each one's."""
@@ -246,4 +296,6 @@ def closing_notes(kind: str, runs: Sequence[Run]) -> tuple[Note, ...]:
                 for note in run_notes(run)
             ]
         return tuple(notes)
+    if kind == "sweep":
+        return tuple(sweep_notes(runs))
     return ()

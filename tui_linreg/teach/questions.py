@@ -355,8 +355,7 @@ def _sorted(runs: Sequence[Run]) -> Judged:
 
 def _decay(runs: Sequence[Run]) -> Judged:
     constant, decaying = (
-        math.dist((*end.w, end.b), (*end.closed_form.w, end.closed_form.b))
-        for _, end in runs[:2]
+        math.dist((*end.w, end.b), (*end.closed_form.w, end.closed_form.b)) for _, end in runs[:2]
     )
     if max(constant, decaying) <= CLOSE_TO_OPTIMUM * min(constant, decaying):
         value = 2

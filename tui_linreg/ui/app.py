@@ -35,7 +35,7 @@ from tui_linreg.ui.screens.main import MainScreen
 
 textual_guards.apply()
 
-SCREEN_ACTIONS = ("help", "runs", "presets")
+SCREEN_ACTIONS = ("help", "runs", "presets", "glossary")
 """The actions that show a screen of their own over the main one."""
 HANGUPS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 """Signals that end the app like ctrl+q: a kill or shutdown, and a dropped SSH connection
@@ -70,6 +70,7 @@ class LinregApp(App[None]):
         sweep: str = "",
         browser_clipboard: bool = True,
         trainer: Trainer | None = None,
+        ask_name: bool = False,
     ) -> None:
         super().__init__()
         # The training keys' actions are the main screen's (keys.py): "main.run" finds it.
@@ -86,6 +87,8 @@ class LinregApp(App[None]):
         """Where every run is recorded, from the worker thread, never the UI's."""
         self.session = Session(self.history, self._warn, trainer)
         """The session's runs, which the main screen drives (and a lesson may)."""
+        if ask_name:  # served to a class: whose answers these are, asked once
+            self.session.learner = None
         self.cursor_blink = cursor_blink
         self.loading: threading.Thread | None = None
         """The background import of PyTorch."""
@@ -190,6 +193,14 @@ class LinregApp(App[None]):
             self.screen.dismiss()
         else:
             self.overlay(RunsScreen(self.history, browser_clipboard=self.browser_clipboard))
+
+    def action_glossary(self) -> None:
+        from tui_linreg.ui.screens.glossary import GlossaryScreen  # as RunsScreen
+
+        if isinstance(self.screen, GlossaryScreen):
+            self.screen.dismiss()
+        else:
+            self.push_screen(GlossaryScreen.of(self.screen))
 
     def action_presets(self) -> None:
         def chosen(name: str | None) -> None:

@@ -58,7 +58,7 @@ KEYS: list[Binding] = [
         "f7",
         "step",
         "Step",
-        "One mini-batch: from idle, start the run paused before its first step",
+        "One mini-batch, then pause (from idle too: the run starts with its first step)",
     ),
     _main("ctrl+e", "notes", "Notes", "What to notice about the last run, on the whole screen"),
     _main("f8", "inspector", "Inspect", "The last step: batch, loss, .grad and update"),
@@ -68,5 +68,6 @@ KEYS: list[Binding] = [
         "Map",
         "The loss landscape over two parameters, with each run's path (ctrl+f: next pair)",
     ),
+    _key("f10", "glossary", "Terms", "The terms on this screen, each defined"),
     _key("ctrl+q", "quit", "Quit", "Quit the app"),
 ]

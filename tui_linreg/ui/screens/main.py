@@ -9,6 +9,7 @@ Only the controls flow back into a run: cancel, pause, a single step, the pace.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from typing import Any
 
@@ -32,6 +33,7 @@ from tui_linreg.i18n import _
 from tui_linreg.plan import Plan, PlanKind, differing, label_of
 from tui_linreg.presets import PRESETS
 from tui_linreg.session import Session, Started
+from tui_linreg.teach.questions import QUESTIONS, Prediction
 from tui_linreg.ui import formatting
 from tui_linreg.ui.messages import (
     DataPreviewed,
@@ -42,6 +44,7 @@ from tui_linreg.ui.messages import (
     TorchLoaded,
 )
 from tui_linreg.ui.screens.panes import PanesScreen
+from tui_linreg.ui.screens.question import NameScreen, QuestionScreen
 from tui_linreg.ui.widgets.code_pane import NEXT_RUN
 from tui_linreg.ui.widgets.plots.sweep import SweepPlot
 
@@ -131,7 +134,7 @@ class MainScreen(PanesScreen):
         self._run_from_form(both=True)
 
     def action_step(self) -> None:
-        """One mini-batch. From idle, the form's run starts paused before its first step."""
+        """One mini-batch. From idle, the form's run starts, takes its first step and pauses."""
         if not self.session.step():
             self._run_from_form(both=False, stepping=True)
             return
@@ -161,8 +164,8 @@ class MainScreen(PanesScreen):
         self.run_plan(plan, stepping=stepping)
 
     def run_plan(self, plan: Plan, *, stepping: bool = False) -> Started:
-        """Run ``plan`` in the worker, replacing whatever was running; ``stepping`` starts it
-        paused before its first step."""
+        """Run ``plan`` in the worker, replacing whatever was running; ``stepping`` takes its
+        first step, then pauses."""
         if self._preview_timer is not None:
             # A preview still due (a data field typed into just before) would land after a
             # short run had ended and cover its results with the untrained line.
@@ -236,11 +239,12 @@ class MainScreen(PanesScreen):
 
     def _plan_ended(self, event: PlanEnded) -> None:
         self.notes.show(event.notes)
-        if event.notes and self.has_class("notes-hidden"):
+        if event.kind == PlanKind.SWEEP:
+            self._sweep_ended(list(event.ends))
+        if event.notes and self.has_class("notes-hidden"):  # no room for them beside the table
             self.log_view.note(_("What to notice: ctrl+e"))
-        ends = list(event.ends)
-        if event.kind != PlanKind.SWEEP:
-            return
+
+    def _sweep_ended(self, ends: list[RunEnded]) -> None:
         # The log is narrow: one short line per run (the CLI prints the full table).
         names = differing([end.config for end in ends])
         for end in ends:
@@ -312,10 +316,41 @@ class MainScreen(PanesScreen):
                 self._show_code()
 
     def use_preset(self, name: str) -> None:
-        """Put preset ``name`` in the form (f5's screen, or the command palette)."""
-        self.form.fill(PRESETS[name].apply(self.form.how_it_runs()))
-        self.form.set_field("sweep", PRESETS[name].sweep)  # "" for a single run
-        self.log_view.note(f"preset {name}: {PRESETS[name].description} (ctrl+r runs it)")
+        """Put preset ``name`` in the form (f5's screen, or the command palette). An exercise
+        asks its question first: answered, it runs at once; skipped, it waits in the form."""
+        preset = PRESETS[name]
+        self.form.fill(preset.apply(self.form.how_it_runs()))
+        self.form.set_field("sweep", preset.sweep)  # "" for a single run
+        question = QUESTIONS.get(name)
+        if question is None:
+            self.log_view.note(f"preset {name}: {preset.description} (ctrl+r runs it)")
+            return
+        if self.session.learner is None:  # served: asked once, before the first question
+            self.app.push_screen(NameScreen(), lambda given: self._named(given, name))
+            return
+        heading = _("Predict, then observe · {name}").format(name=name)
+        self.app.push_screen(
+            QuestionScreen(question, heading), lambda answer: self._answered(name, answer)
+        )
+
+    def _named(self, given: str | None, preset: str) -> None:
+        self.session.learner = given or ""
+        self.use_preset(preset)
+
+    def _answered(self, preset: str, answer: float | None) -> None:
+        if answer is None:
+            self.log_view.note(
+                _("preset {name} is in the form: ctrl+r runs it").format(name=preset)
+            )
+            return
+        try:
+            config = self.form.read_config()
+            plan = Plan.of(config, sweep=self.form.sweep())
+        except ConfigError as error:  # a preset is always valid; the form's pace may not be
+            self.notify("\n".join(m.message for m in error.mistakes), severity="error")
+            return
+        prediction = Prediction(preset, answer, self.session.learner or "")
+        self.run_plan(dataclasses.replace(plan, question=preset, prediction=prediction))
 
     def use_recorded(self, config: TrainConfig) -> None:
         """Put a recorded run's settings in the form, to run it again (the command palette)."""

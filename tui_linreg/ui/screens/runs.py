@@ -20,8 +20,10 @@ from textual.widgets import DataTable, Static
 
 from tui_linreg.engine.events import Outcome
 from tui_linreg.export import ExportError, csv_text, export
-from tui_linreg.history import History, RunRecord
+from tui_linreg.history import History, RunRecord, predictions
+from tui_linreg.i18n import _
 from tui_linreg.reproduce import reproduce_command
+from tui_linreg.teach.questions import tally
 from tui_linreg.ui import formatting
 from tui_linreg.ui.widgets.key_hints import KeyHints
 from tui_linreg.ui.widgets.plots.overlay import OverlayPlot
@@ -111,6 +113,14 @@ def summary(record: RunRecord) -> Text:
     return Text.assemble((said + "\n", "italic"), reproduce_command(record.config))
 
 
+def tally_line(records: list[RunRecord]) -> str:
+    """The predictions' tally, one name after another: "" where none was made."""
+    tallies = tally(predictions(records))
+    if not tallies:
+        return ""
+    return _("Predictions: {tally}").format(tally=" · ".join(t.said() for t in tallies))
+
+
 class ConfirmClear(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes, clear"),
@@ -195,6 +205,7 @@ class RunsScreen(Screen[None]):
         with Vertical(id="runs-body"):
             yield DataTable(id="runs-table", classes="pane", cursor_type="row", zebra_stripes=True)
             yield OverlayPlot()
+            yield Static("", id="runs-tally")
             yield Static("", id="runs-command")
         yield KeyHints(compact=True, show_command_palette=False)
 
@@ -228,6 +239,7 @@ class RunsScreen(Screen[None]):
         if len(self.shown) < len(self.records):
             where = f"first {len(self.shown):,} of {len(self.records):,} {where}"
         table.border_title = f"runs · {where}"
+        self.query_one("#runs-tally", Static).update(tally_line(self.records))
         self.update_overlay()
         if not self.records:
             self.query_one("#runs-command", Static).update(

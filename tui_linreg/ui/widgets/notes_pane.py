@@ -17,10 +17,11 @@ from textual.widgets import Static
 
 from tui_linreg.i18n import _
 from tui_linreg.teach.note import Note
+from tui_linreg.ui.glossed import Glossed
 from tui_linreg.ui.maximise import MAXIMISE_BINDINGS, toggle_maximised
 
 
-class NotesPane(VerticalScroll, can_focus=True):
+class NotesPane(VerticalScroll, Glossed, can_focus=True):
     DEFAULT_CLASSES = "pane"
     ALLOW_MAXIMIZE = True  # a container's default is False
     BINDINGS: ClassVar[list[BindingType]] = [*MAXIMISE_BINDINGS]
@@ -30,19 +31,26 @@ class NotesPane(VerticalScroll, can_focus=True):
         self.border_title = _("notes")
         self.notes: tuple[Note, ...] = ()
         """What the pane shows: the last plan's notes."""
-        self._text = Static(Text(_("What to notice about a run shows here once it ends."), "dim"))
+        self._text = Static(self._waiting())
 
     def compose(self) -> ComposeResult:
         yield self._text
 
     def show(self, notes: Iterable[Note]) -> None:
         self.notes = tuple(notes)
-        text = Text()
+        text = Text() if self.notes else self._waiting()
         for index, note in enumerate(self.notes):
             text.append(("\n\n" if index else "") + "• " + note.text)
         self._text.update(text)
         self.scroll_home(animate=False)
-        self.border_subtitle = _("ctrl+e: whole screen, and back") if self.notes else ""
+        self.border_subtitle = _("ctrl+e: whole screen · f10: terms") if self.notes else ""
+
+    @staticmethod
+    def _waiting() -> Text:
+        return Text(_("What to notice about a run shows here once it ends."), "dim")
+
+    def glossed_texts(self) -> list[str]:
+        return [note.text for note in self.notes]
 
     def action_maximise(self) -> None:
         toggle_maximised(self)

@@ -9,6 +9,7 @@ from textual.widgets import DataTable
 
 from tui_linreg.engine.events import ClosedForm, RunEnded
 from tui_linreg.report import reference_label
+from tui_linreg.ui.glossed import Glossed
 
 WIDTH = 8
 """Cells per number column: seven for "-3.3997" and one to keep the columns apart. The table
@@ -27,7 +28,7 @@ def _number(value: float) -> Text:
     return Text(f"{value:.5g}" if abs(value) < 1e5 else f"{value:.2e}")
 
 
-class ParameterTable(DataTable[Text]):
+class ParameterTable(DataTable[Text], Glossed):
     """One row per w_i and b. Columns grow as implementations report on the same data."""
 
     DEFAULT_CLASSES = "pane"  # the bordered look of every pane (app.tcss)
@@ -43,6 +44,10 @@ class ParameterTable(DataTable[Text]):
         """Learned parameters (w…, b) of each implementation, on the current data."""
         self.previewed = False
         """The table shows the form's data before a run (main.preview), not a run's."""
+
+    def glossed_texts(self) -> list[str]:
+        headings = [str(column.label) for column in self.columns.values()]
+        return [str(self.border_subtitle or ""), *headings]
 
     def preview(self, true: tuple[float, ...]) -> None:
         """Before the first run: the true values, with the rows the run will fill.

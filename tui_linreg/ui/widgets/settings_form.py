@@ -31,6 +31,7 @@ from tui_linreg.config import (
 from tui_linreg.settings import Choice, Section, Setting, Text, UsedWhen
 from tui_linreg.sources import DataSource, source_of
 from tui_linreg.sweep import Sweep, parse_sweep
+from tui_linreg.teach.glossary import tooltip
 
 
 def _as_select(setting: Setting) -> bool:
@@ -271,7 +272,9 @@ class SettingsForm(VerticalScroll):
     def on_mount(self) -> None:
         # Each field's tooltip is its setting's help, the --help sentence, and its flag.
         for name, setting in SETTINGS.items():
-            self.query_one(f"#field-{name}").tooltip = f"{setting.help} ({setting.flag})"
+            said = f"{setting.help} ({setting.flag})"
+            defined = tooltip([setting.form_label])  # the glossary's word for it, if any
+            self.query_one(f"#field-{name}").tooltip = f"{said}\n\n{defined}" if defined else said
         self.query_one("#field-data_path").tooltip = self.query_one("#field-data").tooltip
         # What hides with each field of RELEVANT_WHEN, looked up once: a query by a list of
         # selectors walks and matches the whole form, 0.12 s for all of them, and each Select

@@ -6,15 +6,15 @@ from collections import Counter
 
 from rich.text import Text
 from textual.reactive import reactive
-from textual.widget import Widget
 
 from tui_linreg.engine.events import Outcome, RunEnded
 from tui_linreg.ui import formatting
+from tui_linreg.ui.glossed import Glossed
 
 BAR_WIDTH = 16
 
 
-class StatusLine(Widget):
+class StatusLine(Glossed):
     """One line of text and a progress bar, repainted in place.
 
     Its size never changes, so an update costs a repaint of one line, never a layout of the
@@ -100,6 +100,9 @@ class StatusLine(Widget):
             self.text, self._text = self._text, None
         if self._done is not None:
             self.done, self._done = min(max(self._done, 0.0), 1.0), None
+
+    def glossed_texts(self) -> list[str]:
+        return [self.text]
 
     def render(self) -> Text:
         # The words first: the bar gives up its cells to them on a narrow terminal (at 80

@@ -30,8 +30,8 @@ MAX_FEATURE_COLUMNS = 4
 
 WAITING = (
     "No step watched yet.\n\n"
-    "f7 takes one step: from idle it starts the run, paused before its first step, and each "
-    "f7 after that runs the next mini-batch. ctrl+o resumes.\n\n"
+    "f7 takes one step: from idle it starts the run and takes its first step, and each f7 "
+    "after that runs the next mini-batch. ctrl+o resumes.\n\n"
     "At a pace of 1000 steps/s or slower every step is shown here as it happens; at max, "
     "only single steps and the run's last step."
 )

@@ -17,6 +17,7 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
+from tui_linreg.ui.glossed import Glossed
 from tui_linreg.ui.maximise import MAXIMISE_BINDINGS, toggle_maximised
 from tui_linreg.ui.replay_keys import REPLAY_BINDINGS
 from tui_linreg.ui.widgets.plots.axes import set_axes
@@ -33,7 +34,7 @@ share of the time (the GIL passing to and fro). A paced run sleeps between steps
 DRAW_SHARE: its plots move with every step a learner watches."""
 
 
-class StalePlot(PlotextPlot):
+class StalePlot(PlotextPlot, Glossed):
     DEFAULT_CLASSES = "pane"  # the bordered look of every pane (app.tcss)
     BINDINGS: ClassVar[list[BindingType]] = [*REPLAY_BINDINGS, *MAXIMISE_BINDINGS]
     can_focus = True  # the replay keys work where a plot has the focus
