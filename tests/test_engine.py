@@ -118,7 +118,7 @@ def test_a_diverged_run_says_which_step_its_parameters_are_from(implementation: 
     run = config(implementation=implementation, learning_rate=10, epochs=1)
     end = run_to_end(run)
     named = int(end.message.split("at step ")[1].split(":")[0])
-    stopped = int(end.message.split("The run stopped at step ")[1].split(",")[0])
+    stopped = int(end.message.split("The app noticed at step ")[1].split(" ")[0])
     assert named < stopped == end.step
     assert "the parameters shown are from that step" in end.message
     traced = dataclasses.replace(run, keep_going=True)
@@ -554,7 +554,7 @@ def test_keep_going_runs_every_epoch_down_the_road_to_nan_and_says_where() -> No
     stopped = run_to_end(dataclasses.replace(config, keep_going=False))
     assert len(stopped.history) == 0  # without it the run stops at the blow-up
     # The same diagnosis, then the road (not where the stopped run stopped: this one went on).
-    assert end.message.startswith(stopped.message.split(" The run stopped at")[0] + " It kept")
+    assert end.message.startswith(stopped.message.split(" The app noticed at")[0] + " It kept")
 
 
 def test_sorted_order_visits_low_labels_first_and_breaks_sgd() -> None:

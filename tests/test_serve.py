@@ -181,7 +181,7 @@ def test_a_browser_trains_in_the_app_and_gets_the_export_as_a_download(tmp_path:
         assert "--epochs=2" in copied
         page.keyboard.press("Escape")  # back to training: three single steps, then stop
         page.wait_for_timeout(1000)
-        for _ in range(4):  # the first starts the run, paused before its first step
+        for _ in range(3):  # one press, one step: the first starts the run with it
             page.keyboard.press("F7")
             page.wait_for_timeout(700)
         page.keyboard.press("F9")  # the landscape, with the stepped run's path

@@ -94,6 +94,8 @@ class Session:
         """Counts plans: events of a plan that was replaced since are ignored."""
         self.control: RunControl | None = None
         self.ends: list[RunEnded] = []
+        self.plan_ended: PlanEnded | None = None
+        """How the plan ended (its outcome and notes), once it has; None while it runs."""
         self.learner: str | None = ""
         """Whose answers this session records: "" for nobody in particular; None where a
         name is to be asked before the first question (a served tab: its class shares one
@@ -156,7 +158,7 @@ class Session:
         if pace is not None and plan.steps > TOO_LONG_TO_WATCH:
             pace = None  # too many steps to watch: at max (the screen says so)
         self.plan_id += 1
-        self.plan, self.ends = plan, []
+        self.plan, self.ends, self.plan_ended = plan, [], None
         self.control = RunControl(pace=pace)
         if stepping:
             self.control.pause()
@@ -265,6 +267,7 @@ class Session:
                 return Change(event, event.config)
             case PlanEnded():
                 self.running = None
+                self.plan_ended = event
                 return Change(event, config)
             case EpochEnded() | StepTaken():
                 return Change(event, config, paused=self.paused, pace=self.pace)

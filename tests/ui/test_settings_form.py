@@ -171,7 +171,12 @@ async def test_every_field_has_its_settings_help_as_its_tooltip() -> None:
         await settle(pilot)
         for name, setting in SETTINGS.items():
             tooltip = app.main.form.query_one(f"#field-{name}").tooltip
-            assert tooltip == f"{setting.help} ({setting.flag})", name
+            assert isinstance(tooltip, str)
+            assert tooltip.startswith(f"{setting.help} ({setting.flag})"), name
         assert app.main.form.query_one("#field-data_path").tooltip == (
-            f"{SETTINGS['data'].help} (--data)"
+            app.main.form.query_one("#field-data").tooltip
         )
+        # Then the glossary's definition of the field's term, where it has one.
+        batch = app.main.form.query_one("#field-batch_size").tooltip
+        assert isinstance(batch, str)
+        assert "\n\nbatch size: How many examples one step averages its gradient" in batch

@@ -28,16 +28,13 @@ def inspector_text(app: LinregApp) -> str:
     return shown_text(app.main.inspector.query_one("#inspector-text", Static))
 
 
-async def test_f7_starts_paused_then_takes_one_step_per_press() -> None:
+async def test_f7_takes_one_step_per_press_from_idle_too() -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await step_now(pilot, -1)  # from idle: started, paused before its first step
-        assert app.session.control is not None
-        assert app.session.control.paused
-        assert app.main.inspector.detail is None
-        for taken in range(3):
+        for taken in range(3):  # the first press starts the run and takes its first step
             await step_now(pilot, taken)
+            assert app.session.control is not None
             assert app.session.control.paused
             assert "step " + str(taken + 1) + "/100" in app.main.status.text
             assert "paused" in app.main.status.text
@@ -64,7 +61,7 @@ async def test_f8_shows_the_last_step_of_each_implementation(
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("f8")
-        for taken in (-1, 0, 1):
+        for taken in (0, 1):
             await step_now(pilot, taken)
         text = inspector_text(app)
         detail = app.main.inspector.detail
@@ -98,10 +95,10 @@ async def test_stepping_goes_on_into_the_next_run_of_both() -> None:
                 assert app.session.running is not None  # paused in a run, never idle
                 await pilot.press("f7")
                 presses += 1
-                assert presses <= 4, "more presses than the plan's steps"
+                assert presses <= 3, "more presses than the plan's steps"
             await pilot.pause(0.05)
         assert [end.config.implementation for end in app.session.ends] == ["scratch", "concise"]
-        assert presses == 4  # each step of both runs, one press each
+        assert presses == 3  # the start took the first of the four steps; a press each after
 
 
 async def test_a_pitfall_that_raises_ends_the_run_failed_with_pytorchs_words() -> None:
@@ -156,8 +153,7 @@ async def test_f8_puts_the_focus_on_the_inspector_and_back() -> None:
         assert before is not None
         await pilot.press("f8")
         assert app.focused is app.main.inspector  # ↑↓ scroll it at once
-        for taken in (-1, 0):
-            await step_now(pilot, taken)  # f7 works from there
+        await step_now(pilot, 0)  # f7 works from there
         await pilot.press("down", "down")
         assert app.main.inspector.scroll_y > 0  # a step is taller than 80×24 shows
         await pilot.press("f8")
