@@ -181,3 +181,19 @@ def test_the_documented_lesson_drives_a_session_without_the_app() -> None:
     replayed = session.replay("first")
     assert replayed is not None
     assert replayed.step == 0
+
+
+def test_the_plan_after_a_sweep_starts_the_panes_afresh() -> None:
+    """f6 after a sweep kept the sweep's dozen curves and columns beside the two runs."""
+    session = Session(None, lambda text: None)
+    session.torch_ready = True
+    small = dataclasses.replace(LESSON, num_examples=40, epochs=1, pace=None)
+    run_through(session, Plan.of(small, sweep=parse_sweep("lr=0.01,0.03")))
+    after = run_through(session, Plan.of(small, both=True))
+    started = [c for c in after if isinstance(c.event, RunStarted)]
+    assert [(c.new_data, c.new_plot) for c in started] == [(True, True), (False, False)]
+    assert list(session.recordings) == ["scratch", "concise"]  # no sweep's runs left
+    again = run_through(session, Plan.of(small))  # after "both": the same data, kept
+    assert [(c.new_data, c.new_plot) for c in again if isinstance(c.event, RunStarted)] == [
+        (False, True)
+    ]

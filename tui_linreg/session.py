@@ -95,6 +95,9 @@ class Session:
         self.control: RunControl | None = None
         self.ends: list[RunEnded] = []
         self.plan_ended: PlanEnded | None = None
+        self.after_sweep = False
+        """The plan before this one was a sweep: this one starts the panes afresh (its dozen
+        curves and columns are not this plan's to compare with)."""
         """How the plan ended (its outcome and notes), once it has; None while it runs."""
         self.learner: str | None = ""
         """Whose answers this session records: "" for nobody in particular; None where a
@@ -158,6 +161,7 @@ class Session:
         if pace is not None and plan.steps > TOO_LONG_TO_WATCH:
             pace = None  # too many steps to watch: at max (the screen says so)
         self.plan_id += 1
+        self.after_sweep = self.plan is not None and self.plan.kind == PlanKind.SWEEP
         self.plan, self.ends, self.plan_ended = plan, [], None
         self.control = RunControl(pace=pace)
         if stepping:
@@ -234,8 +238,8 @@ class Session:
                 self.torch_ready = True
                 config = self.running = event.config
                 new_plot = event.index == 0
-                first_of_sweep = (
-                    new_plot and self.plan is not None and (self.plan.kind == PlanKind.SWEEP)
+                first_of_sweep = new_plot and (
+                    self.after_sweep or (self.plan is not None and self.plan.kind == PlanKind.SWEEP)
                 )
                 new_data = event.config.data_key != self.shown_data or first_of_sweep
                 self.shown_data = event.config.data_key

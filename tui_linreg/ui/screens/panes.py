@@ -239,7 +239,7 @@ class PanesScreen(Screen[None]):
             self.notes.show(())
         # The table's column starts at the run's first θ: a run started paused (f7) must not
         # show the last run's answer as its own.
-        self.table.show(config.implementation, (*event.initial_w, event.initial_b))
+        self.table.show(event.label or config.implementation, (*event.initial_w, event.initial_b))
         keep = not change.new_data and not change.new_plot
         self.scatter.show_data(event, event.label, keep=keep)
         self.landscape.start(
@@ -280,7 +280,7 @@ class PanesScreen(Screen[None]):
         if event.last_step is not None:
             self.inspector.show(event.last_step, config.pitfalls)
         self.scatter.show_learned(event.w, event.b)
-        self.table.show(config.implementation, (*event.w, event.b))
+        self.table.show(self.session.latest or config.implementation, (*event.w, event.b))
         done = (event.epoch - 1 + event.step / event.steps_per_epoch) / config.epochs
         self.status.progress(done)
         self.status.running(
@@ -301,7 +301,7 @@ class PanesScreen(Screen[None]):
         self.loss.epoch(event)
         self.trajectory.epoch(event)
         self.scatter.show_learned(event.w, event.b)
-        self.table.show(config.implementation, (*event.w, event.b))
+        self.table.show(self.session.latest or config.implementation, (*event.w, event.b))
         self.status.progress(event.epoch / config.epochs)
         steps = -(-config.num_examples // config.batch_size)
         self.status.running(
@@ -319,7 +319,7 @@ class PanesScreen(Screen[None]):
         self.log_view.ended(event)
         self.table.summarise(event)
         self.scatter.show_learned(event.w, event.b)
-        self.table.show(event.config.implementation, (*event.w, event.b))
+        self.table.show(event.label or event.config.implementation, (*event.w, event.b))
         self.code.run_ended()
         self.refresh_views(force=True)  # the final state is drawn at once
 
@@ -331,7 +331,7 @@ class PanesScreen(Screen[None]):
         line. The inspector is the main screen's (it takes the step again, in a worker)."""
         recording, step = replayed.recording, replayed.step
         for label, theta in replayed.thetas.items():  # the latest last: its column wins
-            self.table.show(self.session.recordings[label].config.implementation, theta)
+            self.table.show(label, theta)
         theta = recording.theta(replayed.index)
         self.scatter.show_learned(theta[:-1], theta[-1])
         self.landscape.shown_step = step
@@ -353,7 +353,7 @@ class PanesScreen(Screen[None]):
             return
         self.landscape.shown_step = self.loss.marker = None
         self.landscape.stale = self.loss.stale = True
-        for recording in self.session.recordings.values():  # the latest last
+        for label, recording in self.session.recordings.items():  # the latest last
             theta = recording.theta(len(recording) - 1)
-            self.table.show(recording.config.implementation, theta)
+            self.table.show(label, theta)
             self.scatter.show_learned(theta[:-1], theta[-1])

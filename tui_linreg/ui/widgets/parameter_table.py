@@ -41,7 +41,8 @@ class ParameterTable(DataTable[Text], Glossed):
         self.true: tuple[float, ...] = ()
         self.closed_form: ClosedForm | None = None
         self.learned: dict[str, tuple[float, ...]] = {}
-        """Learned parameters (w…, b) of each implementation, on the current data."""
+        """Learned parameters (w…, b) of each run on the current data, by its label (its
+        implementation; a sweep's value, ``lr=0.01``), in the order they started."""
         self.previewed = False
         """The table shows the form's data before a run (main.preview), not a run's."""
 
@@ -116,7 +117,7 @@ class ParameterTable(DataTable[Text], Glossed):
             *(["true"] if known else []),
             # train's heading, "closed form" shortened to fit the column
             "closed" if self.closed_form is None else reference_label(self.closed_form).split()[0],
-            *(x for name in sorted(self.learned) for x in (name, "error")[: 2 if known else 1]),
+            *(x for name in self.learned for x in (name, "error")[: 2 if known else 1]),
         ]
         waiting = Text("…", style="dim")  # the closed form comes with the first run's data
         best: tuple[Text, ...] = (
@@ -130,8 +131,8 @@ class ParameterTable(DataTable[Text], Glossed):
         rows = []
         for index, name in enumerate(names):
             row = [Text(name), *([_number(self.true[index])] if known else []), best[index]]
-            for implementation in sorted(self.learned):
-                value = self.learned[implementation][index]
+            for label in self.learned:  # in the order the runs started
+                value = self.learned[label][index]
                 row += [_number(value)]
                 row += [_number(self.true[index] - value)] if known else []
             rows.append(row)
