@@ -7,7 +7,6 @@ from textual.widgets import Static
 
 from tests.ui.snapshot_app import (
     CONFIG,
-    log_text,
     make_app,
     screen_text,
     settle,
@@ -49,18 +48,24 @@ async def test_a_key_answers_the_question_and_the_run_answers_back() -> None:
         )
 
 
-async def test_escape_skips_the_question_and_leaves_the_preset_in_the_form() -> None:
+async def test_escape_skips_the_question_and_the_run_still_answers_it() -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         app.main.use_preset("uneven-batches")
         await pilot.pause()
-        await pilot.press("escape")
+        await pilot.press("enter")  # nothing chosen yet: enter alone answers nothing
         await pilot.pause()
-        assert not isinstance(app.screen, QuestionScreen)
-        assert app.main.training is None  # nothing ran
+        assert isinstance(app.screen, QuestionScreen)
+        await pilot.press("escape")
+        await wait_for_training(app)
+        await pilot.press("ctrl+e")
+        notes = one_line(screen_text(app.main.notes))
+        assert "The run says: a short last batch of 3." in notes
+        assert "101 steps an epoch" in notes
         assert app.main.form.read_config().num_examples == 1003
-        assert "preset uneven-batches is in the form: ctrl+r runs it" in log_text(app)
+        (record,) = app.session.runner.records
+        assert record.prediction is None  # nothing was predicted, nothing recorded
 
 
 async def test_a_number_question_refuses_what_is_not_a_number() -> None:
@@ -72,14 +77,14 @@ async def test_a_number_question_refuses_what_is_not_a_number() -> None:
         await pilot.press(*"lots", "enter")
         await pilot.pause()
         error = app.screen.query_one("#question-error", Static)
-        assert "lots is not a number: type one, such as 500" in one_line(screen_text(error))
+        assert "lots is not a number: type one, such as 12 or 0.5" in one_line(screen_text(error))
         assert app.main.training is None
         for _ in range(4):
             await pilot.press("backspace")
         await pilot.press(*"5000", "enter")
         await wait_for_training(app)
         await pilot.pause()
-        assert "You predicted: 5e+03 steps." in one_line(screen_text(app.main.notes))
+        assert "You predicted: 5,000 steps." in one_line(screen_text(app.main.notes))
 
 
 async def test_a_served_tab_asks_a_name_once_before_the_first_question() -> None:

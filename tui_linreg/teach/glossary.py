@@ -124,8 +124,8 @@ TERMS: tuple[Term, ...] = (
     Term(
         "contour levels",
         N_(
-            "The map's lines join points of equal loss, log-spaced from just above the minimum "
-            "(min+1…) up to a thousand times it (10³)."
+            "The map's lines join points of equal loss, log-spaced between the two heights its "
+            "title names: min+a (a just above the minimum) to b, the loss at the map's edge."
         ),
         ("levels", "min+"),
     ),

@@ -26,6 +26,16 @@ FLOAT32_MAX = 3.4028234663852886e38
 CLOSE = 0.01
 """A direction counts as learned when its distance to the optimum is this share of the start."""
 
+OFF_BY = 10.0
+"""A run that ends at more than this many times the optimum's half-MSE did not get there."""
+
+
+def _ratio(end: RunEnded) -> float:
+    """Its half-MSE as a multiple of the optimum's (inf where it did not finish)."""
+    if end.outcome != Outcome.FINISHED or not math.isfinite(end.half_mse):
+        return math.inf
+    return end.half_mse / max(end.closed_form.half_mse, 1e-30)
+
 
 def _note(id: str, message: str, **numbers: float | int | str) -> Note:
     """``message`` (already through ``_()``, so that extraction finds it) filled in."""
@@ -97,10 +107,6 @@ def steps_to_overflow(started: RunStarted, factor: float) -> float:
     return math.ceil(math.log(FLOAT32_MAX / loss) / (2 * math.log(factor)))
 
 
-def _steps(value: float) -> str:
-    return f"{value:,.0f}" if math.isfinite(value) else "∞"
-
-
 def learning_rate_note(started: RunStarted, ended: RunEnded) -> Note | None:
     """Why this learning rate crept, worked or flew off: each full-batch step multiplies the
     distance to the optimum along a direction of curvature λ by |1 − lr·λ| (for MSE,
@@ -132,29 +138,45 @@ def learning_rate_note(started: RunStarted, ended: RunEnded) -> Note | None:
                 "Each step multiplies the distance to the optimum along the steepest direction "
                 "by {rule} = {steep:.3g} (λmax = {lambda_max:.3g}): above 1, so it grows, and "
                 "the loss by {square:.3g}× a step. Left alone, float32 overflows to inf within "
-                "about {overflow} steps, then nan. It is stable only below lr {bound:.3g} = "
+                "about {overflow:,.0f} steps, then nan. It is stable only below lr {bound:.3g} = "
                 "{bound_rule}."
             ),
             **common,
             square=steep.factor**2,
-            overflow=_steps(steps_to_overflow(started, steep.factor)),
+            overflow=steps_to_overflow(started, steep.factor),
         )
     taken = ended.step
     left = flat.left_after(taken)
+    ratio = _ratio(ended)
+    if left < CLOSE and ratio > OFF_BY:  # the theory says there, the run says not
+        return _note(
+            "lr-factor",
+            _(
+                "Each full-batch step would multiply the distance to the optimum by {rule}: "
+                "{flat:.3g} along the flattest direction (λmin = {lambda_min:.3g}), so {taken:,} "
+                "steps would leave {left:.2g} of it. Yet this run ended at {ratio:.3g}× the "
+                "optimum's half-MSE: its mini-batches (their order, their noise) kept it off, "
+                "not its learning rate."
+            ),
+            **common,
+            taken=taken,
+            left=left,
+            ratio=ratio,
+        )
     return _note(
         "lr-factor",
         _(
             "Each step multiplies the distance to the optimum by {rule}: {steep:.3g} along the "
             "steepest direction (λmax = {lambda_max:.3g}), {flat:.3g} along the flattest "
-            "(λmin = {lambda_min:.3g}). Getting within 1% of the start takes {steps_steep} "
-            "and {steps_flat} steps; this run took {taken}, which leaves {left:.2g} of the "
+            "(λmin = {lambda_min:.3g}). Getting within 1% of the start takes {steps_steep:,.0f} "
+            "and {steps_flat:,.0f} steps; this run took {taken:,}, which leaves {left:.2g} of the "
             "flattest distance. Stable below lr {bound:.3g} = {bound_rule}; mini-batches add "
             "noise to each step."
         ),
         **common,
-        steps_steep=_steps(steep.steps_to_close),
-        steps_flat=_steps(flat.steps_to_close),
-        taken=f"{taken:,}",
+        steps_steep=steep.steps_to_close,
+        steps_flat=flat.steps_to_close,
+        taken=taken,
         left=left,
     )
 
@@ -166,11 +188,11 @@ def divergence_note(started: RunStarted, ended: RunEnded) -> Note | None:
     return _note(
         "diverged",
         _(
-            "The app stopped this run at step {step}, before its numbers overflowed: the "
+            "The app stopped this run at step {step:,}, before its numbers overflowed: the "
             "lesson's loop would go on to print loss inf, then nan. Tick keep going (or "
             "--keep-going) to watch it happen."
         ),
-        step=f"{ended.step:,}",
+        step=ended.step,
     )
 
 
@@ -229,35 +251,38 @@ def run_notes(run: Run) -> list[Note]:
     return [note for note in notes if note is not None]
 
 
+def _from_optimum(end: RunEnded) -> float:
+    """|ŵ − w*|: how far the run ended from its own optimum (inf where it did not finish)."""
+    if end.outcome != Outcome.FINISHED or not math.isfinite(end.half_mse):
+        return math.inf
+    best = end.closed_form
+    return math.dist((*end.w, end.b), (*best.w, best.b))
+
+
 def sweep_notes(runs: Sequence[Run]) -> list[Note]:
-    """Which run of a sweep came closest to its optimum, which ended farthest; for a sweep of
-    learning rates, where the stable bound fell among them."""
-
-    def ratio(run: Run) -> float:
-        end = run[1]
-        if end.outcome != Outcome.FINISHED or not math.isfinite(end.half_mse):
-            return math.inf
-        return end.half_mse / max(end.closed_form.half_mse, 1e-30)
-
-    finished = [run for run in runs if math.isfinite(ratio(run))]
+    """Which run of a sweep ended closest to its optimum, which farthest (by |ŵ − w*|: a
+    loss's value says little across losses); for a sweep of learning rates, where the stable
+    bound fell among them."""
+    finished = [run for run in runs if math.isfinite(_from_optimum(run[1]))]
     if len(runs) < 2 or not finished:
         return []
-    best, worst = min(finished, key=ratio), max(finished, key=ratio)
-    notes = [
-        _note(
-            "sweep-best",
-            _(
-                "Of {count} runs, {best} ended closest to its optimum ({best_ratio:.3g}× its "
-                "half-MSE), {worst} farthest ({worst_ratio:.3g}×); {failed} did not finish."
-            ),
-            count=len(runs),
-            best=best[1].label,
-            best_ratio=ratio(best),
-            worst=worst[1].label,
-            worst_ratio=ratio(worst),
-            failed=len(runs) - len(finished),
-        )
-    ]
+    best = min(finished, key=lambda run: _from_optimum(run[1]))
+    worst = max(finished, key=lambda run: _from_optimum(run[1]))
+    numbers: dict[str, float | int | str] = {
+        "count": len(runs),
+        "best": best[1].label,
+        "best_distance": _from_optimum(best[1]),
+        "worst": worst[1].label,
+        "worst_distance": _from_optimum(worst[1]),
+        "failed": len(runs) - len(finished),
+    }
+    said = _(
+        "Of {count} runs, {best} ended closest to its optimum (|ŵ − w*| = "
+        "{best_distance:.3g}), {worst} farthest ({worst_distance:.3g})."
+    )
+    if numbers["failed"]:
+        said += " " + _("{failed} did not finish.")
+    notes = [_note("sweep-best", said, **numbers)]
     rates = {start.config.learning_rate for start, _ in runs}
     bound = runs[0][0].stable_lr
     if len(rates) == len(runs) and bound is not None and math.isfinite(bound):

@@ -68,7 +68,7 @@ class Question:
         """An answer in words: its choice, or the number and its unit."""
         if not self.asks_number:
             return _(self.choices[int(answer)])
-        return f"{answer:.3g} {_(self.unit)}".strip()
+        return f"{answer:,.6g} {_(self.unit)}".strip()
 
     def tolerance(self) -> str:
         """How close a number must be, in words, for the question's text."""
@@ -175,8 +175,8 @@ def _reached(runs: Sequence[Run]) -> Judged:
     if end.outcome != Outcome.FINISHED:
         note = _note(
             "reached",
-            N_("This run flew off: the app stopped it at step {step}, half-MSE {loss:.3g}."),
-            step=f"{end.step:,}",
+            N_("This run flew off: the app stopped it at step {step:,}, half-MSE {loss:.3g}."),
+            step=end.step,
             loss=end.half_mse,
         )
     else:
@@ -262,12 +262,12 @@ def _creeping_steps(runs: Sequence[Run]) -> Judged:
         "lr-too-small",
         N_(
             "Each step multiplies the distance along the flattest direction by {factor:.4f}: "
-            "{steps} steps to get within 1% of the start. This run took {taken}, and its "
+            "{steps:,.0f} steps to get within 1% of the start. This run took {taken:,}, and its "
             "half-MSE is still {ratio:.3g}× the optimum's."
         ),
         factor=flat.factor,
-        steps=f"{flat.steps_to_close:,}",
-        taken=f"{end.step:,}",
+        steps=flat.steps_to_close,
+        taken=end.step,
         ratio=_ratio(end),
     )
     return Judged(flat.steps_to_close, note)
@@ -426,8 +426,8 @@ QUESTIONS: Mapping[str, Question] = {
         Question(
             "lr-too-small",
             N_(
-                "lr 0.001 instead of 0.03. How many steps until the flattest direction is "
-                "within 1% of its start?"
+                "lr 0.001 instead of 0.03. Along the flattest direction of the loss, how many "
+                "steps until the distance to the optimum is down to 1% of where it started?"
             ),
             (),
             _creeping_steps,

@@ -28,7 +28,7 @@ from tui_linreg.history import History, default_path
 from tui_linreg.session import Session
 from tui_linreg.trainer import Trainer
 from tui_linreg.ui import keys, maximise, preferences, replay_keys, textual_guards
-from tui_linreg.ui.commands import PresetCommands, RecentRunCommands
+from tui_linreg.ui.commands import FieldCommands, PresetCommands, RecentRunCommands
 from tui_linreg.ui.messages import Notice, TorchLoaded
 from tui_linreg.ui.screens.help import HelpScreen
 from tui_linreg.ui.screens.main import MainScreen
@@ -54,7 +54,7 @@ class LinregApp(App[None]):
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere find it
     TITLE = "tui-linreg"
-    COMMANDS = App.COMMANDS | {PresetCommands, RecentRunCommands}  # ctrl+p: presets, replays
+    COMMANDS = App.COMMANDS | {PresetCommands, FieldCommands, RecentRunCommands}  # ctrl+p
     BINDINGS: ClassVar[list[BindingType]] = list(keys.KEYS)
 
     MAIN_SCREEN: ClassVar[type[MainScreen]] = MainScreen

@@ -1,4 +1,5 @@
-"""The command palette's own commands (ctrl+p): every preset, and the recent runs to replay."""
+"""The command palette's own commands (ctrl+p): every preset, every field of the form, and
+the recent runs to replay."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from tui_linreg.config import SETTINGS
 from tui_linreg.history import RunRecord
+from tui_linreg.i18n import _
 from tui_linreg.plan import differing, label_of
 from tui_linreg.presets import PRESETS
 
@@ -55,6 +58,27 @@ class PresetCommands(_Commands):
             (f"preset: {p.name}", partial(self._app.main.use_preset, p.name), p.summary)
             for p in PRESETS.values()
         ]
+
+
+class FieldCommands(_Commands):
+    """``field: learn rate``: the cursor in that field of the form, however far down it is."""
+
+    def commands(self) -> list[Command]:
+        return [
+            (f"field: {setting.form_label}", partial(self._go_to, name), setting.help)
+            for name, setting in SETTINGS.items()
+            if setting.form_label
+        ]
+
+    def _go_to(self, name: str) -> None:
+        if not self._app.main.form.go_to(name):
+            setting = SETTINGS[name]
+            self._app.notify(
+                _("{label} does not apply to these settings: {why}").format(
+                    label=setting.form_label, why=setting.help
+                ),
+                timeout=6,
+            )
 
 
 class RecentRunCommands(_Commands):

@@ -317,7 +317,7 @@ class MainScreen(PanesScreen):
 
     def use_preset(self, name: str) -> None:
         """Put preset ``name`` in the form (f5's screen, or the command palette). An exercise
-        asks its question first: answered, it runs at once; skipped, it waits in the form."""
+        asks its question first, then runs at once (answered or skipped)."""
         preset = PRESETS[name]
         self.form.fill(preset.apply(self.form.how_it_runs()))
         self.form.set_field("sweep", preset.sweep)  # "" for a single run
@@ -338,18 +338,17 @@ class MainScreen(PanesScreen):
         self.use_preset(preset)
 
     def _answered(self, preset: str, answer: float | None) -> None:
-        if answer is None:
-            self.log_view.note(
-                _("preset {name} is in the form: ctrl+r runs it").format(name=preset)
-            )
-            return
+        """Run the preset, its question with it: answered, the notes judge the answer;
+        skipped (None), they say what the run measured."""
         try:
             config = self.form.read_config()
             plan = Plan.of(config, sweep=self.form.sweep())
         except ConfigError as error:  # a preset is always valid; the form's pace may not be
             self.notify("\n".join(m.message for m in error.mistakes), severity="error")
             return
-        prediction = Prediction(preset, answer, self.session.learner or "")
+        prediction = (
+            None if answer is None else Prediction(preset, answer, self.session.learner or "")
+        )
         self.run_plan(dataclasses.replace(plan, question=preset, prediction=prediction))
 
     def use_recorded(self, config: TrainConfig) -> None:

@@ -80,7 +80,7 @@ COLUMNS = (
            lambda r: _number(r.val_half_mse)),
     Column("optimizer", "optimizer", lambda r: r.config.optimizer, "optimizer",
            lambda r: r.config.optimizer),
-    Column("decay", "λ", lambda r: f"{r.config.weight_decay:g}", "weight decay",
+    Column("decay", "w decay", lambda r: f"{r.config.weight_decay:g}", "weight decay",
            lambda r: r.config.weight_decay),
     Column("data", "data", lambda r: Path(r.config.data).name, "data", lambda r: r.config.data),
     Column("epochs", "epochs", lambda r: str(r.config.epochs), "epochs", lambda r: r.config.epochs),

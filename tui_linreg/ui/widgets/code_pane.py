@@ -23,7 +23,8 @@ def training_source(
     weight_decay: float = 0.0,
 ) -> str:
     """The functions that make up one training step, taken from the modules that run it, so
-    what is shown can never drift from what runs. ``loss``, ``model``, ``optimizer`` and
+    what is shown can never drift from what runs: the step first (what a learner looks for),
+    then what it calls, the data's batching last. ``loss``, ``model``, ``optimizer`` and
     ``weight_decay`` are their flags'. Imports torch (through the engine)."""
     from tui_linreg.losses import loss_of
 
@@ -37,11 +38,11 @@ def training_source(
         else:
             reshape = "no-reshape" in pitfalls
             parts = [
+                broken.BrokenScratch.train_step,
                 scratch.linreg,
                 *([broken.squared_loss_without_reshape] if reshape else [scratch.squared_loss]),
                 broken.broken_sgd,
                 *([broken.BrokenScratch.batches] if reshape else []),
-                broken.BrokenScratch.train_step,
             ]
         return "\n".join(shown_source(part) for part in parts)
     # The engine's modules import torch: they load when the pane is first shown, not at start.
@@ -67,10 +68,10 @@ def training_source(
         from tui_linreg.engine import concise
 
         parts = [
-            concise.load_array,
-            *([concise.LinearNet] if model == "class" else []),
-            concise.Concise.__init__,
             concise.Concise.train_step,
+            concise.Concise.__init__,
+            *([concise.LinearNet] if model == "class" else []),
+            concise.load_array,
             concise.Concise.decay,
         ]
     else:
@@ -83,12 +84,12 @@ def training_source(
             "adam": scratch.adam,
         }
         parts = [
-            scratch.data_iter,
+            scratch.Scratch.train_step,
             scratch.linreg,
             scratch.LOSS_FUNCTIONS[spec.name],
             *([scratch.l2_penalty] if weight_decay else []),
             updates[optimizer],
-            scratch.Scratch.train_step,
+            scratch.data_iter,  # last: its docstring is about how the engine shuffles fast
         ]
     return "\n".join(shown_source(part) for part in parts)
 

@@ -43,7 +43,7 @@ class NotesPane(VerticalScroll, Glossed, can_focus=True):
             text.append(("\n\n" if index else "") + "• " + note.text)
         self._text.update(text)
         self.scroll_home(animate=False)
-        self.border_subtitle = _("ctrl+e: whole screen · f10: terms") if self.notes else ""
+        self.border_subtitle = _("ctrl+e: whole screen and back · f10: terms") if self.notes else ""
 
     @staticmethod
     def _waiting() -> Text:

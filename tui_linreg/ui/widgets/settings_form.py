@@ -32,6 +32,7 @@ from tui_linreg.settings import Choice, Section, Setting, Text, UsedWhen
 from tui_linreg.sources import DataSource, source_of
 from tui_linreg.sweep import Sweep, parse_sweep
 from tui_linreg.teach.glossary import tooltip
+from tui_linreg.ui.ordered_input import OrderedInput
 
 
 def _as_select(setting: Setting) -> bool:
@@ -116,7 +117,7 @@ def in_section(section: Section) -> str:
     return f"in-{section.name.lower()}"
 
 
-class SettingInput(Input):
+class SettingInput(OrderedInput):
     """A setting's text field. Where the setting offers choices (the pace: max, 1000, …), up
     and down go through them and typing completes one; any valid value can be typed."""
 
@@ -392,6 +393,18 @@ class SettingsForm(VerticalScroll):
             section = SETTINGS[name].section if name in SETTINGS else Section.RUN
             self.title_of(section).folded = False  # the cursor must land where it is seen
             self.query_one(f"#field-{'data_path' if name == 'data' else name}", Input).focus()
+
+    def go_to(self, name: str) -> bool:
+        """The cursor in setting ``name``'s field, its section unfolded (the palette's
+        ``field: …``); False where the field does not apply now (the form hides it)."""
+        self.title_of(SETTINGS[name].section).folded = False
+        field = self.query_one(f"#field-{'data_path' if name == 'data' else name}")
+        row = field.parent
+        if not field.display or (row is not None and not row.display):
+            return False
+        field.focus()
+        self.scroll_to_widget(field, animate=False)
+        return True
 
     def title_of(self, section: Section) -> SectionTitle:
         return self.query_one(f"#section-{section.name.lower()}", SectionTitle)
