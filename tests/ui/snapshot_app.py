@@ -395,6 +395,10 @@ async def asked(pilot: Pilot[None]) -> None:
     app = pilot.app
     assert isinstance(app, LinregApp)
     app.main.use_preset("outlier-huber")  # what f5's enter, or the palette, does
+    # The preset's data is previewed while the question waits (as a learner reads it): let
+    # that happen every time, so that the tape always holds it.
+    await pilot.pause(app.main.PREVIEW_DELAY_S + 0.2)
+    await app.workers.wait_for_complete()
     await pilot.pause()
 
 
