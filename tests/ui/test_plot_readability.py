@@ -250,3 +250,22 @@ async def test_a_diverged_run_shows_the_loss_exploding_up_to_its_stop() -> None:
         # The highest batch loss is on the canvas: its top row holds a point.
         canvas_top = next(i for i, line in enumerate(inside) if "┌" in line) + 1
         assert inside[canvas_top].strip("│ ").strip(), inside[canvas_top]
+
+
+def test_a_sweeps_twenty_runs_get_twenty_colours_none_the_closed_forms_green() -> None:
+    """A 12-run sweep showed cyan and yellow twice each: up to the sweep's 20, each its own."""
+    from tui_linreg.sweep import MAX_SWEEP
+    from tui_linreg.ui.widgets.plots.axes import PALETTE, TRUE_COLOUR
+
+    assert len(set(PALETTE)) == len(PALETTE) >= MAX_SWEEP
+    assert TRUE_COLOUR not in PALETTE
+
+
+def test_a_diverged_runs_line_is_cut_at_the_frame_not_stretching_it() -> None:
+    from tui_linreg.ui.widgets.plots.scatter import clipped
+
+    assert clipped((0.0, 0.0), (10.0, 100.0), -5.0, 20.0) == ((0.0, 0.0), (2.0, 20.0))
+    assert clipped((0.0, -50.0), (10.0, 50.0), -5.0, 5.0) == ((4.5, -5.0), (5.5, 5.0))
+    assert clipped((0.0, 30.0), (10.0, 40.0), -5.0, 20.0) is None  # wholly above
+    assert clipped((0.0, float("inf")), (10.0, 0.0), -5.0, 20.0) is None
+    assert clipped((0.0, 1.0), (10.0, 2.0), -5.0, 20.0) == ((0.0, 1.0), (10.0, 2.0))

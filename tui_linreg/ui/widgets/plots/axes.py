@@ -23,10 +23,23 @@ PALETTE: tuple[RGB, ...] = (
     (230, 230, 230),  # white
     (220, 90, 220),  # magenta
     (240, 80, 80),  # red
+    (255, 205, 120),  # light orange
+    (120, 230, 255),  # light cyan
+    (180, 160, 30),  # olive
+    (200, 60, 130),  # raspberry
+    (160, 160, 160),  # grey
+    (160, 60, 200),  # purple
+    (255, 140, 100),  # salmon
+    (200, 120, 40),  # brown
+    (0, 140, 160),  # teal
+    (255, 255, 150),  # pale yellow
+    (190, 150, 255),  # lavender
+    (150, 110, 80),  # taupe
     (100, 140, 255),  # blue: last, being the map's contours' colour
 )
 """Curve colours as RGB: plotext and the legend then agree (named colours go through the
-terminal theme and differ between the two), and none is the closed form's green."""
+terminal theme and differ between the two), and none is the closed form's green. Twenty:
+each run of a sweep (at most 20) its own."""
 CURVE_COLOURS = {"scratch": ORANGE, "concise": CYAN}
 TRUE_COLOUR = GREEN
 """The true relation in the data plot: like the closed form, what learning heads for."""

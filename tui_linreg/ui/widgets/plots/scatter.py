@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from tui_linreg.engine.events import RunStarted, original_units
 from tui_linreg.ui.widgets.plots.axes import (
     LEARNED_COLOUR,
@@ -120,8 +122,11 @@ class ScatterPlot(StalePlot):
         earlier = {label: self._line(*line, low, high) for label, line in self.earlier.items()}
         inliers = self._inliers()
         spread = max(inliers) - min(inliers) or 1.0
-        bottom, top = min(inliers) - spread, max(inliers) + spread  # outliers beyond: at the edge
-        lines = [y for line in (true, learned or [], *earlier.values()) for y in line]
+        # The axis holds the data and the lines near it: a diverged run's line (a sweep's
+        # lr 10) must not stretch it to ±40 and squash the data flat. Such a line is cut at
+        # the frame, an arrow where it leaves (outliers beyond it are drawn at the edge too).
+        bottom, top = min(inliers) - spread / 4, max(inliers) + spread / 4
+        lines = [y for line in (true, learned or []) for y in line]
         shown_ys = [*inliers, *(min(max(y, bottom), top) for y in lines)]
         pad = 0.03 * (high - low)  # points at the extremes (Anscombe's x = 19) off the frame
         self.axes([*xs, low - pad, high + pad], shown_ys)
@@ -142,7 +147,15 @@ class ScatterPlot(StalePlot):
         if true:
             plt.plot([low, high], true, color=TRUE_COLOUR)
         for number, line in enumerate(earlier.values()):
-            plt.plot([low, high], line, color=PALETTE[number % len(PALETTE)])
+            colour = PALETTE[number % len(PALETTE)]
+            shown = clipped((low, line[0]), (high, line[1]), bottom, top)
+            if shown is None:
+                continue  # wholly off the frame: its legend entry says it exists
+            (x0, y0), (x1, y1) = shown
+            plt.plot([x0, x1], [y0, y1], color=colour)
+            for (x, y), end in zip(shown, ((low, line[0]), (high, line[1])), strict=True):
+                if (x, y) != end:  # where it leaves the frame
+                    plt.scatter([x], [y], marker="↑" if y >= top else "↓", color=colour)
         if learned is not None:  # last: it lies over the true line once it has been learned
             plt.plot([low, high], learned, color=LEARNED_COLOUR)
         what = f"{self.data.target_name} vs {self.data.feature_names[j]}"
@@ -176,3 +189,23 @@ class ScatterPlot(StalePlot):
         if outliers:  # an arrow at the edge where it is off the axis
             notes.append(legend([(OUTLIER_COLOUR, f"outlier {outliers}")], self.room))
         return " · ".join(notes)
+
+
+Point = tuple[float, float]
+
+
+def clipped(start: Point, end: Point, bottom: float, top: float) -> tuple[Point, Point] | None:
+    """The part of the segment from ``start`` to ``end`` between heights ``bottom`` and
+    ``top``; None if it never passes between them."""
+    (x0, y0), (x1, y1) = start, end
+    if not all(map(math.isfinite, (y0, y1))):
+        return None
+    if (y0 > top and y1 > top) or (y0 < bottom and y1 < bottom):
+        return None
+
+    def at(y: float) -> Point:
+        return (x0 + (x1 - x0) * (y - y0) / (y1 - y0), y)
+
+    first = start if bottom <= y0 <= top else at(top if y0 > top else bottom)
+    last = end if bottom <= y1 <= top else at(top if y1 > top else bottom)
+    return first, last
