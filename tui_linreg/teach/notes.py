@@ -30,7 +30,7 @@ OFF_BY = 10.0
 """A run that ends at more than this many times the optimum's half-MSE did not get there."""
 
 
-def _ratio(end: RunEnded) -> float:
+def ratio_to_optimum(end: RunEnded) -> float:
     """Its half-MSE as a multiple of the optimum's (inf where it did not finish)."""
     if end.outcome != Outcome.FINISHED or not math.isfinite(end.half_mse):
         return math.inf
@@ -147,7 +147,7 @@ def learning_rate_note(started: RunStarted, ended: RunEnded) -> Note | None:
         )
     taken = ended.step
     left = flat.left_after(taken)
-    ratio = _ratio(ended)
+    ratio = ratio_to_optimum(ended)
     if left < CLOSE and ratio > OFF_BY:  # the theory says there, the run says not
         return _note(
             "lr-factor",

@@ -16,12 +16,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tui_linreg.engine.events import Outcome, RunEnded, RunStarted
+from tui_linreg.engine.events import Outcome, RunEnded
 from tui_linreg.i18n import N_, _
 from tui_linreg.teach.note import Note
-from tui_linreg.teach.notes import contractions
-
-Run = tuple[RunStarted, RunEnded]
+from tui_linreg.teach.notes import Run, contractions, ratio_to_optimum
 
 CLOSE_TO_OPTIMUM = 2.0
 """A run has reached the answer when its half-MSE is within this factor of the optimum's."""
@@ -148,13 +146,6 @@ def asked(question: Question) -> str:
 # --- how each run answers ---------------------------------------------------------------------
 
 
-def _ratio(end: RunEnded) -> float:
-    """Its half-MSE as a multiple of the optimum's (inf where it diverged)."""
-    if end.outcome != Outcome.FINISHED or not math.isfinite(end.half_mse):
-        return math.inf
-    return end.half_mse / max(end.closed_form.half_mse, 1e-30)
-
-
 def _distance(end: RunEnded) -> float:
     """How far the learned (w, b) is from the true one."""
     config = end.config
@@ -170,7 +161,7 @@ def _reached(runs: Sequence[Run]) -> Judged:
     """0: it ended within 2× the optimum; 1: it finished farther off; 2: it diverged or
     failed."""
     end = runs[-1][1]
-    ratio = _ratio(end)
+    ratio = ratio_to_optimum(end)
     value = 2 if end.outcome != Outcome.FINISHED else 0 if ratio <= CLOSE_TO_OPTIMUM else 1
     if end.outcome != Outcome.FINISHED:
         note = _note(
@@ -268,7 +259,7 @@ def _creeping_steps(runs: Sequence[Run]) -> Judged:
         factor=flat.factor,
         steps=flat.steps_to_close,
         taken=end.step,
-        ratio=_ratio(end),
+        ratio=ratio_to_optimum(end),
     )
     return Judged(flat.steps_to_close, note)
 
@@ -324,7 +315,13 @@ def _error_slope(runs: Sequence[Run]) -> Judged:
 
 def _fails_or_drifts(runs: Sequence[Run]) -> Judged:
     end = runs[-1][1]
-    value = 2 if end.outcome == Outcome.FAILED else 0 if _ratio(end) <= CLOSE_TO_OPTIMUM else 1
+    value = (
+        2
+        if end.outcome == Outcome.FAILED
+        else 0
+        if ratio_to_optimum(end) <= CLOSE_TO_OPTIMUM
+        else 1
+    )
     note = _note(
         "no-reshape",
         N_(
@@ -339,7 +336,7 @@ def _fails_or_drifts(runs: Sequence[Run]) -> Judged:
 
 def _sorted(runs: Sequence[Run]) -> Judged:
     end = runs[-1][1]
-    ratio = _ratio(end)
+    ratio = ratio_to_optimum(end)
     value = 2 if end.outcome != Outcome.FINISHED else 0 if ratio <= CLOSE_TO_OPTIMUM else 1
     note = _note(
         "sorted-order",
@@ -387,7 +384,7 @@ def _sum_lr(runs: Sequence[Run]) -> Judged:
         ),
         batch=batch,
         lr=0.03 / batch,
-        ratio=_ratio(end),
+        ratio=ratio_to_optimum(end),
     )
     return Judged(2, note)
 
