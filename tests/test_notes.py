@@ -159,3 +159,23 @@ def test_a_sweep_of_learning_rates_says_where_the_bound_fell() -> None:
     assert notes["sweep-best"].numbers["failed"] == 1
     assert notes["sweep-lr"].numbers["bound"] == pytest.approx(2 / curvature(CPU)[-1], rel=1e-9)
     assert notes["sweep-lr"].numbers["first"] == "10"
+
+
+def test_each_pitfall_says_its_consequence_in_this_runs_numbers() -> None:
+    forgot = dataclasses.replace(CPU, pitfalls=("forget-zero-grad",))
+    _, notes = notes_of(forgot)
+    steps = forgot.epochs * -(-forgot.num_examples // forgot.batch_size)  # 3 × 100
+    assert notes["forget-zero-grad"].numbers["steps"] == steps == 300
+
+    reshaped = dataclasses.replace(CPU, pitfalls=("no-reshape",))
+    _, notes = notes_of(reshaped)
+    labels = make_problem(reshaped, torch.device("cpu")).labels.double().numpy()
+    numbers = notes["no-reshape"].numbers
+    assert numbers["mean"] == pytest.approx(float(labels.mean()), rel=1e-6)  # where it heads
+    assert numbers["batch"] == 10
+    assert "10×10 loss" in notes["no-reshape"].text
+
+    divided = dataclasses.replace(CPU, pitfalls=("lesson-divisor",), num_examples=1003, epochs=1)
+    _, notes = notes_of(divided)
+    assert notes["lesson-divisor"].numbers["last"] == 1003 % 10
+    assert notes["lesson-divisor"].numbers["share"] == pytest.approx(0.3)

@@ -196,6 +196,63 @@ def divergence_note(started: RunStarted, ended: RunEnded) -> Note | None:
     )
 
 
+def pitfall_notes(started: RunStarted, ended: RunEnded) -> list[Note]:
+    """Each pitfall's consequence, in this run's numbers (those that raise say it in
+    PyTorch's words, in the log)."""
+    config, notes = started.config, []
+    if "forget-zero-grad" in config.pitfalls:
+        notes.append(
+            _note(
+                "forget-zero-grad",
+                _(
+                    "Without zeroing, .grad keeps adding: at step k it holds the sum of all k "
+                    "gradients so far, so the update grows with k. By this run's last step, "
+                    "{steps:,}, it held {steps:,} gradients at once."
+                ),
+                steps=ended.step,
+            )
+        )
+    if "no-reshape" in config.pitfalls:
+        labels = started.sample_labels
+        mean = sum(labels) / len(labels) if labels else math.nan
+        w = ", ".join(f"{x:.3g}" for x in ended.w)
+        notes.append(
+            _note(
+                "no-reshape",
+                _(
+                    "ŷ has shape ({batch}, 1) and y ({batch},): their difference broadcasts to a "
+                    "{batch}×{batch} loss, every prediction against every label. Its minimum is "
+                    "w = 0 and b = the mean label ({mean:.3g}), not the data's line: this run "
+                    "is heading there, at w = ({w}), b = {b:.3g}."
+                ),
+                batch=config.batch_size,
+                mean=mean,
+                w=w,
+                b=ended.b,
+            )
+        )
+    if "lesson-divisor" in config.pitfalls:
+        n, batch = config.num_examples, config.batch_size
+        last = n - (math.ceil(n / batch) - 1) * batch
+        if last < batch:
+            notes.append(
+                _note(
+                    "lesson-divisor",
+                    _(
+                        "{n} examples in batches of {batch} leave a last batch of {last}; the "
+                        "lesson's sgd still divides its summed gradient by {batch}, so that "
+                        "step is {share:.2g} of what it should be, every epoch. The engine "
+                        "divides by the batch's own length."
+                    ),
+                    n=n,
+                    batch=batch,
+                    last=last,
+                    share=last / batch,
+                )
+            )
+    return notes
+
+
 def loss_scales_note(scratch: Run, concise: Run) -> Note:
     """Why scratch and concise print different losses, and take different steps, for the same
     parameters and learning rate: with their first epoch's numbers."""
@@ -248,7 +305,7 @@ def run_notes(run: Run) -> list[Note]:
     if ended.outcome in (Outcome.FAILED, Outcome.CANCELLED):
         return []
     notes = [learning_rate_note(started, ended), divergence_note(started, ended)]
-    return [note for note in notes if note is not None]
+    return [note for note in notes if note is not None] + pitfall_notes(started, ended)
 
 
 def _from_optimum(end: RunEnded) -> float:

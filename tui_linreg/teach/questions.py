@@ -324,11 +324,7 @@ def _fails_or_drifts(runs: Sequence[Run]) -> Judged:
     )
     note = _note(
         "no-reshape",
-        N_(
-            "(ŷ − y) with ŷ of shape (10, 1) and y of shape (10,) broadcasts to a 10×10 "
-            "matrix: every prediction against every label. Its minimum is not the data's "
-            "line: this run ended {distance:.3g} from the true parameters."
-        ),
+        N_("This run ended {distance:.3g} from the true parameters."),
         distance=_distance(end),
     )
     return Judged(value, note)
