@@ -453,3 +453,22 @@ async def test_a_sweep_of_words_keeps_the_data_plot() -> None:
         await wait_for_sequence(pilot, 2)
         assert app.main.data_view != "sweep"
         assert list(app.main.scatter.earlier) == ["loss=half-squared"]
+
+
+async def test_f4_after_a_second_sweep_never_shows_the_first_ones_view() -> None:
+    app = make_app(num_examples=100, epochs=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await type_into(pilot, "sweep", "lr=0.01,0.03")
+        await pilot.press("ctrl+r")
+        await wait_for_sequence(pilot, 2)
+        assert app.main.data_view == "sweep"  # a sweep of numbers: its runs against lr
+        await type_into(pilot, "sweep", "loss=half-squared,huber")
+        await pilot.press("ctrl+r")
+        await wait_for_sequence(pilot, 2)
+        assert app.main.data_view == "scatter"  # words: nothing to plot against
+        seen = []
+        for _ in range(3):
+            await pilot.press("f4")
+            seen.append(app.main.data_view)
+        assert "sweep" not in seen

@@ -153,6 +153,14 @@ def _distance(end: RunEnded) -> float:
     return math.dist((*end.w, end.b), truth) if math.isfinite(end.half_mse) else math.inf
 
 
+def _closer(first: float, second: float) -> int:
+    """0: the first distance is the smaller, 1: the second, 2: about the same (within the
+    factor that counts as there)."""
+    if max(first, second) <= CLOSE_TO_OPTIMUM * min(first, second):
+        return 2
+    return 0 if first < second else 1
+
+
 def _note(id: str, message: str, **numbers: float | int | str) -> Note:
     return Note(id, _(message).format(**numbers), numbers)
 
@@ -204,10 +212,7 @@ def _zero_init(runs: Sequence[Run]) -> Judged:
 
 def _outlier(runs: Sequence[Run]) -> Judged:
     squared, huber = (_distance(end) for _, end in runs[:2])
-    if max(squared, huber) <= CLOSE_TO_OPTIMUM * min(squared, huber):
-        value = 2
-    else:
-        value = 0 if squared < huber else 1
+    value = _closer(squared, huber)
     note = _note(
         "outlier-huber",
         N_(
@@ -350,10 +355,7 @@ def _decay(runs: Sequence[Run]) -> Judged:
     constant, decaying = (
         math.dist((*end.w, end.b), (*end.closed_form.w, end.closed_form.b)) for _, end in runs[:2]
     )
-    if max(constant, decaying) <= CLOSE_TO_OPTIMUM * min(constant, decaying):
-        value = 2
-    else:
-        value = 0 if constant < decaying else 1
+    value = _closer(constant, decaying)
     note = _note(
         "l1-decay",
         N_(

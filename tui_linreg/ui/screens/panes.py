@@ -235,8 +235,11 @@ class PanesScreen(Screen[None]):
                 self.loss.new_data()
         elif event.closed_form != self.table.closed_form:  # a sweep of losses: each its own
             self.table.new_optimum(event.closed_form)
-        if event.index == 0:  # a new plan: the last one's notes are not about it
+        if event.index == 0:  # a new plan: the last one's notes and sweep are not about it
             self.notes.show(())
+            self.sweep.show("", [])  # f4 offered the first sweep's view after a second
+            if self.data_view == "sweep":
+                self.data_view = "scatter"
         # The table's column starts at the run's first θ: a run started paused (f7) must not
         # show the last run's answer as its own.
         self.table.show(event.label or config.implementation, (*event.initial_w, event.initial_b))
