@@ -168,3 +168,24 @@ async def test_a_paced_run_moves_the_position_on_the_map_as_it_goes() -> None:
         midway = len(app.session.recordings["scratch"])
         await wait_until(lambda: app.session.running is None, timeout=30)
         assert midway < len(app.session.recordings["scratch"]) == 41
+
+
+async def test_a_sweeps_run_that_flies_off_does_not_zoom_the_map_out() -> None:
+    """It zoomed the map to ±200 with every other path a dot at its centre."""
+    import re
+
+    app = make_app(epochs=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await type_into(pilot, "sweep", "lr=0.03,10")
+        await pilot.press("ctrl+r")
+        await wait_for_sequence(pilot, 2)
+        assert [end.outcome for end in app.session.ends] == ["finished", "diverged"]
+        await pilot.press("f9")
+        await pilot.pause()
+        app.main.refresh_views(force=True)
+        await pilot.pause()
+        ticks = drawn(app.main.landscape).splitlines()[-3]  # the x axis' numbers
+        numbers = [abs(float(n)) for n in re.findall(r"-?\d+(?:\.\d+)?", ticks)]
+        assert numbers, ticks
+        assert max(numbers) < 10, ticks  # framed on the run that stayed (w[0] from 0 to 2)

@@ -153,12 +153,17 @@ class LandscapePlot(StalePlot):
         i, j = piece.pair
         # The view, kept while nothing it frames changes: a replay key moves only the ●, and
         # framing 100,000 points again took a third of its redraw.
-        framing = (piece.pair, self.size, tuple(len(points) for points in paths.values()))
+        # A sweep's run that flew off is not framed when others stayed: followed out, it
+        # zoomed the map to ±200 with every other path a dot at its centre. Cut at the frame,
+        # it still shows where it left (below).
+        stayed = {n: points for n, points in paths.items() if self.paths[n].left is None}
+        framed = stayed or paths
+        framing = (piece.pair, self.size, tuple(len(points) for points in framed.values()))
         corners = [piece.centre, (start[i], start[j])]
         box, dot, columns = self._framed.get(
             framing,
             lambda: self._view(
-                [*corners, *(point for points in paths.values() for point in points)]
+                [*corners, *(point for points in framed.values() for point in points)]
             ),
         )
         self._ticks(box, columns)
