@@ -12,6 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui_linreg.i18n import _
+
 ABOUT = Text.assemble(
     ("scratch", "bold"),
     " (D2L 3.2): hand-written batches, linreg, squared_loss (half-MSE) and sgd; "
@@ -44,7 +46,10 @@ class HelpScreen(ModalScreen[None]):
             yield Static(
                 Text.assemble(
                     ("tui-linreg", "bold"),
-                    " · every key works, even in a text field, but replay's (below)\n",
+                    _(
+                        " · these keys work even while you type in a field, except m and the "
+                        "replay keys (below), which need a pane to have the focus\n"
+                    ),
                 )
             )
             yield Static(keys)
