@@ -44,3 +44,19 @@ async def test_words_too_long_for_any_bar_end_in_an_ellipsis() -> None:
         assert "…" in text
         assert text.rstrip().endswith("0%")
         assert len(text) <= 30
+
+
+async def test_a_paced_run_says_which_speed_is_which() -> None:
+    """It read "finished in 1.12 s of training (paced at 50 steps/s) · 268 steps/s": two
+    speeds, and no word for which was the training's."""
+    from tui_linreg.config import TrainConfig
+    from tui_linreg.engine.run import run_to_end
+
+    ended = run_to_end(TrainConfig(device="cpu", num_examples=20, epochs=1, pace=1000.0))
+    async with LineApp().run_test(size=(160, 3)) as pilot:
+        line = pilot.app.query_one(StatusLine)
+        line.idle("scratch", True, ended)
+        await pilot.pause()
+        text = shown(line)
+        assert "finished · shown at 1000 steps/s, trains at " in text
+        assert "without the waits" in text

@@ -73,11 +73,15 @@ class StatusLine(Glossed):
             self.say(f"{implementation} · ready · ctrl+r runs")
         else:
             self._where = ""
-            training = formatting.seconds(ended.train_s)
-            if ended.config.pace is not None:
-                training += f" of training (paced at {ended.config.pace:g} steps/s)"
+            rate, training = formatting.rate(ended.steps_per_s), formatting.seconds(ended.train_s)
+            finished = f"finished in {training} · {rate}"
+            if ended.config.pace is not None:  # two speeds: say which is which
+                finished = (
+                    f"finished · shown at {ended.config.pace:g} steps/s, trains at {rate} "
+                    f"({training} without the waits)"
+                )
             summary = {
-                Outcome.FINISHED: f"finished in {training} · {formatting.rate(ended.steps_per_s)}",
+                Outcome.FINISHED: finished,
                 Outcome.CANCELLED: f"stopped in epoch {ended.epoch}",
                 Outcome.DIVERGED: f"diverged in epoch {ended.epoch}",
                 Outcome.FAILED: "failed: " + ended.message.partition("Error: ")[2],
