@@ -324,7 +324,7 @@ class Report:
                 self._progress(event)
                 continue
             if isinstance(event, StepTaken):
-                continue  # the trace file's (cli.py)
+                continue  # the trace file's (commands/train.py)
             self._progress(None)
             if isinstance(event, RunStarted):
                 started = started or event
