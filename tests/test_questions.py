@@ -23,7 +23,8 @@ from tui_linreg.history import History, RunRecord, predictions
 from tui_linreg.plan import Plan, Runner
 from tui_linreg.presets import PRESETS
 from tui_linreg.sweep import parse_sweep
-from tui_linreg.teach.questions import QUESTIONS, Prediction, Question, Tally, tally
+from tui_linreg.teach.exercises import QUESTIONS
+from tui_linreg.teach.questions import Prediction, Question, Tally, tally
 
 
 def preset_plan(name: str, **changes: object) -> Plan:

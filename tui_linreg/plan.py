@@ -19,6 +19,7 @@ from tui_linreg.engine.events import Event, Outcome, PlanEnded, RunEnded, RunSta
 from tui_linreg.history import History, RunRecord
 from tui_linreg.sources import SYNTHETIC
 from tui_linreg.sweep import Sweep
+from tui_linreg.teach.exercises import QUESTIONS
 from tui_linreg.teach.notes import closing_notes
 from tui_linreg.teach.questions import Prediction, Verdict, judge
 from tui_linreg.trainer import EngineTrainer, Trainer
@@ -156,7 +157,7 @@ class Runner:
         if plan.question and done:
             judged = None
             if ends[-1].outcome != Outcome.CANCELLED:
-                judged, said = judge(plan.question, runs, plan.prediction)
+                judged, said = judge(QUESTIONS[plan.question], runs, plan.prediction)
                 notes = (*said, *notes)
             self._record(ends[-1], judged)
         yield PlanEnded(plan.kind, ends, outcome, notes)

@@ -8,7 +8,7 @@ from typing import Any
 
 from tui_linreg.config import SETTINGS, ConfigError, Mistake, TrainConfig, quoted
 from tui_linreg.i18n import _
-from tui_linreg.teach.questions import QUESTIONS
+from tui_linreg.teach.exercises import QUESTIONS
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,8 @@ from tui_linreg.plan import Plan, PlanKind, Runner
 from tui_linreg.presets import preset
 from tui_linreg.report import Report
 from tui_linreg.sweep import parse_sweep
-from tui_linreg.teach.questions import QUESTIONS, asked
+from tui_linreg.teach.exercises import QUESTIONS
+from tui_linreg.teach.questions import asked
 
 
 def train_command(args: argparse.Namespace) -> int:

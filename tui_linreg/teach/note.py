@@ -21,3 +21,9 @@ class Note:
     def to_dict(self) -> dict[str, Any]:
         """As ``train --json`` writes it."""
         return {"id": self.id, "text": self.text, "numbers": dict(self.numbers)}
+
+
+def filled(id: str, message: str, **numbers: float | int | str) -> Note:
+    """A note whose ``message`` (already through ``_()``, so that extraction finds it) is
+    filled in with ``numbers``, which it keeps."""
+    return Note(id, message.format(**numbers), numbers)

@@ -13,101 +13,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from tui_linreg.engine.events import Outcome, RunEnded, RunStarted
 from tui_linreg.i18n import _
-from tui_linreg.losses import loss_of
-from tui_linreg.teach.note import Note
-
-FLOAT32_MAX = 3.4028234663852886e38
-"""The largest float32: a loss past it is inf, and the next step's arithmetic nan."""
-
-CLOSE = 0.01
-"""A direction counts as learned when its distance to the optimum is this share of the start."""
-
-OFF_BY = 10.0
-"""A run that ends at more than this many times the optimum's half-MSE did not get there."""
-
-
-def ratio_to_optimum(end: RunEnded) -> float:
-    """Its half-MSE as a multiple of the optimum's (inf where it did not finish)."""
-    if end.outcome != Outcome.FINISHED or not math.isfinite(end.half_mse):
-        return math.inf
-    return end.half_mse / max(end.closed_form.half_mse, 1e-30)
+from tui_linreg.teach.dynamics import (
+    CLOSE,
+    OFF_BY,
+    Run,
+    contractions,
+    from_optimum,
+    ratio_to_optimum,
+    steepness,
+    steps_to_overflow,
+)
+from tui_linreg.teach.note import Note, filled
 
 
-def _note(id: str, message: str, **numbers: float | int | str) -> Note:
-    """``message`` (already through ``_()``, so that extraction finds it) filled in."""
-    return Note(id, message.format(**numbers), numbers)
-
-
-Run = tuple[RunStarted, RunEnded]
-"""A run's start and its end: the start knows the data, the end what became of it."""
-
-
-@dataclass(frozen=True)
-class Contraction:
-    """What full-batch gradient descent does along one direction of the loss: the distance to
-    the optimum is multiplied by ``factor`` = |1 − lr·slope·λ| each step."""
-
-    curvature: float
-    """λ: the half-MSE's curvature along this direction (an eigenvalue of AᵀA/n)."""
-    factor: float
-
-    @property
-    def steps_to_close(self) -> float:
-        """Steps until the distance is :data:`CLOSE` of the start: ln 0.01 / ln factor (inf
-        when it never shrinks)."""
-        if self.factor >= 1:
-            return math.inf
-        if self.factor == 0:
-            return 1
-        return math.ceil(math.log(CLOSE) / math.log(self.factor))
-
-    def left_after(self, steps: int) -> float:
-        """The share of the starting distance left after ``steps`` steps."""
-        return self.factor**steps
-
-
-def steepness(started: RunStarted) -> float | None:
-    """How many times steeper the run's own loss is than half-MSE (1 for scratch's
-    squared_loss, 2 for nn.MSELoss, |B|·2 for a summed MSE); None where no factor says what
-    a step does (l1's gradient is bounded; momentum and Adam keep a memory; a pitfall)."""
-    config = started.config
-    if config.optimizer != "sgd" or config.loss_function == "l1" or config.pitfalls:
-        return None  # a pitfall changes the gradient: the factor is not what its steps do
-    spec = loss_of(config.implementation, config.loss_function)
-    slope = spec.slope if spec.squared else 1.0  # Huber is r²/2 near its optimum
-    return slope * (config.batch_size if spec.summed else 1)
-
-
-def contractions(started: RunStarted) -> tuple[Contraction, Contraction] | None:
-    """Along the steepest and the flattest direction, for this run's lr and loss."""
-    slope = steepness(started)
-    curvature = started.closed_form.curvature or (
-        started.least_squares.curvature if started.least_squares else ()
-    )
-    if slope is None or not curvature:
-        return None
-    lr = started.config.learning_rate
-    steepest, flattest = curvature[-1], curvature[0]
-    return (
-        Contraction(steepest, abs(1 - lr * slope * steepest)),
-        Contraction(flattest, abs(1 - lr * slope * flattest)),
-    )
-
-
-def steps_to_overflow(started: RunStarted, factor: float) -> float:
-    """About how many steps a loss that grows by factor² a step takes from the start's to
-    float32's largest number (inf; nan the step after)."""
-    loss = max(started.initial_half_mse, 1e-30)
-    if factor <= 1:
-        return math.inf
-    return math.ceil(math.log(FLOAT32_MAX / loss) / (2 * math.log(factor)))
-
-
-def learning_rate_note(started: RunStarted, ended: RunEnded) -> Note | None:
+def learning_ratefilled(started: RunStarted, ended: RunEnded) -> Note | None:
     """Why this learning rate crept, worked or flew off: each full-batch step multiplies the
     distance to the optimum along a direction of curvature λ by |1 − lr·λ| (for MSE,
     |1 − 2·lr·λ|): below 1 it shrinks, above 1 it grows."""
@@ -132,7 +54,7 @@ def learning_rate_note(started: RunStarted, ended: RunEnded) -> Note | None:
         "bound_rule": bound_rule,
     }
     if steep.factor > 1:
-        return _note(
+        return filled(
             "lr-factor",
             _(
                 "Each step multiplies the distance to the optimum along the steepest direction "
@@ -149,7 +71,7 @@ def learning_rate_note(started: RunStarted, ended: RunEnded) -> Note | None:
     left = flat.left_after(taken)
     ratio = ratio_to_optimum(ended)
     if left < CLOSE and ratio > OFF_BY:  # the theory says there, the run says not
-        return _note(
+        return filled(
             "lr-factor",
             _(
                 "Each full-batch step would multiply the distance to the optimum by {rule}: "
@@ -163,7 +85,7 @@ def learning_rate_note(started: RunStarted, ended: RunEnded) -> Note | None:
             left=left,
             ratio=ratio,
         )
-    return _note(
+    return filled(
         "lr-factor",
         _(
             "Each step multiplies the distance to the optimum by {rule}: {steep:.3g} along the "
@@ -181,11 +103,11 @@ def learning_rate_note(started: RunStarted, ended: RunEnded) -> Note | None:
     )
 
 
-def divergence_note(started: RunStarted, ended: RunEnded) -> Note | None:
+def divergencefilled(started: RunStarted, ended: RunEnded) -> Note | None:
     """Where a run that diverged was stopped, and what the lesson's loop would have printed."""
     if ended.outcome != Outcome.DIVERGED:
         return None
-    return _note(
+    return filled(
         "diverged",
         _(
             "The app stopped this run at step {step:,}, before its numbers overflowed: the "
@@ -202,7 +124,7 @@ def pitfall_notes(started: RunStarted, ended: RunEnded) -> list[Note]:
     config, notes = started.config, []
     if "forget-zero-grad" in config.pitfalls:
         notes.append(
-            _note(
+            filled(
                 "forget-zero-grad",
                 _(
                     "Without zeroing, .grad keeps adding: at step k it holds the sum of all k "
@@ -217,7 +139,7 @@ def pitfall_notes(started: RunStarted, ended: RunEnded) -> list[Note]:
         mean = sum(labels) / len(labels) if labels else math.nan
         w = ", ".join(f"{x:.3g}" for x in ended.w)
         notes.append(
-            _note(
+            filled(
                 "no-reshape",
                 _(
                     "ŷ has shape ({batch}, 1) and y ({batch},): their difference broadcasts to a "
@@ -236,7 +158,7 @@ def pitfall_notes(started: RunStarted, ended: RunEnded) -> list[Note]:
         last = n - (math.ceil(n / batch) - 1) * batch
         if last < batch:
             notes.append(
-                _note(
+                filled(
                     "lesson-divisor",
                     _(
                         "{n} examples in batches of {batch} leave a last batch of {last}; the "
@@ -253,7 +175,7 @@ def pitfall_notes(started: RunStarted, ended: RunEnded) -> list[Note]:
     return notes
 
 
-def loss_scales_note(scratch: Run, concise: Run) -> Note:
+def loss_scalesfilled(scratch: Run, concise: Run) -> Note:
     """Why scratch and concise print different losses, and take different steps, for the same
     parameters and learning rate: with their first epoch's numbers."""
     first_s, first_c = scratch[1].history[:1], concise[1].history[:1]
@@ -265,7 +187,7 @@ def loss_scales_note(scratch: Run, concise: Run) -> Note:
             "scratch_half": first_s[0].half_mse,
             "concise_half": first_c[0].half_mse,
         }
-        return _note(
+        return filled(
             "both-scales",
             _(
                 "Epoch 1: scratch's loss {scratch_loss:.3g}, concise's {concise_loss:.3g}. "
@@ -276,7 +198,7 @@ def loss_scales_note(scratch: Run, concise: Run) -> Note:
             ),
             **numbers,
         )
-    return _note(
+    return filled(
         "both-scales",
         _(
             "Concise's nn.MSELoss is plain MSE, 2× scratch's half-MSE for the same parameters, "
@@ -286,9 +208,9 @@ def loss_scales_note(scratch: Run, concise: Run) -> Note:
     )
 
 
-def decay_scales_note(weight_decay: float) -> Note:
+def decay_scalesfilled(weight_decay: float) -> Note:
     """Why the same weight decay is not the same ridge for scratch and concise."""
-    return _note(
+    return filled(
         "both-decay",
         _(
             "With weight decay the same λ = {decay:g} is not the same ridge: scratch minimises "
@@ -304,33 +226,25 @@ def run_notes(run: Run) -> list[Note]:
     started, ended = run
     if ended.outcome in (Outcome.FAILED, Outcome.CANCELLED):
         return []
-    notes = [learning_rate_note(started, ended), divergence_note(started, ended)]
+    notes = [learning_ratefilled(started, ended), divergencefilled(started, ended)]
     return [note for note in notes if note is not None] + pitfall_notes(started, ended)
-
-
-def _from_optimum(end: RunEnded) -> float:
-    """|ŵ − w*|: how far the run ended from its own optimum (inf where it did not finish)."""
-    if end.outcome != Outcome.FINISHED or not math.isfinite(end.half_mse):
-        return math.inf
-    best = end.closed_form
-    return math.dist((*end.w, end.b), (*best.w, best.b))
 
 
 def sweep_notes(runs: Sequence[Run]) -> list[Note]:
     """Which run of a sweep ended closest to its optimum, which farthest (by |ŵ − w*|: a
     loss's value says little across losses); for a sweep of learning rates, where the stable
     bound fell among them."""
-    finished = [run for run in runs if math.isfinite(_from_optimum(run[1]))]
+    finished = [run for run in runs if math.isfinite(from_optimum(run[1]))]
     if len(runs) < 2 or not finished:
         return []
-    best = min(finished, key=lambda run: _from_optimum(run[1]))
-    worst = max(finished, key=lambda run: _from_optimum(run[1]))
+    best = min(finished, key=lambda run: from_optimum(run[1]))
+    worst = max(finished, key=lambda run: from_optimum(run[1]))
     numbers: dict[str, float | int | str] = {
         "count": len(runs),
         "best": best[1].label,
-        "best_distance": _from_optimum(best[1]),
+        "best_distance": from_optimum(best[1]),
         "worst": worst[1].label,
-        "worst_distance": _from_optimum(worst[1]),
+        "worst_distance": from_optimum(worst[1]),
         "failed": len(runs) - len(finished),
     }
     said = _(
@@ -339,13 +253,13 @@ def sweep_notes(runs: Sequence[Run]) -> list[Note]:
     )
     if numbers["failed"]:
         said += " " + _("{failed} did not finish.")
-    notes = [_note("sweep-best", said, **numbers)]
+    notes = [filled("sweep-best", said, **numbers)]
     rates = {start.config.learning_rate for start, _ in runs}
     bound = runs[0][0].stable_lr
     if len(rates) == len(runs) and bound is not None and math.isfinite(bound):
         flew = [s.config.learning_rate for s, e in runs if e.outcome == Outcome.DIVERGED]
         notes.append(
-            _note(
+            filled(
                 "sweep-lr",
                 _(
                     "The stable bound 2/λmax is lr {bound:.3g} here: {flew} of the "
@@ -368,9 +282,9 @@ def closing_notes(kind: str, runs: Sequence[Run]) -> tuple[Note, ...]:
         return tuple(run_notes(runs[0]))
     if kind == "both" and len(runs) == 2:
         scratch, concise = runs
-        notes = [loss_scales_note(scratch, concise)]
+        notes = [loss_scalesfilled(scratch, concise)]
         if scratch[0].config.weight_decay:
-            notes.append(decay_scales_note(scratch[0].config.weight_decay))
+            notes.append(decay_scalesfilled(scratch[0].config.weight_decay))
         for run in runs:
             who = run[0].config.implementation
             notes += [

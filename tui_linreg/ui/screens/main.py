@@ -33,7 +33,8 @@ from tui_linreg.i18n import _
 from tui_linreg.plan import Plan, PlanKind, differing, label_of
 from tui_linreg.presets import PRESETS
 from tui_linreg.session import Session, Started
-from tui_linreg.teach.questions import QUESTIONS, Prediction
+from tui_linreg.teach.exercises import QUESTIONS
+from tui_linreg.teach.questions import Prediction
 from tui_linreg.ui import formatting
 from tui_linreg.ui.messages import (
     DataPreviewed,
