@@ -20,6 +20,9 @@ FLOAT32_MAX = 3.4028234663852886e38
 CLOSE = 0.01
 """A direction counts as learned when its distance to the optimum is this share of the start."""
 
+FLAT = 1e-9
+"""A curvature below this share of the largest is rounding around 0: the loss is flat there."""
+
 OFF_BY = 10.0
 """A run that ends at more than this many times the optimum's half-MSE did not get there."""
 
@@ -67,6 +70,24 @@ class Contraction:
         return self.factor**steps
 
 
+def curvatures(started: RunStarted) -> tuple[float, ...]:
+    """λ of the run's loss along each direction, smallest first, leaving out those along which
+    it is flat (more weights than examples): no gradient step moves along those, and the loss
+    does not change there."""
+    every = started.closed_form.curvature or (
+        started.least_squares.curvature if started.least_squares else ()
+    )
+    return tuple(each for each in every if every and each > FLAT * every[-1])
+
+
+def flat_directions(started: RunStarted) -> int:
+    """How many directions :func:`curvatures` leaves out."""
+    every = started.closed_form.curvature or (
+        started.least_squares.curvature if started.least_squares else ()
+    )
+    return len(every) - len(curvatures(started))
+
+
 def loss_slope(started: RunStarted) -> float | None:
     """How many times steeper the run's own loss is than half-MSE (1 for scratch's
     squared_loss, 2 for nn.MSELoss, |B|·2 for a summed MSE); None where no factor says what
@@ -91,9 +112,7 @@ def factors(
     """Along the steepest and the flattest direction: ``rate`` of plain gradient descent's
     step there, α = lr·slope·λ, is what a step multiplies the distance by."""
     slope = loss_slope(started)
-    curvature = started.closed_form.curvature or (
-        started.least_squares.curvature if started.least_squares else ()
-    )
+    curvature = curvatures(started)
     if slope is None or not curvature:
         return None
     lr = started.config.learning_rate

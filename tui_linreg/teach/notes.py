@@ -16,11 +16,13 @@ from collections.abc import Sequence
 
 from tui_linreg.engine.events import Outcome, RunEnded, RunStarted
 from tui_linreg.i18n import _
+from tui_linreg.teach.beyond import beyond_notes, quartet_note
 from tui_linreg.teach.dynamics import (
     CLOSE,
     OFF_BY,
     Run,
     contractions,
+    flat_directions,
     from_optimum,
     ratio_to_optimum,
     steepness,
@@ -29,7 +31,7 @@ from tui_linreg.teach.dynamics import (
 from tui_linreg.teach.note import Note, filled
 
 
-def learning_ratefilled(started: RunStarted, ended: RunEnded) -> Note | None:
+def learning_rate_note(started: RunStarted, ended: RunEnded) -> Note | None:
     """Why this learning rate crept, worked or flew off: each full-batch step multiplies the
     distance to the optimum along a direction of curvature λ by |1 − lr·λ| (for MSE,
     |1 − 2·lr·λ|): below 1 it shrinks, above 1 it grows."""
@@ -85,16 +87,23 @@ def learning_ratefilled(started: RunStarted, ended: RunEnded) -> Note | None:
             left=left,
             ratio=ratio,
         )
+    said = _(
+        "Each step multiplies the distance to the optimum by {rule}: {steep:.3g} along the "
+        "steepest direction (λmax = {lambda_max:.3g}), {flat:.3g} along the flattest "
+        "(λmin = {lambda_min:.3g}). Getting within 1% of the start takes {steps_steep:,.0f} "
+        "and {steps_flat:,.0f} steps; this run took {taken:,}, which leaves {left:.2g} of the "
+        "flattest distance. Stable below lr {bound:.3g} = {bound_rule}; mini-batches add "
+        "noise to each step."
+    )
+    if flat_directions(started):
+        said += " " + _(
+            "Along {flat_count} more directions the loss is flat: with more weights than "
+            "examples, many w fit equally well, and no step moves along those."
+        )
     return filled(
         "lr-factor",
-        _(
-            "Each step multiplies the distance to the optimum by {rule}: {steep:.3g} along the "
-            "steepest direction (λmax = {lambda_max:.3g}), {flat:.3g} along the flattest "
-            "(λmin = {lambda_min:.3g}). Getting within 1% of the start takes {steps_steep:,.0f} "
-            "and {steps_flat:,.0f} steps; this run took {taken:,}, which leaves {left:.2g} of the "
-            "flattest distance. Stable below lr {bound:.3g} = {bound_rule}; mini-batches add "
-            "noise to each step."
-        ),
+        said,
+        flat_count=flat_directions(started),
         **common,
         steps_steep=steep.steps_to_close,
         steps_flat=flat.steps_to_close,
@@ -103,7 +112,7 @@ def learning_ratefilled(started: RunStarted, ended: RunEnded) -> Note | None:
     )
 
 
-def divergencefilled(started: RunStarted, ended: RunEnded) -> Note | None:
+def divergence_note(started: RunStarted, ended: RunEnded) -> Note | None:
     """Where a run that diverged was stopped, and what the lesson's loop would have printed."""
     if ended.outcome != Outcome.DIVERGED:
         return None
@@ -175,7 +184,7 @@ def pitfall_notes(started: RunStarted, ended: RunEnded) -> list[Note]:
     return notes
 
 
-def loss_scalesfilled(scratch: Run, concise: Run) -> Note:
+def loss_scales_note(scratch: Run, concise: Run) -> Note:
     """Why scratch and concise print different losses, and take different steps, for the same
     parameters and learning rate: with their first epoch's numbers."""
     first_s, first_c = scratch[1].history[:1], concise[1].history[:1]
@@ -208,7 +217,7 @@ def loss_scalesfilled(scratch: Run, concise: Run) -> Note:
     )
 
 
-def decay_scalesfilled(weight_decay: float) -> Note:
+def decay_scales_note(weight_decay: float) -> Note:
     """Why the same weight decay is not the same ridge for scratch and concise."""
     return filled(
         "both-decay",
@@ -226,8 +235,12 @@ def run_notes(run: Run) -> list[Note]:
     started, ended = run
     if ended.outcome in (Outcome.FAILED, Outcome.CANCELLED):
         return []
-    notes = [learning_ratefilled(started, ended), divergencefilled(started, ended)]
-    return [note for note in notes if note is not None] + pitfall_notes(started, ended)
+    notes = [learning_rate_note(started, ended), divergence_note(started, ended)]
+    return (
+        [note for note in notes if note is not None]
+        + pitfall_notes(started, ended)
+        + (beyond_notes(run))
+    )
 
 
 def sweep_notes(runs: Sequence[Run]) -> list[Note]:
@@ -275,6 +288,11 @@ def sweep_notes(runs: Sequence[Run]) -> list[Note]:
     return notes
 
 
+def labelled(who: str, note: Note) -> Note:
+    """A run's note among a plan's: said with which run it is about."""
+    return Note(note.id, _("{who}: {note}").format(who=who, note=note.text), note.numbers)
+
+
 def closing_notes(kind: str, runs: Sequence[Run]) -> tuple[Note, ...]:
     """What to notice about a plan's runs, once it is over: for one run, its own notes; for
     scratch beside concise, why their losses and steps differ by 2×, then each one's."""
@@ -282,16 +300,17 @@ def closing_notes(kind: str, runs: Sequence[Run]) -> tuple[Note, ...]:
         return tuple(run_notes(runs[0]))
     if kind == "both" and len(runs) == 2:
         scratch, concise = runs
-        notes = [loss_scalesfilled(scratch, concise)]
+        notes = [loss_scales_note(scratch, concise)]
         if scratch[0].config.weight_decay:
-            notes.append(decay_scalesfilled(scratch[0].config.weight_decay))
+            notes.append(decay_scales_note(scratch[0].config.weight_decay))
         for run in runs:
-            who = run[0].config.implementation
-            notes += [
-                Note(note.id, _("{who}: {note}").format(who=who, note=note.text), note.numbers)
-                for note in run_notes(run)
-            ]
+            notes += [labelled(run[0].config.implementation, note) for note in run_notes(run)]
         return tuple(notes)
     if kind == "sweep":
-        return tuple(sweep_notes(runs))
+        notes = sweep_notes(runs)
+        quartet = quartet_note(runs)
+        notes += [quartet] if quartet is not None else []
+        for run in runs:
+            notes += [labelled(run[1].label, note) for note in beyond_notes(run, in_sweep=True)]
+        return tuple(notes)
     return ()
