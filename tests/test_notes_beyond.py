@@ -45,7 +45,9 @@ def test_momentums_factor_is_its_recurrences_spectral_radius(optimizer: str) -> 
             matrix = np.array([[1 - alpha * (1 + beta), -beta * beta], [alpha, beta]])
         assert numbers[key] == pytest.approx(_rate(matrix), rel=1e-9)
         assert numbers[f"{key}_sgd"] == pytest.approx(abs(1 - alpha), rel=1e-9)
-    assert float(numbers["flat"]) < float(numbers["flat_sgd"])  # momentum is faster along the flat valley
+    assert float(numbers["flat"]) < float(
+        numbers["flat_sgd"]
+    )  # momentum is faster along the flat valley
     k = next(k for k in range(1, 100_000) if float(numbers["flat"]) ** k <= 0.01)
     assert numbers["steps"] == k
 
