@@ -15,6 +15,8 @@ import pytest
 import torch
 
 from tests.helpers import CPU, run_cli
+from tui_linreg import datasets
+from tui_linreg.config import TrainConfig
 from tui_linreg.engine.control import RunControl
 from tui_linreg.engine.data import make_problem
 from tui_linreg.engine.events import PlanEnded
@@ -53,6 +55,20 @@ def outcome_of(ended: PlanEnded) -> float:
         ("uneven-batches", 0),  # a short last batch
         ("sorted-order", 1),  # dragged off the answer
         ("no-reshape", 1),  # trains, to the wrong line
+        ("ohms-law", 0),  # about 5 Ω
+        ("reshuffled", 0),  # at the answer
+        ("no-shuffle", 0),  # a fixed random order is a fair sample too
+        ("full-batch", 0),  # 50 full steps at lr 0.5 are enough
+        ("high-dimension", 0),
+        ("correlated", 1),  # still far: it crawls along the valley
+        ("uncorrelated", 0),
+        ("badly-scaled", 1),
+        ("standardised", 0),
+        ("optimisers", 1),  # momentum or Nesterov
+        ("weight-decay", 1),  # shorter: pulled toward 0
+        ("overfit", 1),  # training near 0, held-out far above
+        ("galton-raw", 2),  # flies off
+        ("anscombe", 2),  # one line, four times
     ],
 )
 def test_each_choice_is_what_its_run_did(preset: str, expected: int) -> None:
@@ -213,3 +229,62 @@ def test_every_question_is_well_formed() -> None:
         assert not question.choices or 2 <= len(question.choices) <= 4
         assert question.text.endswith("?")
         assert PRESETS[name].summary.endswith(question.text)  # lists show the question
+
+
+def _design(config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
+    """A = [X, 1] and y of the data a run with ``config`` draws, in float64."""
+    problem = make_problem(config, torch.device("cpu"))
+    x = problem.features.double().numpy()
+    return np.hstack([x, np.ones((len(x), 1))]), problem.labels.double().numpy()[:, 0]
+
+
+def test_lr_too_small_10_asks_what_share_of_the_distance_is_left() -> None:
+    ended = run_plan(preset_plan("lr-too-small-10"))
+    a, _y = _design(PRESETS["lr-too-small-10"].apply(CPU))
+    smallest = np.linalg.eigvalsh(a.T @ a / len(a))[0]
+    assert ended.ends[0].step == 1000
+    assert outcome_of(ended) == pytest.approx((1 - 0.001 * smallest) ** 1000, rel=1e-9)
+    assert 0.3 < outcome_of(ended) < 0.45  # about e^-1: a third of the way still to go
+
+
+def test_the_valleys_note_quotes_its_steepness_ratio() -> None:
+    ended = run_plan(preset_plan("correlated"))
+    a, _y = _design(PRESETS["correlated"].apply(CPU))
+    eigenvalues = np.linalg.eigvalsh(a.T @ a / len(a))
+    (note,) = [note for note in ended.notes if note.id == "valley"]
+    assert note.numbers["ratio"] == pytest.approx(eigenvalues[-1] / eigenvalues[0], rel=1e-6)
+    assert note.numbers["flat"] == pytest.approx(1 - 0.1 * eigenvalues[0], rel=1e-6)
+
+
+def test_the_optimisers_distances_are_each_runs_own() -> None:
+    ended = run_plan(preset_plan("optimisers"))
+    a, y = _design(PRESETS["optimisers"].apply(CPU))
+    best = np.linalg.lstsq(a, y, rcond=None)[0]
+    (note,) = [note for note in ended.notes if note.id == "optimisers"]
+    for end in ended.ends:
+        distance = float(np.linalg.norm(np.array([*end.w, end.b]) - best))
+        assert note.numbers[end.config.optimizer] == pytest.approx(distance, rel=1e-3, abs=1e-6)
+
+
+def test_weight_decays_answer_is_the_weights_length_against_least_squares() -> None:
+    ended = run_plan(preset_plan("weight-decay"))
+    a, y = _design(PRESETS["weight-decay"].apply(CPU))
+    plain = np.linalg.lstsq(a, y, rcond=None)[0][:-1]
+    (note,) = [note for note in ended.notes if note.id == "weight-decay-question"]
+    length = np.linalg.norm(ended.ends[0].w) / np.linalg.norm(plain)
+    assert note.numbers["length"] == pytest.approx(length, rel=1e-5)
+
+
+def test_galtons_slope_is_numpys() -> None:
+    ended = run_plan(preset_plan("galton"))
+    path = Path(datasets.__file__).parent / "galton.csv"
+    table = np.loadtxt(path, delimiter=",", skiprows=1)
+    slope = float(np.polyfit(table[:, 0], table[:, 1], 1)[0])
+    assert outcome_of(ended) == pytest.approx(slope, rel=1e-4)
+    assert QUESTIONS["galton"].right(0.7, slope)
+    assert not QUESTIONS["galton"].right(1.0, slope)  # the answer a learner expects is wrong
+
+
+def test_mean_loss_asks_how_much_longer_a_sums_steps_are() -> None:
+    ended = run_plan(preset_plan("mean-loss"))
+    assert outcome_of(ended) == PRESETS["mean-loss"].apply(CPU).batch_size == 16

@@ -298,7 +298,7 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "overfit-decayed",
-            "overfit's twin with weight decay 3: a worse fit, a held-out loss less than half",
+            "overfit's twin with weight decay 3: what becomes of the held-out loss?",
             {**_OVERFIT, "weight_decay": 3.0},
             BEYOND,
         ),
@@ -317,10 +317,10 @@ PRESETS: dict[str, Preset] = {
             )
             for number, description in enumerate(
                 (
-                    "Anscombe's set 1: points about a line; the fit, y ≈ 3 + 0.5x, tells the truth",
-                    "set 2: the same line as set 1, but the points lie on a curve: look first",
-                    "set 3: ten points on a flatter line; one outlier tilts the fit (--loss huber?)",
-                    "set 4: ten of the x values are 8: one point alone sets the slope",
+                    "Anscombe's set 1: 11 points; fit a line, then look at the data plot",
+                    "set 2: 11 points; does a straight line suit them? Look at the data plot",
+                    "set 3: 11 points; which one pulls the fit, and does --loss huber let go of it?",
+                    "set 4: 11 points; which of them decides the slope?",
                 ),
                 start=1,
             )

@@ -9,68 +9,27 @@ import math
 from collections.abc import Mapping, Sequence
 
 from tui_linreg.engine.events import Outcome, RunEnded
-from tui_linreg.i18n import N_, _
+from tui_linreg.i18n import N_
 from tui_linreg.teach.dynamics import Run, contractions, ratio_to_optimum
-from tui_linreg.teach.note import Note
-from tui_linreg.teach.questions import Judged, Question
-
-CLOSE_TO_OPTIMUM = 2.0
-"""A run has reached the answer when its half-MSE is within this factor of the optimum's."""
-
-
-def _distance(end: RunEnded) -> float:
-    """How far the learned (w, b) is from the true one."""
-    config = end.config
-    truth = (*config.true_w, config.true_b)
-    return math.dist((*end.w, end.b), truth) if math.isfinite(end.half_mse) else math.inf
-
-
-def _closer(first: float, second: float) -> int:
-    """0: the first distance is the smaller, 1: the second, 2: about the same (within the
-    factor that counts as there)."""
-    if max(first, second) <= CLOSE_TO_OPTIMUM * min(first, second):
-        return 2
-    return 0 if first < second else 1
-
-
-def _note(id: str, message: str, **numbers: float | int | str) -> Note:
-    return Note(id, _(message).format(**numbers), numbers)
-
-
-def _reached(runs: Sequence[Run]) -> Judged:
-    """0: it ended within 2× the optimum; 1: it finished farther off; 2: it diverged or
-    failed."""
-    end = runs[-1][1]
-    ratio = ratio_to_optimum(end)
-    value = 2 if end.outcome != Outcome.FINISHED else 0 if ratio <= CLOSE_TO_OPTIMUM else 1
-    if end.outcome != Outcome.FINISHED:
-        note = _note(
-            "reached",
-            N_("This run flew off: the app stopped it at step {step:,}, half-MSE {loss:.3g}."),
-            step=end.step,
-            loss=end.half_mse,
-        )
-    else:
-        note = _note(
-            "reached",
-            N_(
-                "This run ended at half-MSE {loss:.3g}, {ratio:.3g}× the optimum's {best:.3g} "
-                "(within {close:g}× counts as there)."
-            ),
-            loss=end.half_mse,
-            ratio=ratio,
-            best=end.closed_form.half_mse,
-            close=CLOSE_TO_OPTIMUM,
-        )
-    return Judged(value, note)
+from tui_linreg.teach.experiments import EXPERIMENTS
+from tui_linreg.teach.questions import (
+    CLOSE_TO_OPTIMUM,
+    ENDS,
+    Judged,
+    Question,
+    closer,
+    distance_to_truth,
+    note_of,
+    reached,
+)
 
 
 def _zero_init(runs: Sequence[Run]) -> Judged:
     """0: where the lesson ends; 1: stuck at 0; 2: still far (or worse)."""
     end = runs[-1][1]
-    judged = _reached(runs)
+    judged = reached(runs)
     value = 1 if max(map(abs, end.w)) < 1e-6 else 0 if judged.value == 0 else 2
-    convex = _note(
+    convex = note_of(
         "zero-init",
         N_(
             "{note} The loss is convex, a bowl with one lowest point: every start rolls to "
@@ -83,9 +42,9 @@ def _zero_init(runs: Sequence[Run]) -> Judged:
 
 
 def _outlier(runs: Sequence[Run]) -> Judged:
-    squared, huber = (_distance(end) for _, end in runs[:2])
-    value = _closer(squared, huber)
-    note = _note(
+    squared, huber = (distance_to_truth(end) for _, end in runs[:2])
+    value = closer(squared, huber)
+    note = note_of(
         "outlier-huber",
         N_(
             "Squared loss's line ends {squared:.3g} from the true one, Huber's {huber:.3g}. "
@@ -106,7 +65,7 @@ def _uneven(runs: Sequence[Run]) -> Judged:
         value = 2
     else:
         value = 0 if started.steps_per_epoch == math.ceil(n / batch) else 1
-    note = _note(
+    note = note_of(
         "uneven-batches",
         N_(
             "{n} examples in batches of {batch}: {steps} steps an epoch, the last with "
@@ -126,7 +85,7 @@ def _creeping_steps(runs: Sequence[Run]) -> Judged:
     both = contractions(started)
     assert both is not None, "lr-too-small trains plain SGD on a squared loss"
     flat = both[1]
-    note = _note(
+    note = note_of(
         "lr-too-small",
         N_(
             "Each step multiplies the distance along the flattest direction by {factor:.4f}: "
@@ -146,7 +105,7 @@ def _first_diverged(runs: Sequence[Run]) -> Judged:
     first = min(diverged, default=math.inf)
     started = runs[0][0]
     bound = started.stable_lr or math.inf
-    note = _note(
+    note = note_of(
         "lr-sweep",
         N_(
             "The first lr that flew off was {first:.3g}; full-batch gradient descent is stable "
@@ -171,13 +130,13 @@ def _error_slope(runs: Sequence[Run]) -> Judged:
         if 0 < _optimum_error(end) < math.inf
     ]
     if len(points) < 2:
-        return Judged(math.nan, _note("error-vs-n", N_("Too few runs finished to fit a slope.")))
+        return Judged(math.nan, note_of("error-vs-n", N_("Too few runs finished to fit a slope.")))
     mean_x = math.fsum(x for x, _ in points) / len(points)
     mean_y = math.fsum(y for _, y in points) / len(points)
     slope = math.fsum((x - mean_x) * (y - mean_y) for x, y in points) / math.fsum(
         (x - mean_x) ** 2 for x, _ in points
     )
-    note = _note(
+    note = note_of(
         "error-vs-n",
         N_(
             "On log-log axes the data's own error |w* − w| (its best line against the true "
@@ -199,10 +158,10 @@ def _fails_or_drifts(runs: Sequence[Run]) -> Judged:
         if ratio_to_optimum(end) <= CLOSE_TO_OPTIMUM
         else 1
     )
-    note = _note(
+    note = note_of(
         "no-reshape",
         N_("This run ended {distance:.3g} from the true parameters."),
-        distance=_distance(end),
+        distance=distance_to_truth(end),
     )
     return Judged(value, note)
 
@@ -211,7 +170,7 @@ def _sorted(runs: Sequence[Run]) -> Judged:
     end = runs[-1][1]
     ratio = ratio_to_optimum(end)
     value = 2 if end.outcome != Outcome.FINISHED else 0 if ratio <= CLOSE_TO_OPTIMUM else 1
-    note = _note(
+    note = note_of(
         "sorted-order",
         N_(
             "This run ended at {ratio:.3g}× the optimum's half-MSE. Sorted by y, each epoch "
@@ -227,8 +186,8 @@ def _decay(runs: Sequence[Run]) -> Judged:
     constant, decaying = (
         math.dist((*end.w, end.b), (*end.closed_form.w, end.closed_form.b)) for _, end in runs[:2]
     )
-    value = _closer(constant, decaying)
-    note = _note(
+    value = closer(constant, decaying)
+    note = note_of(
         "l1-decay",
         N_(
             "With a constant lr the run ends {constant:.3g} from the l1 optimum, with lr × 0.7 "
@@ -245,7 +204,7 @@ def _decay(runs: Sequence[Run]) -> Judged:
 def _sum_lr(runs: Sequence[Run]) -> Judged:
     started, end = runs[-1]
     batch = started.config.batch_size
-    note = _note(
+    note = note_of(
         "sum-loss",
         N_(
             "A sum over the batch is |B| = {batch} times its mean, and so is its gradient: "
@@ -259,11 +218,76 @@ def _sum_lr(runs: Sequence[Run]) -> Judged:
     return Judged(2, note)
 
 
-_ENDS = (
-    N_("about where the lesson's run ends"),
-    N_("still far from the answer"),
-    N_("it flies off: the loss overflows"),
-)
+def _resistance(runs: Sequence[Run]) -> Judged:
+    """Where the learned R ended, against the truth and the data's best."""
+    judged = reached(runs)
+    end = runs[-1][1]
+    if end.outcome != Outcome.FINISHED:
+        return judged
+    note = note_of(
+        "ohms-law",
+        N_(
+            "The learned R is {r:.4f} Ω; the data's best is {best:.4f} Ω and the truth "
+            "{true:g} Ω. Autograd found the resistance from V and I alone: the gradient of "
+            "the squared error with respect to R is all the update needs."
+        ),
+        r=end.w[0],
+        best=end.closed_form.w[0],
+        true=end.config.true_w[0],
+    )
+    return Judged(judged.value, note)
+
+
+def _left_after(runs: Sequence[Run]) -> Judged:
+    started, end = runs[-1]
+    both = contractions(started)
+    assert both is not None, "lr-too-small-10 trains plain SGD on a squared loss"
+    flat = both[1]
+    left = flat.left_after(end.step)
+    note = note_of(
+        "lr-too-small-10",
+        N_(
+            "Each step multiplies the distance along the flattest direction by {factor:.4f}, "
+            "so {taken:,} steps leave {left:.2f} of it: {factor:.4f} to the power {taken:,}. "
+            "Ten times the epochs did not make up for a learning rate 30 times too small."
+        ),
+        factor=flat.factor,
+        taken=end.step,
+        left=left,
+    )
+    return Judged(left, note)
+
+
+def _fixed_order(runs: Sequence[Run]) -> Judged:
+    judged = reached(runs)
+    note = note_of(
+        "no-shuffle",
+        N_(
+            "{note} An order drawn at random once is a fair sample in every stretch of steps, "
+            "even if it repeats: what drags a run is an order that follows the labels, as "
+            "sorted-order's does."
+        ),
+        note=judged.note.text,
+    )
+    return Judged(judged.value, note)
+
+
+def _mean_steps(runs: Sequence[Run]) -> Judged:
+    started, end = runs[-1]
+    batch = started.config.batch_size
+    note = note_of(
+        "mean-loss",
+        N_(
+            "A sum over a batch of {batch} is {batch} times its mean, and so is its gradient: "
+            "at the same lr its steps are {batch}× as long. This run, the mean at lr {lr:g}, "
+            "ended at {ratio:.3g}× the optimum's half-MSE."
+        ),
+        batch=batch,
+        lr=started.config.learning_rate,
+        ratio=ratio_to_optimum(end),
+    )
+    return Judged(batch, note)
+
 
 QUESTIONS: Mapping[str, Question] = {
     q.preset: q
@@ -281,14 +305,85 @@ QUESTIONS: Mapping[str, Question] = {
         Question(
             "large-init",
             N_("w starts from N(0, 1000), std 31.6. After the lesson's 3 epochs, where is it?"),
-            _ENDS,
-            _reached,
+            ENDS,
+            reached,
+        ),
+        Question(
+            "ohms-law",
+            N_(
+                "Learn a resistance: V = I·R through the origin, R = 5 Ω, lr 0.1. After the "
+                "lesson's 3 epochs, where is the learned R?"
+            ),
+            (N_("about 5 Ω, the true R"), N_("still far from it"), ENDS[2]),
+            _resistance,
+        ),
+        Question(
+            "lr-too-small-10",
+            N_(
+                "lr 0.001 for 10 epochs, 1000 steps. Along the flattest direction of the loss, "
+                "what share of the starting distance to the optimum is still left (0 to 1)?"
+            ),
+            (),
+            _left_after,
+            within=0.1,
+        ),
+        Question(
+            "reshuffled",
+            N_(
+                "sorted-order's twin: the same lr 0.1, on examples shuffled every epoch. "
+                "Where does the run end?"
+            ),
+            (
+                N_("at the answer"),
+                N_("off the answer, dragged by the last examples"),
+                ENDS[2],
+            ),
+            _sorted,
+        ),
+        Question(
+            "no-shuffle",
+            N_(
+                "The examples in one random order, the same every epoch, never reshuffled. "
+                "Where does the run end?"
+            ),
+            (
+                N_("at the answer, as shuffled does"),
+                N_("off the answer, dragged by the last examples"),
+                ENDS[2],
+            ),
+            _fixed_order,
+        ),
+        Question(
+            "mean-loss",
+            N_(
+                "nn.MSELoss's mean at lr 0.03, batches of 16. A sum at the same lr: how many "
+                "times as long would its steps be?"
+            ),
+            (),
+            _mean_steps,
+            unit=N_("times"),
+            within=0.5,
+        ),
+        Question(
+            "full-batch",
+            N_("All 1000 examples in every step, lr 0.5: 50 steps in all. Where does the run end?"),
+            ENDS,
+            reached,
+        ),
+        Question(
+            "high-dimension",
+            N_(
+                "Ten features instead of two, the lesson's lr 0.03 and 3 epochs. Where does "
+                "the run end?"
+            ),
+            ENDS,
+            reached,
         ),
         Question(
             "lr-too-large",
             N_("lr 10 instead of 0.03. What happens?"),
-            (N_("it learns faster"), N_("it learns, zigzagging"), _ENDS[2]),
-            _reached,
+            (N_("it learns faster"), N_("it learns, zigzagging"), ENDS[2]),
+            reached,
         ),
         Question(
             "lr-too-small",
@@ -331,7 +426,7 @@ QUESTIONS: Mapping[str, Question] = {
             (
                 N_("at the answer, as shuffled does"),
                 N_("off the answer, dragged by the last examples"),
-                _ENDS[2],
+                ENDS[2],
             ),
             _sorted,
         ),
@@ -373,6 +468,7 @@ QUESTIONS: Mapping[str, Question] = {
             _error_slope,
             within=0.15,
         ),
+        *EXPERIMENTS,
     )
 }
-"""The exercise presets' questions, by preset."""
+"""Every preset's question, by preset: the exercises', then the experiments'."""

@@ -236,6 +236,43 @@ TERMS: tuple[Term, ...] = (
         ("held-out", "val"),
     ),
     Term(
+        "overfitting",
+        N_(
+            "Fitting the training examples' noise as well as their pattern: the training loss "
+            "goes down while the held-out loss stays high. More weights than examples invite it."
+        ),
+    ),
+    Term(
+        "ridge optimum",
+        N_(
+            "The best w and b with weight decay: the minimum of the loss + (λ/2)‖w‖². Its "
+            "weights are shorter than least squares', pulled toward 0."
+        ),
+        ("ridge",),
+    ),
+    Term(
+        "least squares",
+        N_(
+            "The w and b with the smallest sum of squared errors on the data: the closed "
+            "form's answer."
+        ),
+    ),
+    Term(
+        "convex",
+        N_(
+            "A bowl with one lowest point and no other dips: every start rolls down to the "
+            "same minimum. Linear regression's squared loss is convex."
+        ),
+    ),
+    Term(
+        "regression to the mean",
+        N_(
+            "Children of unusual parents are, on average, less unusual: a best-line slope "
+            "below 1. Galton's finding gave regression its name."
+        ),
+        ("regression toward the mean",),
+    ),
+    Term(
         "pitfall",
         N_(
             "A mistake learners make in the lesson's code, switched on to see what it does "

@@ -235,12 +235,11 @@ def run_notes(run: Run) -> list[Note]:
     started, ended = run
     if ended.outcome in (Outcome.FAILED, Outcome.CANCELLED):
         return []
-    notes = [learning_rate_note(started, ended), divergence_note(started, ended)]
-    return (
-        [note for note in notes if note is not None]
-        + pitfall_notes(started, ended)
-        + (beyond_notes(run))
-    )
+    # What is particular to this run first (a pitfall, momentum, held-out data…), then the
+    # learning rate's factor, which every plain run has.
+    general = [learning_rate_note(started, ended), divergence_note(started, ended)]
+    particular = pitfall_notes(started, ended) + beyond_notes(run)
+    return particular + [note for note in general if note is not None]
 
 
 def sweep_notes(runs: Sequence[Run]) -> list[Note]:

@@ -16,8 +16,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tui_linreg.i18n import _
-from tui_linreg.teach.dynamics import Run
+from tui_linreg.engine.events import Outcome, RunEnded
+from tui_linreg.i18n import N_, _
+from tui_linreg.teach.dynamics import Run, ratio_to_optimum
 from tui_linreg.teach.note import Note
 
 
@@ -136,6 +137,67 @@ def asked(question: Question) -> str:
         lines.append("  " + _("(a number: {tolerance})").format(tolerance=question.tolerance()))
     lines.append(_("Think of your answer: the run below gives it."))
     return "\n".join(lines)
+
+
+# --- what the questions' judges share --------------------------------------------------------
+
+CLOSE_TO_OPTIMUM = 2.0
+"""A run has reached the answer when its half-MSE is within this factor of the optimum's."""
+
+
+def distance_to_truth(end: RunEnded) -> float:
+    """How far the learned (w, b) is from the true one."""
+    config = end.config
+    truth = (*config.true_w, config.true_b)
+    return math.dist((*end.w, end.b), truth) if math.isfinite(end.half_mse) else math.inf
+
+
+def closer(first: float, second: float) -> int:
+    """0: the first distance is the smaller, 1: the second, 2: about the same (within the
+    factor that counts as there)."""
+    if max(first, second) <= CLOSE_TO_OPTIMUM * min(first, second):
+        return 2
+    return 0 if first < second else 1
+
+
+def note_of(id: str, message: str, **numbers: float | int | str) -> Note:
+    """A note whose ``message`` is marked (``N_``) and looked up now, filled in."""
+    return Note(id, _(message).format(**numbers), numbers)
+
+
+def reached(runs: Sequence[Run]) -> Judged:
+    """0: it ended within 2× the optimum; 1: it finished farther off; 2: it diverged or
+    failed."""
+    end = runs[-1][1]
+    ratio = ratio_to_optimum(end)
+    value = 2 if end.outcome != Outcome.FINISHED else 0 if ratio <= CLOSE_TO_OPTIMUM else 1
+    if end.outcome != Outcome.FINISHED:
+        note = note_of(
+            "reached",
+            N_("This run flew off: the app stopped it at step {step:,}, half-MSE {loss:.3g}."),
+            step=end.step,
+            loss=end.half_mse,
+        )
+    else:
+        note = note_of(
+            "reached",
+            N_(
+                "This run ended at half-MSE {loss:.3g}, {ratio:.3g}× the optimum's {best:.3g} "
+                "(within {close:g}× counts as there)."
+            ),
+            loss=end.half_mse,
+            ratio=ratio,
+            best=end.closed_form.half_mse,
+            close=CLOSE_TO_OPTIMUM,
+        )
+    return Judged(value, note)
+
+
+ENDS = (
+    N_("about where the lesson's run ends"),
+    N_("still far from the answer"),
+    N_("it flies off: the loss overflows"),
+)
 
 
 @dataclass(frozen=True)

@@ -207,6 +207,8 @@ class SettingsForm(VerticalScroll):
         self.initial = config
         self.initial_sweep = sweep
         self.border_title = "settings"
+        self._mistakes: dict[str, str] = {}
+        """What each field's error line says now ("" where none)."""
         self._relevance: list[tuple[Widget, Callable[[str], bool], list[Widget]]] = []
         """Each field of RELEVANT_WHEN: the field it depends on, the test, what hides."""
 
@@ -321,6 +323,9 @@ class SettingsForm(VerticalScroll):
         self.show_mistake(name, message)
 
     def show_mistake(self, name: str, message: str) -> None:
+        if self._mistakes.get(name, "") == message:
+            return  # each field reports a change as it mounts: nothing to redraw
+        self._mistakes[name] = message
         error = self.query_one(f"#error-{name}", Static)
         error.update(message)
         error.set_class(bool(message), "shown")
