@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui_linreg.config import SETTINGS, TrainConfig
+from tui_linreg.folding import fold_untaken
 from tui_linreg.pitfalls import PITFALLS
 
 
@@ -62,36 +63,40 @@ def training_source(
             formula
             + "\n".join(shown_source(part) for part in written)
             + "\n# What autograd computes for the same step, in scratch:\n"
-            + shown_source(scratch.Scratch.train_step)
+            + fold_untaken(
+                shown_source(scratch.Scratch.train_step),
+                {"optimizer": optimizer, "weight_decay": weight_decay},
+            )
         )
+    settings = {"optimizer": optimizer, "weight_decay": weight_decay, "model": model}
     if implementation == "concise":
         from tui_linreg.engine import concise
 
-        parts = [
-            concise.Concise.train_step,
-            concise.Concise.__init__,
-            *([concise.LinearNet] if model == "class" else []),
-            concise.load_array,
-            concise.Concise.decay,
+        shown = [
+            shown_source(concise.Concise.train_step),
+            fold_untaken(shown_source(concise.Concise.__init__), settings),
+            *([shown_source(concise.LinearNet)] if model == "class" else []),
+            shown_source(concise.load_array),
+            shown_source(concise.Concise.decay),
         ]
-    else:
-        from tui_linreg.engine import scratch
+        return "\n".join(shown)
+    from tui_linreg.engine import scratch
 
-        updates: dict[str, Callable[..., object]] = {
-            "sgd": scratch.sgd,
-            "momentum": scratch.sgd_momentum,
-            "nesterov": scratch.sgd_momentum,
-            "adam": scratch.adam,
-        }
-        parts = [
-            scratch.Scratch.train_step,
-            scratch.linreg,
-            scratch.LOSS_FUNCTIONS[spec.name],
-            *([scratch.l2_penalty] if weight_decay else []),
-            updates[optimizer],
-            scratch.data_iter,  # last: its docstring is about how the engine shuffles fast
-        ]
-    return "\n".join(shown_source(part) for part in parts)
+    updates: dict[str, Callable[..., object]] = {
+        "sgd": scratch.sgd,
+        "momentum": scratch.sgd_momentum,
+        "nesterov": scratch.sgd_momentum,
+        "adam": scratch.adam,
+    }
+    parts = [
+        scratch.linreg,
+        scratch.LOSS_FUNCTIONS[spec.name],
+        *([scratch.l2_penalty] if weight_decay else []),
+        updates[optimizer],
+        scratch.data_iter,  # last: its docstring is about how the engine shuffles fast
+    ]
+    step = fold_untaken(shown_source(scratch.Scratch.train_step), settings)
+    return "\n".join([step, *(shown_source(part) for part in parts)])
 
 
 def shown_source(part: Callable[..., object]) -> str:

@@ -11,7 +11,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.events import Click
+from textual.events import Click, DescendantBlur, DescendantFocus
 from textual.reactive import reactive
 from textual.suggester import SuggestFromList
 from textual.validation import ValidationResult, Validator
@@ -300,6 +300,18 @@ class SettingsForm(VerticalScroll):
             for name, (other, used) in RELEVANT_WHEN.items()
         ]
         self.show_relevant()
+
+    # The focused field's label lights up, so that where typing goes is seen at a glance
+    # (a compact Input's cursor alone was missed). Only that row restyles, not the form.
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        row = event.widget.parent
+        if row is not None and row.has_class("field"):
+            row.add_class("focused")
+
+    def on_descendant_blur(self, event: DescendantBlur) -> None:
+        row = event.widget.parent
+        if row is not None and row.has_class("field"):
+            row.remove_class("focused")
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self.show_relevant()

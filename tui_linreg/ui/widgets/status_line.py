@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.reactive import reactive
 
 from tui_linreg.engine.events import Outcome, RunEnded
+from tui_linreg.i18n import _
 from tui_linreg.ui import formatting
 from tui_linreg.ui.glossed import Glossed
 
@@ -70,7 +71,9 @@ class StatusLine(Glossed):
         if not torch_ready:
             self.say("loading PyTorch…")
         elif ended is None:
-            self.say(f"{implementation} · ready · ctrl+r runs")
+            # The footer leaves keys out below 150 columns: say where they all are.
+            ready = _("{implementation} · ready · ctrl+r runs · f1: every key")
+            self.say(ready.format(implementation=implementation))
         else:
             self._where = ""
             rate, training = formatting.rate(ended.steps_per_s), formatting.seconds(ended.train_s)
