@@ -29,6 +29,7 @@ from tui_linreg.commands.common import (
     history_path,
     invalid,
 )
+from tui_linreg.commands.graph import graph_command
 from tui_linreg.commands.listing import datasets_command, history_command, presets_command
 from tui_linreg.commands.serve import LOOPBACK, SERVED_ON, THIS_MACHINE, serve_command, served
 from tui_linreg.commands.train import train_command
@@ -148,6 +149,21 @@ def build_parser() -> Parser:
     )
     history.add_argument("--clear", action="store_true", help="forget every recorded run")
     history.add_argument("--yes", action="store_true", help="clear without asking")
+    graph = commands.add_parser(
+        "graph",
+        help="print one training step's autograd graph, with values and gradients",
+        description="Run the settings' training up to one step and print the graph PyTorch "
+        "built for it (grad_fn and its next_functions): each node's output and the gradient "
+        "that reached it from the loss, then the same derivative by forward mode. Scratch and "
+        "concise only: analytic computes its gradient itself.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+    _add_settings(graph, both=False)
+    graph.add_argument(
+        "--step", default="1", metavar="K", help="which step, counted from 1 (default 1)"
+    )
+    graph.add_argument("--json", action="store_true", help="print the graph as JSON")
     train.add_argument("--json", action="store_true", help="print one JSON document instead")
     train.add_argument(
         "--sweep",
@@ -220,6 +236,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except BrokenPipeError:  # the reader went away (`| head`): stop training, quietly
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return EXIT_BROKEN_PIPE
+    if args.command == "graph":
+        return graph_command(args)
     if args.command == "presets":
         return presets_command()
     if args.command == "datasets":

@@ -64,7 +64,7 @@ WATCHED_PACE = 1000.0
 always shows the latest; faster, only single steps and the run's last step are."""
 
 
-class _Run:
+class RunParts:
     """One run's parts the loop shares: its model and data, its clock, the loss window, the
     path, divergence, the watched step, and what it has done so far."""
 
@@ -100,7 +100,7 @@ class _Run:
         prepared: tuple[torch.device, Problem] | None,
         *,
         record_path: bool,
-    ) -> _Run:
+    ) -> RunParts:
         """A run of ``config`` set up: its data (drawn, or ``prepared``), its model, its
         references and its RunStarted."""
         config = resolved(config)  # a data file's columns and rows (cached: read once)
@@ -253,7 +253,7 @@ def train(
     :class:`~tui_linreg.config.ConfigError` before the first event if the device is missing.
     """
     control = control or RunControl()
-    run = _Run.begin(config, prepared, record_path=record_path)
+    run = RunParts.begin(config, prepared, record_path=record_path)
     config, model, start = run.config, run.model, run.start
     yield start
 
