@@ -30,11 +30,13 @@ from tui_linreg.commands.common import (
     invalid,
 )
 from tui_linreg.commands.graph import graph_command
+from tui_linreg.commands.learn import print_lesson
 from tui_linreg.commands.listing import datasets_command, history_command, presets_command
 from tui_linreg.commands.serve import LOOPBACK, SERVED_ON, THIS_MACHINE, serve_command, served
 from tui_linreg.commands.train import train_command
-from tui_linreg.config import SETTINGS, ConfigError
+from tui_linreg.config import SETTINGS, ConfigError, quoted
 from tui_linreg.presets import preset
+from tui_linreg.teach.lessons import LESSONS
 
 __all__ = ["SERVED_ON", "app_config", "build_parser", "config_from_args", "main", "run"]
 
@@ -149,6 +151,21 @@ def build_parser() -> Parser:
     )
     history.add_argument("--clear", action="store_true", help="forget every recorded run")
     history.add_argument("--yes", action="store_true", help="clear without asking")
+    learn = commands.add_parser(
+        "learn",
+        help="the lessons: the source notes as pages that drive the app",
+        description="Open the lessons beside the live app: autograd, scratch, concise and the "
+        "exercises. Without a name, a contents page lists them with your progress. With "
+        "--print, write a lesson's pages as plain text instead (its code run for real).",
+        allow_abbrev=False,
+    )
+    learn.add_argument(
+        "lesson", nargs="?", default="", help="autograd, scratch, concise or exercises"
+    )
+    learn.add_argument(
+        "--print", action="store_true", help="print the lesson's pages and exit (no terminal UI)"
+    )
+    _add_settings(learn, both=False)
     graph = commands.add_parser(
         "graph",
         help="print one training step's autograd graph, with values and gradients",
@@ -238,6 +255,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_BROKEN_PIPE
     if args.command == "graph":
         return graph_command(args)
+    lesson = None
+    if args.command == "learn":
+        lesson = args.lesson.strip().lower()
+        if lesson and lesson not in LESSONS:
+            names = ", ".join(LESSONS)
+            print(
+                f"tui-linreg: there is no lesson {quoted(lesson)}; the lessons are {names}",
+                file=sys.stderr,
+            )
+            return EXIT_INVALID
+        if args.print:
+            return print_lesson(lesson)
     if args.command == "presets":
         return presets_command()
     if args.command == "datasets":
@@ -273,6 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sweep=sweep,
         browser_clipboard=os.environ.get(SERVED_ON, LOOPBACK) in THIS_MACHINE,
         ask_name=served(),
+        lesson=lesson,
     ).run()
     return EXIT_FINISHED
 

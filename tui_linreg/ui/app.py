@@ -26,6 +26,7 @@ from textual.screen import Screen
 from tui_linreg.config import TrainConfig
 from tui_linreg.history import History, default_path
 from tui_linreg.session import Session
+from tui_linreg.teach.progress import LessonProgress
 from tui_linreg.trainer import Trainer
 from tui_linreg.ui import keys, maximise, preferences, replay_keys, textual_guards
 from tui_linreg.ui.commands import FieldCommands, PresetCommands, RecentRunCommands
@@ -71,6 +72,7 @@ class LinregApp(App[None]):
         browser_clipboard: bool = True,
         trainer: Trainer | None = None,
         ask_name: bool = False,
+        lesson: str | None = None,
     ) -> None:
         super().__init__()
         # The training keys' actions are the main screen's (keys.py): "main.run" finds it.
@@ -90,6 +92,9 @@ class LinregApp(App[None]):
         if ask_name:  # served to a class: whose answers these are, asked once
             self.session.learner = None
         self.cursor_blink = cursor_blink
+        self.lesson = lesson
+        """A lesson to open at start (``tui-linreg learn``): its name, "" for the contents."""
+        self.ask_name = ask_name
         self.loading: threading.Thread | None = None
         """The background import of PyTorch."""
 
@@ -97,6 +102,13 @@ class LinregApp(App[None]):
         self.main = self.MAIN_SCREEN(
             self.session, self.initial, cursor_blink=self.cursor_blink, sweep=self.initial_sweep
         )
+        # Where the learner is in the lessons: remembered beside the settings, except in a
+        # served tab, whose progress is its own student's (in memory).
+        path = None if self.ask_name else preferences.default_path().parent / "lessons.json"
+        progress, warning = LessonProgress.load(path)
+        self.main.lessons.progress = progress
+        if warning:
+            self.call_later(self.notify, warning, severity="warning", timeout=8)
         return self.main
 
     def on_mount(self) -> None:
@@ -105,6 +117,8 @@ class LinregApp(App[None]):
         # PyTorch loads once the first frame is on screen: its import holds the GIL for
         # seconds, and started any earlier it would hold back the first paint.
         self.call_after_refresh(self.start_loading)
+        if self.lesson is not None:
+            self.call_after_refresh(self.main.open_lessons, self.lesson)
 
     def _remembered_theme(self) -> None:
         """The theme chosen last time (ctrl+p, "theme"), and from now on remember each one."""

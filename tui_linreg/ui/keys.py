@@ -69,5 +69,6 @@ KEYS: list[Binding] = [
         "The loss landscape over two parameters, with each run's path (ctrl+f: next pair)",
     ),
     _key("f10", "glossary", "Terms", "The terms on this screen, each defined"),
+    _main("f12", "learn", "Learn", "The lessons: autograd, scratch, concise, the exercises"),
     _key("ctrl+q", "quit", "Quit", "Quit the app"),
 ]

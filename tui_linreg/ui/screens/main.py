@@ -34,8 +34,10 @@ from tui_linreg.plan import Plan, PlanKind, differing, label_of
 from tui_linreg.presets import PRESETS
 from tui_linreg.session import Session, Started
 from tui_linreg.teach.exercises import QUESTIONS
+from tui_linreg.teach.progress import LessonProgress
 from tui_linreg.teach.questions import Prediction
 from tui_linreg.ui import formatting
+from tui_linreg.ui.lesson_driver import drive
 from tui_linreg.ui.messages import (
     DataPreviewed,
     Notice,
@@ -47,6 +49,7 @@ from tui_linreg.ui.messages import (
 from tui_linreg.ui.screens.panes import PanesScreen
 from tui_linreg.ui.screens.question import NameScreen, QuestionScreen
 from tui_linreg.ui.widgets.code_pane import NEXT_RUN
+from tui_linreg.ui.widgets.lesson_pane import LessonPane
 from tui_linreg.ui.widgets.plots.sweep import SweepPlot
 
 
@@ -61,6 +64,9 @@ class MainScreen(PanesScreen):
         """Set when the current plan's worker has returned (its thread is free again)."""
         self.training_ended.set()
         self._preview_timer: Timer | None = None
+        self.lessons = LessonPane(LessonProgress(None), id="lessons")
+        """The lessons' pane, mounted in the sidebar when first opened (f12); the app gives it
+        the learner's progress."""
 
     def on_unmount(self) -> None:
         """However the app ends, the training thread must not outlive it."""
@@ -408,6 +414,39 @@ class MainScreen(PanesScreen):
         self.in_place = "plots" if self.in_place == "code" else "code"
         if self.in_place == "code":
             self._show_code()
+
+    # --- the lessons ----------------------------------------------------------------------------
+
+    def action_learn(self) -> None:
+        """The lessons in the sidebar (the form's place), or the form again."""
+        if self.has_class("learning"):
+            self.leave_lessons()
+        else:
+            self.open_lessons("")
+
+    def open_lessons(self, name: str) -> None:
+        """Lesson ``name`` where the learner left it, or the contents for ""."""
+        pane = self.lessons
+        if not pane.is_attached:  # mounted when first wanted: the first frame does not wait
+            self.query_one("#sidebar").mount(pane, before=self.form)
+            self.call_after_refresh(self.open_lessons, name)
+            return
+        self.add_class("learning")
+        if name:
+            pane.open(name)
+        else:
+            pane.show_contents()
+        pane.focus()
+
+    def leave_lessons(self) -> None:
+        self.remove_class("learning")
+        self.query_one("#field-learning_rate").focus()
+
+    def on_lesson_pane_act(self, message: LessonPane.Act) -> None:
+        drive(self, message.action)
+
+    def on_lesson_pane_leave(self) -> None:
+        self.leave_lessons()
 
     def action_notes(self) -> None:
         """The notes on the whole screen, at any width, and back."""

@@ -27,6 +27,7 @@ from tui_linreg.engine.events import EpochEnded, Progress, RunEnded, RunStarted
 from tui_linreg.session import Change, Replayed, Session
 from tui_linreg.ui.widgets.code_pane import CodePane
 from tui_linreg.ui.widgets.epoch_log import EpochLog
+from tui_linreg.ui.widgets.graph_pane import GraphPane
 from tui_linreg.ui.widgets.key_hints import KeyHints, width_classes
 from tui_linreg.ui.widgets.notes_pane import NotesPane
 from tui_linreg.ui.widgets.parameter_table import ParameterTable
@@ -52,7 +53,7 @@ reports: every repaint is time taken from the training thread, which shares the 
 DATA_VIEWS = ("scatter", "trajectory", "landscape", "sweep")
 """What the data plot's place shows: the data (f4 and f9 come back to it), the trajectories
 (f4), the loss landscape (f9), a sweep's runs against the swept value (f4, after a sweep)."""
-IN_PLACE = ("plots", "code", "inspector")
+IN_PLACE = ("plots", "code", "inspector", "graph")
 """What the plots' place shows: the plots, the code being run (f3), the step inspector (f8)."""
 
 
@@ -88,6 +89,7 @@ class PanesScreen(Screen[None]):
         self.loss = LossPlot(id="loss")
         self.code = CodePane(id="code")
         self.inspector = StepInspector(id="inspector")
+        self.graph = GraphPane(id="graph")
         self.table = ParameterTable(id="parameters")
         self.notes = NotesPane(id="notes")
         self.status = StatusLine(id="status")
@@ -114,6 +116,7 @@ class PanesScreen(Screen[None]):
                         yield self.loss
                     yield self.code
                     yield self.inspector
+                    yield self.graph
                 with Horizontal(id="bottom"):
                     yield self.table
                     yield self.notes
