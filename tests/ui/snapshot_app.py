@@ -472,6 +472,30 @@ async def on_a_users_file(pilot: Pilot[None]) -> None:
     await run_and_wait(pilot)
 
 
+async def lesson_page(pilot: Pilot[None]) -> None:
+    """f12, the scratch lesson, its third page, its code's output in (issue 32)."""
+    app = pilot.app
+    assert isinstance(app, LinregApp)
+    await settle(pilot)
+    await pilot.press("f12")
+    await pilot.pause()
+    await pilot.press("2", "n", "n")
+    await wait_until(
+        lambda: (2, "scratch") in {(k[1], k[0]) for k in app.main.lessons.outputs},
+        what=lambda: "the page's code to run",
+    )
+    await pilot.pause()
+
+
+async def first_lesson_page(pilot: Pilot[None]) -> None:
+    """f12, then the autograd lesson's first page."""
+    await settle(pilot)
+    await pilot.press("f12")
+    await pilot.pause()
+    await pilot.press("1")
+    await pilot.pause()
+
+
 SCREENSHOTS: dict[str, tuple[dict[str, object], Scenario]] = {
     "initial": ({}, settle),
     "trained": ({}, scratch_run),
@@ -504,6 +528,7 @@ SCREENSHOTS: dict[str, tuple[dict[str, object], Scenario]] = {
     "outlier-huber": (PRESETS["outlier-huber"].changes, huber_against_squared),
     "question": ({}, asked),
     "notes": ({}, answered),
+    "lesson": ({}, lesson_page),
     "keep-going": ({"learning_rate": 10.0, "epochs": 10, "keep_going": True}, kept_going),
     "sweep-lr": (PRESETS["lr-sweep"].changes, swept("lr-sweep")),
     "sweep-error-vs-n": (PRESETS["error-vs-n"].changes, swept("error-vs-n")),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import random
+import warnings
 
 import torch
 
@@ -19,7 +20,15 @@ def run_snippet(code: str) -> str:
     printed = io.StringIO()
     state = random.getstate()
     try:
-        with torch.random.fork_rng(devices=[]), contextlib.redirect_stdout(printed):
+        with (
+            torch.random.fork_rng(devices=[]),
+            contextlib.redirect_stdout(printed),
+            warnings.catch_warnings(),
+        ):
+            # PyTorch's own forward AD (torch.func.jvp) scripts its decompositions.
+            warnings.filterwarnings(
+                "ignore", "`torch.jit.script` is deprecated", DeprecationWarning
+            )
             torch.manual_seed(0)
             random.seed(0)
             namespace = {"torch": torch, "nn": torch.nn, "random": random}
