@@ -496,6 +496,19 @@ async def first_lesson_page(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def graph_page(pilot: Pilot[None]) -> None:
+    """The autograd lesson's third page, its key pressed: the first step's real graph."""
+    app = pilot.app
+    assert isinstance(app, LinregApp)
+    await first_lesson_page(pilot)
+    await pilot.press("n", "n", "enter")
+    await wait_until(
+        lambda: "AccumulateGrad w" in screen_text(app.main.graph),
+        what=lambda: screen_text(app.main.graph),
+    )
+    await pilot.pause()
+
+
 SCREENSHOTS: dict[str, tuple[dict[str, object], Scenario]] = {
     "initial": ({}, settle),
     "trained": ({}, scratch_run),
@@ -529,6 +542,7 @@ SCREENSHOTS: dict[str, tuple[dict[str, object], Scenario]] = {
     "question": ({}, asked),
     "notes": ({}, answered),
     "lesson": ({}, lesson_page),
+    "graph": ({}, graph_page),
     "keep-going": ({"learning_rate": 10.0, "epochs": 10, "keep_going": True}, kept_going),
     "sweep-lr": (PRESETS["lr-sweep"].changes, swept("lr-sweep")),
     "sweep-error-vs-n": (PRESETS["error-vs-n"].changes, swept("error-vs-n")),

@@ -22,7 +22,7 @@ async def test_f12_opens_the_contents_and_a_lesson_turns_page_by_page() -> None:
         await pilot.press("2")  # the scratch lesson
         await pilot.pause()
         assert "The data" in screen_text(app.main.lessons)
-        assert "1/9 · Linear regression from scratch" in screen_text(app.screen)
+        assert "1/10 · Linear regression from scratch" in screen_text(app.screen)
         await pilot.press("n", "n")
         await pilot.pause()
         assert "The parameters, and the model" in screen_text(app.main.lessons)
@@ -55,7 +55,10 @@ async def test_a_pages_key_steps_the_live_app_and_opens_the_inspector() -> None:
         )
         assert app.main.in_place == "inspector"
         assert app.session.running is not None  # paused after its first step
-        assert "epoch 1, step 1" in screen_text(app.screen)
+        await wait_until(
+            lambda: "epoch 1, step 1" in screen_text(app.main.inspector),
+            what=lambda: screen_text(app.main.inspector),
+        )
 
 
 async def test_a_graph_page_draws_the_real_graph_in_the_plots_place() -> None:
@@ -90,3 +93,33 @@ async def test_the_place_in_a_lesson_is_remembered_for_the_next_launch() -> None
         await pilot.press("c")
         await pilot.pause()
         assert "4 of 7 pages read" in screen_text(second.main.lessons)
+
+
+async def test_w_in_the_inspector_walks_its_step_line_by_line() -> None:
+    app = LinregApp(CONFIG, cursor_blink=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7", "f7")  # two steps, paused
+        await wait_until(
+            lambda: app.main.inspector.detail is not None and app.main.inspector.detail.step == 2,
+            what=lambda: "the second step",
+        )
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("w")
+        await wait_until(
+            lambda: "after this line" in screen_text(app.main.walk),
+            what=lambda: screen_text(app.main.walk),
+        )
+        assert app.main.in_place == "walk"
+        assert "step 2, line by line" in screen_text(app.main.walk)
+        assert "▶ (before the step)" in screen_text(app.main.walk)
+        await pilot.press("down", "down")
+        await pilot.pause()
+        shown = screen_text(app.main.walk)
+        assert "▶ l.sum().backward()" in shown
+        assert "w.grad [" in shown
+        assert "changed" in shown
+        await pilot.press("up")
+        await pilot.pause()
+        assert "▶ l = loss(net(X, w, b), y)" in screen_text(app.main.walk)

@@ -207,7 +207,19 @@ def _leaf_names(model: Implementation) -> dict[int, str]:
     return names
 
 
-def _steps(run: RunParts) -> Iterator[tuple[int, int, torch.Tensor, torch.Tensor]]:
+def replay_to(model: Implementation, X: torch.Tensor, y: torch.Tensor, step: int) -> None:  # noqa: N803
+    """Take step ``step`` on the way to the one asked for; a run that raises there (a
+    pitfall) ends there, and only its steps up to this one can be looked at."""
+    try:
+        model.train_step(X, y)
+    except RuntimeError as error:
+        said = str(error).strip().splitlines()[0].rstrip(".")
+        raise ConfigError(
+            [Mistake("step", f"this run stops at step {step} ({said}): ask for step {step}")]
+        ) from None
+
+
+def steps_of(run: RunParts) -> Iterator[tuple[int, int, torch.Tensor, torch.Tensor]]:
     """(epoch, step counted across epochs, X, y), as the training loop takes them: the same
     batches in the same order, the learning rate decayed where the loop decays it."""
     config, model, total = run.config, run.model, 0
@@ -277,9 +289,9 @@ def step_graph(config: TrainConfig, step: int = 1) -> StepGraph:
         raise ConfigError(
             [Mistake("step", f"--step must be from 1 to {last:,}, this run's steps; got {step}")]
         )
-    for epoch, total, X, y in _steps(run):  # noqa: N806
+    for epoch, total, X, y in steps_of(run):  # noqa: N806
         if total < step:
-            model.train_step(X, y)
+            replay_to(model, X, y, total)
             continue
         graph = StepGraph(config.implementation, epoch, total)
         forward = None if (config.weight_decay or config.pitfalls) else _forward_mode(model, X, y)

@@ -15,9 +15,10 @@ from typing import Any
 
 from tui_linreg.i18n import N_, _
 
-THEN = ("", "run", "step", "both", "graph")
+THEN = ("", "run", "step", "both", "graph", "walk")
 """What a page's action does once its settings are in the form: nothing more, run them, take
-one step, run scratch beside concise, or draw one step's autograd graph."""
+one step, run scratch beside concise, draw one step's autograd graph, or walk one step line by
+line."""
 
 VIEWS = ("", "inspector", "landscape", "code", "notes")
 """Which view a page's action shows: the step inspector (f8), the map (f9), the code (f3),
@@ -319,6 +320,20 @@ SCRATCH = Lesson(
             after=N_(
                 "The inspector checks the update against the formula: w − lr · grad / 10, "
                 "to float32's precision."
+            ),
+        ),
+        Page(
+            N_("One step, line by line"),
+            N_(
+                "The same step, a line at a time: the loss, then l.sum().backward(), then "
+                "sgd's lines for w and for b. After each line the pane shows w, b, their .grad, "
+                "the loss and the graph. ↓ runs the next line, ↑ goes back. Watch .grad appear "
+                "at backward(), w move at -=, and .grad return to 0 at zero_()."
+            ),
+            action=Action(N_("Walk the first step"), preset="default", then="walk"),
+            after=N_(
+                "The step inspector (f8, then w) walks any step the same way; the values after "
+                "the last line are the inspector's."
             ),
         ),
         Page(

@@ -40,6 +40,13 @@ def drive(screen: MainScreen, action: Action) -> None:
             return  # the form says what is wrong
         screen.graph.draw(checked, action.step)
         screen.in_place = "graph"
+    elif action.then == "walk":
+        try:
+            checked = form.read_config()
+        except ConfigError:
+            return
+        screen.walk.walk(checked, action.step)
+        screen.in_place = "walk"
     if action.view == "inspector":
         screen.in_place = "inspector"
     elif action.view == "landscape":

@@ -442,6 +442,19 @@ class MainScreen(PanesScreen):
         self.remove_class("learning")
         self.query_one("#field-learning_rate").focus()
 
+    def action_walk_step(self) -> None:
+        """The inspector's step, walked line by line in the plots' place (w)."""
+        detail = self.inspector.detail
+        config = self.session.running or (
+            self.session.ends[-1].config if self.session.ends else None
+        )
+        if detail is None or config is None:
+            self.notify(_("Take a step first (f7): then w walks it line by line."), timeout=4)
+            return
+        steps_per_epoch = -(-config.num_examples // config.batch_size)
+        self.walk.walk(config, (detail.epoch - 1) * steps_per_epoch + detail.step)
+        self.in_place = "walk"
+
     def on_lesson_pane_act(self, message: LessonPane.Act) -> None:
         drive(self, message.action)
 

@@ -40,6 +40,7 @@ from tui_linreg.ui.widgets.plots.trajectory import TrajectoryPlot
 from tui_linreg.ui.widgets.settings_form import SettingsForm
 from tui_linreg.ui.widgets.status_line import StatusLine
 from tui_linreg.ui.widgets.step_inspector import StepInspector
+from tui_linreg.ui.widgets.walk_pane import WalkPane
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
@@ -53,7 +54,7 @@ reports: every repaint is time taken from the training thread, which shares the 
 DATA_VIEWS = ("scatter", "trajectory", "landscape", "sweep")
 """What the data plot's place shows: the data (f4 and f9 come back to it), the trajectories
 (f4), the loss landscape (f9), a sweep's runs against the swept value (f4, after a sweep)."""
-IN_PLACE = ("plots", "code", "inspector", "graph")
+IN_PLACE = ("plots", "code", "inspector", "graph", "walk")
 """What the plots' place shows: the plots, the code being run (f3), the step inspector (f8)."""
 
 
@@ -90,6 +91,7 @@ class PanesScreen(Screen[None]):
         self.code = CodePane(id="code")
         self.inspector = StepInspector(id="inspector")
         self.graph = GraphPane(id="graph")
+        self.walk = WalkPane(id="walk")
         self.table = ParameterTable(id="parameters")
         self.notes = NotesPane(id="notes")
         self.status = StatusLine(id="status")
@@ -117,6 +119,7 @@ class PanesScreen(Screen[None]):
                     yield self.code
                     yield self.inspector
                     yield self.graph
+                    yield self.walk
                 with Horizontal(id="bottom"):
                     yield self.table
                     yield self.notes
@@ -201,6 +204,8 @@ class PanesScreen(Screen[None]):
             self.inspector.flush()
         if "inspector" in (before, shown):
             self._hand_focus(self.inspector, shown == "inspector")
+        if "walk" in (before, shown):
+            self._hand_focus(self.walk, shown == "walk")  # its ↑↓ keys work at once
 
     def _hand_focus(self, pane: Widget, shown: bool) -> None:
         """A pane shown takes the focus, so that its keys (replay, scrolling) work at once;

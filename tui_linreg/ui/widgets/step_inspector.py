@@ -13,7 +13,7 @@ from typing import ClassVar
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -233,13 +233,14 @@ class StepInspector(VerticalScroll):
     BINDINGS: ClassVar[list[BindingType]] = [
         *REPLAY_BINDINGS,
         *MAXIMISE_BINDINGS,
+        Binding("w", "screen.walk_step", "Walk this step line by line", show=False),
     ]  # ↑↓ still scroll
     ALLOW_MAXIMIZE = True
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "step inspector (f8)"
-        self.border_subtitle = "↑↓ scroll · ←→ replay · m maximises · f8 hides"
+        self.border_subtitle = "↑↓ scroll · ←→ replay · w walks it line by line · f8 hides"
         self.detail: StepDetail | None = None
         self.pitfalls: tuple[str, ...] = ()
         self.stale = False

@@ -1,0 +1,155 @@
+"""One step of the scratch lesson, walked line by line: the loss, ``l.sum().backward()``, then
+sgd's lines, ``w -= lr * w.grad / batch_size`` and ``w.grad.zero_()`` for w and for b. After
+each line, w, b, their ``.grad``, the loss and the graph's state, as plain numbers, so that a
+learner can step forwards and back through them.
+
+The run is taken to the step as the training loop takes it; the step then runs line by line on
+the implementation's own tensors, with its own loss function and its pitfalls (the same update
+as ``broken_sgd``: a pitfall that leaves out a line leaves it out here; one that raises stops
+the walk with PyTorch's words). So the values after the last line are the step inspector's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from tui_linreg.config import ConfigError, Mistake, TrainConfig
+from tui_linreg.engine.graph import replay_to, steps_of
+from tui_linreg.engine.run import RunParts
+from tui_linreg.engine.scratch import linreg
+
+
+@dataclass(frozen=True)
+class WalkState:
+    """What the tensors hold after one line."""
+
+    line: str
+    """The line just run, as the lesson writes it ("" before the first)."""
+    w: tuple[float, ...]
+    b: float
+    w_grad: tuple[float, ...] | None
+    """w.grad: None until a backward() has filled it."""
+    b_grad: float | None
+    loss_shape: tuple[int, ...] = ()
+    loss_mean: float | None = None
+    graph: str = ""
+    """What the graph holds now: its root and its size, or that backward() freed it."""
+    error: str = ""
+    """PyTorch's words where the line raised; the walk ends there."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "w": list(self.w),
+            "b": self.b,
+            "w_grad": None if self.w_grad is None else list(self.w_grad),
+            "b_grad": self.b_grad,
+            "loss_shape": list(self.loss_shape),
+            "loss_mean": self.loss_mean,
+            "graph": self.graph,
+            "error": self.error,
+        }
+
+
+def _nodes(root: Any) -> int:
+    seen: set[int] = set()
+    frontier = [root]
+    while frontier:
+        node = frontier.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        frontier.extend(following for following, _ in node.next_functions)
+    return len(seen)
+
+
+class _Walker:
+    def __init__(self, w: torch.Tensor, b: torch.Tensor) -> None:
+        self.w, self.b = w, b
+        self.states: list[WalkState] = []
+        self.loss: torch.Tensor | None = None
+        self.graph = "no graph yet: nothing computed from w and b"
+
+    def record(self, line: str, error: str = "") -> None:
+        w, b = self.w.detach(), self.b.detach()
+        loss = self.loss
+        self.states.append(
+            WalkState(
+                line,
+                tuple(float(x) for x in w.flatten()),
+                float(b.flatten()[0]),
+                None if self.w.grad is None else tuple(float(x) for x in self.w.grad.flatten()),
+                None if self.b.grad is None else float(self.b.grad.flatten()[0]),
+                () if loss is None else tuple(loss.shape),
+                None if loss is None else float(loss.detach().double().mean()),
+                self.graph,
+                error,
+            )
+        )
+
+
+def walk_step(config: TrainConfig, step: int = 1) -> list[WalkState]:
+    """The states of step ``step`` of a scratch run of ``config``, line by line: the first
+    before any line, the last after the step (or after the line that raised)."""
+    if config.implementation != "scratch" or config.optimizer != "sgd" or config.weight_decay:
+        raise ConfigError(
+            [
+                Mistake(
+                    "implementation",
+                    "the walk follows the scratch lesson's step: --impl scratch with plain sgd "
+                    "and no weight decay",
+                )
+            ]
+        )
+    run = RunParts.begin(config, None, record_path=False)
+    model, pitfalls = run.model, config.pitfalls
+    last = config.epochs * run.steps_per_epoch
+    if not 1 <= step <= last:
+        raise ConfigError(
+            [Mistake("step", f"the step must be from 1 to {last:,}, this run's steps; got {step}")]
+        )
+    for _epoch, total, X, y in steps_of(run):  # noqa: N806
+        if total < step:
+            replay_to(model, X, y, total)
+            continue
+        w, b = model.w, model.b  # type: ignore[attr-defined]
+        walker = _Walker(w, b)
+        walker.record("")
+        loss_name = "squared_loss_without_reshape" if "no-reshape" in pitfalls else "loss"
+        walker.loss = l = model.loss(linreg(X, w, b), y)  # type: ignore[attr-defined]  # noqa: E741
+        walker.graph = f"l.grad_fn is {type(l.grad_fn).__name__}: {_nodes(l.grad_fn)} nodes"
+        walker.record(f"l = {loss_name}(net(X, w, b), y)")
+        vector = "backward-vector" in pitfalls
+        try:
+            (l if vector else l.sum()).backward()
+        except RuntimeError as error:
+            walker.record("l.backward()" if vector else "l.sum().backward()", _said(error))
+            return walker.states
+        walker.graph = "freed: backward() has used it (the next step builds its own)"
+        walker.record("l.sum().backward()")
+        divisor = config.batch_size if "lesson-divisor" in pitfalls else len(y)
+        guard = contextlib.nullcontext() if "no-no-grad" in pitfalls else torch.no_grad()
+        lr = model.lr
+        with guard:
+            for name, param in (("w", w), ("b", b)):
+                assert param.grad is not None
+                line = f"{name} -= lr * {name}.grad / batch_size"
+                try:
+                    param.sub_(param.grad, alpha=lr / divisor)  # the lesson's param -= …
+                except RuntimeError as error:
+                    walker.record(line, _said(error))
+                    return walker.states
+                walker.record(line)
+                if "forget-zero-grad" not in pitfalls:
+                    param.grad.zero_()
+                    walker.record(f"{name}.grad.zero_()")
+        return walker.states
+    raise AssertionError("the step is within the run")  # pragma: no cover
+
+
+def _said(error: RuntimeError) -> str:
+    return str(error).strip().splitlines()[0]
