@@ -194,6 +194,22 @@ def test_a_browser_trains_in_the_app_and_gets_the_export_as_a_download(tmp_path:
             assert time.monotonic() < deadline, "the stepped run was not recorded"
         stepped = _recorded(history)[-1]
         assert "after step 3 of 100" in str(stepped["message"]), stepped["message"]
+        # The lessons work in a tab: f12, the scratch lesson, its loop's page, enter runs it.
+        page.keyboard.press("F12")
+        page.wait_for_timeout(1000)
+        page.keyboard.press("2")
+        page.wait_for_timeout(500)
+        for _ in range(6):
+            page.keyboard.press("n")
+            page.wait_for_timeout(200)
+        page.keyboard.press("Enter")
+        deadline = time.monotonic() + 20
+        while len(_recorded(history)) < 3:
+            page.wait_for_timeout(250)
+            assert time.monotonic() < deadline, "the lesson's page did not run the lesson"
+        config = _recorded(history)[-1]["config"]
+        assert isinstance(config, dict)
+        assert config["epochs"] == 3  # the lesson's settings, not the tab's 2 epochs
         assert _app_processes(server), "the tab's app process is running"
         page.close()
         browser.close()

@@ -28,6 +28,7 @@ from tui_linreg.engine.events import EpochEnded, Event, Progress, RunEnded, RunS
 from tui_linreg.presets import PRESETS
 from tui_linreg.settings import Section
 from tui_linreg.sweep import parse_sweep
+from tui_linreg.teach.lessons import LESSONS
 from tui_linreg.trainer import Trainer
 from tui_linreg.ui.app import LinregApp
 from tui_linreg.ui.messages import RunEvent
@@ -472,28 +473,29 @@ async def on_a_users_file(pilot: Pilot[None]) -> None:
     await run_and_wait(pilot)
 
 
-async def lesson_page(pilot: Pilot[None]) -> None:
-    """f12, the scratch lesson, its third page, its code's output in (issue 32)."""
-    app = pilot.app
-    assert isinstance(app, LinregApp)
-    await settle(pilot)
-    await pilot.press("f12")
-    await pilot.pause()
-    await pilot.press("2", "n", "n")
-    await wait_until(
-        lambda: (2, "scratch") in {(k[1], k[0]) for k in app.main.lessons.outputs},
-        what=lambda: "the page's code to run",
-    )
-    await pilot.pause()
+def on_lesson_page(lesson: str, page: int) -> Scenario:
+    """f12, lesson ``lesson`` at ``page`` (from 0), its code's output in if it has code to
+    run (issue 32)."""
+
+    async def scenario(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        assert isinstance(app, LinregApp)
+        await settle(pilot)
+        await pilot.press("f12")
+        await pilot.pause()
+        await pilot.press(str(list(LESSONS).index(lesson) + 1), *("n" * page))
+        if LESSONS[lesson].pages[page].runs:
+            await wait_until(
+                lambda: (lesson, page) in app.main.lessons.outputs,
+                what=lambda: "the page's code to run",
+            )
+        await pilot.pause()
+
+    return scenario
 
 
-async def first_lesson_page(pilot: Pilot[None]) -> None:
-    """f12, then the autograd lesson's first page."""
-    await settle(pilot)
-    await pilot.press("f12")
-    await pilot.pause()
-    await pilot.press("1")
-    await pilot.pause()
+lesson_page = on_lesson_page("scratch", 2)
+first_lesson_page = on_lesson_page("autograd", 0)
 
 
 async def graph_page(pilot: Pilot[None]) -> None:

@@ -123,3 +123,23 @@ async def test_w_in_the_inspector_walks_its_step_line_by_line() -> None:
         await pilot.press("up")
         await pilot.pause()
         assert "▶ l = loss(net(X, w, b), y)" in screen_text(app.main.walk)
+
+
+async def test_the_mouse_opens_a_lesson_and_turns_its_pages() -> None:
+    app = LinregApp(CONFIG, cursor_blink=False, lesson="")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(lambda: app.main.has_class("learning"), what=lambda: "the lessons")
+        await pilot.pause()
+        await pilot.click("#lesson-open-concise")
+        await pilot.pause()
+        assert "TensorDataset and DataLoader" in screen_text(app.main.lessons)
+        app.main.lessons.scroll_end(animate=False)
+        await pilot.pause()
+        await pilot.click("#lesson-next")
+        await pilot.pause()
+        assert "Three ways to write the same model" in screen_text(app.main.lessons)
+        app.main.lessons.scroll_end(animate=False)
+        await pilot.pause()
+        await pilot.click("#lesson-contents")
+        await pilot.pause()
+        assert "2 of 7 pages read" in screen_text(app.main.lessons)

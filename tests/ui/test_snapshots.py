@@ -17,7 +17,7 @@ from tests.ui.snapshot_app import (
     SCREENSHOTS,
     Scenario,
     app_on_tape,
-    first_lesson_page,
+    on_lesson_page,
     run_and_wait,
     scratch_run,
     scratch_then_concise,
@@ -161,12 +161,15 @@ def test_the_times_the_snapshots_show_are_utc_wherever_they_run() -> None:
     assert child.stdout.strip() == "00:00"
 
 
-def test_a_lesson_page_beside_the_live_panes(snap_compare: SnapCompare) -> None:
-    """Issue 32: a page of the scratch lesson, its code and what it printed, in the form's
-    place; at 80×24, the autograd lesson's first page."""
-    changes, before = SCREENSHOTS["lesson"]
-    assert same_as_snapshot(snap_compare, "initial", before, changes)
-    assert same_as_snapshot(snap_compare, "initial", first_lesson_page, size=(80, 24))
+@pytest.mark.parametrize(
+    ("lesson", "page"), [("autograd", 0), ("scratch", 2), ("concise", 3), ("exercises", 0)]
+)
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_a_lesson_page_beside_the_live_panes(
+    snap_compare: SnapCompare, lesson: str, page: int, size: tuple[int, int]
+) -> None:
+    """Issue 32: a page of each lesson in the form's place, its code and what it printed."""
+    assert same_as_snapshot(snap_compare, "initial", on_lesson_page(lesson, page), size=size)
 
 
 @pytest.mark.parametrize("name", ["question", "notes"])

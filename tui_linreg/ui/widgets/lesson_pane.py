@@ -12,9 +12,9 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import events, work
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Static
+from textual.widgets import Button, Static
 
 from tui_linreg.i18n import _
 from tui_linreg.teach.lessons import LESSONS, Action, Lesson, Page
@@ -53,6 +53,30 @@ class LessonPane(VerticalScroll, can_focus=True):
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static("", id="lesson-page")
+        # The same as the keys, for the mouse (and the browser's touch screens).
+        with Horizontal(id="lesson-buttons", classes="lesson-buttons"):
+            yield Button(_("◀ previous"), id="lesson-previous", compact=True)
+            yield Button(_("do it"), id="lesson-do", compact=True, variant="primary")
+            yield Button(_("next ▶"), id="lesson-next", compact=True)
+            yield Button(_("contents"), id="lesson-contents", compact=True)
+        with Horizontal(id="contents-buttons", classes="lesson-buttons"):
+            for number, name in enumerate(LESSONS, 1):
+                yield Button(f"{number} {name}", id=f"lesson-open-{name}", compact=True)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        pressed = event.button.id or ""
+        if pressed.startswith("lesson-open-"):
+            self.open(pressed.removeprefix("lesson-open-"))
+        elif pressed == "lesson-previous":
+            self.action_turn(-1)
+        elif pressed == "lesson-next":
+            self.action_turn(1)
+        elif pressed == "lesson-do":
+            self.action_act()
+        elif pressed == "lesson-contents":
+            self.show_contents()
+        self.focus()  # the keys again
 
     # --- what is shown ------------------------------------------------------------------------
 
@@ -73,6 +97,7 @@ class LessonPane(VerticalScroll, can_focus=True):
                 style="dim",
             )
         lines.append(_("1–4 opens a lesson where you left it · r starts them all afresh"))
+        self._buttons(contents=True)
         lines.append("\n" + _("escape: back to the form"), style="dim")
         self.query_one("#lesson-page", Static).update(lines)
         self.scroll_home(animate=False)
@@ -93,6 +118,8 @@ class LessonPane(VerticalScroll, can_focus=True):
             self.notify(warning, severity="warning", timeout=6)
         self.border_title = f"{index + 1}/{len(lesson.pages)} · {_(lesson.title)}"
         self.query_one("#lesson-page", Static).update(self._page(page))
+        self._buttons(contents=False)
+        self.query_one("#lesson-do", Button).display = page.action is not None
         self.scroll_home(animate=False)
         if page.runs and (lesson.name, index) not in self.outputs:
             self._run_code(lesson.name, index, page.code)
@@ -126,6 +153,10 @@ class LessonPane(VerticalScroll, can_focus=True):
         keys = _("n next · p previous · c contents · escape: the form")
         parts.append(Text(keys, style="dim"))
         return Group(*parts)
+
+    def _buttons(self, *, contents: bool) -> None:
+        self.query_one("#lesson-buttons").display = not contents
+        self.query_one("#contents-buttons").display = contents
 
     @work(thread=True, exclusive=False, group="lesson-code")
     def _run_code(self, lesson: str, index: int, code: str) -> None:
