@@ -216,11 +216,11 @@ async def test_the_form_takes_any_text_in_every_field_and_stays_usable() -> None
         for index, name in enumerate(fields):
             field = app.main.form.query_one(f"#field-{name}", Input)
             error = app.main.form.query_one(f"#error-{name}", Static)
-            # The fast mode gives each field a third of the nasty list (each third goes to
-            # every third field, so every input reaches some fields) and a little junk; the
+            # The fast mode gives each field a sixth of the nasty list (each sixth goes to
+            # every sixth field, so every input reaches some fields) and a little junk; the
             # long mode gives every field all of it, and far more junk.
-            nasty = NASTY if LONG else NASTY[index % 3 :: 3]
-            corpus = nasty + _random_texts(7 + index, scaled(4, 150))
+            nasty = NASTY if LONG else NASTY[index % 6 :: 6]
+            corpus = nasty + _random_texts(7 + index, scaled(2, 150))
             for number, text in enumerate(corpus):
                 field.value = text
                 TALLY["form inputs typed"] += 1
