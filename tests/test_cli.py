@@ -299,7 +299,10 @@ def test_argparse_refusals_quote_a_paste_by_its_start(
     err = capsys.readouterr().err
     assert refused.value.code == 2
     assert err.splitlines()[-1].endswith(
-        ("…' (choose from 'train', 'presets', 'serve', 'datasets', 'history')", "…")
+        (
+            "…' (choose from 'train', 'presets', 'serve', 'datasets', 'history', 'learn', 'graph')",
+            "…",
+        )
     )
     assert len(err.splitlines()[-1]) < 200
 

@@ -96,7 +96,28 @@ def test_no_reshape_walks_a_10_by_10_loss_and_lesson_divisor_its_short_last_batc
     np.testing.assert_allclose(w_step.w, expected, rtol=1e-5)
 
 
-def test_the_walk_is_the_scratch_lessons_and_refuses_the_others() -> None:
-    for changes in ({"implementation": "concise"}, {"optimizer": "adam"}, {"weight_decay": 0.1}):
-        with pytest.raises(ConfigError, match="the walk follows the scratch lesson's step"):
+def test_concises_four_lines_end_where_the_inspector_does() -> None:
+    config = dataclasses.replace(CPU, implementation="concise")
+    states = walk_step(config, 3)
+    assert [state.line for state in states] == [
+        "",
+        "l = loss(net(X), y)",
+        "trainer.zero_grad()",
+        "l.backward()",
+        "trainer.step()",
+    ]
+    assert states[0].names == ("net[0].weight", "net[0].bias")
+    assert states[2].w_grad is None  # zero_grad sets .grad to None
+    detail = replay_step(config, 3)
+    assert detail is not None
+    np.testing.assert_allclose(np.array(states[3].w_grad), np.array(detail.grad_w), rtol=1e-6)
+    np.testing.assert_allclose(np.array(states[4].w), np.array(detail.w_after), rtol=1e-6)
+    assert states[4].b == pytest.approx(detail.b_after, rel=1e-6)
+    piled = walk_step(dataclasses.replace(config, pitfalls=("forget-zero-grad",)), 3)
+    assert "trainer.zero_grad()" not in [state.line for state in piled]
+
+
+def test_the_walk_is_the_lessons_step_and_refuses_the_others() -> None:
+    for changes in ({"implementation": "analytic"}, {"optimizer": "adam"}, {"weight_decay": 0.1}):
+        with pytest.raises(ConfigError, match="the walk follows the lessons' step"):
             walk_step(dataclasses.replace(CPU, **changes), 1)

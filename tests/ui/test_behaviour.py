@@ -305,7 +305,7 @@ async def test_resizing_below_the_minimum_says_so_and_back_restores_the_layout()
 
 KEYS = [
     *("ctrl+r", "ctrl+g", "ctrl+o", "ctrl+t", "ctrl+l", "ctrl+n", "ctrl+f", "ctrl+y", "ctrl+e"),
-    *("f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10", "ctrl+q"),
+    *("f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10", "f12", "ctrl+q"),
 ]
 """Every key of the main screen, as the README lists them."""
 

@@ -92,7 +92,7 @@ async def test_the_place_in_a_lesson_is_remembered_for_the_next_launch() -> None
         assert "nn.MSELoss: twice the lesson's loss" in screen_text(second.main.lessons)
         await pilot.press("c")
         await pilot.pause()
-        assert "4 of 7 pages read" in screen_text(second.main.lessons)
+        assert "4 of 8 pages read" in screen_text(second.main.lessons)
 
 
 async def test_w_in_the_inspector_walks_its_step_line_by_line() -> None:
@@ -142,4 +142,4 @@ async def test_the_mouse_opens_a_lesson_and_turns_its_pages() -> None:
         await pilot.pause()
         await pilot.click("#lesson-contents")
         await pilot.pause()
-        assert "2 of 7 pages read" in screen_text(app.main.lessons)
+        assert "2 of 8 pages read" in screen_text(app.main.lessons)

@@ -1,5 +1,7 @@
-"""One step of the scratch lesson, walked line by line: the loss, ``l.sum().backward()``, then
-sgd's lines, ``w -= lr * w.grad / batch_size`` and ``w.grad.zero_()`` for w and for b. After
+"""One step of the lessons, walked line by line: scratch's loss, ``l.sum().backward()``, then
+sgd's lines, ``w -= lr * w.grad / batch_size`` and ``w.grad.zero_()`` for w and for b; or
+concise's ``l = loss(net(X), y)``, ``trainer.zero_grad()``, ``l.backward()``,
+``trainer.step()``. After
 each line, w, b, their ``.grad``, the loss and the graph's state, as plain numbers, so that a
 learner can step forwards and back through them.
 
@@ -40,6 +42,8 @@ class WalkState:
     """What the graph holds now: its root and its size, or that backward() freed it."""
     error: str = ""
     """PyTorch's words where the line raised; the walk ends there."""
+    names: tuple[str, str] = ("w", "b")
+    """How the lesson names the two parameters (concise: ``net[0].weight``)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -52,6 +56,7 @@ class WalkState:
             "loss_mean": self.loss_mean,
             "graph": self.graph,
             "error": self.error,
+            "names": list(self.names),
         }
 
 
@@ -68,8 +73,10 @@ def _nodes(root: Any) -> int:
 
 
 class _Walker:
-    def __init__(self, w: torch.Tensor, b: torch.Tensor) -> None:
-        self.w, self.b = w, b
+    def __init__(
+        self, w: torch.Tensor, b: torch.Tensor, names: tuple[str, str] = ("w", "b")
+    ) -> None:
+        self.w, self.b, self.names = w, b, names
         self.states: list[WalkState] = []
         self.loss: torch.Tensor | None = None
         self.graph = "no graph yet: nothing computed from w and b"
@@ -88,20 +95,22 @@ class _Walker:
                 None if loss is None else float(loss.detach().double().mean()),
                 self.graph,
                 error,
+                self.names,
             )
         )
 
 
 def walk_step(config: TrainConfig, step: int = 1) -> list[WalkState]:
-    """The states of step ``step`` of a scratch run of ``config``, line by line: the first
-    before any line, the last after the step (or after the line that raised)."""
-    if config.implementation != "scratch" or config.optimizer != "sgd" or config.weight_decay:
+    """The states of step ``step`` of a run of ``config``, line by line: the first before any
+    line, the last after the step (or after the line that raised). Scratch's step, or
+    concise's four lines; plain SGD without weight decay (the lessons' step)."""
+    if config.implementation == "analytic" or config.optimizer != "sgd" or config.weight_decay:
         raise ConfigError(
             [
                 Mistake(
                     "implementation",
-                    "the walk follows the scratch lesson's step: --impl scratch with plain sgd "
-                    "and no weight decay",
+                    "the walk follows the lessons' step: --impl scratch or concise, with plain "
+                    "sgd and no weight decay",
                 )
             ]
         )
@@ -116,6 +125,8 @@ def walk_step(config: TrainConfig, step: int = 1) -> list[WalkState]:
         if total < step:
             replay_to(model, X, y, total)
             continue
+        if config.implementation == "concise":
+            return _concise(model, X, y, pitfalls)
         w, b = model.w, model.b  # type: ignore[attr-defined]
         walker = _Walker(w, b)
         walker.record("")
@@ -149,6 +160,35 @@ def walk_step(config: TrainConfig, step: int = 1) -> list[WalkState]:
                     walker.record(f"{name}.grad.zero_()")
         return walker.states
     raise AssertionError("the step is within the run")  # pragma: no cover
+
+
+def _concise(
+    model: Any,
+    X: torch.Tensor,  # noqa: N803
+    y: torch.Tensor,
+    pitfalls: tuple[str, ...],
+) -> list[WalkState]:
+    """Concise's step: the loss, trainer.zero_grad(), l.backward(), trainer.step()."""
+    layer = model.layer
+    names = tuple(name.removesuffix(".grad") for name in model.gradient_names)
+    if layer.bias is None:
+        raise ConfigError(
+            [Mistake("bias", "the walk shows w and b: a model without a bias has no b")]
+        )
+    walker = _Walker(layer.weight, layer.bias, (names[0], names[1]))
+    walker.record("")
+    walker.loss = l = model.loss(model.net(X), y)  # noqa: E741
+    walker.graph = f"l.grad_fn is {type(l.grad_fn).__name__}: {_nodes(l.grad_fn)} nodes"
+    walker.record("l = loss(net(X), y)")
+    if "forget-zero-grad" not in pitfalls:  # forget-zero-grad leaves this line out
+        model.trainer.zero_grad()
+        walker.record("trainer.zero_grad()")
+    l.backward()
+    walker.graph = "freed: backward() has used it (the next step builds its own)"
+    walker.record("l.backward()")
+    model.trainer.step()
+    walker.record("trainer.step()")
+    return walker.states
 
 
 def _said(error: RuntimeError) -> str:

@@ -512,6 +512,19 @@ CONCISE = Lesson(
             ),
         ),
         Page(
+            N_("Concise's step, line by line"),
+            N_(
+                "The same walk as in the scratch lesson, through concise's four lines. Watch "
+                "trainer.zero_grad() set .grad to None, l.backward() fill it (2/|B| times "
+                "scratch's sum, from the mean's 2), and trainer.step() move the weight."
+            ),
+            action=Action(
+                N_("Walk concise's first step"),
+                changes={"implementation": "concise"},
+                then="walk",
+            ),
+        ),
+        Page(
             N_("Scratch beside concise: why 2×"),
             N_(
                 "The same data, the same start, the same lr 0.03, yet after one epoch "

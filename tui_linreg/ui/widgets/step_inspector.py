@@ -240,7 +240,7 @@ class StepInspector(VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "step inspector (f8)"
-        self.border_subtitle = "↑↓ scroll · ←→ replay · w walks it line by line · f8 hides"
+        self.border_subtitle = "↑↓ scroll · ←→ replay · w walk · m max · f8 hides"
         self.detail: StepDetail | None = None
         self.pitfalls: tuple[str, ...] = ()
         self.stale = False

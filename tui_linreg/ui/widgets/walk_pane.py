@@ -18,7 +18,7 @@ from tui_linreg.i18n import _
 
 def _numbers(values: tuple[float, ...] | float | None) -> str:
     if values is None:
-        return _("None (no backward() yet)")
+        return "None"
     if isinstance(values, float):
         return f"{values:.6g}"
     return "[" + ", ".join(f"{x:.6g}" for x in values) + "]"
@@ -85,11 +85,12 @@ class WalkPane(VerticalScroll, can_focus=True):
             style = "bold reverse" if index == self.at else ("" if index < self.at else "dim")
             text.append(mark + line + "\n", style=style)
         text.append("\n" + _("after this line:") + "\n", style="bold")
+        w, b = now.names
         rows = (
-            ("w", _numbers(now.w), now.w != before.w),
-            ("b", _numbers(now.b), now.b != before.b),
-            ("w.grad", _numbers(now.w_grad), now.w_grad != before.w_grad),
-            ("b.grad", _numbers(now.b_grad), now.b_grad != before.b_grad),
+            (w, _numbers(now.w), now.w != before.w),
+            (b, _numbers(now.b), now.b != before.b),
+            (f"{w}.grad", _numbers(now.w_grad), now.w_grad != before.w_grad),
+            (f"{b}.grad", _numbers(now.b_grad), now.b_grad != before.b_grad),
             (
                 "l",
                 _("shape {shape}, mean {mean:.6g}").format(shape=now.loss_shape, mean=now.loss_mean)
@@ -99,12 +100,24 @@ class WalkPane(VerticalScroll, can_focus=True):
             ),
             ("graph", now.graph, now.graph != before.graph),
         )
+        width = max(len(name) for name, _shown, _changed in rows) + 1
         for name, shown, changed in rows:
-            text.append(f"  {name:<7}", style="bold")
+            text.append(f"  {name:<{width}}", style="bold")
             text.append(
                 shown + ("  ◀ " + _("changed") if changed and self.at else "") + "\n",
                 style="bold" if changed and self.at else "",
             )
+        if now.line == "trainer.zero_grad()":
+            text.append(
+                "\n"
+                + _(
+                    "zero_grad() sets .grad to None (PyTorch 2's default), not to zeros: the "
+                    "next backward() writes it afresh instead of adding to it."
+                )
+                + "\n"
+            )
+        elif self.at == 0 and now.w_grad is None:
+            text.append("\n" + _(".grad is None: no backward() has filled it yet.") + "\n")
         if now.error:
             text.append(
                 "\n" + _("PyTorch refused this line: {error}").format(error=now.error),
