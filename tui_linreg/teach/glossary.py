@@ -273,6 +273,53 @@ TERMS: tuple[Term, ...] = (
         ("regression toward the mean",),
     ),
     Term(
+        "chain rule",
+        N_(
+            "The derivative of a composition is the product of the derivatives along the way: "
+            "dy/dx = dy/du · du/dx. backward() applies it node by node."
+        ),
+    ),
+    Term(
+        "computation graph",
+        N_(
+            "What PyTorch records while a result is computed from tensors that require grad: "
+            "one node per operation, from the inputs to the result. backward() walks it back."
+        ),
+        ("graph",),
+    ),
+    Term(
+        "grad_fn",
+        N_(
+            "A tensor's link to the node that made it (PowBackward0, MmBackward0…); its "
+            "next_functions lead to the nodes before."
+        ),
+        ("next_functions",),
+    ),
+    Term(
+        "AccumulateGrad",
+        N_(
+            "The graph's node for a parameter (a leaf): it adds the gradient that reaches it "
+            "to .grad. Adds, not replaces: hence zero_()."
+        ),
+        ("leaf",),
+    ),
+    Term(
+        "forward mode",
+        N_(
+            "Computing a derivative from the inputs towards the result: one direction per "
+            "pass (torch.func.jvp). Reverse mode (backward()) gives every input's in one pass."
+        ),
+        ("reverse mode", "forward accumulation", "reverse accumulation", "jvp"),
+    ),
+    Term(
+        "requires_grad",
+        N_(
+            "Whether PyTorch records what is done with a tensor, so that backward() can reach "
+            "it. detach() and torch.no_grad() turn the recording off."
+        ),
+        ("detach", "no_grad"),
+    ),
+    Term(
         "pitfall",
         N_(
             "A mistake learners make in the lesson's code, switched on to see what it does "
