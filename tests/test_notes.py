@@ -179,3 +179,14 @@ def test_each_pitfall_says_its_consequence_in_this_runs_numbers() -> None:
     _, notes = notes_of(divided)
     assert notes["lesson-divisor"].numbers["last"] == 1003 % 10
     assert notes["lesson-divisor"].numbers["share"] == pytest.approx(0.3)
+
+
+def test_with_lr_decay_what_is_left_follows_each_epochs_lr() -> None:
+    config = dataclasses.replace(CPU, implementation="concise", lr_decay=0.7, epochs=10)
+    _, notes = notes_of(config)
+    lam = curvature(config)[0]
+    left = 1.0
+    for epoch in range(10):  # 100 steps an epoch at lr 0.03 · 0.7^epoch, MSE's slope 2
+        left *= abs(1 - 2 * 0.03 * 0.7**epoch * lam) ** 100
+    assert notes["lr-factor"].numbers["left"] == pytest.approx(left, rel=1e-6)
+    assert "it shrinks × 0.7 every 1 epoch(s)" in notes["lr-factor"].text

@@ -37,7 +37,10 @@ async def test_f12_opens_the_contents_and_a_lesson_turns_page_by_page() -> None:
         await pilot.pause()
         assert not app.main.has_class("learning")
         assert app.focused is not None
-        assert app.focused.id == "field-learning_rate"  # typing goes to the form again
+        assert app.focused.id == "section-data"  # the form's first title: tab goes on
+        await pilot.press("5")  # meant for the lessons' list: it must not reach a field
+        await pilot.pause()
+        assert app.main.form.texts()["learning_rate"] == "0.03"
 
 
 async def test_a_pages_key_steps_the_live_app_and_opens_the_inspector() -> None:

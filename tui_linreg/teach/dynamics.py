@@ -156,3 +156,20 @@ def steps_to_overflow(started: RunStarted, factor: float) -> float:
     if factor <= 1:
         return math.inf
     return math.ceil(math.log(FLOAT32_MAX / loss) / (2 * math.log(factor)))
+
+
+def left_after_run(started: RunStarted, steps: int, curvature: float) -> float:
+    """The share of the starting distance along a direction of curvature ``curvature`` that
+    ``steps`` full-batch SGD steps leave, with the run's lr decay (× lr_decay every
+    decay_every epochs, as the loop applies it)."""
+    config, slope = started.config, loss_slope(started) or 1.0
+    per_epoch = max(started.steps_per_epoch, 1)
+    left, lr, epoch, remaining = 1.0, config.learning_rate, 1, steps
+    while remaining > 0:
+        if epoch > 1 and (epoch - 1) % config.decay_every == 0:
+            lr *= config.lr_decay
+        taken = min(per_epoch, remaining)
+        left *= abs(1 - lr * slope * curvature) ** taken
+        remaining -= taken
+        epoch += 1
+    return left

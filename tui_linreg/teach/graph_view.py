@@ -78,6 +78,11 @@ def tree(graph: Mapping[str, Any]) -> str:
                     leaf=node["leaf"], grad=shortened(node.get("grad_after"))
                 )
             )
+            if node.get("grad_after") not in (None, node["grad_in"]):
+                lines.append(
+                    f"{inner}{pipe}"
+                    + _("more than what arrived: .grad was not zeroed, the gradients pile up")
+                )
         drawn.add(node_id)
         children = [child for child in node["inputs"] if child not in drawn]
         for index, child in enumerate(children):

@@ -72,7 +72,7 @@ class Lesson:
 AUTOGRAD = Lesson(
     "autograd",
     N_("Autograd: the chain rule, the graph, and backward()"),
-    N_("source notes 001 and 002: what backward() computes, and how"),
+    N_("what backward() computes, and how: before the lessons"),
     (
         Page(
             N_("The chain rule"),
@@ -109,7 +109,7 @@ AUTOGRAD = Lesson(
             N_("One training step's graph"),
             N_(
                 "The lesson's step builds a graph too: l = squared_loss(linreg(X, w, b), y), "
-                "then l.sum().backward(). The key draws the real graph of the lesson's first "
+                "then l.sum().backward(). Enter draws the real graph of the lesson's first "
                 "step, from the loss's grad_fn down to w and b, each node with its value and "
                 "the gradient that reached it."
             ),
@@ -166,7 +166,7 @@ AUTOGRAD = Lesson(
         Page(
             N_("backward() needs a scalar"),
             N_(
-                "Note 002's code 1 runs and code 2 does not. Code 1's loss is one number; code "
+                "Code 1 below runs and code 2 does not. Code 1's loss is one number; code "
                 "2's is a vector of two, and backward() on a vector would need to be told how "
                 "to weigh each element. PyTorch refuses, in the words below. The lesson sums "
                 "its losses first: l.sum().backward()."
@@ -225,7 +225,7 @@ AUTOGRAD = Lesson(
 SCRATCH = Lesson(
     "scratch",
     N_("Linear regression from scratch"),
-    N_("d2l-zh 2.0 §3.2, source note 000: every piece written by hand"),
+    N_("d2l-zh 2.0 §3.2: every piece written by hand"),
     (
         Page(
             N_("The data"),
@@ -290,9 +290,10 @@ SCRATCH = Lesson(
         Page(
             N_("The loss, and its reshape"),
             N_(
-                "squared_loss is (ŷ − y)² / 2 for each example. ŷ has shape (batch, 1); y "
-                "comes as (batch,), so the lesson reshapes y to ŷ's shape. What if it did "
-                "not? Predict, then run."
+                "squared_loss is (ŷ − y)² / 2 for each example. ŷ has shape (batch, 1). "
+                "synthetic_data already gives y that shape, but squared_loss reshapes y to "
+                "ŷ's shape anyway, so that labels of shape (batch,) cannot break it. What "
+                "if it did not, and y came as (batch,)? Predict, then run."
             ),
             code=(
                 "def squared_loss(y_hat, y):\n    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2"
@@ -304,7 +305,7 @@ SCRATCH = Lesson(
             N_(
                 "sgd moves each parameter against its gradient: param -= lr * param.grad / "
                 "batch_size, inside torch.no_grad() (the update is not to be recorded), then "
-                "zeroes the gradient for the next step. The key takes one step and opens the "
+                "zeroes the gradient for the next step. Enter takes one step and opens the "
                 "step inspector: the batch, the loss, .grad and the update, in numbers."
             ),
             code=(
@@ -318,8 +319,8 @@ SCRATCH = Lesson(
                 N_("Take one step and inspect it"), preset="default", then="step", view="inspector"
             ),
             after=N_(
-                "The inspector checks the update against the formula: w − lr · grad / 10, "
-                "to float32's precision."
+                "The inspector shows the batch, the loss, .grad beside the gradient written "
+                "out, and w before and after: the change is −lr · grad / 10."
             ),
         ),
         Page(
@@ -340,7 +341,7 @@ SCRATCH = Lesson(
             N_("The training loop"),
             N_(
                 "Three epochs; in each, every mini-batch: the loss, l.sum().backward(), then "
-                "sgd. After each epoch the lesson prints the loss on all the data. The key "
+                "sgd. After each epoch the lesson prints the loss on all the data. Enter "
                 "runs it: the log prints the lesson's lines, the loss plot falls, and the "
                 "parameter table shows true_w − w and true_b − b."
             ),
@@ -362,7 +363,7 @@ SCRATCH = Lesson(
         Page(
             N_("A learning rate 30 times smaller"),
             N_(
-                "Source note 000 tries lr 0.001. Predict how slowly it goes; the notes then "
+                "The lesson's notes try lr 0.001. Predict how slowly it goes; the notes pane then "
                 "give each direction's factor a step, |1 − lr·λ|."
             ),
             action=Action(N_("Ask, then run lr 0.001"), preset="lr-too-small"),
@@ -375,7 +376,7 @@ SCRATCH = Lesson(
         Page(
             N_("lr 10: to inf, then nan"),
             N_(
-                "The note's last experiment: lr 10. Predict, then run. The app stops the run "
+                "The last experiment: lr 10. Predict, then run. The app stops the run "
                 "before its numbers overflow; tick keep going in the form to watch the "
                 "lesson's loop print inf and then nan."
             ),
@@ -388,7 +389,7 @@ SCRATCH = Lesson(
 CONCISE = Lesson(
     "concise",
     N_("The concise version"),
-    N_("d2l-zh 2.0 §3.3, source notes 003 and 004: PyTorch's own pieces"),
+    N_("d2l-zh 2.0 §3.3: PyTorch's own pieces"),
     (
         Page(
             N_("TensorDataset and DataLoader"),
@@ -410,7 +411,7 @@ CONCISE = Lesson(
         Page(
             N_("Three ways to write the same model"),
             N_(
-                "nn.Sequential(nn.Linear(2, 1)) is the lesson's. Note 004 writes the same "
+                "nn.Sequential(nn.Linear(2, 1)) is the lesson's. The same model can be written "
                 "model as a class of its own (LinearNet(nn.Module), with a forward), or as a "
                 "Sequential whose layer has a name (add_module, or an OrderedDict). "
                 "print(net) shows each, as PyTorch prints it."
@@ -473,8 +474,8 @@ CONCISE = Lesson(
             N_("optim.SGD, and lr decay through param_groups"),
             N_(
                 "The optimiser does sgd's work: trainer.zero_grad(), l.backward(), "
-                "trainer.step(). Note 004 lowers the learning rate during training by "
-                "changing it in optimizer.param_groups. The key runs 10 epochs with lr × 0.7 "
+                "trainer.step(). The learning rate can be lowered during training by "
+                "changing it in optimizer.param_groups. Enter runs 10 epochs with lr × 0.7 "
                 "after each: the log prints the lr each epoch used."
             ),
             code=(
@@ -519,16 +520,17 @@ CONCISE = Lesson(
                 "scratch's sum, from the mean's 2), and trainer.step() move the weight."
             ),
             action=Action(
-                N_("Walk concise's first step"),
+                N_("Walk concise's second step"),
                 changes={"implementation": "concise"},
                 then="walk",
+                step=2,
             ),
         ),
         Page(
             N_("Scratch beside concise: why 2×"),
             N_(
                 "The same data, the same start, the same lr 0.03, yet after one epoch "
-                "concise's loss is far smaller. The key runs both side by side; the notes say "
+                "concise's loss is far smaller. Enter runs both side by side; the notes say "
                 "why, with their numbers: nn.MSELoss's gradient is twice squared_loss's, so "
                 "the same lr is a step twice as long."
             ),
@@ -542,11 +544,12 @@ def _exercise_pages() -> tuple[Page, ...]:
     from tui_linreg.presets import PRESETS
     from tui_linreg.teach.exercises import QUESTIONS
 
+    def number(name: str) -> tuple[int, ...]:  # 3.4.10 after 3.4.9
+        return tuple(int(part) for part in PRESETS[name].exercises[0].split("."))
+
     pages = []
-    for name, question in QUESTIONS.items():
-        preset = PRESETS[name]
-        if not preset.exercises:
-            continue
+    for name in sorted((n for n in QUESTIONS if PRESETS[n].exercises), key=number):
+        question, preset = QUESTIONS[name], PRESETS[name]
         numbers = ", ".join(preset.exercises)
         pages.append(
             Page(
@@ -563,7 +566,7 @@ def _exercise_pages() -> tuple[Page, ...]:
 EXERCISES = Lesson(
     "exercises",
     N_("The exercises"),
-    N_("d2l's exercises for §3.2 and §3.3: predict, then observe"),
+    N_("d2l's exercises (d2l-en's numbers: 3.4 is §3.2, 3.5 is §3.3): predict first"),
     _exercise_pages(),
 )
 
@@ -571,6 +574,13 @@ LESSONS: dict[str, Lesson] = {
     lesson.name: lesson for lesson in (AUTOGRAD, SCRATCH, CONCISE, EXERCISES)
 }
 """The lessons in the notes' order."""
+
+
+def questions() -> Mapping[str, Any]:
+    """The presets' questions (imported when wanted: exercises.py imports the presets)."""
+    from tui_linreg.teach.exercises import QUESTIONS
+
+    return QUESTIONS
 
 
 def lesson(name: str) -> Lesson:
@@ -590,6 +600,10 @@ def printed(one: Lesson, outputs: Mapping[int, str] | None = None) -> str:
             lines.append("")
         if outputs is not None and index in outputs:
             lines += ["    >>> " + line for line in outputs[index].splitlines()]
+            lines.append("")
+        if page.action is not None and page.action.preset in questions():
+            question = questions()[page.action.preset]
+            lines += [f"    {n}. {_(choice)}" for n, choice in enumerate(question.choices, 1)]
             lines.append("")
         if page.action is not None:
             said = _("Try it in the app: {label}.").format(label=_(page.action.label))

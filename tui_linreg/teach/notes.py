@@ -24,6 +24,7 @@ from tui_linreg.teach.dynamics import (
     contractions,
     flat_directions,
     from_optimum,
+    left_after_run,
     ratio_to_optimum,
     steepness,
     steps_to_overflow,
@@ -70,7 +71,7 @@ def learning_rate_note(started: RunStarted, ended: RunEnded) -> Note | None:
             overflow=steps_to_overflow(started, steep.factor),
         )
     taken = ended.step
-    left = flat.left_after(taken)
+    left = left_after_run(started, taken, flat.curvature)  # with the run's lr decay
     ratio = ratio_to_optimum(ended)
     if left < CLOSE and ratio > OFF_BY:  # the theory says there, the run says not
         return filled(
@@ -95,6 +96,12 @@ def learning_rate_note(started: RunStarted, ended: RunEnded) -> Note | None:
         "flattest distance. Stable below lr {bound:.3g} = {bound_rule}; mini-batches add "
         "noise to each step."
     )
+    if config.lr_decay != 1:
+        said += " " + _(
+            "These factors are at the starting lr; it shrinks × {decay:g} every {every} "
+            "epoch(s), so later steps close less of the distance (taken into account in "
+            "what is left)."
+        ).format(decay=config.lr_decay, every=config.decay_every)
     if flat_directions(started):
         said += " " + _(
             "Along {flat_count} more directions the loss is flat: with more weights than "

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 def drive(screen: MainScreen, action: Action) -> None:
     form = screen.form
+    screen.in_place = "plots"  # a graph or a walk from an earlier page gives the plots back
     if action.preset in QUESTIONS and action.then == "run" and not action.changes:
         screen.use_preset(action.preset)  # asks its question, then runs
         return
@@ -40,6 +41,7 @@ def drive(screen: MainScreen, action: Action) -> None:
             return  # the form says what is wrong
         screen.graph.draw(checked, action.step)
         screen.in_place = "graph"
+        screen.graph.focus()
     elif action.then == "walk":
         try:
             checked = form.read_config()
@@ -47,6 +49,7 @@ def drive(screen: MainScreen, action: Action) -> None:
             return
         screen.walk.walk(checked, action.step)
         screen.in_place = "walk"
+        screen.walk.focus()  # ↓ and ↑ walk at once; n, p and c still turn the pages
     if action.view == "inspector":
         screen.in_place = "inspector"
     elif action.view == "landscape":

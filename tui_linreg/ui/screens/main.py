@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on, work
+from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.timer import Timer
 from textual.widgets import Button, Input, Select
@@ -33,6 +34,7 @@ from tui_linreg.i18n import _
 from tui_linreg.plan import Plan, PlanKind, differing, label_of
 from tui_linreg.presets import PRESETS
 from tui_linreg.session import Session, Started
+from tui_linreg.settings import Section
 from tui_linreg.teach.exercises import QUESTIONS
 from tui_linreg.teach.progress import LessonProgress
 from tui_linreg.teach.questions import Prediction
@@ -54,6 +56,27 @@ from tui_linreg.ui.widgets.plots.sweep import SweepPlot
 
 
 class MainScreen(PanesScreen):
+    # While a lesson is open, n, p and c turn its pages from any pane that does not take
+    # them itself (the walk, the graph, the inspector); a text field types them.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "lesson_turn(1)", "Next page", show=False),
+        Binding("p", "lesson_turn(-1)", "Previous page", show=False),
+        Binding("c", "lesson_contents", "Lessons", show=False),
+    ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("lesson_turn", "lesson_contents"):
+            return self.has_class("learning")
+        return True
+
+    def action_lesson_turn(self, by: int) -> None:
+        self.lessons.action_turn(by)
+        self.lessons.focus()
+
+    def action_lesson_contents(self) -> None:
+        self.lessons.show_contents()
+        self.lessons.focus()
+
     def __init__(
         self, session: Session, initial: TrainConfig, *, cursor_blink: bool, sweep: str = ""
     ) -> None:
@@ -440,7 +463,9 @@ class MainScreen(PanesScreen):
 
     def leave_lessons(self) -> None:
         self.remove_class("learning")
-        self.query_one("#field-learning_rate").focus()
+        # On the form's first title, not in a field: a digit pressed for the lessons' list
+        # must not land in the learning rate. Tab goes on into the fields.
+        self.form.title_of(Section.DATA).focus()
 
     def action_walk_step(self) -> None:
         """The inspector's step, walked line by line in the plots' place (w)."""

@@ -4,14 +4,14 @@ worker (engine/graph.py takes the run to that step in PyTorch), drawn by teach/g
 from __future__ import annotations
 
 from textual import work
-from textual.containers import VerticalScroll
+from textual.containers import ScrollableContainer
 from textual.widgets import Static
 
 from tui_linreg.config import ConfigError, TrainConfig
 from tui_linreg.i18n import _
 
 
-class GraphPane(VerticalScroll, can_focus=True):
+class GraphPane(ScrollableContainer, can_focus=True):
     DEFAULT_CLASSES = "pane"
 
     def compose(self):  # type: ignore[no-untyped-def]

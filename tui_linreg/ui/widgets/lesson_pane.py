@@ -63,6 +63,10 @@ class LessonPane(VerticalScroll, can_focus=True):
             for number, name in enumerate(LESSONS, 1):
                 yield Button(f"{number} {name}", id=f"lesson-open-{name}", compact=True)
 
+    def on_mount(self) -> None:
+        for button in self.query(Button):
+            button.can_focus = False  # the mouse's: tab stays on the page, enter does its action
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         pressed = event.button.id or ""
@@ -129,6 +133,11 @@ class LessonPane(VerticalScroll, can_focus=True):
             Text(page.shown_title() + "\n", style="bold"),
             Text(_(page.text) + "\n"),
         ]
+        if page.action is not None:
+            line = Text()
+            line.append(_("enter") + ": ", style="bold reverse")
+            line.append(" " + _(page.action.label) + "\n")
+            parts.append(line)
         if page.code:
             from rich.syntax import Syntax  # pygments loads when a page first shows code
 
@@ -143,11 +152,6 @@ class LessonPane(VerticalScroll, can_focus=True):
                 parts.append(Text(shown.rstrip() + "\n", style="italic"))
             else:
                 parts.append(Text(""))
-        if page.action is not None:
-            line = Text()
-            line.append(_("enter") + ": ", style="bold reverse")
-            line.append(" " + _(page.action.label) + "\n")
-            parts.append(line)
         if page.after:
             parts.append(Text(_(page.after) + "\n", style="dim"))
         keys = _("n next · p previous · c contents · escape: the form")
