@@ -321,9 +321,13 @@ class MainScreen(PanesScreen):
 
     @on(Input.Changed, "#field-pace")
     def pace_changed(self, event: Input.Changed) -> None:
-        """A new pace applies to the run in progress at once."""
-        if event.input.is_valid:
-            self.session.set_pace(parse_field("pace", event.value))
+        """A new pace applies to the run in progress at once (a pace that cannot be read is
+        the form's to say: the Input's own validity can lag a value set in code)."""
+        try:
+            pace = parse_field("pace", event.value)
+        except FieldError:
+            return
+        self.session.set_pace(pace)
 
     def action_max_pace(self) -> None:
         """The rest of the run in progress at max; the form's pace stays for the next run.
