@@ -151,3 +151,11 @@ def test_a_served_tabs_progress_is_its_own(tmp_path: Path) -> None:
     assert progress.visit("autograd", 3) is None
     assert progress.at("autograd", 7) == 3
     assert list(tmp_path.iterdir()) == []  # nothing written anywhere
+
+
+def test_learn_without_a_terminal_points_to_the_printed_lessons(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run_cli(capsys, "learn", "scratch")
+    assert code == 2
+    assert "to read a lesson as text, use `tui-linreg learn --print NAME`" in err

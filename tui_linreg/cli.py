@@ -280,9 +280,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         return invalid(error)
     if not (sys.stdin.isatty() and sys.stdout.isatty()) and not served():
+        instead = (
+            "to read a lesson as text, use `tui-linreg learn --print NAME`"
+            if lesson is not None
+            else "for scripts and pipes, use `tui-linreg train` (see `tui-linreg train --help`)"
+        )
         print(
             "tui-linreg: the app needs a terminal (standard input and output are not one); "
-            "for scripts and pipes, use `tui-linreg train` (see `tui-linreg train --help`)",
+            + instead,
             file=sys.stderr,
         )
         return EXIT_INVALID
