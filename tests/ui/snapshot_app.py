@@ -15,6 +15,7 @@ from pathlib import Path
 
 from textual import events
 from textual.drivers.headless_driver import HeadlessDriver
+from textual.errors import NoWidget
 from textual.geometry import Region, Size
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.message import Message
@@ -210,9 +211,13 @@ def shown_text(widget: Widget) -> str:
 
 def screen_text(widget: Widget) -> str:
     """What the screen shows where ``widget`` is, as plain text: a container with what it
-    holds, as the user sees it (``shown_text`` draws a widget alone)."""
+    holds, as the user sees it (``shown_text`` draws a widget alone); "" while it is not laid
+    out (a view switched to, a frame not yet drawn)."""
     compositor = widget.screen._compositor
-    region = compositor.find_widget(widget).region  # where it is drawn now, border and all
+    try:
+        region = compositor.find_widget(widget).region  # where it is drawn now, border and all
+    except NoWidget:
+        return ""
     strips = compositor.render_strips()
     return "\n".join(
         strip.crop(region.x, region.right).text for strip in strips[region.y : region.bottom]
@@ -482,7 +487,9 @@ def on_lesson_page(lesson: str, page: int) -> Scenario:
         assert isinstance(app, LinregApp)
         await settle(pilot)
         await pilot.press("f12")
-        await pilot.pause()
+        await wait_until(
+            lambda: app.focused is app.main.lessons, what=lambda: "the lessons to take the keys"
+        )
         await pilot.press(str(list(LESSONS).index(lesson) + 1), *("n" * page))
         if LESSONS[lesson].pages[page].runs:
             await wait_until(
@@ -574,6 +581,9 @@ def main() -> None:
     """python -m tests.ui.snapshot_app: regenerate screenshots/*.svg."""
     directory = Path(__file__).resolve().parents[2] / "screenshots"
     directory.mkdir(exist_ok=True)
+    # A config directory of its own, as the tests have: the user's remembered theme and
+    # lesson pages must not change the screenshots (nor the screenshots them).
+    os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="tui-linreg-shots-")
     for name in SCREENSHOTS:
         asyncio.run(_shoot(name, directory))
         print(directory / f"{name}.svg")

@@ -15,7 +15,7 @@ async def test_f12_opens_the_contents_and_a_lesson_turns_page_by_page() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("f12")
-        await pilot.pause()
+        await wait_until(lambda: app.focused is app.main.lessons, what=lambda: "the lessons")
         shown = screen_text(app.screen)
         assert "Autograd: the chain rule" in shown
         assert "0 of 7 pages read" in shown
