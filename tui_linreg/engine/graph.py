@@ -231,6 +231,34 @@ def steps_of(run: RunParts) -> Iterator[tuple[int, int, torch.Tensor, torch.Tens
             yield epoch, total, X, y
 
 
+@dataclass
+class TakenTo:
+    """A run taken to just before one of its steps: its parts, and that step's batch."""
+
+    run: RunParts
+    epoch: int
+    step: int
+    X: torch.Tensor
+    y: torch.Tensor
+
+
+def taken_to(config: TrainConfig, step: int) -> TakenTo:
+    """A run of ``config`` taken from its start to just before ``step`` (counted from 1
+    across epochs), as the training loop takes it; ConfigError for a step outside the run, or
+    past a step that raised."""
+    run = RunParts.begin(config, None, record_path=False)
+    last = config.epochs * run.steps_per_epoch
+    if not 1 <= step <= last:
+        raise ConfigError(
+            [Mistake("step", f"--step must be from 1 to {last:,}, this run's steps; got {step}")]
+        )
+    for epoch, total, X, y in steps_of(run):  # noqa: N806
+        if total == step:
+            return TakenTo(run, epoch, total, X, y)
+        replay_to(run.model, X, y, total)
+    raise AssertionError("the step is within the run")  # pragma: no cover
+
+
 def _forward_mode(model: Implementation, X: torch.Tensor, y: torch.Tensor) -> ForwardCheck | None:  # noqa: N803
     """The loss's derivative along a direction by forward mode (torch.func.jvp), beside the
     reverse gradient's dot product with it; None where the step adds more than the loss
@@ -282,33 +310,23 @@ def step_graph(config: TrainConfig, step: int = 1) -> StepGraph:
                 )
             ]
         )
-    run = RunParts.begin(config, None, record_path=False)
-    model = run.model
-    last = config.epochs * run.steps_per_epoch
-    if not 1 <= step <= last:
-        raise ConfigError(
-            [Mistake("step", f"--step must be from 1 to {last:,}, this run's steps; got {step}")]
-        )
-    for epoch, total, X, y in steps_of(run):  # noqa: N806
-        if total < step:
-            replay_to(model, X, y, total)
-            continue
-        graph = StepGraph(config.implementation, epoch, total)
-        forward = None if (config.weight_decay or config.pitfalls) else _forward_mode(model, X, y)
-        recorder = _Recorder(_leaf_names(model))
-        try:
-            with recorder:
-                model.train_step(X, y)
-        except RuntimeError as error:  # a pitfall: PyTorch's own words
-            graph.error = str(error).strip().splitlines()[0]
-        finally:
-            for handle in recorder.handles:
-                with contextlib.suppress(Exception):
-                    handle.remove()
-        graph.nodes, graph.forward = recorder.graph, forward
-        for node in graph.nodes:  # W.T is taken inside nn.Linear's C++, unseen: its input's
-            if node.name == "TBackward0" and node.value is None and len(node.inputs) == 1:
-                source = graph.nodes[node.inputs[0]].value
-                node.value = None if source is None else source.T
-        return graph
-    raise AssertionError("the step is within the run")  # pragma: no cover
+    taken = taken_to(config, step)
+    model, X, y = taken.run.model, taken.X, taken.y  # noqa: N806
+    graph = StepGraph(config.implementation, taken.epoch, taken.step)
+    forward = None if (config.weight_decay or config.pitfalls) else _forward_mode(model, X, y)
+    recorder = _Recorder(_leaf_names(model))
+    try:
+        with recorder:
+            model.train_step(X, y)
+    except RuntimeError as error:  # a pitfall: PyTorch's own words
+        graph.error = str(error).strip().splitlines()[0]
+    finally:
+        for handle in recorder.handles:
+            with contextlib.suppress(Exception):
+                handle.remove()
+    graph.nodes, graph.forward = recorder.graph, forward
+    for node in graph.nodes:  # W.T is taken inside nn.Linear's C++, unseen: its input's
+        if node.name == "TBackward0" and node.value is None and len(node.inputs) == 1:
+            source = graph.nodes[node.inputs[0]].value
+            node.value = None if source is None else source.T
+    return graph

@@ -20,8 +20,7 @@ from typing import Any
 import torch
 
 from tui_linreg.config import ConfigError, Mistake, TrainConfig
-from tui_linreg.engine.graph import replay_to, steps_of
-from tui_linreg.engine.run import RunParts
+from tui_linreg.engine.graph import taken_to
 from tui_linreg.engine.scratch import linreg
 
 
@@ -114,52 +113,42 @@ def walk_step(config: TrainConfig, step: int = 1) -> list[WalkState]:
                 )
             ]
         )
-    run = RunParts.begin(config, None, record_path=False)
-    model, pitfalls = run.model, config.pitfalls
-    last = config.epochs * run.steps_per_epoch
-    if not 1 <= step <= last:
-        raise ConfigError(
-            [Mistake("step", f"the step must be from 1 to {last:,}, this run's steps; got {step}")]
-        )
-    for _epoch, total, X, y in steps_of(run):  # noqa: N806
-        if total < step:
-            replay_to(model, X, y, total)
-            continue
-        if config.implementation == "concise":
-            return _concise(model, X, y, pitfalls)
-        w, b = model.w, model.b  # type: ignore[attr-defined]
-        walker = _Walker(w, b)
-        walker.record("")
-        loss_name = "squared_loss_without_reshape" if "no-reshape" in pitfalls else "loss"
-        walker.loss = l = model.loss(linreg(X, w, b), y)  # type: ignore[attr-defined]  # noqa: E741
-        walker.graph = f"l.grad_fn is {type(l.grad_fn).__name__}: {_nodes(l.grad_fn)} nodes"
-        walker.record(f"l = {loss_name}(net(X, w, b), y)")
-        vector = "backward-vector" in pitfalls
-        try:
-            (l if vector else l.sum()).backward()
-        except RuntimeError as error:
-            walker.record("l.backward()" if vector else "l.sum().backward()", _said(error))
-            return walker.states
-        walker.graph = "freed: backward() has used it (the next step builds its own)"
-        walker.record("l.sum().backward()")
-        divisor = config.batch_size if "lesson-divisor" in pitfalls else len(y)
-        guard = contextlib.nullcontext() if "no-no-grad" in pitfalls else torch.no_grad()
-        lr = model.lr
-        with guard:
-            for name, param in (("w", w), ("b", b)):
-                assert param.grad is not None
-                line = f"{name} -= lr * {name}.grad / batch_size"
-                try:
-                    param.sub_(param.grad, alpha=lr / divisor)  # the lesson's param -= …
-                except RuntimeError as error:
-                    walker.record(line, _said(error))
-                    return walker.states
-                walker.record(line)
-                if "forget-zero-grad" not in pitfalls:
-                    param.grad.zero_()
-                    walker.record(f"{name}.grad.zero_()")
+    taken = taken_to(config, step)
+    model, pitfalls, X, y = taken.run.model, config.pitfalls, taken.X, taken.y  # noqa: N806
+    if config.implementation == "concise":
+        return _concise(model, X, y, pitfalls)
+    w, b = model.w, model.b  # type: ignore[attr-defined]
+    walker = _Walker(w, b)
+    walker.record("")
+    loss_name = "squared_loss_without_reshape" if "no-reshape" in pitfalls else "loss"
+    walker.loss = l = model.loss(linreg(X, w, b), y)  # type: ignore[attr-defined]  # noqa: E741
+    walker.graph = f"l.grad_fn is {type(l.grad_fn).__name__}: {_nodes(l.grad_fn)} nodes"
+    walker.record(f"l = {loss_name}(net(X, w, b), y)")
+    vector = "backward-vector" in pitfalls
+    try:
+        (l if vector else l.sum()).backward()
+    except RuntimeError as error:
+        walker.record("l.backward()" if vector else "l.sum().backward()", _said(error))
         return walker.states
-    raise AssertionError("the step is within the run")  # pragma: no cover
+    walker.graph = "freed: backward() has used it (the next step builds its own)"
+    walker.record("l.sum().backward()")
+    divisor = config.batch_size if "lesson-divisor" in pitfalls else len(y)
+    guard = contextlib.nullcontext() if "no-no-grad" in pitfalls else torch.no_grad()
+    lr = model.lr
+    with guard:
+        for name, param in (("w", w), ("b", b)):
+            assert param.grad is not None
+            line = f"{name} -= lr * {name}.grad / batch_size"
+            try:
+                param.sub_(param.grad, alpha=lr / divisor)  # the lesson's param -= …
+            except RuntimeError as error:
+                walker.record(line, _said(error))
+                return walker.states
+            walker.record(line)
+            if "forget-zero-grad" not in pitfalls:
+                param.grad.zero_()
+                walker.record(f"{name}.grad.zero_()")
+    return walker.states
 
 
 def _concise(

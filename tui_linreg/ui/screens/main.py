@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from typing import Any, ClassVar
+from typing import Any
 
 from textual import on, work
-from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.timer import Timer
 from textual.widgets import Button, Input, Select
@@ -34,12 +33,9 @@ from tui_linreg.i18n import _
 from tui_linreg.plan import Plan, PlanKind, differing, label_of
 from tui_linreg.presets import PRESETS
 from tui_linreg.session import Session, Started
-from tui_linreg.settings import Section
 from tui_linreg.teach.exercises import QUESTIONS
-from tui_linreg.teach.progress import LessonProgress
 from tui_linreg.teach.questions import Prediction
 from tui_linreg.ui import formatting
-from tui_linreg.ui.lesson_driver import drive
 from tui_linreg.ui.messages import (
     DataPreviewed,
     Notice,
@@ -48,35 +44,14 @@ from tui_linreg.ui.messages import (
     StepReplayed,
     TorchLoaded,
 )
+from tui_linreg.ui.screens.lesson_keys import LessonKeys
 from tui_linreg.ui.screens.panes import PanesScreen
 from tui_linreg.ui.screens.question import NameScreen, QuestionScreen
 from tui_linreg.ui.widgets.code_pane import NEXT_RUN
-from tui_linreg.ui.widgets.lesson_pane import LessonPane
 from tui_linreg.ui.widgets.plots.sweep import SweepPlot
 
 
-class MainScreen(PanesScreen):
-    # While a lesson is open, n, p and c turn its pages from any pane that does not take
-    # them itself (the walk, the graph, the inspector); a text field types them.
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "lesson_turn(1)", "Next page", show=False),
-        Binding("p", "lesson_turn(-1)", "Previous page", show=False),
-        Binding("c", "lesson_contents", "Lessons", show=False),
-    ]
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("lesson_turn", "lesson_contents"):
-            return self.has_class("learning")
-        return True
-
-    def action_lesson_turn(self, by: int) -> None:
-        self.lessons.action_turn(by)
-        self.lessons.focus()
-
-    def action_lesson_contents(self) -> None:
-        self.lessons.show_contents()
-        self.lessons.focus()
-
+class MainScreen(LessonKeys, PanesScreen):
     def __init__(
         self, session: Session, initial: TrainConfig, *, cursor_blink: bool, sweep: str = ""
     ) -> None:
@@ -87,9 +62,6 @@ class MainScreen(PanesScreen):
         """Set when the current plan's worker has returned (its thread is free again)."""
         self.training_ended.set()
         self._preview_timer: Timer | None = None
-        self.lessons = LessonPane(LessonProgress(None), id="lessons")
-        """The lessons' pane, mounted in the sidebar when first opened (f12); the app gives it
-        the learner's progress."""
 
     def on_unmount(self) -> None:
         """However the app ends, the training thread must not outlive it."""
@@ -441,54 +413,6 @@ class MainScreen(PanesScreen):
         self.in_place = "plots" if self.in_place == "code" else "code"
         if self.in_place == "code":
             self._show_code()
-
-    # --- the lessons ----------------------------------------------------------------------------
-
-    def action_learn(self) -> None:
-        """The lessons in the sidebar (the form's place), or the form again."""
-        if self.has_class("learning"):
-            self.leave_lessons()
-        else:
-            self.open_lessons("")
-
-    def open_lessons(self, name: str) -> None:
-        """Lesson ``name`` where the learner left it, or the contents for ""."""
-        pane = self.lessons
-        if not pane.is_attached:  # mounted when first wanted: the first frame does not wait
-            self.query_one("#sidebar").mount(pane, before=self.form)
-            self.call_after_refresh(self.open_lessons, name)
-            return
-        self.add_class("learning")
-        if name:
-            pane.open(name)
-        else:
-            pane.show_contents()
-        pane.focus()
-
-    def leave_lessons(self) -> None:
-        self.remove_class("learning")
-        # On the form's first title, not in a field: a digit pressed for the lessons' list
-        # must not land in the learning rate. Tab goes on into the fields.
-        self.form.title_of(Section.DATA).focus()
-
-    def action_walk_step(self) -> None:
-        """The inspector's step, walked line by line in the plots' place (w)."""
-        detail = self.inspector.detail
-        config = self.session.running or (
-            self.session.ends[-1].config if self.session.ends else None
-        )
-        if detail is None or config is None:
-            self.notify(_("Take a step first (f7): then w walks it line by line."), timeout=4)
-            return
-        steps_per_epoch = -(-config.num_examples // config.batch_size)
-        self.walk.walk(config, (detail.epoch - 1) * steps_per_epoch + detail.step)
-        self.in_place = "walk"
-
-    def on_lesson_pane_act(self, message: LessonPane.Act) -> None:
-        drive(self, message.action)
-
-    def on_lesson_pane_leave(self) -> None:
-        self.leave_lessons()
 
     def action_notes(self) -> None:
         """The notes on the whole screen, at any width, and back."""
