@@ -259,10 +259,10 @@ def taken_to(config: TrainConfig, step: int) -> TakenTo:
     raise AssertionError("the step is within the run")  # pragma: no cover
 
 
-def _forward_mode(model: Implementation, X: torch.Tensor, y: torch.Tensor) -> ForwardCheck | None:  # noqa: N803
+def _forward_mode(model: Implementation, X: torch.Tensor, y: torch.Tensor) -> ForwardCheck:  # noqa: N803
     """The loss's derivative along a direction by forward mode (torch.func.jvp), beside the
-    reverse gradient's dot product with it; None where the step adds more than the loss
-    (weight decay) or breaks it (a pitfall)."""
+    reverse gradient's dot product with it (the caller leaves it out where the step adds more
+    than the loss, weight decay, or breaks it, a pitfall)."""
     from torch.func import functional_call, jvp
 
     net = getattr(model, "net", None)

@@ -191,13 +191,19 @@ ANSCOMBE = {
 """What each of Anscombe's sets looks like, which its numbers do not say."""
 
 
+def best_line(end: RunEnded) -> tuple[float, float]:
+    """The best line's slope (the first feature's) and intercept, in the data's own units
+    (undoing --standardize)."""
+    (slope, *_others), intercept = end.in_data_units(end.closed_form.w, end.closed_form.b)
+    return slope, intercept
+
+
 def data_set_note(started: RunStarted, ended: RunEnded) -> Note | None:
     """What the built-in data set is famous for, with its own fitted line."""
     data = started.config.data
     if data not in ANSCOMBE and data != "galton":
         return None
-    best = ended.closed_form
-    (slope, *_others), intercept = ended.in_data_units(best.w, best.b)
+    slope, intercept = best_line(ended)
     if data == "galton":
         return filled(
             "galton",
@@ -230,7 +236,7 @@ def quartet_note(runs: Sequence[Run]) -> Note | None:
         return None
     lines = []
     for _start, end in runs:
-        (slope, *_others), intercept = end.in_data_units(end.closed_form.w, end.closed_form.b)
+        slope, intercept = best_line(end)
         lines.append(f"y = {intercept:.2f} + {slope:.3f}x")
     return filled(
         "anscombe",

@@ -167,9 +167,8 @@ def _fails_or_drifts(runs: Sequence[Run]) -> Judged:
 
 
 def _sorted(runs: Sequence[Run]) -> Judged:
-    end = runs[-1][1]
-    ratio = ratio_to_optimum(end)
-    value = 2 if end.outcome != Outcome.FINISHED else 0 if ratio <= CLOSE_TO_OPTIMUM else 1
+    ratio = ratio_to_optimum(runs[-1][1])
+    value = reached(runs).value  # at the answer, off it, or flown off
     note = note_of(
         "sorted-order",
         N_(

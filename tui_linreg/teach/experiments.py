@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from tui_linreg.engine.events import Outcome
 from tui_linreg.i18n import N_
-from tui_linreg.teach.beyond import GAP
+from tui_linreg.teach.beyond import GAP, best_line
 from tui_linreg.teach.dynamics import Run, contractions, curvatures, from_optimum
 from tui_linreg.teach.questions import ENDS, Judged, Question, note_of, reached
 
@@ -107,7 +107,7 @@ def _gap(runs: Sequence[Run]) -> Judged:
 
 def _galton_slope(runs: Sequence[Run]) -> Judged:
     end = runs[-1][1]
-    (slope, *_others), _b = end.in_data_units(end.closed_form.w, end.closed_form.b)
+    slope, _intercept = best_line(end)
     note = note_of(
         "galton-slope",
         N_(
@@ -124,7 +124,7 @@ def _same_lines(runs: Sequence[Run]) -> Judged:
     """0: four different lines; 1: two; 2: one line, four times."""
     lines = set()
     for _start, end in runs:
-        (slope, *_others), intercept = end.in_data_units(end.closed_form.w, end.closed_form.b)
+        slope, intercept = best_line(end)
         lines.add((round(slope, 2), round(intercept, 1)))
     value = 2 if len(lines) == 1 else 1 if len(lines) == 2 else 0
     note = note_of(

@@ -4,7 +4,7 @@ runs the next line, ↑ or k goes back (the states are all taken at once, in a w
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -14,6 +14,9 @@ from textual.widgets import Static
 
 from tui_linreg.config import ConfigError, TrainConfig
 from tui_linreg.i18n import _
+
+if TYPE_CHECKING:  # the engine imports torch: loaded in the worker, when a walk is asked for
+    from tui_linreg.engine.walk import WalkState
 
 
 def _numbers(values: tuple[float, ...] | float | None) -> str:
@@ -33,7 +36,7 @@ class WalkPane(VerticalScroll, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.states: list[object] = []
+        self.states: list[WalkState] = []
         self.at = 0
 
     def compose(self):  # type: ignore[no-untyped-def]
@@ -54,13 +57,13 @@ class WalkPane(VerticalScroll, can_focus=True):
         from tui_linreg.engine.walk import walk_step  # PyTorch: off the UI thread
 
         try:
-            states: list[object] = list(walk_step(config, step))
+            states = walk_step(config, step)
             failed = ""
         except ConfigError as error:
             states, failed = [], "\n".join(m.message for m in error.mistakes)
         self.app.call_from_thread(self._walked, states, failed)
 
-    def _walked(self, states: list[object], failed: str) -> None:
+    def _walked(self, states: list[WalkState], failed: str) -> None:
         self.states, self.at = states, 0
         if failed:
             self.query_one("#walk-text", Static).update(failed)
@@ -73,9 +76,7 @@ class WalkPane(VerticalScroll, can_focus=True):
             self._draw()
 
     def _draw(self) -> None:
-        from tui_linreg.engine.walk import WalkState
-
-        states = [s for s in self.states if isinstance(s, WalkState)]
+        states = self.states
         now = states[self.at]
         before = states[self.at - 1] if self.at else now
         text = Text()
