@@ -15,13 +15,23 @@ from tui_linreg.config import TrainConfig, checked
 from tui_linreg.engine.data import make_problem
 from tui_linreg.engine.events import Outcome, RunEnded, RunStarted
 from tui_linreg.engine.run import run_to_end, train
-from tui_linreg.presets import EXERCISES, GROUPS, PRESETS
+from tui_linreg.presets import CONCISE, EXERCISES, GROUPS, PRESETS, SCRATCH
 from tui_linreg.sweep import parse_sweep
 
 
 @pytest.mark.parametrize("name", sorted(PRESETS))
 def test_every_preset_is_a_valid_configuration(name: str) -> None:
     checked(PRESETS[name].apply())
+
+
+def test_the_concise_lessons_exercises_run_the_concise_code() -> None:
+    """From any form: a preset starts from the defaults (scratch), so the concise lesson's
+    exercises must say so themselves (3.5.1's summed loss is nn.MSELoss's reduction)."""
+    concise = [p for p in PRESETS.values() if p.group == CONCISE]
+    assert {p.name for p in concise} >= {"sum-loss", "mean-loss", "error-vs-n"}
+    assert {p.apply().implementation for p in concise} == {"concise"}
+    scratch = [p for p in PRESETS.values() if p.group == SCRATCH]
+    assert {p.apply().implementation for p in scratch} == {"scratch"}
 
 
 def test_presets_include_the_lessons_experiments_and_exercises() -> None:

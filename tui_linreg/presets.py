@@ -186,6 +186,7 @@ PRESETS: dict[str, Preset] = {
             "sum-loss",
             "3.5.1: a sum, not a mean: how must lr change? lr / |B| takes the mean's very steps",
             {
+                "implementation": "concise",
                 "loss_function": "sum",
                 "batch_size": 16,
                 "num_examples": 1024,
@@ -197,13 +198,24 @@ PRESETS: dict[str, Preset] = {
         Preset(
             "mean-loss",
             "sum-loss's twin: nn.MSELoss's mean at lr 0.03 (a sum at 0.03 takes 16× its steps)",
-            {"loss_function": "mse", "batch_size": 16, "num_examples": 1024},
+            {
+                "implementation": "concise",
+                "loss_function": "mse",
+                "batch_size": 16,
+                "num_examples": 1024,
+            },
             CONCISE,
         ),
         Preset(
             "error-vs-n",
             "3.5.5: how does the error fall with n? n 10 to 10000, noise 1: as |w* − w|, 1/√n",
-            {"noise_std": 1.0, "epochs": 30, "learning_rate": 0.1, "lr_decay": 0.8},
+            {
+                "implementation": "concise",
+                "noise_std": 1.0,
+                "epochs": 30,
+                "learning_rate": 0.1,
+                "lr_decay": 0.8,
+            },
             CONCISE,
             ("3.5.5",),
             sweep="num_examples=10..10000:log:10",
@@ -211,19 +223,22 @@ PRESETS: dict[str, Preset] = {
         Preset(
             "batch-1",
             "pure stochastic gradient descent: one example per step",
-            {"batch_size": 1},
+            {"implementation": "concise", "batch_size": 1},
             CONCISE,
         ),
         Preset(
             "full-batch",
             "all 1000 examples per step: plain gradient descent",
-            {"batch_size": 1000, "epochs": 50, "learning_rate": 0.5},
+            {"implementation": "concise", "batch_size": 1000, "epochs": 50, "learning_rate": 0.5},
             CONCISE,
         ),
         Preset(
             "high-dimension",
             "ten features instead of two",
-            {"true_w": (2.0, -3.4, 1.0, 0.5, -1.5, 3.0, -0.7, 2.2, -2.8, 0.9)},
+            {
+                "implementation": "concise",
+                "true_w": (2.0, -3.4, 1.0, 0.5, -1.5, 3.0, -0.7, 2.2, -2.8, 0.9),
+            },
             CONCISE,
         ),
         Preset(

@@ -60,3 +60,24 @@ async def test_a_data_files_columns_name_the_rows_as_train_names_them() -> None:
     assert rows[0].startswith("w[floor area] ")
     assert rows[1].startswith("w[age] ")
     assert rows[2].startswith("b ")
+
+
+async def test_too_narrow_for_two_runs_errors_the_errors_go_and_every_runs_values_stay() -> None:
+    """Beside a lesson's page the table is narrower than the 61 columns that two runs and
+    their errors need: the error columns go first, and come back when it is wide again."""
+    closed = ClosedForm(w=(1.9999, -3.3997), b=4.1997, half_mse=5e-5, stable_lr=1.82)
+    async with TableApp().run_test(size=(45, 8)) as pilot:
+        table = pilot.app.query_one(ParameterTable)
+        table.new_data((2.0, -3.4, 4.2), closed)
+        table.show("scratch", (1.9999, -3.3991, 4.199))
+        table.show("concise", (1.9998, -3.3990, 4.198))
+        table.flush()
+        await pilot.pause()
+        heading = table.render_line(0).text
+        first = table.render_line(1).text
+        assert heading.split() == ["true", "closed", "scratch", "concise"], heading
+        assert first.split() == ["w[0]", "2.0000", "1.9999", "1.9999", "1.9998"], first
+        await pilot.resize_terminal(80, 8)
+        await pilot.pause()
+        heading = table.render_line(0).text
+    assert heading.split() == ["true", "closed", "scratch", "error", "concise", "error"], heading

@@ -108,16 +108,32 @@ class ParameterTable(DataTable[Text], Glossed):
             self.stale = False
             self._redraw()
 
+    def on_resize(self) -> None:
+        if self._errors_shown != self._errors_fit():
+            self._redraw()
+
+    _errors_shown = True
+
+    def _errors_fit(self) -> bool:
+        """Whether each run's error column fits beside its value. Where the pane is too narrow
+        (a lesson's page beside it, two runs), the errors go first: every run's value stays,
+        and the error is the true value less it, a subtraction away."""
+        width = self.scrollable_content_region.width
+        columns = 2 + 2 * len(self.learned)  # true and closed, each run's value and error
+        return width == 0 or width >= 5 + WIDTH * columns  # 0: not laid out yet
+
     def _redraw(self) -> None:
         self.clear(columns=True)
         if not self.true:
             return
         known = not all(math.isnan(value) for value in self.true)  # real data: no truth
+        self._errors_shown = self._errors_fit()
+        errors = known and self._errors_shown
         labels = [
             *(["true"] if known else []),
             # train's heading, "closed form" shortened to fit the column
             "closed" if self.closed_form is None else reference_label(self.closed_form).split()[0],
-            *(x for name in self.learned for x in (name, "error")[: 2 if known else 1]),
+            *(x for name in self.learned for x in (name, "error")[: 2 if errors else 1]),
         ]
         waiting = Text("…", style="dim")  # the closed form comes with the first run's data
         best: tuple[Text, ...] = (
@@ -134,7 +150,7 @@ class ParameterTable(DataTable[Text], Glossed):
             for label in self.learned:  # in the order the runs started
                 value = self.learned[label][index]
                 row += [_number(value)]
-                row += [_number(self.true[index] - value)] if known else []
+                row += [_number(self.true[index] - value)] if errors else []
             rows.append(row)
         self.add_column("", width=max(len(name) for name in names) + 1)
         for column, label in enumerate(labels, start=1):
