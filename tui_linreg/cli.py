@@ -15,7 +15,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import NoReturn
 
-from tui_linreg import __version__
+from tui_linreg import __version__, preferences
 from tui_linreg.commands.common import (
     EXIT_BROKEN_PIPE,
     EXIT_DIVERGED,
@@ -35,6 +35,7 @@ from tui_linreg.commands.listing import datasets_command, history_command, prese
 from tui_linreg.commands.serve import LOOPBACK, SERVED_ON, THIS_MACHINE, serve_command, served
 from tui_linreg.commands.train import train_command
 from tui_linreg.config import SETTINGS, ConfigError, quoted
+from tui_linreg.i18n import LANGUAGES, _, choose, flag_value, read_language, use
 from tui_linreg.presets import preset
 from tui_linreg.teach.lessons import LESSONS
 
@@ -200,7 +201,34 @@ def build_parser() -> Parser:
         action="store_true",
         help="only validate the arguments (the device included), print the config, and exit",
     )
+    for each in (parser, *parser.commands.values()):
+        _add_language(each)
     return parser
+
+
+def _language(text: str) -> str:
+    found = read_language(text)
+    if found is None:
+        names = " or ".join(LANGUAGES)
+        raise argparse.ArgumentTypeError(
+            _("must be {names}, got {text}").format(names=names, text=quoted(text))
+        )
+    return found
+
+
+def _add_language(parser: argparse.ArgumentParser) -> None:
+    """--lang, taken before or after the command's name (it was read before parsing: here it is
+    only checked, and listed in --help)."""
+    parser.add_argument(
+        "--lang",
+        type=_language,
+        default=argparse.SUPPRESS,
+        metavar="|".join(LANGUAGES),
+        help=_(
+            "the language: zh (中文) or en (English); otherwise the one chosen in the app, "
+            "then LANGUAGE, LC_ALL, LC_MESSAGES or LANG"
+        ),
+    )
 
 
 def _joined_negative_values(argv: Sequence[str]) -> list[str]:
@@ -240,13 +268,16 @@ def _forgiving_output() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _forgiving_output()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # The language first: the parser's help and refusals are in it. A served tab is told its
+    # language by serve; the machine's remembered choice is its own user's.
+    remembered = None if served() else preferences.load_language(preferences.default_path())
+    use(choose(flag_value(argv), remembered))
     parser = build_parser()
-    args, unknown = parser.parse_known_args(
-        _joined_negative_values(sys.argv[1:] if argv is None else argv)
-    )
+    args, unknown = parser.parse_known_args(_joined_negative_values(argv))
     if unknown:  # refused by the command's own parser, with its usage (argparse: the top one's)
         command = parser.commands.get(args.command or "", parser)
-        command.error(f"unrecognized arguments: {' '.join(unknown)}")
+        command.error(_("unrecognized arguments: %s") % " ".join(unknown))
     if args.command == "train":
         try:
             return train_command(args)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.ui.snapshot_app import make_app, notifications, settle, wait_until
-from tui_linreg.ui import preferences
+from tui_linreg import preferences
 
 
 async def test_the_chosen_theme_is_remembered_for_the_next_launch() -> None:
@@ -54,3 +54,13 @@ def test_the_settings_file_is_written_whole_or_not_at_all(tmp_path: Path) -> Non
     said = preferences.save_theme(blocked / "settings.json", "nord")  # its folder is a file
     assert said is not None
     assert "cannot be remembered" in said
+
+
+def test_the_language_is_remembered_beside_the_theme(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    assert preferences.save_theme(path, "nord") is None
+    assert preferences.save(path, language="zh") is None
+    assert preferences.load_theme(path) == ("nord", None)
+    assert preferences.load_language(path) == "zh"
+    path.write_text('{"language": "zh"}', encoding="utf-8")  # a language alone is no damage
+    assert preferences.load_theme(path) == (None, None)

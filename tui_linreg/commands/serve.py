@@ -15,6 +15,7 @@ from tui_linreg.commands.common import (
     invalid,
 )
 from tui_linreg.config import SETTINGS, ConfigError, quoted
+from tui_linreg.i18n import language
 
 LOOPBACK = "127.0.0.1"
 THIS_MACHINE = (LOOPBACK, "localhost", "::1")
@@ -55,6 +56,7 @@ def serve_command(args: argparse.Namespace) -> int:
         )
     arguments = [setting.argument(getattr(config, name)) for name, setting in SETTINGS.items()]
     command = [sys.executable, "-m", "tui_linreg", *arguments, "--history", str(history_path(args))]
+    command += ["--lang", language()]  # where every tab starts; a tab's switch stays its own
     if args.preset is not None:  # its sweep goes in each tab's sweep field
         command += ["--preset", args.preset.strip()]
     os.environ[SERVED_ON] = args.host  # the tabs' apps inherit it

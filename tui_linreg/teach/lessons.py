@@ -8,11 +8,10 @@ screen.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Mapping
 from typing import Any
 
-from tui_linreg.i18n import N_, _
+from tui_linreg.i18n import N_, _, cells, fill
 from tui_linreg.teach.lesson_autograd import AUTOGRAD
 from tui_linreg.teach.lesson_concise import CONCISE
 from tui_linreg.teach.lesson_scratch import SCRATCH
@@ -72,10 +71,10 @@ def lesson(name: str) -> Lesson:
 def printed(one: Lesson, outputs: Mapping[int, str] | None = None) -> str:
     """A lesson's pages as plain text (``learn --print``): each page's words, its code and,
     where given, the code's output (by page index)."""
-    lines = [_(one.title), "=" * len(_(one.title)), ""]
+    lines = [_(one.title), "=" * cells(_(one.title)), ""]
     for index, page in enumerate(one.pages):
         title = f"{index + 1}. {page.shown_title()}"
-        lines += [title, "-" * len(title), textwrap.fill(_(page.text), 78), ""]
+        lines += [title, "-" * cells(title), fill(_(page.text), 78), ""]
         if page.code:
             lines += ["    " + line if line else "" for line in page.code.splitlines()]
             lines.append("")
@@ -88,7 +87,7 @@ def printed(one: Lesson, outputs: Mapping[int, str] | None = None) -> str:
             lines.append("")
         if page.action is not None:
             said = _("Try it in the app: {label}.").format(label=_(page.action.label))
-            lines += [textwrap.fill(said, 78), ""]
+            lines += [fill(said, 78), ""]
         if page.after:
-            lines += [textwrap.fill(_(page.after), 78), ""]
+            lines += [fill(_(page.after), 78), ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -13,6 +13,7 @@ import contextlib
 import signal
 import threading
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -23,12 +24,14 @@ from textual.command import CommandPalette
 from textual.events import DeliveryComplete, DeliveryFailed
 from textual.screen import Screen
 
+from tui_linreg import preferences
 from tui_linreg.config import TrainConfig
 from tui_linreg.history import History, default_path
+from tui_linreg.i18n import LANGUAGES, _, language, use
 from tui_linreg.session import Session
 from tui_linreg.teach.progress import LessonProgress
 from tui_linreg.trainer import Trainer
-from tui_linreg.ui import keys, maximise, preferences, replay_keys, textual_guards
+from tui_linreg.ui import keys, maximise, replay_keys, textual_guards
 from tui_linreg.ui.commands import FieldCommands, PresetCommands, RecentRunCommands
 from tui_linreg.ui.messages import Notice, TorchLoaded
 from tui_linreg.ui.screens.help import HelpScreen
@@ -259,10 +262,29 @@ class LinregApp(App[None]):
         yield from super().get_system_commands(screen)
         for binding in self.BINDINGS:
             if isinstance(binding, Binding) and binding.action not in ("quit",):
-                where, _, action = binding.action.rpartition(".")
+                where, _dot, action = binding.action.rpartition(".")
                 node = self.main if where == keys.MAIN else self
                 yield SystemCommand(
                     f"{binding.description} ({binding.key})",
                     binding.tooltip,
                     getattr(node, f"action_{action}"),
                 )
+        for name, own_name in LANGUAGES.items():
+            if name != language():
+                yield SystemCommand(
+                    f"{_('Language')}: {own_name}",
+                    _("Speak {language} from now on, and remember it").format(language=own_name),
+                    partial(self.switch_language, name),
+                )
+
+    def switch_language(self, name: str) -> None:
+        """The palette's language: what is drawn from now on speaks it (the footer's keys at
+        once), and it is remembered, except in a served tab, whose choice is its own."""
+        use(name)
+        if not self.ask_name:
+            said = preferences.save(preferences.default_path(), language=name)
+            if said:
+                self.notify(said, severity="warning", timeout=8)
+        self.refresh_bindings()
+        self.main.lessons.redraw()
+        self.notify(_("Language: {language}").format(language=LANGUAGES[name]))

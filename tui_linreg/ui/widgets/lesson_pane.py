@@ -16,9 +16,17 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from tui_linreg.i18n import _
+from tui_linreg.i18n import N_, _
 from tui_linreg.teach.lessons import LESSONS, Action, Lesson, Page
 from tui_linreg.teach.progress import LessonProgress
+
+BUTTONS = {
+    "lesson-previous": N_("◀ previous"),
+    "lesson-do": N_("do it"),
+    "lesson-next": N_("next ▶"),
+    "lesson-contents": N_("contents"),
+}
+"""The page's buttons, for the mouse: the same as its keys."""
 
 
 class LessonPane(VerticalScroll, can_focus=True):
@@ -55,10 +63,11 @@ class LessonPane(VerticalScroll, can_focus=True):
         yield Static("", id="lesson-page")
         # The same as the keys, for the mouse (and the browser's touch screens).
         with Horizontal(id="lesson-buttons", classes="lesson-buttons"):
-            yield Button(_("◀ previous"), id="lesson-previous", compact=True)
-            yield Button(_("do it"), id="lesson-do", compact=True, variant="primary")
-            yield Button(_("next ▶"), id="lesson-next", compact=True)
-            yield Button(_("contents"), id="lesson-contents", compact=True)
+            for button, label in BUTTONS.items():
+                primary = button == "lesson-do"
+                yield Button(
+                    _(label), id=button, compact=True, variant="primary" if primary else "default"
+                )
         with Horizontal(id="contents-buttons", classes="lesson-buttons"):
             for number, name in enumerate(LESSONS, 1):
                 yield Button(f"{number} {name}", id=f"lesson-open-{name}", compact=True)
@@ -105,6 +114,15 @@ class LessonPane(VerticalScroll, can_focus=True):
         lines.append("\n" + _("escape: back to the form"), style="dim")
         self.query_one("#lesson-page", Static).update(lines)
         self.scroll_home(animate=False)
+
+    def redraw(self) -> None:
+        """The page shown, again (in the language just chosen)."""
+        for button, label in BUTTONS.items():
+            self.query_one(f"#{button}", Button).label = _(label)
+        if self.lesson is None:
+            self.show_contents()
+        else:
+            self._show()
 
     def open(self, name: str, page: int | None = None) -> None:
         """Lesson ``name`` at ``page`` (where it was left, by default)."""

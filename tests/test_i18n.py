@@ -1,0 +1,125 @@
+"""Issue 33: one message catalogue. Every message has its zh_CN translation with the same
+placeholders, the shipped .mo is the .po compiled, the language is chosen as gettext users
+expect (--lang, then the remembered choice, then the environment), and a translation changes
+words, never a number."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from tui_linreg import i18n
+from tui_linreg.i18n import CATALOGUES, DOMAIN, LOCALE_DIR, cells, choose, fill, from_environment
+
+PACKAGE = LOCALE_DIR.parent.parent
+PLACEHOLDERS = re.compile(r"\{[^{}]*\}|%\([a-z_]+\)[rsd]|%s")
+
+
+def _catalogue(locale: str):  # type: ignore[no-untyped-def]
+    with open(LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po", "rb") as file:
+        return read_po(file, locale=locale)
+
+
+@pytest.mark.parametrize("locale", sorted(CATALOGUES.values()))
+def test_every_message_in_the_code_has_a_translation_with_the_same_placeholders(
+    locale: str,
+) -> None:
+    catalogue = _catalogue(locale)
+    in_code = {
+        message
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(PACKAGE), method_map=[("**.py", "python")], keywords={"_": None, "N_": None}
+        )
+    }
+    missing = sorted(m for m in in_code if m not in catalogue or not catalogue[m].string)
+    assert not missing, f"{len(missing)} untranslated (python -m tui_linreg.i18n): {missing[:5]}"
+    for message in catalogue:
+        if message.id:
+            said, meant = PLACEHOLDERS.findall(message.string), PLACEHOLDERS.findall(message.id)
+            assert sorted(said) == sorted(meant), message.id
+
+
+@pytest.mark.parametrize("locale", sorted(CATALOGUES.values()))
+def test_the_shipped_mo_is_the_po_compiled(locale: str, tmp_path: Path) -> None:
+    compiled = tmp_path / "compiled.mo"
+    with compiled.open("wb") as file:
+        write_mo(file, _catalogue(locale), use_fuzzy=False)
+    shipped = LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    assert shipped.read_bytes() == compiled.read_bytes(), "python -m tui_linreg.i18n --compile"
+
+
+def test_the_language_is_the_flag_then_the_remembered_choice_then_the_environment() -> None:
+    chinese = {"LANG": "zh_CN.UTF-8"}
+    assert choose("en", "zh", chinese) == "en"
+    assert choose(None, "en", chinese) == "en"
+    assert choose(None, None, chinese) == "zh"
+    assert choose(None, None, {}) == "en"
+    assert from_environment({"LANGUAGE": "fr:zh_TW:en", "LANG": "en_US.UTF-8"}) == "zh"
+    assert from_environment({"LC_ALL": "C", "LANG": "zh_CN.UTF-8"}) == "en"  # LC_ALL first
+    assert from_environment({"LC_MESSAGES": "zh_CN.GB2312"}) == "zh"
+    assert from_environment({"LANG": "fr_FR.UTF-8"}) == "en"  # we have no French
+
+
+def test_chinese_is_wrapped_by_cells_and_no_line_starts_with_a_comma() -> None:
+    text = "对向量，同一法则变成矩阵相乘，形状必须对得上：对标量 y 和含 n 个元素的 x，" * 4
+    lines = fill(text, 40).splitlines()
+    assert len(lines) > 1
+    assert all(cells(line) <= 42 for line in lines)  # a comma may hang past the edge
+    assert not any(line.startswith(("，", "：")) for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert fill("plain English words here", 10) == "plain\nEnglish\nwords here"
+
+
+def _train(*flags: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tui_linreg", *flags],
+        capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+
+
+def test_lang_before_or_after_the_command_and_argparses_own_words_in_chinese() -> None:
+    before = _train("--lang", "zh", "train", "--no-such-flag")
+    after = _train("train", "--no-such-flag", "--lang=zh")
+    for refused in (before, after):
+        assert refused.returncode == 2
+        assert "用法：" in refused.stderr
+        assert "错误：无法识别的参数：--no-such-flag" in refused.stderr
+    wrong = _train("train", "--lang", "fr")
+    assert "argument --lang: must be en or zh, got 'fr'" in wrong.stderr
+
+
+def test_a_translation_changes_the_words_and_no_number(tmp_path: Path) -> None:
+    import os
+
+    env = {**os.environ, "LANG": "zh_CN.UTF-8", "XDG_CONFIG_HOME": str(tmp_path)}
+    flags = ("train", "--epochs", "2", "--no-history")
+    english = _train(*flags, "--lang", "en", env=env)
+    chinese = _train(*flags, env=env)  # the environment's language
+    assert english.returncode == chinese.returncode == 0
+    assert "每一步" in chinese.stdout
+    assert "Each step" in english.stdout
+    number = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
+    # the lesson's lines stay as PyTorch prints them; every number of the notes is the same
+    assert [line for line in english.stdout.splitlines() if line.startswith("epoch")] == [
+        line for line in chinese.stdout.splitlines() if line.startswith("epoch")
+    ]
+    english_note = english.stdout.split("Each step", 1)[1]
+    chinese_note = chinese.stdout.split("每一步", 1)[1]
+    assert sorted(number.findall(english_note)) == sorted(number.findall(chinese_note))
+
+
+def test_use_switches_the_catalogue_and_back() -> None:
+    try:
+        i18n.use("zh")
+        assert i18n._("Run") == "运行"
+        assert i18n.language() == "zh"
+    finally:
+        i18n.use("en")
+    assert i18n._("Run") == "Run"
