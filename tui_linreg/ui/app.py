@@ -285,6 +285,12 @@ class LinregApp(App[None]):
             said = preferences.save(preferences.default_path(), language=name)
             if said:
                 self.notify(said, severity="warning", timeout=8)
+        keys.translated(self._bindings)
         self.refresh_bindings()
-        self.main.lessons.redraw()
+        if self.main.lessons.is_mounted:  # it is mounted when first opened
+            self.main.lessons.redraw()
+        for widget in self.screen.walk_children(with_self=True):
+            retranslate = getattr(widget, "retranslate", None)
+            if callable(retranslate):  # a widget's fixed words: its title, labels, legend
+                retranslate()
         self.notify(_("Language: {language}").format(language=LANGUAGES[name]))
