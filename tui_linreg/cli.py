@@ -35,27 +35,37 @@ from tui_linreg.commands.listing import datasets_command, history_command, prese
 from tui_linreg.commands.serve import LOOPBACK, SERVED_ON, THIS_MACHINE, serve_command, served
 from tui_linreg.commands.train import train_command
 from tui_linreg.config import SETTINGS, ConfigError, quoted
-from tui_linreg.i18n import LANGUAGES, _, choose, flag_value, read_language, use
+from tui_linreg.i18n import LANGUAGES, N_, _, choose, flag_value, read_language, use
 from tui_linreg.presets import preset
 from tui_linreg.teach.lessons import LESSONS
 
 __all__ = ["SERVED_ON", "app_config", "build_parser", "config_from_args", "main", "run"]
 
-EXIT_CODES = f"""\
-exit codes:
-  {EXIT_FINISHED}    finished
-  {EXIT_INVALID}    invalid arguments (the message names the field)
-  {EXIT_DIVERGED}    diverged (the loss became non-finite or exploded)
-  {EXIT_FAILED}    failed (the training code raised: a pitfall, say; PyTorch's message is shown)
-  {EXIT_INTERRUPTED}  interrupted (Ctrl-C)
-  {EXIT_BROKEN_PIPE}  the output pipe closed (| head)
-"""
+EXIT_CODES = (
+    (EXIT_FINISHED, N_("finished")),
+    (EXIT_INVALID, N_("invalid arguments (the message names the field)")),
+    (EXIT_DIVERGED, N_("diverged (the loss became non-finite or exploded)")),
+    (
+        EXIT_FAILED,
+        N_("failed (the training code raised: a pitfall, say; PyTorch's message is shown)"),
+    ),
+    (EXIT_INTERRUPTED, N_("interrupted (Ctrl-C)")),
+    (EXIT_BROKEN_PIPE, N_("the output pipe closed (| head)")),
+)
+"""What each exit status means, for --help's epilog (shown through _())."""
+
+
+def exit_codes() -> str:
+    """--help's list of exit statuses, in the language in use."""
+    lines = [_("exit codes:")]
+    lines += [f"  {code:<5}{_(meaning)}" for code, meaning in EXIT_CODES]
+    return "\n".join(lines) + "\n"
 
 
 def _add_settings(parser: argparse.ArgumentParser, *, both: bool) -> None:
-    group = parser.add_argument_group("settings")
+    group = parser.add_argument_group(_("settings"))
     for name, setting in SETTINGS.items():
-        both_help = "; or both: scratch and concise on the same data, side by side"
+        both_help = _("; or both: scratch and concise on the same data, side by side")
         setting.add_flag(group, both_help if both and name == "implementation" else "")
     # Before --order there was a --shuffle switch: its spellings still work, for old scripts.
     for flag, order in (("--shuffle", "shuffled"), ("--no-shuffle", "fixed")):
@@ -63,12 +73,14 @@ def _add_settings(parser: argparse.ArgumentParser, *, both: bool) -> None:
             flag, dest="order", action="store_const", const=order, help=f"--order {order}"
         )
     group.add_argument(
-        "--preset", metavar="NAME", help="start from a preset ('tui-linreg presets' lists them)"
+        "--preset",
+        metavar="NAME",
+        help=_("start from a preset ('tui-linreg presets' lists them)"),
     )
     group.add_argument(
         "--history",
         metavar="PATH",
-        help="run history file (default: history.jsonl in your data directory)",
+        help=_("run history file (default: history.jsonl in your data directory)"),
     )
 
 
@@ -96,9 +108,11 @@ class Parser(argparse.ArgumentParser):
 def build_parser() -> Parser:
     parser = Parser(
         prog="tui-linreg",
-        description="Linear regression trained with PyTorch, from scratch and concise, "
-        "explored in the terminal. Without a command, starts the app.",
-        epilog="Run 'tui-linreg train --help' for headless training.\n\n" + EXIT_CODES,
+        description=_(
+            "Linear regression trained with PyTorch, from scratch and concise, "
+            "explored in the terminal. Without a command, starts the app."
+        ),
+        epilog=_("Run 'tui-linreg train --help' for headless training.") + "\n\n" + exit_codes(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False,
     )
@@ -108,98 +122,115 @@ def build_parser() -> Parser:
     parser.commands = commands.choices
     train = commands.add_parser(
         "train",
-        help="train without the UI and print the lesson's output",
-        description="Train without the UI. Prints the lesson's per-epoch lines, then the "
-        "learned parameters against the true ones and the closed-form least-squares answer.",
-        epilog="Values that start with '-' work either way: --true-w -3.4,2 or --true-w=-3.4,2\n\n"
-        + EXIT_CODES,
+        help=_("train without the UI and print the lesson's output"),
+        description=_(
+            "Train without the UI. Prints the lesson's per-epoch lines, then the "
+            "learned parameters against the true ones and the closed-form least-squares answer."
+        ),
+        epilog=_("Values that start with '-' work either way: --true-w -3.4,2 or --true-w=-3.4,2")
+        + "\n\n"
+        + exit_codes(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False,
     )
     _add_settings(train, both=True)
     commands.add_parser(
         "presets",
-        help="list the presets: the lessons' experiments and exercises",
-        description="List the presets, one line each. Use one with --preset NAME.",
+        help=_("list the presets: the lessons' experiments and exercises"),
+        description=_("List the presets, one line each. Use one with --preset NAME."),
     )
     serve = commands.add_parser(
         "serve",
-        help="serve the app to web browsers (each tab its own app)",
-        description="Serve the app to web browsers with textual-serve: each tab runs its own "
-        "app, starting from the settings given here, and records its runs in the one history.",
+        help=_("serve the app to web browsers (each tab its own app)"),
+        description=_(
+            "Serve the app to web browsers with textual-serve: each tab runs its own "
+            "app, starting from the settings given here, and records its runs in the one history."
+        ),
     )
     _add_settings(serve, both=False)
     serve.add_argument(
         "--host",
         default=LOOPBACK,
-        help=f"the address to listen on (default {LOOPBACK}: this machine only); another lets "
-        "anyone who reaches it train here and read the history",
+        help=_(
+            "the address to listen on (default {address}: this machine only); another lets "
+            "anyone who reaches it train here and read the history"
+        ).format(address=LOOPBACK),
     )
-    serve.add_argument("--port", default="8000", metavar="N", help="the port (default 8000)")
+    serve.add_argument("--port", default="8000", metavar="N", help=_("the port (default 8000)"))
     commands.add_parser(
         "datasets",
-        help="list the built-in data sets, for --data NAME",
-        description="List the built-in data sets, one line each. Train on one with --data NAME "
-        "(or on your own CSV file with --data PATH).",
+        help=_("list the built-in data sets, for --data NAME"),
+        description=_(
+            "List the built-in data sets, one line each. Train on one with --data NAME "
+            "(or on your own CSV file with --data PATH)."
+        ),
     )
     history = commands.add_parser(
         "history",
-        help="list the recorded runs, or clear them",
-        description="List the recorded runs, oldest first, or clear them.",
+        help=_("list the recorded runs, or clear them"),
+        description=_("List the recorded runs, oldest first, or clear them."),
     )
     history.add_argument(
-        "--history", metavar="PATH", help="history file (default: your data directory)"
+        "--history", metavar="PATH", help=_("history file (default: your data directory)")
     )
-    history.add_argument("--clear", action="store_true", help="forget every recorded run")
-    history.add_argument("--yes", action="store_true", help="clear without asking")
+    history.add_argument("--clear", action="store_true", help=_("forget every recorded run"))
+    history.add_argument("--yes", action="store_true", help=_("clear without asking"))
     learn = commands.add_parser(
         "learn",
-        help="the lessons: the source notes as pages that drive the app",
-        description="Open the lessons beside the live app: autograd, scratch, concise and the "
-        "exercises. Without a name, a contents page lists them with your progress. With "
-        "--print, write a lesson's pages as plain text instead (its code run for real).",
+        help=_("the lessons: the source notes as pages that drive the app"),
+        description=_(
+            "Open the lessons beside the live app: autograd, scratch, concise and the "
+            "exercises. Without a name, a contents page lists them with your progress. With "
+            "--print, write a lesson's pages as plain text instead (its code run for real)."
+        ),
         allow_abbrev=False,
     )
     learn.add_argument(
-        "lesson", nargs="?", default="", help="autograd, scratch, concise or exercises"
+        "lesson", nargs="?", default="", help=_("autograd, scratch, concise or exercises")
     )
     learn.add_argument(
-        "--print", action="store_true", help="print the lesson's pages and exit (no terminal UI)"
+        "--print",
+        action="store_true",
+        help=_("print the lesson's pages and exit (no terminal UI)"),
     )
     _add_settings(learn, both=False)
     graph = commands.add_parser(
         "graph",
-        help="print one training step's autograd graph, with values and gradients",
-        description="Run the settings' training up to one step and print the graph PyTorch "
-        "built for it (grad_fn and its next_functions): each node's output and the gradient "
-        "that reached it from the loss, then the same derivative by forward mode. Scratch and "
-        "concise only: analytic computes its gradient itself.",
+        help=_("print one training step's autograd graph, with values and gradients"),
+        description=_(
+            "Run the settings' training up to one step and print the graph PyTorch "
+            "built for it (grad_fn and its next_functions): each node's output and the gradient "
+            "that reached it from the loss, then the same derivative by forward mode. Scratch and "
+            "concise only: analytic computes its gradient itself."
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False,
     )
     _add_settings(graph, both=False)
     graph.add_argument(
-        "--step", default="1", metavar="K", help="which step, counted from 1 (default 1)"
+        "--step", default="1", metavar="K", help=_("which step, counted from 1 (default 1)")
     )
-    graph.add_argument("--json", action="store_true", help="print the graph as JSON")
-    train.add_argument("--json", action="store_true", help="print one JSON document instead")
+    graph.add_argument("--json", action="store_true", help=_("print the graph as JSON"))
+    train.add_argument("--json", action="store_true", help=_("print one JSON document instead"))
     train.add_argument(
         "--sweep",
         metavar="NAME=V1,V2,…",
-        help="one run per value, e.g. lr=0.001,0.01,0.03,0.1,1 (same data for all)",
+        help=_("one run per value, e.g. lr=0.001,0.01,0.03,0.1,1 (same data for all)"),
     )
-    train.add_argument("--export", metavar="PATH", help="write the runs to PATH (.csv or .json)")
+    train.add_argument("--export", metavar="PATH", help=_("write the runs to PATH (.csv or .json)"))
     train.add_argument(
         "--trace",
         metavar="FILE",
-        help="write every step to FILE, one JSON object a line: its batch's indices, the "
-        "loss, .grad and the parameters after the update (slower)",
+        help=_(
+            "write every step to FILE, one JSON object a line: its batch's indices, the "
+            "loss, .grad and the parameters after the update (slower)"
+        ),
     )
-    train.add_argument("--no-history", action="store_true", help="do not record these runs")
+    train.add_argument("--no-history", action="store_true", help=_("do not record these runs"))
     train.add_argument(
         "--check",
         action="store_true",
-        help="only validate the arguments (the device included), print the config, and exit",
+        help=_("only validate the arguments (the device included), print the config, and exit"),
     )
     for each in (parser, *parser.commands.values()):
         _add_language(each)
@@ -290,11 +321,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "learn":
         lesson = args.lesson.strip().lower()
         if lesson and lesson not in LESSONS:
-            names = ", ".join(LESSONS)
-            print(
-                f"tui-linreg: there is no lesson {quoted(lesson)}; the lessons are {names}",
-                file=sys.stderr,
+            said = _("there is no lesson {name}; the lessons are {names}").format(
+                name=quoted(lesson), names=", ".join(LESSONS)
             )
+            print(f"tui-linreg: {said}", file=sys.stderr)
             return EXIT_INVALID
         if args.print:
             return print_lesson(lesson)
@@ -311,23 +341,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         return invalid(error)
     if not (sys.stdin.isatty() and sys.stdout.isatty()) and not served():
-        instead = (
-            "to read a lesson as text, use `tui-linreg learn --print NAME`"
+        said = (
+            _(
+                "the app needs a terminal (standard input and output are not one); "
+                "to read a lesson as text, use `tui-linreg learn --print NAME`"
+            )
             if lesson is not None
-            else "for scripts and pipes, use `tui-linreg train` (see `tui-linreg train --help`)"
+            else _(
+                "the app needs a terminal (standard input and output are not one); "
+                "for scripts and pipes, use `tui-linreg train` (see `tui-linreg train --help`)"
+            )
         )
-        print(
-            "tui-linreg: the app needs a terminal (standard input and output are not one); "
-            + instead,
-            file=sys.stderr,
-        )
+        print(f"tui-linreg: {said}", file=sys.stderr)
         return EXIT_INVALID
     if dumb_terminal():
-        print(
-            f"tui-linreg: this terminal (TERM={os.environ['TERM']}) cannot draw a full-screen app; "
-            "run it in a terminal emulator or tmux, or use `tui-linreg train` for plain output",
-            file=sys.stderr,
-        )
+        said = _(
+            "this terminal (TERM={term}) cannot draw a full-screen app; run it in a terminal "
+            "emulator or tmux, or use `tui-linreg train` for plain output"
+        ).format(term=os.environ["TERM"])
+        print(f"tui-linreg: {said}", file=sys.stderr)
         return EXIT_INVALID
     from tui_linreg.ui.app import LinregApp  # the UI is only imported when it is wanted
 

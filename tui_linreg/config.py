@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui_linreg import memory
+from tui_linreg.i18n import N_, _
 from tui_linreg.losses import LESSON_LOSS, LOSSES, loss_of
 from tui_linreg.optimizers import OPTIMIZERS, decay_per_example
 from tui_linreg.pitfalls import PITFALLS, mistakes_for
@@ -73,6 +74,13 @@ WATCHABLE_PACE = 50.0
 TOO_LONG_TO_WATCH = 20_000
 """A plan of more steps than this starts at max in the app, which says so."""
 
+PITFALLS_HELP = N_(
+    "break the lesson's code the way learners do: forget-zero-grad, no-no-grad, "
+    "backward-vector, no-reshape, lesson-divisor (docs/watch-it-learn.md)"
+)
+"""--pitfall's help, naming every pitfall: written out whole, so that it has a translation."""
+assert f": {', '.join(PITFALLS)} (" in PITFALLS_HELP, "a new pitfall is named in its help too"
+
 
 def synthetic(data: str) -> bool:
     """Whether ``--data`` is the lessons' synthetic data."""
@@ -95,31 +103,31 @@ class TrainConfig:
     implementation: str = setting(
         "scratch",
         Choice(IMPLEMENTATIONS),
-        "implementation",
+        N_("implementation"),
         flag="--impl",
-        help="scratch, concise or analytic",
+        help=N_("scratch, concise or analytic"),
         section=Section.MODEL,
-        form_label="impl",
+        form_label=N_("impl"),
         sweepable=True,
     )
     """Which implementation trains: one of :data:`IMPLEMENTATIONS`."""
     learning_rate: float = setting(
         0.03,
         Real(positive=True),
-        "learning rate",
+        N_("learning rate"),
         flag="--lr",
-        help="learning rate",
+        help=N_("learning rate"),
         section=Section.OPTIMISATION,
-        form_label="learn rate",
+        form_label=N_("learn rate"),
         sweepable=True,
     )
     """Step size of stochastic gradient descent."""
     batch_size: int = setting(
         10,
         Whole(1, MAX_EXAMPLES),
-        "batch size",
+        N_("batch size"),
         flag="--batch-size",
-        help="examples per mini-batch",
+        help=N_("examples per mini-batch"),
         section=Section.OPTIMISATION,
         legend="bs",
         sweepable=True,
@@ -128,9 +136,9 @@ class TrainConfig:
     epochs: int = setting(
         3,
         Whole(1, MAX_EPOCHS),
-        "epochs",
+        N_("epochs"),
         flag="--epochs",
-        help="passes over the data",
+        help=N_("passes over the data"),
         section=Section.OPTIMISATION,
         sweepable=True,
     )
@@ -138,12 +146,14 @@ class TrainConfig:
     optimizer: str = setting(
         "sgd",
         Choice(OPTIMIZERS),
-        "optimizer",
+        N_("optimizer"),
         flag="--optimizer",
-        help="sgd (the lessons'), momentum (heavy ball), nesterov or adam: torch.optim's in "
-        "concise, written out by hand in scratch and analytic (tui_linreg/optimizers.py)",
+        help=N_(
+            "sgd (the lessons'), momentum (heavy ball), nesterov or adam: torch.optim's in "
+            "concise, written out by hand in scratch and analytic (tui_linreg/optimizers.py)"
+        ),
         section=Section.OPTIMISATION,
-        form_label="optimizer",
+        form_label=N_("optimizer"),
         legend="opt",
         sweepable=True,
         quiet=True,
@@ -152,9 +162,9 @@ class TrainConfig:
     momentum: float = setting(
         0.9,
         Real(low=0.0, high=0.999),
-        "momentum",
+        N_("momentum"),
         flag="--momentum",
-        help="β of --optimizer momentum and nesterov: v ← βv + g",
+        help=N_("β of --optimizer momentum and nesterov: v ← βv + g"),
         section=Section.OPTIMISATION,
         legend="beta",
         sweepable=True,
@@ -164,11 +174,11 @@ class TrainConfig:
     beta1: float = setting(
         0.9,
         Real(low=0.0, high=0.9999),
-        "Adam beta1",
+        N_("Adam beta1"),
         flag="--beta1",
-        help="Adam's β₁, the decay of its running mean of the gradient",
+        help=N_("Adam's β₁, the decay of its running mean of the gradient"),
         section=Section.OPTIMISATION,
-        form_label="adam β₁",
+        form_label=N_("adam β₁"),
         sweepable=True,
         used_when=UsedWhen("optimizer", lambda chosen: chosen == "adam"),
     )
@@ -176,11 +186,11 @@ class TrainConfig:
     beta2: float = setting(
         0.999,
         Real(low=0.0, high=0.99999),
-        "Adam beta2",
+        N_("Adam beta2"),
         flag="--beta2",
-        help="Adam's β₂, the decay of its running mean of the squared gradient",
+        help=N_("Adam's β₂, the decay of its running mean of the squared gradient"),
         section=Section.OPTIMISATION,
-        form_label="adam β₂",
+        form_label=N_("adam β₂"),
         sweepable=True,
         used_when=UsedWhen("optimizer", lambda chosen: chosen == "adam"),
     )
@@ -188,11 +198,11 @@ class TrainConfig:
     eps: float = setting(
         1e-8,
         Real(positive=True),
-        "Adam epsilon",
+        N_("Adam epsilon"),
         flag="--eps",
-        help="Adam's ε, added to √ŝ so that a step never divides by zero",
+        help=N_("Adam's ε, added to √ŝ so that a step never divides by zero"),
         section=Section.OPTIMISATION,
-        form_label="adam ε",
+        form_label=N_("adam ε"),
         sweepable=True,
         used_when=UsedWhen("optimizer", lambda chosen: chosen == "adam"),
     )
@@ -200,12 +210,14 @@ class TrainConfig:
     weight_decay: float = setting(
         0.0,
         Real(non_negative=True),
-        "weight decay",
+        N_("weight decay"),
         flag="--weight-decay",
-        help="λ: train on the loss + (λ/2)‖w‖², the bias not penalised (d2l §3.7), as "
-        "torch.optim's weight_decay=λ adds λw to the gradient; the reference becomes ridge",
+        help=N_(
+            "λ: train on the loss + (λ/2)‖w‖², the bias not penalised (d2l §3.7), as "
+            "torch.optim's weight_decay=λ adds λw to the gradient; the reference becomes ridge"
+        ),
         section=Section.OPTIMISATION,
-        form_label="w decay",
+        form_label=N_("w decay"),
         legend="wd",
         sweepable=True,
         quiet=True,
@@ -214,12 +226,14 @@ class TrainConfig:
     lr_decay: float = setting(
         1.0,
         Real(low=0.001, high=1000.0),
-        "learning-rate decay",
+        N_("learning-rate decay"),
         flag="--lr-decay",
-        help="every --decay-every epochs, multiply the learning rate by this (source note 4's "
-        "param_groups loop); 1 keeps it",
+        help=N_(
+            "every --decay-every epochs, multiply the learning rate by this (source note 4's "
+            "param_groups loop); 1 keeps it"
+        ),
         section=Section.OPTIMISATION,
-        form_label="lr decay",
+        form_label=N_("lr decay"),
         legend="decay",
         sweepable=True,
         quiet=True,
@@ -228,11 +242,11 @@ class TrainConfig:
     decay_every: int = setting(
         1,
         Whole(1, MAX_EPOCHS),
-        "decay every",
+        N_("decay every"),
         flag="--decay-every",
-        help="epochs between two decays of the learning rate",
+        help=N_("epochs between two decays of the learning rate"),
         section=Section.OPTIMISATION,
-        form_label="every",
+        form_label=N_("every"),
         legend="decay_every",
         used_when=UsedWhen("lr_decay", lambda decay: decay != 1),
     )
@@ -240,12 +254,14 @@ class TrainConfig:
     data: str = setting(
         SYNTHETIC,
         DataSource(),
-        "data",
+        N_("data"),
         flag="--data",
-        help="what to train on: synthetic (the lessons' y = Xw + b + noise), a built-in data "
-        "set by name (tui-linreg datasets lists them), or a CSV or TSV file with a header row",
+        help=N_(
+            "what to train on: synthetic (the lessons' y = Xw + b + noise), a built-in data "
+            "set by name (tui-linreg datasets lists them), or a CSV or TSV file with a header row"
+        ),
         section=Section.DATA,
-        form_label="source",
+        form_label=N_("source"),
         sweepable=True,
         decides_data=True,
         quiet=True,
@@ -254,11 +270,11 @@ class TrainConfig:
     num_examples: int = setting(
         1000,
         Whole(1, MAX_EXAMPLES),
-        "number of examples",
+        N_("number of examples"),
         flag="--num-examples",
-        help="synthetic examples to draw",
+        help=N_("synthetic examples to draw"),
         section=Section.DATA,
-        form_label="examples",
+        form_label=N_("examples"),
         legend="n",
         sweepable=True,
         decides_data=True,
@@ -266,65 +282,75 @@ class TrainConfig:
     """How many synthetic examples to draw."""
     target: str = setting(
         "",
-        Text(empty="the last column"),
-        "target",
+        Text(empty=N_("the last column")),
+        N_("target"),
         flag="--target",
-        help="the data file's column to predict, by its header name (a file: the last column)",
+        help=N_("the data file's column to predict, by its header name (a file: the last column)"),
         section=Section.DATA,
-        form_label="target",
+        form_label=N_("target"),
         decides_data=True,
-        used_when=UsedWhen("data", from_a_file, refused=True, why="names a data file's column"),
+        used_when=UsedWhen("data", from_a_file, refused=True, why=N_("names a data file's column")),
     )
     """The label's column; "" is the last. Filled in from the file when a run resolves."""
     features: tuple[str, ...] = setting(
         (),
         Columns(),
-        "features",
+        N_("features"),
         flag="--features",
-        help="the data file's columns to learn from, comma-separated (a file: all but the target)",
+        help=N_(
+            "the data file's columns to learn from, comma-separated (a file: all but the target)"
+        ),
         section=Section.DATA,
-        form_label="features",
+        form_label=N_("features"),
         decides_data=True,
-        used_when=UsedWhen("data", from_a_file, refused=True, why="name a data file's columns"),
+        used_when=UsedWhen("data", from_a_file, refused=True, why=N_("name a data file's columns")),
     )
     """The input columns; () is every column but the target."""
     drop_missing: bool = setting(
         False,
         Switch(),
-        "drop missing",
+        N_("drop missing"),
         flag="--drop-missing",
-        help="drop the data file's rows with an empty or non-finite value, and say how many, "
-        "instead of refusing the file",
+        help=N_(
+            "drop the data file's rows with an empty or non-finite value, and say how many, "
+            "instead of refusing the file"
+        ),
         section=Section.DATA,
-        form_label="drop NaN",
+        form_label=N_("drop NaN"),
         decides_data=True,
-        used_when=UsedWhen("data", from_a_file, refused=True, why="is for a data file's rows"),
+        used_when=UsedWhen("data", from_a_file, refused=True, why=N_("is for a data file's rows")),
         quiet=True,
     )
     """Rows with a missing value are dropped, not refused."""
     standardize: bool = setting(
         False,
         Switch(),
-        "standardize",
+        N_("standardize"),
         flag="--standardize",
-        help="train on each feature less its mean, over its standard deviation (the training "
-        "rows'); parameters are reported in those units and in the data's own",
+        help=N_(
+            "train on each feature less its mean, over its standard deviation (the training "
+            "rows'); parameters are reported in those units and in the data's own"
+        ),
         section=Section.DATA,
-        form_label="standardize",
+        form_label=N_("standardize"),
         decides_data=True,
-        used_when=UsedWhen("data", from_a_file, refused=True, why="is for a data file's features"),
+        used_when=UsedWhen(
+            "data", from_a_file, refused=True, why=N_("is for a data file's features")
+        ),
         quiet=True,
     )
     """Features standardised for training; the scatter stays in the data's own units."""
     val_fraction: float = setting(
         0.0,
         Real(low=0.0, high=0.9),
-        "validation fraction",
+        N_("validation fraction"),
         flag="--val-fraction",
-        help="hold out this fraction of the data file's rows, drawn from their own seeded "
-        "stream, as validation examples (synthetic data: --val-examples)",
+        help=N_(
+            "hold out this fraction of the data file's rows, drawn from their own seeded "
+            "stream, as validation examples (synthetic data: --val-examples)"
+        ),
         section=Section.DATA,
-        form_label="val frac",
+        form_label=N_("val frac"),
         legend="val_fraction",
         sweepable=True,
         decides_data=True,
@@ -332,20 +358,22 @@ class TrainConfig:
             "data",
             from_a_file,
             refused=True,
-            why="holds out a share of a data file's rows (synthetic: --val-examples)",
+            why=N_("holds out a share of a data file's rows (synthetic: --val-examples)"),
         ),
         quiet=True,
     )
     """The share of a file's rows held out for validation."""
     data_sha256: str = setting(
         "",
-        Text(empty="not checked", hex_digits=64),
-        "data hash",
+        Text(empty=N_("not checked"), hex_digits=64),
+        N_("data hash"),
         flag="--data-sha256",
-        help="the data file's SHA-256 when the run was recorded: a reproduced run says so if "
-        "the file has changed since (filled in when a file is read)",
+        help=N_(
+            "the data file's SHA-256 when the run was recorded: a reproduced run says so if "
+            "the file has changed since (filled in when a file is read)"
+        ),
         section=Section.DATA,
-        form_label="data hash",
+        form_label=N_("data hash"),
         affects_result=False,
         used_when=UsedWhen("data", from_a_file),
     )
@@ -353,12 +381,14 @@ class TrainConfig:
     val_examples: int = setting(
         0,
         Whole(0, MAX_EXAMPLES),
-        "validation examples",
+        N_("validation examples"),
         flag="--val-examples",
-        help="held-out examples from the same distribution, drawn from their own stream (the "
-        "training data stays as it was): each epoch reports the loss on them too",
+        help=N_(
+            "held-out examples from the same distribution, drawn from their own stream (the "
+            "training data stays as it was): each epoch reports the loss on them too"
+        ),
         section=Section.DATA,
-        form_label="validation",
+        form_label=N_("validation"),
         legend="val",
         sweepable=True,
         decides_data=True,
@@ -368,11 +398,11 @@ class TrainConfig:
     noise_std: float = setting(
         0.01,
         Real(non_negative=True),
-        "noise",
+        N_("noise"),
         flag="--noise",
-        help="standard deviation of the label noise",
+        help=N_("standard deviation of the label noise"),
         section=Section.DATA,
-        form_label="noise std",
+        form_label=N_("noise std"),
         sweepable=True,
         decides_data=True,
         used_when=UsedWhen("data", synthetic),
@@ -381,9 +411,9 @@ class TrainConfig:
     true_w: tuple[float, ...] = setting(
         (2.0, -3.4),
         Numbers(most=MAX_FEATURES),
-        "true w",
+        N_("true w"),
         flag="--true-w",
-        help="true weights, comma-separated",
+        help=N_("true weights, comma-separated"),
         section=Section.DATA,
         legend="true_w",
         decides_data=True,
@@ -393,9 +423,9 @@ class TrainConfig:
     true_b: float = setting(
         4.2,
         Real(),
-        "true b",
+        N_("true b"),
         flag="--true-b",
-        help="true bias",
+        help=N_("true bias"),
         section=Section.DATA,
         legend="true_b",
         decides_data=True,
@@ -405,11 +435,11 @@ class TrainConfig:
     feature_correlation: float = setting(
         0.0,
         Real(low=-0.99, high=0.99),
-        "feature correlation",
+        N_("feature correlation"),
         flag="--feature-correlation",
-        help="the correlation ρ between every two features: it stretches the loss's valley",
+        help=N_("the correlation ρ between every two features: it stretches the loss's valley"),
         section=Section.DATA,
-        form_label="x corr",
+        form_label=N_("x corr"),
         legend="rho",
         sweepable=True,
         decides_data=True,
@@ -419,12 +449,14 @@ class TrainConfig:
     feature_scales: tuple[float, ...] = setting(
         (1.0,),
         Numbers(most=MAX_FEATURES, positive=True),
-        "feature scales",
+        N_("feature scales"),
         flag="--feature-scales",
-        help="each feature's standard deviation, comma-separated like true w; one value "
-        "scales them all",
+        help=N_(
+            "each feature's standard deviation, comma-separated like true w; one value "
+            "scales them all"
+        ),
         section=Section.DATA,
-        form_label="x scales",
+        form_label=N_("x scales"),
         legend="scales",
         decides_data=True,
         used_when=UsedWhen("data", synthetic),
@@ -433,12 +465,14 @@ class TrainConfig:
     outliers: tuple[tuple[int, float], ...] = setting(
         (),
         Labels(most_index=MAX_EXAMPLES),
-        "outliers",
+        N_("outliers"),
         flag="--outlier",
-        help="set example INDEX's label to VALUE after the data is drawn (indices from 0), "
-        "e.g. 5=10000: an outlier, for comparing the losses",
+        help=N_(
+            "set example INDEX's label to VALUE after the data is drawn (indices from 0), "
+            "e.g. 5=10000: an outlier, for comparing the losses"
+        ),
         section=Section.DATA,
-        form_label="outliers",
+        form_label=N_("outliers"),
         legend="outlier",
         sweepable=True,
         decides_data=True,
@@ -448,11 +482,13 @@ class TrainConfig:
     init: str = setting(
         "normal",
         Choice(INITS),
-        "init",
+        N_("init"),
         flag="--init",
-        help="how the weights start: normal, N(0, init_std²) as in the lessons; uniform, "
-        "U(−a, a) with the same std (a = √3·init_std); xavier, Glorot's uniform "
-        "(init_std unused); or zeros. The bias starts at 0",
+        help=N_(
+            "how the weights start: normal, N(0, init_std²) as in the lessons; uniform, "
+            "U(−a, a) with the same std (a = √3·init_std); xavier, Glorot's uniform "
+            "(init_std unused); or zeros. The bias starts at 0"
+        ),
         section=Section.MODEL,
         legend="init",
         sweepable=True,
@@ -462,9 +498,9 @@ class TrainConfig:
     init_std: float = setting(
         0.01,
         Real(non_negative=True),
-        "init std",
+        N_("init std"),
         flag="--init-std",
-        help="the initial weights' standard deviation (normal and uniform); 0 starts at zero",
+        help=N_("the initial weights' standard deviation (normal and uniform); 0 starts at zero"),
         section=Section.MODEL,
         legend="init_std",
         sweepable=True,
@@ -474,11 +510,13 @@ class TrainConfig:
     model: str = setting(
         "sequential",
         Choice(MODELS),
-        "model",
+        N_("model"),
         flag="--model",
-        help="how concise writes its model (source note 4): sequential, "
-        "nn.Sequential(nn.Linear(d, 1)); named, a Sequential whose layer is net.linear; or "
-        "class, a LinearNet(nn.Module). The same numbers each way",
+        help=N_(
+            "how concise writes its model (source note 4): sequential, "
+            "nn.Sequential(nn.Linear(d, 1)); named, a Sequential whose layer is net.linear; or "
+            "class, a LinearNet(nn.Module). The same numbers each way"
+        ),
         section=Section.MODEL,
         sweepable=True,
         used_when=UsedWhen("implementation", lambda chosen: chosen == "concise"),
@@ -488,10 +526,12 @@ class TrainConfig:
     bias: bool = setting(
         True,
         Switch(),
-        "bias",
+        N_("bias"),
         flag="--bias",
-        help="give the model a bias b; --no-bias fits a line through the origin, y = Xw "
-        "(Ohm's law, V = I·R): scratch drops b, concise uses nn.Linear(d, 1, bias=False)",
+        help=N_(
+            "give the model a bias b; --no-bias fits a line through the origin, y = Xw "
+            "(Ohm's law, V = I·R): scratch drops b, concise uses nn.Linear(d, 1, bias=False)"
+        ),
         section=Section.MODEL,
         quiet=True,
     )
@@ -499,11 +539,13 @@ class TrainConfig:
     loss_function: str = setting(  # not "loss": that is each epoch's loss in exports
         "lesson",
         Choice(LOSSES),
-        "loss",
+        N_("loss"),
         flag="--loss",
-        help="what the model is trained to make small: lesson (the lesson's own: half-squared "
-        "for scratch and analytic, mse for concise), half-squared, mse, sum (squared error "
-        "summed over the batch), l1 (absolute error) or huber (docs/exercises.md)",
+        help=N_(
+            "what the model is trained to make small: lesson (the lesson's own: half-squared "
+            "for scratch and analytic, mse for concise), half-squared, mse, sum (squared error "
+            "summed over the batch), l1 (absolute error) or huber (docs/exercises.md)"
+        ),
         section=Section.MODEL,
         legend="loss",
         sweepable=True,
@@ -513,11 +555,11 @@ class TrainConfig:
     huber_delta: float = setting(
         1.0,
         Real(positive=True),
-        "Huber delta",
+        N_("Huber delta"),
         flag="--huber-delta",
-        help="where the Huber loss turns from squared to absolute: |ŷ − y| = delta",
+        help=N_("where the Huber loss turns from squared to absolute: |ŷ − y| = delta"),
         section=Section.MODEL,
-        form_label="huber δ",
+        form_label=N_("huber δ"),
         legend="delta",
         sweepable=True,
         used_when=UsedWhen("loss_function", lambda chosen: chosen == "huber"),
@@ -526,9 +568,9 @@ class TrainConfig:
     seed: int = setting(
         0,
         Whole(0, MAX_SEED),
-        "seed",
+        N_("seed"),
         flag="--seed",
-        help="seeds data, initial parameters and shuffling",
+        help=N_("seeds data, initial parameters and shuffling"),
         section=Section.DATA,
         sweepable=True,
         decides_data=True,
@@ -537,9 +579,9 @@ class TrainConfig:
     device: str = setting(
         "auto",
         Choice(DEVICES, pattern="cuda:N"),
-        "device",
+        N_("device"),
         flag="--device",
-        help="auto, cpu, cuda, cuda:N or mps",
+        help=N_("auto, cpu, cuda, cuda:N or mps"),
         section=Section.RUN,
         decides_data=True,  # the tensors live there
     )
@@ -547,11 +589,13 @@ class TrainConfig:
     order: str = setting(
         "shuffled",
         Choice(ORDERS),
-        "order",
+        N_("order"),
         flag="--order",
-        help="the order the examples are visited in each epoch: shuffled, a fresh random "
-        "order (the lessons'); fixed, as drawn, the same every epoch; or sorted by label, "
-        "low y to high y, the order that breaks SGD (--no-shuffle is --order fixed)",
+        help=N_(
+            "the order the examples are visited in each epoch: shuffled, a fresh random "
+            "order (the lessons'); fixed, as drawn, the same every epoch; or sorted by label, "
+            "low y to high y, the order that breaks SGD (--no-shuffle is --order fixed)"
+        ),
         section=Section.OPTIMISATION,
         sweepable=True,
     )
@@ -559,22 +603,24 @@ class TrainConfig:
     keep_going: bool = setting(
         False,
         Switch(),
-        "keep going",
+        N_("keep going"),
         flag="--keep-going",
-        help="don't stop on divergence: run every epoch anyway, down the road to inf and nan "
-        "(the outcome is still diverged, exit code 3)",
+        help=N_(
+            "don't stop on divergence: run every epoch anyway, down the road to inf and nan "
+            "(the outcome is still diverged, exit code 3)"
+        ),
         section=Section.OPTIMISATION,
-        form_label="keep going",
+        form_label=N_("keep going"),
         legend="keep_going",
         quiet=True,
     )
     """Run every epoch even after the loss diverged, as the seeds' lr 10 run does."""
     pace: float | None = setting(
         None,
-        Rate(unit="steps/s", choices=("max", "1000", "100", "50", "10", "1")),
-        "pace",
+        Rate(unit=N_("steps/s"), choices=("max", "1000", "100", "50", "10", "1")),
+        N_("pace"),
         flag="--pace",
-        help="steps per second, to watch it learn; max runs as fast as it can",
+        help=N_("steps per second, to watch it learn; max runs as fast as it can"),
         section=Section.RUN,
         affects_result=False,  # it only waits between steps
     )
@@ -582,13 +628,11 @@ class TrainConfig:
     pitfalls: tuple[str, ...] = setting(
         (),
         Names(tuple(PITFALLS)),
-        "pitfalls",
+        N_("pitfalls"),
         flag="--pitfall",
-        help="break the lesson's code the way learners do: "
-        + ", ".join(PITFALLS)
-        + " (docs/watch-it-learn.md)",
+        help=PITFALLS_HELP,
         section=Section.PITFALLS,
-        form_label="on",
+        form_label=N_("on"),
         legend="pitfall",
         sweepable=True,
         quiet=True,
@@ -652,7 +696,7 @@ def _collect(values: Mapping[str, Any], read: Callable[[Setting, Any], Any]) -> 
     typed: dict[str, Any] = {}
     for name, value in values.items():
         if name not in SETTINGS:
-            mistakes.append(Mistake(name, f"unknown setting {quoted(name)}"))
+            mistakes.append(Mistake(name, _("unknown setting {name}").format(name=quoted(name))))
             continue
         try:
             typed[name] = read(SETTINGS[name], value)
@@ -729,21 +773,27 @@ def mistakes_in(config: TrainConfig) -> list[Mistake]:
     if broken:
         return [Mistake("pitfalls", sentence) for sentence in broken]
     if config.pitfalls and not config.bias:
-        return [Mistake("pitfalls", "the pitfalls break the lesson's own code, which has a bias")]
+        return [
+            Mistake("pitfalls", _("the pitfalls break the lesson's own code, which has a bias"))
+        ]
     if config.pitfalls and (config.optimizer != "sgd" or config.weight_decay):
         return [
             Mistake(
                 "pitfalls",
-                "the pitfalls break the lesson's own sgd: use them with --optimizer sgd and no "
-                "weight decay",
+                _(
+                    "the pitfalls break the lesson's own sgd: use them with --optimizer sgd and "
+                    "no weight decay"
+                ),
             )
         ]
     if config.optimizer == "nesterov" and config.momentum == 0:
         return [
             Mistake(
                 "momentum",
-                "Nesterov momentum needs a momentum above 0 (with 0 it is plain SGD: "
-                "--optimizer sgd)",
+                _(
+                    "Nesterov momentum needs a momentum above 0 (with 0 it is plain SGD: "
+                    "--optimizer sgd)"
+                ),
             )
         ]
     if config.pitfalls and config.loss_function not in (
@@ -753,8 +803,10 @@ def mistakes_in(config: TrainConfig) -> list[Mistake]:
         return [
             Mistake(
                 "pitfalls",
-                "the pitfalls break the lesson's own code, which trains on "
-                f"{LESSON_LOSS[config.implementation]}: use them with --loss lesson",
+                _(
+                    "the pitfalls break the lesson's own code, which trains on {loss}: use them "
+                    "with --loss lesson"
+                ).format(loss=LESSON_LOSS[config.implementation]),
             )
         ]
     data = _data_mistakes(config)
@@ -766,10 +818,15 @@ def mistakes_in(config: TrainConfig) -> list[Mistake]:
         return [
             Mistake(
                 "num_examples",
-                f"{config.num_examples + config.val_examples:,} examples × "
-                f"{config.num_features + 1} columns would need "
-                f"about {memory.shown(needed)} of memory, but only {memory.shown(available)} is available; "
-                "use fewer examples",
+                _(
+                    "{examples:,} examples × {columns} columns would need about {needed} of "
+                    "memory, but only {available} is available; use fewer examples"
+                ).format(
+                    examples=config.num_examples + config.val_examples,
+                    columns=config.num_features + 1,
+                    needed=memory.shown(needed),
+                    available=memory.shown(available),
+                ),
             )
         ]
     return []
@@ -786,7 +843,12 @@ def _source_mistakes(config: TrainConfig) -> list[Mistake]:
         if problem:
             return [Mistake("data", problem)]
     return [
-        Mistake(name, f"{setting.label} {when.why}: give one with {SETTINGS[when.on].flag}")
+        Mistake(
+            name,
+            _("{label} {why}: give one with {flag}").format(
+                label=_(setting.label), why=_(when.why), flag=SETTINGS[when.on].flag
+            ),
+        )
         for name, setting in SETTINGS.items()
         if (when := setting.used_when) is not None
         and when.refused
@@ -805,17 +867,25 @@ def _data_mistakes(config: TrainConfig) -> list[Mistake]:
         mistakes.append(
             Mistake(
                 "feature_scales",
-                f"feature scales has {len(scales)} numbers, but there are {d} features "
-                "(true w): give one for each, or one for all",
+                _(
+                    "feature scales has {count} numbers, but there are {features} features "
+                    "(true w): give one for each, or one for all"
+                ).format(count=len(scales), features=d),
             )
         )
-    beyond = [index for index, _ in config.outliers if index >= config.num_examples]
+    beyond = [index for index, _value in config.outliers if index >= config.num_examples]
     if beyond:
         mistakes.append(
             Mistake(
                 "outliers",
-                f"outlier index {beyond[0]:,} is beyond the {config.num_examples:,} examples "
-                f"(indices count from 0, so the last is {config.num_examples - 1:,})",
+                _(
+                    "outlier index {index:,} is beyond the {examples:,} examples (indices count "
+                    "from 0, so the last is {last:,})"
+                ).format(
+                    index=beyond[0],
+                    examples=config.num_examples,
+                    last=config.num_examples - 1,
+                ),
             )
         )
     rho = config.feature_correlation
@@ -823,8 +893,10 @@ def _data_mistakes(config: TrainConfig) -> list[Mistake]:
         mistakes.append(
             Mistake(
                 "feature_correlation",
-                f"feature correlation {rho:g} is impossible among {d} features: it must be "
-                f"above −1/(d − 1) = {-1 / (d - 1):.3g}",
+                _(
+                    "feature correlation {rho:g} is impossible among {features} features: it "
+                    "must be above −1/(d − 1) = {bound:.3g}"
+                ).format(rho=rho, features=d, bound=-1 / (d - 1)),
             )
         )
     return mistakes

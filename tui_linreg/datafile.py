@@ -51,6 +51,8 @@ from typing import Any, BinaryIO
 import numpy as np
 import numpy.typing as npt
 
+from tui_linreg.i18n import _
+
 Floats = npt.NDArray[np.float32]
 
 HEADER_LIMIT = 4 * 1024 * 1024
@@ -127,11 +129,23 @@ class Table:
         """One line for the log: which file, how many rows, which columns."""
         shown = ", ".join(self.feature_names[:6])
         if len(self.feature_names) > 6:
-            shown += f", … ({len(self.feature_names):,} in all)"
-        text = f"{self.name}: {self.rows:,} rows, features {shown}; target {self.target_name}"
+            shown = _("{shown}, … ({count:,} in all)").format(
+                shown=shown, count=len(self.feature_names)
+            )
         if self.dropped:
-            text += f" ({self.dropped:,} rows with missing values dropped)"
-        return text
+            return _(
+                "{name}: {rows:,} rows, features {features}; target {target} "
+                "({dropped:,} rows with missing values dropped)"
+            ).format(
+                name=self.name,
+                rows=self.rows,
+                features=shown,
+                target=self.target_name,
+                dropped=self.dropped,
+            )
+        return _("{name}: {rows:,} rows, features {features}; target {target}").format(
+            name=self.name, rows=self.rows, features=shown, target=self.target_name
+        )
 
 
 # --- the public functions --------------------------------------------------------------------
@@ -149,7 +163,7 @@ def check_path(
     except DataFileError as error:
         return str(error)
     if header.rows_estimate == 0:
-        return f"{header.name} has a header but no rows of data"
+        return _("{name} has a header but no rows of data").format(name=header.name)
     return None
 
 
@@ -180,9 +194,16 @@ def read_table(
         need = _memory_needed(header, len(used))
         if available is not None and need > available:
             raise DataFileError(
-                f"{header.name} needs about {_size(need)} of memory to load (about "
-                f"{header.rows_estimate:,} rows × {len(columns):,} columns), but only "
-                f"{_size(available)} is available"
+                _(
+                    "{name} needs about {need} of memory to load (about {rows:,} rows × "
+                    "{columns:,} columns), but only {available} is available"
+                ).format(
+                    name=header.name,
+                    need=_size(need),
+                    rows=header.rows_estimate,
+                    columns=len(columns),
+                    available=_size(available),
+                )
             )
         raw.seek(header.header_bytes)
         parsed = _parse_fast(raw, header, used, drop_missing)
@@ -210,7 +231,7 @@ def _sha256(raw: io.FileIO, name: str) -> str:
     try:
         return hashlib.file_digest(raw, "sha256").hexdigest()
     except OSError as error:
-        raise DataFileError(f"{name} cannot be read: {_reason(error)}") from None
+        raise DataFileError(_cannot_read(name, error)) from None
 
 
 def display_name(path: str) -> str:
@@ -228,21 +249,23 @@ def _open(path: str) -> io.FileIO:
     try:
         kind = os.stat(path).st_mode
     except FileNotFoundError:
-        raise DataFileError(f"{name} does not exist") from None
+        raise DataFileError(_("{name} does not exist").format(name=name)) from None
     except NotADirectoryError:
-        raise DataFileError(f"{name} does not exist: a folder in its path is a file") from None
+        raise DataFileError(
+            _("{name} does not exist: a folder in its path is a file").format(name=name)
+        ) from None
     except PermissionError:
-        raise DataFileError(f"{name} cannot be read: permission denied") from None
+        raise DataFileError(_denied(name)) from None
     except (OSError, ValueError) as error:
-        raise DataFileError(f"{name} cannot be opened: {_reason(error)}") from None
+        raise DataFileError(_cannot_open(name, error)) from None
     _refuse_unless_regular(name, kind)
     try:
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
         fd = os.open(path, flags)
     except PermissionError:
-        raise DataFileError(f"{name} cannot be read: permission denied") from None
+        raise DataFileError(_denied(name)) from None
     except OSError as error:
-        raise DataFileError(f"{name} cannot be opened: {_reason(error)}") from None
+        raise DataFileError(_cannot_open(name, error)) from None
     try:
         _refuse_unless_regular(name, os.fstat(fd).st_mode)  # it may have changed since stat
     except BaseException:
@@ -253,17 +276,33 @@ def _open(path: str) -> io.FileIO:
 
 def _refuse_unless_regular(name: str, mode: int) -> None:
     if stat.S_ISDIR(mode):
-        raise DataFileError(f"{name} is a folder, not a data file")
+        raise DataFileError(_("{name} is a folder, not a data file").format(name=name))
     if not stat.S_ISREG(mode):
-        kind = (
-            "a pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+        sentence = (
+            _("{name} is a pipe, not a regular file, so it cannot be read as data")
+            if stat.S_ISFIFO(mode)
+            else _("{name} is a socket, not a regular file, so it cannot be read as data")
+            if stat.S_ISSOCK(mode)
+            else _("{name} is a device, not a regular file, so it cannot be read as data")
         )
-        raise DataFileError(f"{name} is {kind}, not a regular file, so it cannot be read as data")
+        raise DataFileError(sentence.format(name=name))
 
 
 def _reason(error: BaseException) -> str:
     text = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
     return text[:1].lower() + text[1:]
+
+
+def _cannot_read(name: str, error: BaseException) -> str:
+    return _("{name} cannot be read: {reason}").format(name=name, reason=_reason(error))
+
+
+def _cannot_open(name: str, error: BaseException) -> str:
+    return _("{name} cannot be opened: {reason}").format(name=name, reason=_reason(error))
+
+
+def _denied(name: str) -> str:
+    return _("{name} cannot be read: permission denied").format(name=name)
 
 
 # --- the header ------------------------------------------------------------------------------
@@ -281,41 +320,56 @@ def _header(path: str, raw: io.FileIO) -> Header:
     name = display_name(path)
     size = os.fstat(raw.fileno()).st_size
     if size == 0:
-        raise DataFileError(f"{name} is empty")
+        raise DataFileError(_("{name} is empty").format(name=name))
     first = _read_line(raw, name)
     header_bytes = len(first)
     if first.startswith(b"\xef\xbb\xbf"):
         first = first[3:]
     text = _decode(first, name, 1)
     if not text.strip():
-        raise DataFileError(f"{name} line 1 is blank: the first line must name the columns")
+        raise DataFileError(
+            _("{name} line 1 is blank: the first line must name the columns").format(name=name)
+        )
     if text.count('"') % 2:
-        raise DataFileError(f"{name} line 1 has a quote that is never closed", line=1)
+        raise DataFileError(
+            _("{name} line 1 has a quote that is never closed").format(name=name), line=1
+        )
     delimiter = _delimiter(path, text)
     try:
         row = next(_csv_reader([text.rstrip("\r\n")], delimiter))
     except (csv.Error, StopIteration):
-        raise DataFileError(f"{name} line 1 cannot be read as a CSV header", line=1) from None
+        raise DataFileError(
+            _("{name} line 1 cannot be read as a CSV header").format(name=name), line=1
+        ) from None
     names = tuple(cell.strip() for cell in row)
     seen: set[str] = set()
     for number, column in enumerate(names, 1):
         if not column:
-            raise DataFileError(f"{name} line 1: column {number} has no name", line=1)
+            raise DataFileError(
+                _("{name} line 1: column {number} has no name").format(name=name, number=number),
+                line=1,
+            )
         if column in seen:
             raise DataFileError(
-                f'{name} line 1 names the column "{column}" twice', line=1, column=column
+                _('{name} line 1 names the column "{column}" twice').format(
+                    name=name, column=column
+                ),
+                line=1,
+                column=column,
             )
         seen.add(column)
     if all(_is_number(column) for column in names):  # a file without its header row
         raise DataFileError(
-            f"{name} line 1 holds numbers, not column names: the file needs a header row "
-            "naming its columns",
+            _(
+                "{name} line 1 holds numbers, not column names: the file needs a header row "
+                "naming its columns"
+            ).format(name=name),
             line=1,
         )
     try:
         rows = _rows_estimate(raw, size, header_bytes)
     except OSError as error:
-        raise DataFileError(f"{name} cannot be read: {_reason(error)}") from None
+        raise DataFileError(_cannot_read(name, error)) from None
     return Header(path, names, delimiter, size, header_bytes, rows)
 
 
@@ -327,16 +381,20 @@ def _read_line(raw: io.FileIO, name: str) -> bytes:
         try:
             block = raw.read(64 * 1024)
         except OSError as error:
-            raise DataFileError(f"{name} cannot be read: {_reason(error)}") from None
+            raise DataFileError(_cannot_read(name, error)) from None
         if not block:
             break
         line += block
         if len(line) > HEADER_LIMIT and b"\n" not in line[:HEADER_LIMIT]:
             if _looks_binary(line):
-                raise DataFileError(f"{name} is not text: is it a binary file?", line=1)
+                raise DataFileError(
+                    _("{name} is not text: is it a binary file?").format(name=name), line=1
+                )
             raise DataFileError(
-                f"{name} line 1 is longer than {HEADER_LIMIT // (1024 * 1024)} MB: that is not "
-                "a header naming the columns",
+                _(
+                    "{name} line 1 is longer than {size} MB: that is not a header naming the "
+                    "columns"
+                ).format(name=name, size=HEADER_LIMIT // (1024 * 1024)),
                 line=1,
             )
     end = line.find(b"\n")
@@ -353,16 +411,26 @@ def _decode(line: bytes, name: str, number: int) -> str:
     except UnicodeDecodeError:
         if number == 1 and line.startswith(b"PK\x03\x04"):
             raise DataFileError(
-                f"{name} is a zip file (a spreadsheet?), not text: save it as CSV"
+                _("{name} is a zip file (a spreadsheet?), not text: save it as CSV").format(
+                    name=name
+                )
             ) from None
         if number == 1 and line[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            raise DataFileError(f"{name} is UTF-16 text: save it as UTF-8") from None
+            raise DataFileError(
+                _("{name} is UTF-16 text: save it as UTF-8").format(name=name)
+            ) from None
         raise DataFileError(
-            f"{name} line {number} is not UTF-8 text: is it a binary file?", line=number
+            _("{name} line {line} is not UTF-8 text: is it a binary file?").format(
+                name=name, line=number
+            ),
+            line=number,
         ) from None
     if "\0" in text:
         raise DataFileError(
-            f"{name} line {number} holds a NUL byte: is it a binary file?", line=number
+            _("{name} line {line} holds a NUL byte: is it a binary file?").format(
+                name=name, line=number
+            ),
+            line=number,
         )
     return text
 
@@ -397,12 +465,16 @@ def _select(
     for column in (target, *(features or ())):
         if column is not None and column not in columns:
             raise DataFileError(
-                f'{name} has no column "{column}": its columns are {_listed(columns)}',
+                _('{name} has no column "{column}": its columns are {columns}').format(
+                    name=name, column=column, columns=_listed(columns)
+                ),
                 column=column,
             )
     if len(columns) < 2 and features is None:
         raise DataFileError(
-            f'{name} has one column, "{columns[0]}": it needs a feature besides the target'
+            _('{name} has one column, "{column}": it needs a feature besides the target').format(
+                name=name, column=columns[0]
+            )
         )
     target_name = columns[-1] if target is None else target
     if features is None:
@@ -411,20 +483,29 @@ def _select(
         chosen = tuple(features)
     if target_name in chosen:
         raise DataFileError(
-            f'"{target_name}" is the target in {name}, so it cannot be a feature too',
+            _('"{target}" is the target in {name}, so it cannot be a feature too').format(
+                target=target_name, name=name
+            ),
             column=target_name,
         )
     if len(set(chosen)) < len(chosen):
         twice = next(column for column in chosen if chosen.count(column) > 1)
-        raise DataFileError(f'the feature "{twice}" of {name} is chosen twice', column=twice)
+        raise DataFileError(
+            _('the feature "{column}" of {name} is chosen twice').format(column=twice, name=name),
+            column=twice,
+        )
     if not chosen:
-        raise DataFileError(f"no feature columns are chosen from {name}: at least one is needed")
+        raise DataFileError(
+            _("no feature columns are chosen from {name}: at least one is needed").format(name=name)
+        )
     return chosen, target_name
 
 
 def _listed(columns: tuple[str, ...]) -> str:
     shown = ", ".join(f'"{column}"' for column in columns[:8])
-    return shown + (f", … ({len(columns):,} in all)" if len(columns) > 8 else "")
+    if len(columns) > 8:
+        return _("{shown}, … ({count:,} in all)").format(shown=shown, count=len(columns))
+    return shown
 
 
 def _memory_needed(header: Header, used: int) -> int:
@@ -477,7 +558,7 @@ def _parse_fast(
     except (ValueError, OverflowError, TypeError):  # UnicodeDecodeError is a ValueError
         return None
     except OSError as error:
-        raise DataFileError(f"{header.name} cannot be read: {_reason(error)}") from None
+        raise DataFileError(_cannot_read(header.name, error)) from None
     finally:
         text.detach()
         buffered.detach()  # a reader that is collected closes its file: the caller owns it
@@ -531,10 +612,18 @@ def _read_rows(binary: BinaryIO, header: Header, used: list[int], drop_missing: 
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
         if len(row) != len(columns):
-            hint = " (a quote that is never closed?)" if any("\n" in cell for cell in row) else ""
+            sentence = (
+                _(
+                    "{name} line {line} has {fields}, but the header has {columns:,} "
+                    "(a quote that is never closed?)"
+                )
+                if any("\n" in cell for cell in row)
+                else _("{name} line {line} has {fields}, but the header has {columns:,}")
+            )
             raise DataFileError(
-                f"{name} line {line} has {_fields(len(row))}, but the header has "
-                f"{len(columns):,}{hint}",
+                sentence.format(
+                    name=name, line=line, fields=_fields(len(row)), columns=len(columns)
+                ),
                 line=line,
             )
         values: list[float] = []
@@ -562,10 +651,12 @@ def _read_rows(binary: BinaryIO, header: Header, used: list[int], drop_missing: 
     if not blocks:
         if dropped:
             raise DataFileError(
-                f"every row of {name} has an empty or non-finite value in a column used, so no "
-                "row is left"
+                _(
+                    "every row of {name} has an empty or non-finite value in a column used, so "
+                    "no row is left"
+                ).format(name=name)
             )
-        raise DataFileError(f"{name} has a header but no rows of data")
+        raise DataFileError(_("{name} has a header but no rows of data").format(name=name))
     features = np.concatenate([block[:, :-1] for block in blocks])
     labels = np.concatenate([block[:, -1:] for block in blocks])
     return features, labels, dropped
@@ -613,31 +704,38 @@ def _trouble(cell: str, value: float | None) -> str | None:
 def _cell_sentence(
     name: str, line: int, column: str, cell: str, trouble: str, delimiter: str
 ) -> str:
-    where = f'{name} line {line}, column "{column}"'
+    where = _('{name} line {line}, column "{column}"').format(name=name, line=line, column=column)
     shown = _shown(cell.strip())
     if trouble == "empty":
-        return f"{where} is empty"
+        return _("{where} is empty").format(where=where)
     if trouble == "not finite":
-        return f"{where}: {shown} is not a finite number"
-    if trouble == "too large":
-        return f"{where}: {shown} is too large for float32 (its largest is about 3.4e38)"
-    if "\n" in cell:
-        return f"{where}: {shown} is not a number (a quote that is never closed?)"
-    if delimiter != "," and "," in cell:
-        return f"{where}: {shown} is not a number (write decimals with a point, not a comma)"
-    return f"{where}: {shown} is not a number"
+        sentence = _("{where}: {value} is not a finite number")
+    elif trouble == "too large":
+        sentence = _("{where}: {value} is too large for float32 (its largest is about 3.4e38)")
+    elif "\n" in cell:
+        sentence = _("{where}: {value} is not a number (a quote that is never closed?)")
+    elif delimiter != "," and "," in cell:
+        sentence = _("{where}: {value} is not a number (write decimals with a point, not a comma)")
+    else:
+        sentence = _("{where}: {value} is not a number")
+    return sentence.format(where=where, value=shown)
 
 
 def _csv_trouble(name: str, line: int, reason: str) -> str:
     if "field larger than field limit" in reason:
-        return f"{name} line {line} has a field longer than {csv.field_size_limit():,} characters"
-    if "new-line character seen" in reason:
-        return f"{name} line {line} ends with a carriage return alone: save it with LF or CRLF line ends"
-    return f"{name} line {line} is not valid CSV: a quote in the middle of a field?"
+        sentence = _("{name} line {line} has a field longer than {limit:,} characters")
+    elif "new-line character seen" in reason:
+        sentence = _(
+            "{name} line {line} ends with a carriage return alone: save it with LF or CRLF "
+            "line ends"
+        )
+    else:
+        sentence = _("{name} line {line} is not valid CSV: a quote in the middle of a field?")
+    return sentence.format(name=name, line=line, limit=csv.field_size_limit())
 
 
 def _fields(count: int) -> str:
-    return "1 field" if count == 1 else f"{count:,} fields"
+    return _("1 field") if count == 1 else _("{count:,} fields").format(count=count)
 
 
 def _shown(text: str) -> str:

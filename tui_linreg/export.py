@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tui_linreg.config import SETTINGS
 from tui_linreg.history import RunRecord
+from tui_linreg.i18n import _
 
 
 class ExportError(Exception):
@@ -87,13 +88,21 @@ def export(records: list[RunRecord], path: Path, *, overwrite: bool = False) -> 
     directory = path.parent if str(path.parent) else Path(".")
     try:
         if path.is_dir():
-            raise ExportError(f"{path} is a directory; give a file name such as runs.csv")
+            raise ExportError(
+                _("{path} is a directory; give a file name such as runs.csv").format(path=path)
+            )
         if not directory.is_dir():
-            raise ExportError(f"the directory {directory} does not exist")
+            raise ExportError(
+                _("the directory {directory} does not exist").format(directory=directory)
+            )
         if path.exists() and not overwrite:
-            raise ExportError(f"{path} already exists; choose another name or allow overwriting")
+            raise ExportError(
+                _("{path} already exists; choose another name or allow overwriting").format(
+                    path=path
+                )
+            )
     except OSError as error:  # a name longer than the file system allows, …
-        raise ExportError(f"cannot write {path.name[:40]}: {error.strerror}") from None
+        raise ExportError(_cannot_write(path.name[:40], error)) from None
     if path.suffix.lower() == ".csv":
         text = csv_text(records)
     else:
@@ -101,9 +110,15 @@ def export(records: list[RunRecord], path: Path, *, overwrite: bool = False) -> 
     try:
         handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     except PermissionError:
-        raise ExportError(f"no permission to write in {directory}") from None
+        raise ExportError(
+            _("no permission to write in {directory}").format(directory=directory)
+        ) from None
     except OSError as error:
-        raise ExportError(f"cannot write in {directory}: {error.strerror}") from None
+        raise ExportError(
+            _("cannot write in {directory}: {reason}").format(
+                directory=directory, reason=error.strerror
+            )
+        ) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
             file.write(text)
@@ -113,6 +128,10 @@ def export(records: list[RunRecord], path: Path, *, overwrite: bool = False) -> 
     except BaseException as error:  # a full disk, or Ctrl-C mid-write: leave nothing behind
         Path(temporary).unlink(missing_ok=True)
         if isinstance(error, OSError):
-            raise ExportError(f"cannot write {path}: {error.strerror}") from None
+            raise ExportError(_cannot_write(path, error)) from None
         raise
     return path
+
+
+def _cannot_write(path: object, error: OSError) -> str:
+    return _("cannot write {path}: {reason}").format(path=path, reason=error.strerror)

@@ -29,6 +29,7 @@ from platformdirs import user_data_path
 from tui_linreg import __version__
 from tui_linreg.config import TrainConfig
 from tui_linreg.engine.events import Outcome, RunEnded, distance_to_true, json_ready
+from tui_linreg.i18n import _
 from tui_linreg.teach.questions import Verdict
 
 try:
@@ -295,11 +296,16 @@ class Loaded:
     def warning(self) -> str | None:
         if self.error:
             return self.error
-        if self.skipped:
-            return (
-                f"{self.skipped} damaged or repeated line{'s' if self.skipped > 1 else ''} in the "
-                "history file skipped; every readable run was loaded"
+        if self.skipped == 1:
+            return _(
+                "1 damaged or repeated line in the history file skipped; every readable run "
+                "was loaded"
             )
+        if self.skipped:
+            return _(
+                "{count} damaged or repeated lines in the history file skipped; every readable "
+                "run was loaded"
+            ).format(count=self.skipped)
         return None
 
 
@@ -359,7 +365,13 @@ class History:
         except FileNotFoundError:
             return Loaded([], 0)
         except OSError as error:
-            return Loaded([], 0, f"the history file {self.path} cannot be read: {error.strerror}")
+            return Loaded(
+                [],
+                0,
+                _("the history file {path} cannot be read: {reason}").format(
+                    path=self.path, reason=error.strerror
+                ),
+            )
         records: list[RunRecord] = []
         skipped, seen = 0, set()
         for line in lines:

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tui_linreg.i18n import _
+
 LOSSES = ("lesson", "half-squared", "mse", "sum", "l1", "huber")
 """--loss's values. ``lesson`` is each lesson's own: half-squared for scratch and analytic,
 nn.MSELoss for concise, so that the two lessons compare as they always did."""
@@ -78,15 +80,26 @@ RHO = {"half-squared": "(ŷ − y)² / 2", "l1": "|ŷ − y|", "huber": "huber_�
 """ρ(r) as the inspector and the code pane write it, where it is not (ŷ − y)²."""
 
 
-def written_out(loss: Loss, over: str) -> str:
-    """The gradient's formula, for the step inspector: of the batch's sum (``over`` "Σ", as
-    scratch's backward on l.sum() sees it), or of its mean ("mean", as nn's losses are)."""
+def gradient_formula(loss: Loss, over: str) -> str:
+    """The gradient's formula alone, ``…Aᵀψ(r), A = [X, 1]``: :func:`written_out`'s first
+    part, without its words."""
     if loss.summed:
         over = "Σ"
     constant = loss.slope if loss.squared else 1.0
     factor = f"({constant:g}/|B|)·" if over == "mean" else ("2·" if constant == 2 else "")
-    what = "a subgradient" if loss.name == "l1" else "the gradient"
-    return (
-        f"{factor}Aᵀ{PSI.get(loss.name, '(Aθ − y)')}, A = [X, 1]: {what} of "
-        f"{over} {RHO.get(loss.name, '(ŷ − y)²')}"
+    return f"{factor}Aᵀ{PSI.get(loss.name, '(Aθ − y)')}, A = [X, 1]"
+
+
+def written_out(loss: Loss, over: str) -> str:
+    """The gradient's formula, for the step inspector: of the batch's sum (``over`` "Σ", as
+    scratch's backward on l.sum() sees it), or of its mean ("mean", as nn's losses are)."""
+    sentence = (
+        _("{formula}: a subgradient of {over} {loss}")
+        if loss.name == "l1"
+        else _("{formula}: the gradient of {over} {loss}")
+    )
+    return sentence.format(
+        formula=gradient_formula(loss, over),
+        over="Σ" if loss.summed else over,
+        loss=RHO.get(loss.name, "(ŷ − y)²"),
     )

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tui_linreg.i18n import N_, _
+
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adam")
 """--optimizer's values; sgd is the lessons'."""
 
@@ -32,7 +34,7 @@ OPTIMIZERS = ("sgd", "momentum", "nesterov", "adam")
 class Optimizer:
     name: str
     shown: str
-    """How the log and the reports name it."""
+    """How the log and the reports name it (marked N_: shown through _())."""
     rule: str
     """Its update, as the step inspector writes it (g is the gradient the update reads)."""
     bound_formula: str
@@ -52,13 +54,15 @@ class Optimizer:
     def bound_words(self, momentum: float) -> str:
         """Why its bound is what it is, for the reports."""
         if self.name == "momentum":
-            return f"heavy-ball momentum: 2(1 + β)/λmax, {1 + momentum:.3g}× SGD's"
+            return _("heavy-ball momentum: 2(1 + β)/λmax, {factor:.3g}× SGD's").format(
+                factor=1 + momentum
+            )
         if self.name == "nesterov":
-            return (
-                f"Nesterov: 2(1 + β)/((1 + 2β)λmax), {self.stable_factor(momentum) or 0:.3g}× SGD's"
+            return _("Nesterov: 2(1 + β)/((1 + 2β)λmax), {factor:.3g}× SGD's").format(
+                factor=self.stable_factor(momentum) or 0
             )
         if self.name == "adam":
-            return (
+            return _(
                 "Adam has no simple stable bound: it divides each step by the gradient's own "
                 "size, so a step is about lr whatever the curvature"
             )
@@ -69,13 +73,13 @@ _OPTIMIZERS = {
     "sgd": Optimizer("sgd", "SGD", "θ ← θ − lr · g", "2/λmax"),
     "momentum": Optimizer(
         "momentum",
-        "SGD with momentum",
+        N_("SGD with momentum"),
         "v ← β·v + g;  θ ← θ − lr · v",
         "2(1+β)/λmax",
     ),
     "nesterov": Optimizer(
         "nesterov",
-        "Nesterov momentum",
+        N_("Nesterov momentum"),
         "v ← β·v + g;  θ ← θ − lr · (g + β·v)",
         "2(1+β)/((1+2β)λmax)",
     ),
@@ -98,7 +102,7 @@ def update_rule(name: str, weight_decay: float, decay_in_grad: bool) -> str:
     holds it, scratch's l2_penalty, whose gradient is in grad already)."""
     g = "g = grad / divisor"
     if weight_decay and not decay_in_grad:
-        g += f" + λw (λ = {weight_decay:g}; b not decayed)"
+        g = _("g = grad / divisor + λw (λ = {decay:g}; b not decayed)").format(decay=weight_decay)
     if name == "sgd" and not (weight_decay and not decay_in_grad):
         return "θ ← θ − lr · grad / divisor"
     return f"{_OPTIMIZERS[name].rule},  {g}"

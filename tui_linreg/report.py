@@ -23,6 +23,7 @@ from tui_linreg.engine.events import (
     json_ready,
 )
 from tui_linreg.history import versions
+from tui_linreg.i18n import _, cells
 from tui_linreg.optimizers import optimizer_of
 from tui_linreg.plan import Plan, PlanKind, differing, label_of
 from tui_linreg.settings import Section
@@ -96,6 +97,16 @@ def json_document(
     return json_ready(document)  # type: ignore[no-any-return]
 
 
+def _right(text: str, width: int) -> str:
+    """``text`` right-aligned in ``width`` terminal cells (a CJK character takes two)."""
+    return " " * max(0, width - cells(text)) + text
+
+
+def _left(text: str, width: int) -> str:
+    """``text`` left-aligned in ``width`` terminal cells."""
+    return text + " " * max(0, width - cells(text))
+
+
 def _number(value: float, width: int) -> str:
     return (
         f"{value:>{width}.6f}"
@@ -113,19 +124,21 @@ def parameter_table(ends: list[RunEnded]) -> list[str]:
     names = [row.name for row in ends[0].rows]
     if not known:
         names = [f"w[{name}]" for name in ends[0].config.features] + ["b"]
-    first = max(10, *(len(name) + 2 for name in names))
+    parameter = _("parameter")
+    first = max(10, cells(parameter) + 1, *(len(name) + 2 for name in names))
     # With weight decay scratch and concise minimise different objectives: each its own ridge.
     each = any(end.closed_form != ends[0].closed_form for end in ends)
-    head = f"{'parameter':<{first}}" + (f"{'true':>{width}}" if known else "")
-    head += "" if each else f"{reference:>{width}}"
+    head = _left(parameter, first) + (_right(_("true"), width) if known else "")
+    head += "" if each else _right(reference, width)
     for end in ends:
         name = end.config.implementation if len(ends) > 1 else ""
         if each:
-            head += f"{name + ' ' + reference_label(end.closed_form):>{width + 4}}"
-        head += f"{(name + ' learned').strip():>{width + 4}}"
-        head += f"{'true − learned':>{width + 4}}" if known else ""
+            head += _right(f"{name} {reference_label(end.closed_form)}".strip(), width + 4)
+        learned = _("{implementation} learned").format(implementation=name) if name else None
+        head += _right(learned or _("learned"), width + 4)
+        head += _right(_("true − learned"), width + 4) if known else ""
     if len(ends) == 1:
-        head += f"{'− ' + reference:>{width + 4}}"
+        head += _right(f"− {reference}", width + 4)
     lines = [head]
     for index, row in enumerate(ends[0].rows):
         line = f"{names[index]:<{first}}" + (_number(row.true, width) if known else "")
@@ -155,10 +168,10 @@ def data_units_lines(ends: list[RunEnded]) -> list[str]:
     if first.standardization is None:
         return []
     best = first.closed_form
-    fitted = [(best.name, first.in_data_units(best.w, best.b))]
+    fitted = [(_(best.name), first.in_data_units(best.w, best.b))]
     fitted += [(end.config.implementation, end.in_data_units(end.w, end.b)) for end in ends]
     return [
-        "in the data's own units (the table's are standardised: (x − mean) / std):",
+        _("in the data's own units (the table's are standardised: (x − mean) / std):"),
         *(f"  {name}: {fitted_line(first.config, *line)}" for name, line in fitted),
     ]
 
@@ -166,8 +179,8 @@ def data_units_lines(ends: list[RunEnded]) -> list[str]:
 def reference_label(best: ClosedForm) -> str:
     """The reference's column heading: closed form, ridge, or optimum (IRLS's)."""
     if best.loss is None:
-        return "closed form"
-    return "ridge" if best.name == "ridge optimum" else "optimum"
+        return _("closed form")
+    return _("ridge") if best.name == "ridge optimum" else _("optimum")
 
 
 def bound_line(started: RunStarted) -> str:
@@ -176,36 +189,51 @@ def bound_line(started: RunStarted) -> str:
     weight decay adds λ to a Hessian that MSE doubles (scratch's G + λM, concise's 2G + λM:
     not half of each other), and momentum raises it by (1 + β)."""
     config = started.config
-    if not config.penalty and config.optimizer == "sgd":
+    if not _own_bound(config):
         bound = started.closed_form.stable_lr  # of the model fitted: X's alone without a bias
-        return (
-            f"stable learning rate for this data (full-batch GD): < {bound:.3g} on half-MSE, "
-            f"< {bound / 2:.3g} on MSE"
-        )
+        return _(
+            "stable learning rate for this data (full-batch GD): < {bound:.3g} on half-MSE, "
+            "< {half:.3g} on MSE"
+        ).format(bound=bound, half=bound / 2)
     own = started.stable_lr
-    said = "no simple bound (Adam)" if own is None else f"< {own:.3g}"
-    return (
-        f"stable learning rate for {config.implementation} (full-batch GD on its "
-        f"{started.loss_name}, with its optimizer and weight decay): {said}"
-    )
+    said = _("no simple bound (Adam)") if own is None else f"< {own:.3g}"
+    return _(
+        "stable learning rate for {implementation} (full-batch GD on its {loss}, with its "
+        "optimizer and weight decay): {bound}"
+    ).format(implementation=config.implementation, loss=started.loss_name, bound=said)
+
+
+def _own_bound(config: TrainConfig) -> bool:
+    """Whether each implementation has its own stable bound (weight decay, or an optimizer
+    not plain SGD), not one for the data that is half on MSE of what it is on half-MSE."""
+    return bool(config.penalty) or config.optimizer != "sgd"
 
 
 def loss_line(started: RunStarted) -> str:
     """What --loss changes: the loss, its stable bound, and the optimum it is compared with."""
     best, bound = started.closed_form, started.stable_lr
     if bound is None:
-        stable = "Adam: no simple stable bound"
+        stable = _("Adam: no simple stable bound")
     elif math.isinf(bound):
-        stable = (
+        stable = _(
             "no learning rate diverges (its gradient is bounded), but a constant one never settles"
         )
     else:
-        stable = f"stable below lr {bound:.3g}"
+        stable = _("stable below lr {bound:.3g}").format(bound=bound)
     if best.loss is None or started.half_mse_per_loss is not None:
-        return f"loss: {started.config.loss_function} ({started.loss_name} in the log) · {stable}"
-    return (
-        f"loss: {started.config.loss_function} · {stable} · the reference is the {best.name} (IRLS): "
-        f"{started.loss_name} {best.loss:.4g}, half-MSE {best.half_mse:.4g}"
+        return _("loss: {loss} ({name} in the log) · {stable}").format(
+            loss=started.config.loss_function, name=started.loss_name, stable=stable
+        )
+    return _(
+        "loss: {loss} · {stable} · the reference is the {optimum} (IRLS): "
+        "{name} {value:.4g}, half-MSE {half_mse:.4g}"
+    ).format(
+        loss=started.config.loss_function,
+        stable=stable,
+        optimum=_(best.name),
+        name=started.loss_name,
+        value=best.loss,
+        half_mse=best.half_mse,
     )
 
 
@@ -220,23 +248,40 @@ def optimizer_line(started: RunStarted) -> str:
     }.get(config.optimizer, "")
     bound = started.stable_lr
     said = optimizer.bound_words(config.momentum)
-    stable = said if bound is None else f"stable below lr {bound:.3g} ({said})"
-    return f"optimizer: {optimizer.shown}{', ' + settings if settings else ''} · {stable}"
+    stable = (
+        said
+        if bound is None
+        else _("stable below lr {bound:.3g} ({why})").format(bound=bound, why=said)
+    )
+    if settings:
+        return _("optimizer: {optimizer}, {settings} · {stable}").format(
+            optimizer=_(optimizer.shown), settings=settings, stable=stable
+        )
+    return _("optimizer: {optimizer} · {stable}").format(
+        optimizer=_(optimizer.shown), stable=stable
+    )
 
 
 def decay_line(started: RunStarted) -> str:
     """What --weight-decay changes: the objective, and its optimum."""
     config, best = started.config, started.closed_form
-    which = "solved exactly" if started.half_mse_per_loss is not None else "by IRLS"
+    which = _("solved exactly") if started.half_mse_per_loss is not None else _("by IRLS")
     per = (
-        f" (a sum loss: λ/|B| = {config.penalty:.3g} per example)"
+        _(" (a sum loss: λ/|B| = {penalty:.3g} per example)").format(penalty=config.penalty)
         if config.penalty != config.weight_decay
         else ""
     )
-    return (
-        f"weight decay λ = {config.weight_decay:g}{per}: the run minimises {started.loss_name} + "
-        f"(λ/2)‖w‖², b not penalised · the reference is the {best.name}, {which}: "
-        f"w = {', '.join(f'{w:.4g}' for w in best.w)}, b = {best.b:.4g}"
+    return _(
+        "weight decay λ = {decay:g}{per}: the run minimises {loss} + (λ/2)‖w‖², b not "
+        "penalised · the reference is the {optimum}, {which}: w = {w}, b = {b:.4g}"
+    ).format(
+        decay=config.weight_decay,
+        per=per,
+        loss=started.loss_name,
+        optimum=_(best.name),
+        which=which,
+        w=", ".join(f"{w:.4g}" for w in best.w),
+        b=best.b,
     )
 
 
@@ -247,29 +292,37 @@ def generalisation_gap(end: RunEnded) -> str:
     if last is None or last.val_half_mse is None:
         return ""
     gap = last.val_half_mse - last.half_mse
-    return (
-        f"val half-MSE {last.val_half_mse:.4g} vs train {last.half_mse:.4g}: "
-        f"generalisation gap {gap:+.2g}"
+    return _("val half-MSE {val:.4g} vs train {train:.4g}: generalisation gap {gap:+.2g}").format(
+        val=last.val_half_mse, train=last.half_mse, gap=gap
     )
 
 
 def loss_summary(end: RunEnded) -> str:
     best = end.closed_form
-    ratio = f", {end.times_optimum:.3g}× the optimum" if math.isfinite(end.times_optimum) else ""
-    per_epoch = f"{end.seconds_per_epoch:.3g} s/epoch · " if end.history else ""
+    ratio = (
+        ", " + _("{times:.3g}× the optimum").format(times=end.times_optimum)
+        if math.isfinite(end.times_optimum)
+        else ""
+    )
+    per_epoch = (
+        _("{seconds:.3g} s/epoch").format(seconds=end.seconds_per_epoch) + " · "
+        if end.history
+        else ""
+    )
     own = (
         f"{end.objective_name} {end.objective:.4g} · "
         if best.loss is not None and end.history
         else ""
     )
     optimum = (
-        f"{best.name} {end.objective_name} {best.loss:.4g}, half-MSE {best.half_mse:.4g}"
+        f"{_(best.name)} {end.objective_name} {best.loss:.4g}, half-MSE {best.half_mse:.4g}"
         if best.loss is not None
-        else f"closed form half-MSE {best.half_mse:.4g}"
+        else _("closed form half-MSE {half_mse:.4g}").format(half_mse=best.half_mse)
     )
+    speed = _("{steps:,.0f} steps/s").format(steps=end.steps_per_s)
     return (
         f"{end.config.implementation}: {own}half-MSE {end.half_mse:.4g} · MSE {end.mse:.4g} "
-        f"({optimum}{ratio}) · {per_epoch}{end.steps_per_s:,.0f} steps/s"
+        f"({optimum}{ratio}) · {per_epoch}{speed}"
     )
 
 
@@ -312,7 +365,8 @@ class Report:
         else:
             done = event.step / event.steps_per_epoch
             bar = "█" * int(20 * done) + "·" * (20 - int(20 * done))
-            self.err.write(f"\r\x1b[2Kepoch {event.epoch} {bar} {done:4.0%}")
+            epoch = _("epoch {epoch}").format(epoch=event.epoch)
+            self.err.write(f"\r\x1b[2K{epoch} {bar} {done:4.0%}")
         self.err.flush()
 
     def follow(self, events: Iterable[Event]) -> Outcome:
@@ -332,10 +386,14 @@ class Report:
                     self._print_start(event)
                 if not self.json_output and self.data_sets > 1:  # each data set its bound
                     self._print(f"{event.label}: {bound_line(event)}")
-                elif not self.json_output and event.index == 1 and self.side_by_side:
-                    concise = bound_line(event)  # its own, where it is not half of scratch's
-                    if concise.startswith("stable learning rate for concise"):
-                        self._print(concise)
+                elif (  # concise's own bound, where it is not half of scratch's
+                    not self.json_output
+                    and event.index == 1
+                    and self.side_by_side
+                    and event.config.implementation == "concise"
+                    and _own_bound(event.config)
+                ):
+                    self._print(bound_line(event))
             elif isinstance(event, EpochEnded):
                 if not self.json_output and single:
                     self._print(lesson_line(event, self.plan.configs[0]))
@@ -361,23 +419,42 @@ class Report:
         config = event.config
         if self.plan.kind == PlanKind.SWEEP:
             data_sets = self.data_sets
-            on = "all on the same data" if data_sets == 1 else f"on {data_sets} data sets"
+            sweep = (
+                _(
+                    "a sweep of {count} {implementation} runs on {device}, all on the same "
+                    "data; the first: {config}"
+                )
+                if data_sets == 1
+                else _(
+                    "a sweep of {count} {implementation} runs on {device}, on {sets} data "
+                    "sets; the first: {config}"
+                )
+            )
             self._print(
-                f"a sweep of {len(self.plan.configs)} {config.implementation} runs on {event.device}, "
-                f"{on}; the first: {describe_config(config)}"
+                sweep.format(
+                    count=len(self.plan.configs),
+                    implementation=config.implementation,
+                    device=event.device,
+                    sets=data_sets,
+                    config=describe_config(config),
+                )
             )
             if data_sets > 1:  # each data set has its own bound: said as each starts
                 return
         else:
             who = (
-                "scratch and concise (same data, same start)"
+                _("scratch and concise (same data, same start)")
                 if self.side_by_side
                 else config.implementation
             )
-            self._print(f"{who} on {event.device} · {describe_config(config)}")
+            self._print(
+                _("{who} on {device} · {config}").format(
+                    who=who, device=event.device, config=describe_config(config)
+                )
+            )
         self._print(bound_line(event))
         if event.data_note:
-            self._print(f"note: {event.data_note}")
+            self._print(_("note: {note}").format(note=event.data_note))
         if event.printed and not self.side_by_side:
             self._print(event.printed)
         if config.loss_function != "lesson":
@@ -391,7 +468,9 @@ class Report:
             and config.implementation == "concise"
             and config.loss_function == "lesson"
         ):
-            self._print("loss below is nn.MSELoss: plain MSE, 2× the half-MSE that scratch prints")
+            self._print(
+                _("loss below is nn.MSELoss: plain MSE, 2× the half-MSE that scratch prints")
+            )
 
     def _print_end(self, ends: list[RunEnded], notes: tuple[Note, ...]) -> None:
         if self.side_by_side:
@@ -425,9 +504,12 @@ class Report:
             self._print(note.text)
 
     def _print_epochs_side_by_side(self, ends: list[RunEnded]) -> None:
-        head = f"{'epoch':<7}"
+        head = _left(_("epoch"), 7)
         for end in ends:
-            head += f"{end.config.implementation + ' loss (' + end.loss_name + ')':>26}"
+            column = _("{implementation} loss ({loss})").format(
+                implementation=end.config.implementation, loss=end.loss_name
+            )
+            head += _right(column, 26)
         head += "  │" + "".join(f"{'half-MSE ' + end.config.implementation:>20}" for end in ends)
         self._print(head)
         for index in range(max(len(end.history) for end in ends)):
@@ -453,16 +535,18 @@ def sweep_table(ends: list[RunEnded]) -> list[str]:
     configs = [end.config for end in ends]
     fields = differing(configs) or ["implementation"]
     names = [label_of(config, fields) for config in configs]
-    width = max(len(name) for name in [*names, "run"])
+    run = _("run")
+    width = max(cells(name) for name in [*names, run])
     known = all(config.truth is not None for config in configs)  # real data has no true w
+    outcome, epochs, times = _left(_("outcome"), 9), _right(_("epochs"), 6), _right(_("× best"), 8)
     lines = [
-        f"{'run':<{width}}  {'outcome':<9} {'epochs':>6} {'half-MSE':>10} {'× best':>8} "
+        f"{_left(run, width)}  {outcome} {epochs} {'half-MSE':>10} {times} "
         + (f"{'|ŵ − w|':>9} {'|ŵ − w*|':>9} {'|w* − w|':>9}" if known else f"{'|ŵ − w*|':>9}")
     ]
     for name, end in zip(names, ends, strict=True):
         far = end.distances
         line = (
-            f"{name:<{width}}  {end.outcome!s:<9} {len(end.history):>6} {end.half_mse:>10.4g} "
+            f"{_left(name, width)}  {end.outcome!s:<9} {len(end.history):>6} {end.half_mse:>10.4g} "
             f"{end.times_optimum:>8.3g} "
         )
         if known:
@@ -474,9 +558,9 @@ def sweep_table(ends: list[RunEnded]) -> list[str]:
             line += f"{far['distance_to_optimum']:>9.3g}"
         lines.append(line)
     lines.append(
-        "ŵ learned · w true · w* the optimum (b included) · |w* − w|: the data's own error"
+        _("ŵ learned · w true · w* the optimum (b included) · |w* − w|: the data's own error")
         if known
-        else "ŵ learned · w* the optimum (b included) · real data has no true w"
+        else _("ŵ learned · w* the optimum (b included) · real data has no true w")
     )
     if not known:  # what each run learned, in its data's own units
         lines += [

@@ -17,17 +17,19 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from tui_linreg.i18n import N_, _
+
 T = TypeVar("T")
 
 
 class Section(StrEnum):
     """The form's sections, in the order shown."""
 
-    DATA = "data"
-    MODEL = "model and loss"
-    OPTIMISATION = "optimisation"
-    PITFALLS = "pitfalls"
-    RUN = "run"
+    DATA = N_("data")
+    MODEL = N_("model and loss")
+    OPTIMISATION = N_("optimisation")
+    PITFALLS = N_("pitfalls")
+    RUN = N_("run")
 
 
 # --- mistakes ------------------------------------------------------------------------------
@@ -93,8 +95,8 @@ def _number_or_none(value: object) -> float | None:
 class Kind:
     """How the values of one type of setting are read from text, checked and written.
 
-    ``read`` and ``check`` raise ValueError with the sentence a person sees; ``label`` is the
-    setting's name in that sentence.
+    ``read`` and ``check`` raise ValueError with the sentence a person sees, in the language in
+    use; ``label`` is the setting's name in that sentence (already translated).
     """
 
     metavar = "VALUE"
@@ -132,16 +134,30 @@ class Real(Kind):
 
     def _bounded(self, label: str, value: float | None, shown: str) -> float:
         if self.positive and (value is None or value <= 0):
-            raise ValueError(f"{label} must be a number > 0, got {quoted(shown)}")
+            raise ValueError(
+                _("{label} must be a number > 0, got {value}").format(
+                    label=label, value=quoted(shown)
+                )
+            )
         if self.non_negative and (value is None or value < 0):
-            raise ValueError(f"{label} must be a number ≥ 0, got {quoted(shown)}")
+            raise ValueError(
+                _("{label} must be a number ≥ 0, got {value}").format(
+                    label=label, value=quoted(shown)
+                )
+            )
         low, high = self.low, self.high
         if low is not None and high is not None and (value is None or not low <= value <= high):
             raise ValueError(
-                f"{label} must be a number from {low:g} to {high:g}, got {quoted(shown)}"
+                _("{label} must be a number from {low:g} to {high:g}, got {value}").format(
+                    label=label, low=low, high=high, value=quoted(shown)
+                )
             )
         if value is None:
-            raise ValueError(f"{label} must be a finite number, got {quoted(shown)}")
+            raise ValueError(
+                _("{label} must be a finite number, got {value}").format(
+                    label=label, value=quoted(shown)
+                )
+            )
         return value + 0.0  # turns -0.0 into 0.0 so it prints as the user expects
 
     def read(self, label: str, text: str) -> float:
@@ -157,18 +173,24 @@ class Real(Kind):
         return repr(value)
 
 
+PER_SECOND = N_("per second")
+"""A rate's unit, unless it names its own."""
+
+
 @dataclass(frozen=True)
 class Rate(Kind):
     """A number > 0 per second, or ``max`` (None): as fast as it goes."""
 
-    unit: str = "per second"
+    unit: str = PER_SECOND
     choices: tuple[str, ...] = ()
     """Values offered first (the form's up and down keys go through them); any is typed."""
 
     def _bounded(self, label: str, value: float | None, shown: str) -> float:
         if value is None or value <= 0:
             raise ValueError(
-                f"{label} must be max or a number > 0 {self.unit}, got {quoted(shown)}"
+                _("{label} must be max or a number > 0 {unit}, got {value}").format(
+                    label=label, unit=_(self.unit), value=quoted(shown)
+                )
             )
         return value
 
@@ -199,9 +221,17 @@ class Whole(Kind):
 
     def _bounded(self, label: str, value: int | None, shown: str) -> int:
         if value is None or value < self.low:
-            raise ValueError(f"{label} must be a whole number ≥ {self.low:,}, got {quoted(shown)}")
+            raise ValueError(
+                _("{label} must be a whole number ≥ {low:,}, got {value}").format(
+                    label=label, low=self.low, value=quoted(shown)
+                )
+            )
         if value > self.high:
-            raise ValueError(f"{label} must be at most {self.high:,}, got {quoted(shown)}")
+            raise ValueError(
+                _("{label} must be at most {high:,}, got {value}").format(
+                    label=label, high=self.high, value=quoted(shown)
+                )
+            )
         return value
 
     def read(self, label: str, text: str) -> int:
@@ -234,9 +264,17 @@ class Numbers(Kind):
 
     def _entry(self, label: str, position: int, value: float | None, shown: str) -> float:
         if value is None:
-            raise ValueError(f"{label} entry {position} must be a finite number, got {shown}")
+            raise ValueError(
+                _("{label} entry {position} must be a finite number, got {value}").format(
+                    label=label, position=position, value=shown
+                )
+            )
         if self.positive and value <= 0:
-            raise ValueError(f"{label} entry {position} must be a number > 0, got {shown}")
+            raise ValueError(
+                _("{label} entry {position} must be a number > 0, got {value}").format(
+                    label=label, position=position, value=shown
+                )
+            )
         return value + 0.0
 
     def read(self, label: str, text: str) -> tuple[float, ...]:
@@ -244,24 +282,38 @@ class Numbers(Kind):
         if body.startswith("[") and body.endswith("]"):
             body = body[1:-1]
         if not body.strip():
-            raise ValueError(f"{label} needs at least one number, e.g. 2,-3.4")
+            raise ValueError(
+                _("{label} needs at least one number, e.g. 2,-3.4").format(label=label)
+            )
         parts = body.split(",")
         if len(parts) > self.most:
-            raise ValueError(f"{label} may hold at most {self.most} numbers, got {len(parts):,}")
+            raise ValueError(
+                _("{label} may hold at most {most} numbers, got {count:,}").format(
+                    label=label, most=self.most, count=len(parts)
+                )
+            )
         values = []
         for position, part in enumerate(parts, start=1):
             if not part.strip():
                 raise ValueError(
-                    f"{label} has an empty entry at position {position} in {quoted(text)}"
+                    _("{label} has an empty entry at position {position} in {text}").format(
+                        label=label, position=position, text=quoted(text)
+                    )
                 )
             values.append(self._entry(label, position, _real_or_none(part), quoted(part.strip())))
         return tuple(values)
 
     def check(self, label: str, value: object) -> tuple[float, ...]:
         if not isinstance(value, list | tuple) or not value:
-            raise ValueError(f"{label} needs at least one number, e.g. 2,-3.4")
+            raise ValueError(
+                _("{label} needs at least one number, e.g. 2,-3.4").format(label=label)
+            )
         if len(value) > self.most:
-            raise ValueError(f"{label} may hold at most {self.most} numbers, got {len(value):,}")
+            raise ValueError(
+                _("{label} may hold at most {most} numbers, got {count:,}").format(
+                    label=label, most=self.most, count=len(value)
+                )
+            )
         values = []
         for position, item in enumerate(value, start=1):
             values.append(self._entry(label, position, _number_or_none(item), quoted(repr(item))))
@@ -290,9 +342,17 @@ class Choice(Kind):
         value = text.strip().lower()
         if value in self.options or self._numbered(value):
             return value
-        extra = f" or {self.pattern}" if self.pattern else ""
+        if self.pattern:
+            message = _("{label} must be one of {options} or {pattern}, got {value}")
+        else:
+            message = _("{label} must be one of {options}, got {value}")
         raise ValueError(
-            f"{label} must be one of {', '.join(self.options)}{extra}, got {quoted(text)}"
+            message.format(
+                label=label,
+                options=", ".join(self.options),
+                pattern=self.pattern,
+                value=quoted(text),
+            )
         )
 
     def _numbered(self, value: str) -> bool:
@@ -305,7 +365,9 @@ class Choice(Kind):
     def check(self, label: str, value: object) -> str:
         if not isinstance(value, str):
             raise ValueError(
-                f"{label} must be one of {', '.join(self.options)}, got {quoted(repr(value))}"
+                _("{label} must be one of {options}, got {value}").format(
+                    label=label, options=", ".join(self.options), value=quoted(repr(value))
+                )
             )
         return self.read(label, value)
 
@@ -320,11 +382,17 @@ class Switch(Kind):
             return True
         if value in ("0", "false", "no", "off"):
             return False
-        raise ValueError(f"{label} must be on or off, got {quoted(text)}")
+        raise ValueError(
+            _("{label} must be on or off, got {value}").format(label=label, value=quoted(text))
+        )
 
     def check(self, label: str, value: object) -> bool:
         if not isinstance(value, bool):
-            raise ValueError(f"{label} must be on or off, got {quoted(repr(value))}")
+            raise ValueError(
+                _("{label} must be on or off, got {value}").format(
+                    label=label, value=quoted(repr(value))
+                )
+            )
         return value
 
     def show(self, value: Any) -> str:
@@ -354,14 +422,19 @@ class Names(Kind):
         unknown = [word for word in words if word not in self.options]
         if unknown:
             raise ValueError(
-                f"{label} must be none or any of {', '.join(self.options)} (joined with +), "
-                f"got {quoted(unknown[0])}"
+                _("{label} must be none or any of {options} (joined with +), got {value}").format(
+                    label=label, options=", ".join(self.options), value=quoted(unknown[0])
+                )
             )
         return tuple(option for option in self.options if option in words)
 
     def check(self, label: str, value: object) -> tuple[str, ...]:
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-            raise ValueError(f"{label} must be a list of names, got {quoted(repr(value))}")
+            raise ValueError(
+                _("{label} must be a list of names, got {value}").format(
+                    label=label, value=quoted(repr(value))
+                )
+            )
         return self.read(label, "+".join(value))
 
     def show(self, value: Any) -> str:
@@ -388,17 +461,29 @@ class Labels(Kind):
             or not isinstance(index, int)
             or not 0 <= index < self.most_index
         ):
-            raise ValueError(f"{label}: the index in {shown} must be a whole number from 0")
+            raise ValueError(
+                _("{label}: the index in {pair} must be a whole number from 0").format(
+                    label=label, pair=shown
+                )
+            )
         number = _number_or_none(value)
         if number is None:
-            raise ValueError(f"{label}: the value in {shown} must be a finite number")
+            raise ValueError(
+                _("{label}: the value in {pair} must be a finite number").format(
+                    label=label, pair=shown
+                )
+            )
         return index, number + 0.0
 
     def _sorted(self, label: str, pairs: list[tuple[int, float]]) -> tuple[tuple[int, float], ...]:
-        indices = [index for index, _ in pairs]
+        indices = [index for index, _value in pairs]
         twice = sorted({index for index in indices if indices.count(index) > 1})
         if twice:
-            raise ValueError(f"{label} sets example {twice[0]} twice: give each index once")
+            raise ValueError(
+                _("{label} sets example {index} twice: give each index once").format(
+                    label=label, index=twice[0]
+                )
+            )
         return tuple(sorted(pairs))
 
     def read(self, label: str, text: str) -> tuple[tuple[int, float], ...]:
@@ -408,7 +493,11 @@ class Labels(Kind):
         for part in parts:
             index, equals, value = part.partition("=")
             if not equals:
-                raise ValueError(f"{label} must be INDEX=VALUE, e.g. 5=10000, got {quoted(part)}")
+                raise ValueError(
+                    _("{label} must be INDEX=VALUE, e.g. 5=10000, got {value}").format(
+                        label=label, value=quoted(part)
+                    )
+                )
             whole = index.strip().replace("_", "")
             pairs.append(
                 self._pair(
@@ -424,7 +513,11 @@ class Labels(Kind):
         if not isinstance(value, list | tuple) or not all(
             isinstance(pair, list | tuple) and len(pair) == 2 for pair in value
         ):
-            raise ValueError(f"{label} must be a list of [index, value], got {quoted(repr(value))}")
+            raise ValueError(
+                _("{label} must be a list of [index, value], got {value}").format(
+                    label=label, value=quoted(repr(value))
+                )
+            )
         pairs = [self._pair(label, pair[0], pair[1], quoted(repr(pair))) for pair in value]
         return self._sorted(label, pairs)
 
@@ -454,18 +547,32 @@ class Text(Kind):
         if self.hex_digits and value:
             if len(value) != self.hex_digits or any(c not in "0123456789abcdef" for c in value):
                 raise ValueError(
-                    f"{label} must be {self.hex_digits} hexadecimal digits, got {quoted(value)}"
+                    _("{label} must be {digits} hexadecimal digits, got {value}").format(
+                        label=label, digits=self.hex_digits, value=quoted(value)
+                    )
                 )
             return value
         if len(value) > self.most:
-            raise ValueError(f"{label} may be at most {self.most} characters, got {len(value):,}")
+            raise ValueError(
+                _("{label} may be at most {most} characters, got {count:,}").format(
+                    label=label, most=self.most, count=len(value)
+                )
+            )
         if any(not character.isprintable() for character in value):
-            raise ValueError(f"{label} must be printable text, got {quoted(value)}")
+            raise ValueError(
+                _("{label} must be printable text, got {value}").format(
+                    label=label, value=quoted(value)
+                )
+            )
         return value
 
     def check(self, label: str, value: object) -> str:
         if not isinstance(value, str):
-            raise ValueError(f"{label} must be text, got {quoted(repr(value))}")
+            raise ValueError(
+                _("{label} must be text, got {value}").format(
+                    label=label, value=quoted(repr(value))
+                )
+            )
         return self.read(label, value)
 
     def show(self, value: Any) -> str:
@@ -484,17 +591,31 @@ class Columns(Kind):
             return ()
         names = [name.strip() for name in text.split(",")]
         if any(not name for name in names):
-            raise ValueError(f"{label} has an empty name in {quoted(text)}: write a,b,c")
+            raise ValueError(
+                _("{label} has an empty name in {text}: write a,b,c").format(
+                    label=label, text=quoted(text)
+                )
+            )
         if len(names) > self.most:
-            raise ValueError(f"{label} may name at most {self.most:,} columns")
+            raise ValueError(
+                _("{label} may name at most {most:,} columns").format(label=label, most=self.most)
+            )
         twice = sorted({name for name in names if names.count(name) > 1})
         if twice:
-            raise ValueError(f"{label} names the column {quoted(twice[0])} twice")
+            raise ValueError(
+                _("{label} names the column {name} twice").format(
+                    label=label, name=quoted(twice[0])
+                )
+            )
         return tuple(names)
 
     def check(self, label: str, value: object) -> tuple[str, ...]:
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-            raise ValueError(f"{label} must be a list of column names, got {quoted(repr(value))}")
+            raise ValueError(
+                _("{label} must be a list of column names, got {value}").format(
+                    label=label, value=quoted(repr(value))
+                )
+            )
         return self.read(label, ",".join(value)) if value else ()
 
     def show(self, value: Any) -> str:
@@ -535,13 +656,17 @@ class UsedWhen:
     """Of that setting's value: whether this one is used."""
     refused: bool = False
     why: str = ""
-    """For a refused one: what it is for (``names a data file's column``)."""
+    """For a refused one: what it is for (``names a data file's column``), marked with ``N_()``."""
 
 
 @dataclass(frozen=True)
 class Setting:
     """Everything about one setting. Declared with :func:`setting` on a config field, which
-    gives it its ``name`` and ``default``."""
+    gives it its ``name`` and ``default``.
+
+    Its ``label``, ``help``, ``form_label``, its section's name, ``used_when.why`` and a Text's
+    ``empty`` are declared in English with ``N_()``, and that English is what the program
+    compares: where they are shown, they go through ``_()``."""
 
     kind: Kind
     label: str
@@ -579,14 +704,14 @@ class Setting:
     def read(self, text: str) -> Any:
         """The value ``text`` means, or :class:`FieldError` with the sentence to show."""
         try:
-            return self.kind.read(self.label, text)
+            return self.kind.read(_(self.label), text)
         except ValueError as error:
             raise FieldError(self.name, str(error)) from None
 
     def check(self, value: object) -> Any:
         """``value`` if valid (normalised), or :class:`FieldError`."""
         try:
-            return self.kind.check(self.label, value)
+            return self.kind.check(_(self.label), value)
         except ValueError as error:
             raise FieldError(self.name, str(error)) from None
 
@@ -604,13 +729,14 @@ class Setting:
         """Its command-line flag; the value stays text, read by :meth:`read` like the form's,
         so a bad one gets the same sentence. A switch is ``--flag`` (on), ``--flag=off`` or
         ``--no-flag``."""
-        help_text = f"{self.help}{help_suffix} (default {self.kind.show(self.default)})"
+        shown = {"help": _(self.help), "more": help_suffix, "default": self.kind.show(self.default)}
         if getattr(self.kind, "repeatable", False):
-            help_text += "; repeat it for several"
+            help_text = _("{help}{more} (default {default}); repeat it for several").format(**shown)
             group.add_argument(
                 self.flag, dest=self.name, metavar=self.kind.metavar, action=_Joined, help=help_text
             )
             return
+        help_text = _("{help}{more} (default {default})").format(**shown)
         if not self.is_switch:
             group.add_argument(self.flag, dest=self.name, metavar=self.kind.metavar, help=help_text)
             return
@@ -622,7 +748,7 @@ class Setting:
             dest=self.name,
             action="store_const",
             const="off",
-            help=f"the same as {self.flag}=off",
+            help=_("the same as {flag}=off").format(flag=self.flag),
         )
 
     @property

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tui_linreg.datasets import DATASETS, path_of
+from tui_linreg.i18n import _
 from tui_linreg.settings import Kind, quoted
 
 if TYPE_CHECKING:
@@ -57,27 +58,40 @@ class DataSource(Kind):
         if value.lower() in DATASETS:
             return value.lower()
         if value.lower() == "file":
-            raise ValueError(f"{label}: give the file's path, a CSV or TSV file with a header row")
+            raise ValueError(
+                _("{label}: give the file's path, a CSV or TSV file with a header row").format(
+                    label=label
+                )
+            )
         from tui_linreg.datafile import check_path  # numpy: only once a file is named
 
         path = os.path.abspath(os.path.expanduser(value))
         problem = check_path(path)
         if problem is not None and not os.path.exists(path) and not ({"/", "."} & set(value)):
             raise ValueError(  # a name, not a path: a data set mistyped?
-                f"{label}: no built-in data set or file is called {quoted(value)}; the data "
-                f"sets are {', '.join(DATASETS)} (tui-linreg datasets)"
+                _(
+                    "{label}: no built-in data set or file is called {name}; the data "
+                    "sets are {names} (tui-linreg datasets)"
+                ).format(label=label, name=quoted(value), names=", ".join(DATASETS))
             )
         if problem is not None:
-            raise ValueError(f"{label}: {problem}")  # names the setting, then the file
+            # names the setting, then the file
+            raise ValueError(_("{label}: {problem}").format(label=label, problem=problem))
         return path
 
     def check(self, label: str, value: object) -> str:
         if not isinstance(value, str) or not value.strip():
-            raise ValueError(f"{label} must be synthetic, a data set's name or a path")
+            raise ValueError(
+                _("{label} must be synthetic, a data set's name or a path").format(label=label)
+            )
         if value in (SYNTHETIC, *DATASETS):
             return value
         if not os.path.isabs(value):
-            raise ValueError(f"{label} must be an absolute path here, got {quoted(value)}")
+            raise ValueError(
+                _("{label} must be an absolute path here, got {value}").format(
+                    label=label, value=quoted(value)
+                )
+            )
         return value
 
 

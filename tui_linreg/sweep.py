@@ -16,6 +16,7 @@ from tui_linreg.config import (
     checked,
     resolved,
 )
+from tui_linreg.i18n import _
 from tui_linreg.settings import Rate, Real, Whole
 
 SWEEPABLE = {
@@ -54,12 +55,14 @@ def parse_sweep(text: str) -> Sweep:
         names = [
             s.flag.removeprefix("--").replace("-", "_") for s in SETTINGS.values() if s.sweepable
         ]
-        choices = f"{', '.join(names[:-1])} or {names[-1]}"
+        choices = _("{names} or {last}").format(names=", ".join(names[:-1]), last=names[-1])
         raise ConfigError(
             [
                 Mistake(
                     "sweep",
-                    f"a sweep reads NAME=V1,V2,… with NAME one of {choices}; got {text[:40]!r}",
+                    _("a sweep reads NAME=V1,V2,… with NAME one of {choices}; got {got}").format(
+                        choices=choices, got=repr(text[:40])
+                    ),
                 )
             ]
         )
@@ -67,7 +70,14 @@ def parse_sweep(text: str) -> Sweep:
     parts = spread if spread is not None else values.split(",")
     if len(parts) < 2 or len(parts) > MAX_SWEEP:
         raise ConfigError(
-            [Mistake("sweep", f"a sweep needs 2 to {MAX_SWEEP} values, got {len(parts)}")]
+            [
+                Mistake(
+                    "sweep",
+                    _("a sweep needs 2 to {most} values, got {count}").format(
+                        most=MAX_SWEEP, count=len(parts)
+                    ),
+                )
+            ]
         )
     parsed = []
     mistakes = []
@@ -75,7 +85,9 @@ def parse_sweep(text: str) -> Sweep:
         try:
             parsed.append(SETTINGS[field].read(part))
         except FieldError as error:
-            mistakes.append(Mistake("sweep", f"sweep value: {error.mistake.message}"))
+            mistakes.append(
+                Mistake("sweep", _("sweep value: {message}").format(message=error.mistake.message))
+            )
     if mistakes:
         raise ConfigError(mistakes)
     return Sweep(field, tuple(parsed))
@@ -84,9 +96,9 @@ def parse_sweep(text: str) -> Sweep:
 def _range(field: str, text: str) -> list[str]:
     """``LOW..HIGH:log:N`` or ``LOW..HIGH:lin:N`` as N values' texts (3 significant digits;
     whole numbers for a whole-number setting, each once)."""
-    bounds, _, rest = text.partition(":")
-    spacing, _, count = rest.partition(":")
-    low_text, _, high_text = bounds.partition("..")
+    bounds, _colon, rest = text.partition(":")
+    spacing, _colon, count = rest.partition(":")
+    low_text, _dots, high_text = bounds.partition("..")
     try:
         low, high, n = float(low_text), float(high_text), int(count)
     except ValueError:
@@ -94,30 +106,41 @@ def _range(field: str, text: str) -> list[str]:
             [
                 Mistake(
                     "sweep",
-                    "a sweep's range reads LOW..HIGH:log:N or LOW..HIGH:lin:N, e.g. "
-                    f"lr=1e-4..10:log:12; got {text[:40]!r}",
+                    _(
+                        "a sweep's range reads LOW..HIGH:log:N or LOW..HIGH:lin:N, e.g. "
+                        "lr=1e-4..10:log:12; got {got}"
+                    ).format(got=repr(text[:40])),
                 )
             ]
         ) from None
     spacing = spacing.strip().lower()
     kind = SETTINGS[field].kind
     problem = (
-        f"{SETTINGS[field].label} is not a number: list its values instead"
+        _("{label} is not a number: list its values instead").format(label=SETTINGS[field].label)
         if not isinstance(kind, Real | Rate | Whole)
-        else "LOW and HIGH must be finite numbers"
+        else _("LOW and HIGH must be finite numbers")
         if not (math.isfinite(low) and math.isfinite(high))
-        else f"its spacing must be log or lin, got {spacing!r}"
+        else _("its spacing must be log or lin, got {spacing}").format(spacing=repr(spacing))
         if spacing not in ("log", "lin")
-        else f"it needs 2 to {MAX_SWEEP} values, got {n}"
+        else _("it needs 2 to {most} values, got {count}").format(most=MAX_SWEEP, count=n)
         if not 2 <= n <= MAX_SWEEP
-        else "a log range needs 0 < LOW < HIGH"
+        else _("a log range needs 0 < LOW < HIGH")
         if spacing == "log" and not 0 < low < high
-        else "it needs LOW < HIGH"
+        else _("it needs LOW < HIGH")
         if not low < high
         else ""
     )
     if problem:
-        raise ConfigError([Mistake("sweep", f"the sweep range {text[:40]!r}: {problem}")])
+        raise ConfigError(
+            [
+                Mistake(
+                    "sweep",
+                    _("the sweep range {text}: {problem}").format(
+                        text=repr(text[:40]), problem=problem
+                    ),
+                )
+            ]
+        )
     fractions = [i / (n - 1) for i in range(n)]
     values = (
         [low * (high / low) ** f for f in fractions]

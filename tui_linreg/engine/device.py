@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 
 from tui_linreg.config import ConfigError, Mistake
+from tui_linreg.i18n import _
 
 
 def resolve_device(name: str) -> torch.device:
@@ -21,19 +22,27 @@ def resolve_device(name: str) -> torch.device:
     if name.startswith("cuda"):
         if not torch.cuda.is_available():
             raise _unavailable(
-                f"device {name} was asked for, but this PyTorch ({torch.__version__}) sees no "
-                "CUDA GPU; use cpu or auto"
+                _(
+                    "device {name} was asked for, but this PyTorch ({version}) sees no "
+                    "CUDA GPU; use cpu or auto"
+                ).format(name=name, version=torch.__version__)
             )
         index = int(name.partition(":")[2] or 0)
         if index >= torch.cuda.device_count():
             raise _unavailable(
-                f"device {name} was asked for, but only {torch.cuda.device_count()} CUDA "
-                f"GPU(s) are visible (cuda:0 to cuda:{torch.cuda.device_count() - 1})"
+                _(
+                    "device {name} was asked for, but only {count} CUDA "
+                    "GPU(s) are visible (cuda:0 to cuda:{last})"
+                ).format(
+                    name=name,
+                    count=torch.cuda.device_count(),
+                    last=torch.cuda.device_count() - 1,
+                )
             )
         return torch.device("cuda", index)
     if name == "mps" and not mps_available:
         raise _unavailable(
-            "device mps was asked for, but Apple's MPS is not available here; use cpu or auto"
+            _("device mps was asked for, but Apple's MPS is not available here; use cpu or auto")
         )
     return torch.device(name)
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from tui_linreg.i18n import _
+
 EXPLOSION_FACTOR = 1e6
 """A finite loss this many times the starting loss counts as diverged."""
 
@@ -60,21 +62,25 @@ def why_it_diverged(
 ) -> str:
     """Why a run at learning rate ``lr`` diverged, against the stable bound for its loss
     (None: Adam, which has none)."""
-    bound = f"the stable bound ≈ {stable_lr or 0:.3g} for {loss_name} on this data"
     if stable_lr is None:
-        why = (
-            f"Adam has no simple stable bound (each step is about lr = {lr:g} long, whatever "
+        why = _(
+            "Adam has no simple stable bound (each step is about lr = {lr:g} long, whatever "
             "the gradient): try a smaller learning rate."
-        )
+        ).format(lr=lr)
     elif lr >= stable_lr:
-        why = f"The learning rate {lr:g} is above {bound}."
+        why = _(
+            "The learning rate {lr:g} is above the stable bound ≈ {bound:.3g} for {loss} on "
+            "this data."
+        ).format(lr=lr, bound=stable_lr, loss=loss_name)
     else:
-        why = (
-            f"The learning rate {lr:g} is below {bound}, but mini-batch noise lowers "
-            "that bound: try a smaller one."
-        )
+        why = _(
+            "The learning rate {lr:g} is below the stable bound ≈ {bound:.3g} for {loss} on "
+            "this data, but mini-batch noise lowers that bound: try a smaller one."
+        ).format(lr=lr, bound=stable_lr, loss=loss_name)
     if unstandardised_file:
-        why += " Standardising the features (--standardize) allows a far larger one."
+        why = _("{why} Standardising the features (--standardize) allows a far larger one.").format(
+            why=why
+        )
     return why
 
 
@@ -83,31 +89,41 @@ def diverged_message(where: Where, start_loss: float, why: str, stopped: int | N
     that epoch, where the losses were read back (the parameters reported are from there)."""
     epoch, step, value = where
     what = (
-        f"the loss became {value}"
+        _("the loss became {value}").format(value=value)
         if not math.isfinite(value)
-        else f"the loss grew from {start_loss:.3g} to {value:.3g}"
+        else _("the loss grew from {start:.3g} to {value:.3g}").format(
+            start=start_loss, value=value
+        )
     )
     if stopped is not None and stopped != step:
-        why += (
-            f" The app noticed at step {stopped} (it checks the loss a few times a second, "
+        why = _(
+            "{why} The app noticed at step {stopped} (it checks the loss a few times a second, "
             "not at every step), so the parameters shown are from that step."
-        )
-    return f"diverged in epoch {epoch} at step {step}: {what}. {why}"
+        ).format(why=why, stopped=stopped)
+    return _("diverged in epoch {epoch} at step {step}: {what}. {why}").format(
+        epoch=epoch, step=step, what=what, why=why
+    )
 
 
 def kept_going_words(went_bad: dict[str, Where], epochs: int) -> str:
     """What a diverged run that kept going to its last epoch went through: the steps where
     its loss became inf and then nan, said once."""
-    road = []
+    inf = nan = ""
     if "inf" in went_bad:
-        e, s, _ = went_bad["inf"]
-        road.append(f"it became inf in epoch {e} at step {s} (past float32's 3.4e38)")
-    if "nan" in went_bad:
-        e, s, _ = went_bad["nan"]
-        road.append(
-            f"nan in epoch {e} at step {s}: once θ holds inf, ŷ = Xw + b adds +inf to "
-            "−inf, and inf − inf is nan, which then spreads to every parameter"
+        e, s, _loss = went_bad["inf"]
+        inf = _("it became inf in epoch {epoch} at step {step} (past float32's 3.4e38)").format(
+            epoch=e, step=s
         )
-    return f" It kept going to epoch {epochs}" + (
-        ": " + "; then ".join(road) + "." if road else "."
-    )
+    if "nan" in went_bad:
+        e, s, _loss = went_bad["nan"]
+        nan = _(
+            "nan in epoch {epoch} at step {step}: once θ holds inf, ŷ = Xw + b adds +inf to "
+            "−inf, and inf − inf is nan, which then spreads to every parameter"
+        ).format(epoch=e, step=s)
+    if inf and nan:
+        said = _(" It kept going to epoch {epochs}: {inf}; then {nan}.")
+    elif inf or nan:
+        said = _(" It kept going to epoch {epochs}: {what}.")
+    else:
+        said = _(" It kept going to epoch {epochs}.")
+    return said.format(epochs=epochs, inf=inf, nan=nan, what=inf or nan)

@@ -26,6 +26,7 @@ from torch.overrides import TorchFunctionMode
 from tui_linreg.config import ConfigError, Mistake, TrainConfig
 from tui_linreg.engine.implementation import Implementation
 from tui_linreg.engine.run import RunParts
+from tui_linreg.i18n import _
 
 WHOLE = 100
 """A tensor of up to this many elements is given whole; a larger one as a summary."""
@@ -158,12 +159,12 @@ class _Recorder(TorchFunctionMode):
                 continue
             ids[id(node)] = len(order)
             order.append(node)
-            frontier.extend(following for following, _ in node.next_functions)
+            frontier.extend(following for following, _input in node.next_functions)
         for node in order:
             entry = GraphNode(
                 ids[id(node)],
                 type(node).__name__,
-                [ids[id(n)] for n, _ in node.next_functions if n is not None],
+                [ids[id(n)] for n, _input in node.next_functions if n is not None],
             )
             kept = self.values.get(id(node))
             entry.value = kept[1] if kept is not None else None
@@ -215,7 +216,14 @@ def replay_to(model: Implementation, X: torch.Tensor, y: torch.Tensor, step: int
     except RuntimeError as error:
         said = str(error).strip().splitlines()[0].rstrip(".")
         raise ConfigError(
-            [Mistake("step", f"this run stops at step {step} ({said}): ask for step {step}")]
+            [
+                Mistake(
+                    "step",
+                    _("this run stops at step {step} ({said}): ask for step {step}").format(
+                        step=step, said=said
+                    ),
+                )
+            ]
         ) from None
 
 
@@ -250,7 +258,14 @@ def taken_to(config: TrainConfig, step: int) -> TakenTo:
     last = config.epochs * run.steps_per_epoch
     if not 1 <= step <= last:
         raise ConfigError(
-            [Mistake("step", f"--step must be from 1 to {last:,}, this run's steps; got {step}")]
+            [
+                Mistake(
+                    "step",
+                    _("--step must be from 1 to {last:,}, this run's steps; got {step}").format(
+                        last=last, step=step
+                    ),
+                )
+            ]
         )
     for epoch, total, X, y in steps_of(run):  # noqa: N806
         if total == step:
@@ -267,8 +282,8 @@ def _forward_mode(model: Implementation, X: torch.Tensor, y: torch.Tensor) -> Fo
 
     net = getattr(model, "net", None)
     if isinstance(net, torch.nn.Module):
-        names = [name for name, _ in net.named_parameters()]
-        params = tuple(p.detach() for _, p in net.named_parameters())
+        names = [name for name, _param in net.named_parameters()]
+        params = tuple(p.detach() for _name, p in net.named_parameters())
         loss = model.loss  # type: ignore[attr-defined]
 
         def root(*values: torch.Tensor) -> torch.Tensor:
@@ -305,8 +320,10 @@ def step_graph(config: TrainConfig, step: int = 1) -> StepGraph:
             [
                 Mistake(
                     "implementation",
-                    "analytic computes its gradient itself, so PyTorch builds no graph for "
-                    "it: use --impl scratch or --impl concise",
+                    _(
+                        "analytic computes its gradient itself, so PyTorch builds no graph for "
+                        "it: use --impl scratch or --impl concise"
+                    ),
                 )
             ]
         )

@@ -51,6 +51,7 @@ from tui_linreg.engine.loss_window import LossWindow, PathRecorder
 from tui_linreg.engine.pacing import Pacer, Stopwatch
 from tui_linreg.engine.start import out_of_memory_refused, prepare, references, started
 from tui_linreg.engine.watch import StepWatch
+from tui_linreg.i18n import _
 from tui_linreg.sources import SYNTHETIC
 
 PROGRESS_INTERVAL_S = 0.25
@@ -157,29 +158,56 @@ class RunParts:
     def cancelled(self, epoch: int, step: int) -> RunEnded:
         return self.ended(
             Outcome.CANCELLED,
-            f"cancelled in epoch {epoch} after step {step} of {self.steps_per_epoch}",
+            _("cancelled in epoch {epoch} after step {step} of {steps}").format(
+                epoch=epoch, step=step, steps=self.steps_per_epoch
+            ),
             epoch,
         )
 
     def failed(self, epoch: int, step: int, error: RuntimeError) -> RunEnded:
         return self.ended(
             Outcome.FAILED,
-            f"failed in epoch {epoch} at step {step}: the training code raised "
-            f"{type(error).__name__}: {error}",
+            # {error} keeps "RuntimeError: …": the status line reads what follows "Error: "
+            _("failed in epoch {epoch} at step {step}: the training code raised {error}").format(
+                epoch=epoch, step=step, error=f"{type(error).__name__}: {error}"
+            ),
             epoch,
         )
 
     def finished(self) -> RunEnded:
         config, steps = self.config, self.total_steps
         epochs, train_s = config.epochs, max(self.clock.read(), 1e-9)
-        return self.ended(
-            Outcome.FINISHED,
-            f"finished {epochs} epoch{'s' if epochs > 1 else ''} in {train_s:.2f} s "
-            + ("of training " if config.pace is not None else "")
-            + f"({train_s / epochs:.3g} s/epoch, {steps / train_s:,.0f} steps/s"
-            + (f"; paced at {config.pace:g} steps/s, the waits left out)" if config.pace else ")"),
-            epochs,
+        if config.pace is None:
+            said = (
+                _(
+                    "finished 1 epoch in {seconds:.2f} s ({per_epoch:.3g} s/epoch, {rate:,.0f} steps/s)"
+                )
+                if epochs == 1
+                else _(
+                    "finished {epochs} epochs in {seconds:.2f} s "
+                    "({per_epoch:.3g} s/epoch, {rate:,.0f} steps/s)"
+                )
+            )
+        else:  # a paced run's time is its training's, the waits left out
+            said = (
+                _(
+                    "finished 1 epoch in {seconds:.2f} s of training ({per_epoch:.3g} s/epoch, "
+                    "{rate:,.0f} steps/s; paced at {pace:g} steps/s, the waits left out)"
+                )
+                if epochs == 1
+                else _(
+                    "finished {epochs} epochs in {seconds:.2f} s of training ({per_epoch:.3g} "
+                    "s/epoch, {rate:,.0f} steps/s; paced at {pace:g} steps/s, the waits left out)"
+                )
+            )
+        message = said.format(
+            epochs=epochs,
+            seconds=train_s,
+            per_epoch=train_s / epochs,
+            rate=steps / train_s,
+            pace=config.pace,
         )
+        return self.ended(Outcome.FINISHED, message, epochs)
 
     def read_back(self, epoch: int, step: int) -> int | None:
         """The window's losses and the path's θ read back; the step of the first bad loss."""

@@ -13,6 +13,7 @@ import torch
 
 from tui_linreg.config import TrainConfig
 from tui_linreg.engine.data import Problem, full_data_mean, shuffled_blocks
+from tui_linreg.i18n import _
 from tui_linreg.losses import loss_of, written_out
 
 
@@ -295,8 +296,8 @@ class Scratch:
     def divisor(self, batch_length: int) -> tuple[float, str]:
         """What the update divides the gradient by, and how the lesson's code names it."""
         if self.spec.summed:
-            return 1.0, "1: a sum loss is not averaged"
-        return batch_length, "len(y), the batch's length"
+            return 1.0, _("1: a sum loss is not averaged")
+        return batch_length, _("len(y), the batch's length")
 
     def penalty_in_grad(self, batch_length: int) -> float:
         """l2_penalty joins each example's loss: the batch's sum holds it |B| times (a sum

@@ -23,6 +23,7 @@ from tui_linreg.engine.device import describe, resolve_device
 from tui_linreg.engine.events import PATH_MAX_STEPS, SCATTER_SAMPLE, ClosedForm, RunStarted
 from tui_linreg.engine.implementation import Implementation, create
 from tui_linreg.engine.reference import Gram, analyse, ridge, robust_optimum, through_origin
+from tui_linreg.i18n import _
 from tui_linreg.optimizers import optimizer_of
 
 
@@ -47,9 +48,21 @@ def out_of_memory_refused(config: TrainConfig, device: torch.device) -> Iterator
             [
                 Mistake(
                     "num_examples",
-                    f"{describe(device)} ran out of memory for {config.num_examples:,} "
-                    f"examples of {config.num_features} features: try fewer examples"
-                    + (", or --device cpu" if device.type != "cpu" else ""),
+                    (
+                        _(
+                            "{device} ran out of memory for {examples:,} examples of "
+                            "{features} features: try fewer examples, or --device cpu"
+                        )
+                        if device.type != "cpu"
+                        else _(
+                            "{device} ran out of memory for {examples:,} examples of "
+                            "{features} features: try fewer examples"
+                        )
+                    ).format(
+                        device=describe(device),
+                        examples=config.num_examples,
+                        features=config.num_features,
+                    ),
                 )
             ]
         ) from None

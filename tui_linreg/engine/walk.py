@@ -22,6 +22,7 @@ import torch
 from tui_linreg.config import ConfigError, Mistake, TrainConfig
 from tui_linreg.engine.graph import taken_to
 from tui_linreg.engine.scratch import linreg
+from tui_linreg.i18n import _
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def _nodes(root: Any) -> int:
         if node is None or id(node) in seen:
             continue
         seen.add(id(node))
-        frontier.extend(following for following, _ in node.next_functions)
+        frontier.extend(following for following, _input in node.next_functions)
     return len(seen)
 
 
@@ -78,7 +79,7 @@ class _Walker:
         self.w, self.b, self.names = w, b, names
         self.states: list[WalkState] = []
         self.loss: torch.Tensor | None = None
-        self.graph = "no graph yet: nothing computed from w and b"
+        self.graph = _("no graph yet: nothing computed from w and b")
 
     def record(self, line: str, error: str = "") -> None:
         w, b = self.w.detach(), self.b.detach()
@@ -108,8 +109,10 @@ def walk_step(config: TrainConfig, step: int = 1) -> list[WalkState]:
             [
                 Mistake(
                     "implementation",
-                    "the walk follows the lessons' step: --impl scratch or concise, with plain "
-                    "sgd and no weight decay",
+                    _(
+                        "the walk follows the lessons' step: --impl scratch or concise, with "
+                        "plain sgd and no weight decay"
+                    ),
                 )
             ]
         )
@@ -122,7 +125,7 @@ def walk_step(config: TrainConfig, step: int = 1) -> list[WalkState]:
     walker.record("")
     loss_name = "squared_loss_without_reshape" if "no-reshape" in pitfalls else "loss"
     walker.loss = l = model.loss(linreg(X, w, b), y)  # type: ignore[attr-defined]  # noqa: E741
-    walker.graph = f"l.grad_fn is {type(l.grad_fn).__name__}: {_nodes(l.grad_fn)} nodes"
+    walker.graph = _grad_fn(l)
     walker.record(f"l = {loss_name}(net(X, w, b), y)")
     vector = "backward-vector" in pitfalls
     try:
@@ -130,7 +133,7 @@ def walk_step(config: TrainConfig, step: int = 1) -> list[WalkState]:
     except RuntimeError as error:
         walker.record("l.backward()" if vector else "l.sum().backward()", _said(error))
         return walker.states
-    walker.graph = "freed: backward() has used it (the next step builds its own)"
+    walker.graph = _freed()
     walker.record("l.sum().backward()")
     divisor = config.batch_size if "lesson-divisor" in pitfalls else len(y)
     guard = contextlib.nullcontext() if "no-no-grad" in pitfalls else torch.no_grad()
@@ -162,22 +165,33 @@ def _concise(
     names = tuple(name.removesuffix(".grad") for name in model.gradient_names)
     if layer.bias is None:
         raise ConfigError(
-            [Mistake("bias", "the walk shows w and b: a model without a bias has no b")]
+            [Mistake("bias", _("the walk shows w and b: a model without a bias has no b"))]
         )
     walker = _Walker(layer.weight, layer.bias, (names[0], names[1]))
     walker.record("")
     walker.loss = l = model.loss(model.net(X), y)  # noqa: E741
-    walker.graph = f"l.grad_fn is {type(l.grad_fn).__name__}: {_nodes(l.grad_fn)} nodes"
+    walker.graph = _grad_fn(l)
     walker.record("l = loss(net(X), y)")
     if "forget-zero-grad" not in pitfalls:  # forget-zero-grad leaves this line out
         model.trainer.zero_grad()
         walker.record("trainer.zero_grad()")
     l.backward()
-    walker.graph = "freed: backward() has used it (the next step builds its own)"
+    walker.graph = _freed()
     walker.record("l.backward()")
     model.trainer.step()
     walker.record("trainer.step()")
     return walker.states
+
+
+def _grad_fn(l: torch.Tensor) -> str:  # noqa: E741 (the lesson's name)
+    """The graph behind the loss ``l``, as the walk says it."""
+    return _("l.grad_fn is {node}: {count} nodes").format(
+        node=type(l.grad_fn).__name__, count=_nodes(l.grad_fn)
+    )
+
+
+def _freed() -> str:
+    return _("freed: backward() has used it (the next step builds its own)")
 
 
 def _said(error: RuntimeError) -> str:

@@ -20,6 +20,7 @@ from tui_linreg.engine.analytic import influence, influence_slope
 from tui_linreg.engine.data import Problem, epoch_order
 from tui_linreg.engine.events import MAX_LOSS_VALUES, StepDetail
 from tui_linreg.engine.implementation import Implementation
+from tui_linreg.i18n import _
 from tui_linreg.optimizers import update_rule
 
 
@@ -158,10 +159,10 @@ class StepWatch:
             loss_call=model.loss_call,
             loss_shape=tuple(loss.shape),
             loss_values=tuple(loss.flatten()[:MAX_LOSS_VALUES].tolist()),
-            backward_on=model.backward_on,
+            backward_on=_(model.backward_on),  # analytic's is a sentence (N_)
             backward_value=None if scalar is None else float(scalar),
             batch_loss=float(loss.mean()) / (length if spec.summed and loss.numel() == 1 else 1),
-            gradient_names=model.gradient_names,
+            gradient_names=(_(model.gradient_names[0]), _(model.gradient_names[1])),
             grad_w=tuple(grad[:-1]),
             grad_b=grad[-1] if grad else math.nan,
             written_out=model.written_out,

@@ -130,7 +130,9 @@ class LinregApp(App[None]):
         if theme is not None and theme in self.available_themes:
             self.theme = theme
         elif theme is not None:
-            warning = f"the remembered theme {theme!r} is not one this Textual has: the default"
+            warning = _(
+                "the remembered theme {theme} is not one this Textual has: the default"
+            ).format(theme=repr(theme))
         if warning:
             self.notify(warning, severity="warning", timeout=8)
 
@@ -171,7 +173,8 @@ class LinregApp(App[None]):
         try:
             self.session.trainer.load(self.initial.device)
         except Exception as error:
-            self.main.post_message(TorchLoaded(f"PyTorch could not be loaded: {error}"))
+            said = _("PyTorch could not be loaded: {error}").format(error=error)
+            self.main.post_message(TorchLoaded(said))
             return
         self.main.post_message(TorchLoaded())
 
@@ -198,9 +201,8 @@ class LinregApp(App[None]):
             self.screen.dismiss()
             return
         shown = [(b.key, b.tooltip) for b in self.BINDINGS if isinstance(b, Binding)]
-        shown.append(("ctrl+p", "Command palette: every action by name"))
-        shown += replay_keys.HELP
-        shown.append(maximise.HELP)
+        shown.append(("ctrl+p", _("Command palette: every action by name")))
+        shown += [(_(key), _(what)) for key, what in (*replay_keys.HELP, maximise.HELP)]
         self.overlay(HelpScreen(shown))
 
     def action_runs(self) -> None:
@@ -245,14 +247,19 @@ class LinregApp(App[None]):
     def on_delivery_complete(self, event: DeliveryComplete) -> None:
         if event.name == "screenshot":
             event.prevent_default()  # instead of Textual's own note
-            where = "as a download" if event.path is None else f"to {event.path}"
-            self.notify(f"Saved {where} (SVG: open it in a browser)", title="Screenshot")
+            saved = (
+                _("Saved as a download (SVG: open it in a browser)")
+                if event.path is None
+                else _("Saved to {path} (SVG: open it in a browser)").format(path=event.path)
+            )
+            self.notify(saved, title=_("Screenshot"))
 
     def on_delivery_failed(self, event: DeliveryFailed) -> None:
         if event.name == "screenshot":
             event.prevent_default()
             why = getattr(event.exception, "strerror", None) or event.exception
-            self.notify(f"Not saved: {why}", title="Screenshot", severity="error", timeout=8)
+            said = _("Not saved: {why}").format(why=why)
+            self.notify(said, title=_("Screenshot"), severity="error", timeout=8)
 
     async def action_quit(self) -> None:
         self.session.cancel_all()  # the worker ends within one mini-batch

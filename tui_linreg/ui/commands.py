@@ -55,7 +55,11 @@ class PresetCommands(_Commands):
 
     def commands(self) -> list[Command]:
         return [
-            (f"preset: {p.name}", partial(self._app.main.use_preset, p.name), p.summary)
+            (
+                _("preset: {name}").format(name=p.name),
+                partial(self._app.main.use_preset, p.name),
+                _(p.summary),
+            )
             for p in PRESETS.values()
         ]
 
@@ -65,7 +69,11 @@ class FieldCommands(_Commands):
 
     def commands(self) -> list[Command]:
         return [
-            (f"field: {setting.form_label}", partial(self._go_to, name), setting.help)
+            (
+                _("field: {label}").format(label=_(setting.form_label)),
+                partial(self._go_to, name),
+                _(setting.help),
+            )
             for name, setting in SETTINGS.items()
             if setting.form_label
         ]
@@ -75,7 +83,7 @@ class FieldCommands(_Commands):
             setting = SETTINGS[name]
             self._app.notify(
                 _("{label} does not apply to these settings: {why}").format(
-                    label=setting.form_label, why=setting.help
+                    label=_(setting.form_label), why=_(setting.help)
                 ),
                 timeout=6,
             )
@@ -97,7 +105,8 @@ class RecentRunCommands(_Commands):
         shown: list[Command] = []
         for record in self.records:
             what = label_of(record.config, names[:3]) if names else ""
-            text = f"replay: {what} {record.config.implementation}".replace("  ", " ")
+            run = f"{what} {record.config.implementation}"
+            text = _("replay: {run}").format(run=run).replace("  ", " ")
             when = time.strftime("%H:%M:%S", time.localtime(record.created))
             help_text = f"{when} · {record.outcome} · {record.message[:60]}"
             shown.append((text, partial(self._app.main.use_recorded, record.config), help_text))

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tui_linreg.i18n import _
+
 
 def seconds(value: float) -> str:
-    return f"{value:.2f} s" if value < 60 else f"{int(value // 60)} min {value % 60:04.1f} s"
+    if value < 60:
+        return _("{seconds:.2f} s").format(seconds=value)
+    return _("{minutes} min {seconds:04.1f} s").format(minutes=int(value // 60), seconds=value % 60)
 
 
 def rate(steps_per_s: float) -> str:
-    return f"{steps_per_s:,.0f} steps/s"
+    """The number first, then a space (the runs screen's column keeps the number alone)."""
+    return _("{rate:,.0f} steps/s").format(rate=steps_per_s)
 
 
 def path(value: Path) -> str:

@@ -3,15 +3,35 @@ terminal); m or escape puts it back. Textual's own maximise, given a key."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
 
+from tui_linreg.i18n import N_, _
+
+WORDS: dict[str, tuple[str, str]] = {
+    "maximise": (N_("Maximise"), N_("This pane on the whole screen, or back")),
+}
+"""The footer's words for m, in English, by the binding's id: looked up when this module is
+imported (the command line chooses the language first), and again by :func:`retranslate_keys`
+when the palette switches it."""
+
 MAXIMISE_BINDINGS: list[BindingType] = [
-    Binding("m", "maximise", "Maximise", tooltip="This pane on the whole screen, or back"),
+    Binding(
+        "m",
+        "maximise",
+        _(WORDS["maximise"][0]),
+        tooltip=_(WORDS["maximise"][1]),
+        id="maximise",
+    ),
 ]
 
-HELP = ("m", "Maximise the plot or inspector that has the focus, and back (escape too)")
-"""For the help screen."""
+HELP = (
+    "m",
+    N_("Maximise the plot or inspector that has the focus, and back (escape too)"),
+)
+"""For the help screen (its words through _() where shown)."""
 
 
 def toggle_maximised(pane: Widget) -> None:
@@ -20,3 +40,15 @@ def toggle_maximised(pane: Widget) -> None:
         screen.minimize()
     else:
         screen.maximize(pane, container=False)
+
+
+def retranslate_keys(pane: Widget) -> None:
+    """``pane``'s m in the footer, in the language now in use (a pane's ``retranslate``)."""
+    bindings = pane._bindings
+    for key, each in bindings.key_to_bindings.items():
+        bindings.key_to_bindings[key] = [
+            dataclasses.replace(b, description=_(WORDS[b.id][0]), tooltip=_(WORDS[b.id][1]))
+            if b.id in WORDS
+            else b
+            for b in each
+        ]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.binding import Binding, BindingType
 
 from tui_linreg.config import TrainConfig
-from tui_linreg.i18n import _
+from tui_linreg.i18n import N_, _
 from tui_linreg.session import Session
 from tui_linreg.settings import Section
 from tui_linreg.teach.progress import LessonProgress
@@ -34,9 +34,9 @@ class LessonKeys(PanesScreen):
     # While a lesson is open, n, p and c turn its pages from any pane that does not take
     # them itself (the walk, the graph, the inspector); a text field types them.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "lesson_turn(1)", "Next page", show=False),
-        Binding("p", "lesson_turn(-1)", "Previous page", show=False),
-        Binding("c", "lesson_contents", "Lessons", show=False),
+        Binding("n", "lesson_turn(1)", N_("Next page"), show=False),
+        Binding("p", "lesson_turn(-1)", N_("Previous page"), show=False),
+        Binding("c", "lesson_contents", N_("Lessons"), show=False),
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -69,6 +69,7 @@ class LessonKeys(PanesScreen):
             self.call_after_refresh(self.open_lessons, name)
             return
         self.add_class("learning")
+        self.call_after_refresh(self.table.refit)  # less room beside the page
         if name:
             pane.open(name)
         else:
@@ -77,6 +78,7 @@ class LessonKeys(PanesScreen):
 
     def leave_lessons(self) -> None:
         self.remove_class("learning")
+        self.call_after_refresh(self.table.refit)  # the room back: the errors may fit again
         # On the form's first title, not in a field: a digit pressed for the lessons' list
         # must not land in the learning rate. Tab goes on into the fields.
         self.form.title_of(Section.DATA).focus()

@@ -142,7 +142,11 @@ class MainScreen(LessonKeys, PanesScreen):
             return
         self.draw_live()
         assert self.session.running is not None
-        self.status.say(f"{self.session.running.implementation} · one step…")
+        self.status.say(
+            _("{implementation} · one step…").format(
+                implementation=self.session.running.implementation
+            )
+        )
         self.status.flush()
 
     def _run_from_form(self, *, both: bool, stepping: bool = False) -> None:
@@ -152,7 +156,7 @@ class MainScreen(LessonKeys, PanesScreen):
         except ConfigError as error:
             self.notify(
                 "\n".join(m.message for m in error.mistakes),
-                title="Cannot run",
+                title=_("Cannot run"),
                 severity="error",
                 timeout=8,
             )
@@ -161,7 +165,7 @@ class MainScreen(LessonKeys, PanesScreen):
         if not session.torch_ready and session.busy and plan == session.plan:
             # The same run already waits for PyTorch: starting it again would only record a
             # cancelled run for each impatient press.
-            self.status.say("loading PyTorch… the run starts as soon as it has loaded")
+            self.status.say(_("loading PyTorch… the run starts as soon as it has loaded"))
             return
         self.run_plan(plan, stepping=stepping)
 
@@ -178,17 +182,30 @@ class MainScreen(LessonKeys, PanesScreen):
         self.hide_sweep()
         if plan.kind != PlanKind.SINGLE:
             data_sets = len({config.data_key for config in plan.configs})
-            on = "on the same data" if data_sets == 1 else f"on {data_sets} data sets"
-            self.log_view.note(f"running {plan.describe()} {on}, overlaid")
+            said = (
+                _("running {plan} on the same data, overlaid")
+                if data_sets == 1
+                else _("running {plan} on {count} data sets, overlaid")
+            )
+            self.log_view.note(said.format(plan=plan.describe(), count=data_sets))
         if started.control.pace is None and plan.configs[0].pace is not None:
             pace = plan.configs[0].pace
             self.log_view.note(
-                f"{plan.steps:,} steps would take {formatting.seconds(plan.steps / pace)} at "
-                f"{pace:g} steps/s: running at max"
+                _("{steps:,} steps would take {time} at {pace:g} steps/s: running at max").format(
+                    steps=plan.steps, time=formatting.seconds(plan.steps / pace), pace=pace
+                )
             )
         first = plan.configs[0].implementation
-        starting = "paused before step 1 · f7 steps" if stepping else "starting…"
-        self.status.say(f"{first} · {starting}" if self.session.torch_ready else "loading PyTorch…")
+        starting = (
+            _("{implementation} · paused before step 1 · f7 steps")
+            if stepping
+            else _("{implementation} · starting…")
+        )
+        self.status.say(
+            starting.format(implementation=first)
+            if self.session.torch_ready
+            else _("loading PyTorch…")
+        )
         self.status.progress(0)
         self.training_ended = threading.Event()
         self.training = self.train(started, self.training_ended)
@@ -209,8 +226,8 @@ class MainScreen(LessonKeys, PanesScreen):
     def on_run_refused(self, message: RunRefused) -> None:
         if not self.session.refused(message.plan_id):
             return
-        self.log_view.note(f"cannot run: {message.reason}")
-        self.notify(message.reason, title="Cannot run", severity="error", timeout=8)
+        self.log_view.note(_("cannot run: {reason}").format(reason=message.reason))
+        self.notify(message.reason, title=_("Cannot run"), severity="error", timeout=8)
         self._idle_status()
 
     def on_run_event(self, message: RunEvent) -> None:
@@ -234,9 +251,9 @@ class MainScreen(LessonKeys, PanesScreen):
         plan = self.session.plan
         assert plan is not None
         if event.outcome == Outcome.DIVERGED and plan.kind == PlanKind.SINGLE:
-            self.notify(event.message, title="Diverged", severity="warning", timeout=8)
+            self.notify(event.message, title=_("Diverged"), severity="warning", timeout=8)
         if event.outcome == Outcome.FAILED:
-            self.notify(event.message, title="The training code raised", severity="error")
+            self.notify(event.message, title=_("The training code raised"), severity="error")
         self._idle_status(event)
 
     def _plan_ended(self, event: PlanEnded) -> None:
@@ -251,15 +268,21 @@ class MainScreen(LessonKeys, PanesScreen):
         names = differing([end.config for end in ends])
         for end in ends:
             self.log_view.note(
-                f"{label_of(end.config, names)} {end.outcome} · half-MSE {end.half_mse:.3g}"
+                _("{label} {outcome} · half-MSE {loss:.3g}").format(
+                    label=label_of(end.config, names), outcome=end.outcome, loss=end.half_mse
+                )
             )
         self.status.swept(ends)
         if names and len(ends) > 1 and SweepPlot.plottable(names[0], ends):
             against = SETTINGS[names[0]].legend
             if self.show_sweep(names[0], ends):
-                self.log_view.note(f"the data pane: each run against {against} (f4 on)")
+                self.log_view.note(
+                    _("the data pane: each run against {against} (f4 on)").format(against=against)
+                )
             else:
-                self.log_view.note(f"f4 goes round to each run against {against}")
+                self.log_view.note(
+                    _("f4 goes round to each run against {against}").format(against=against)
+                )
 
     @on(Worker.StateChanged)
     def worker_failed(self, event: Worker.StateChanged) -> None:
@@ -269,7 +292,9 @@ class MainScreen(LessonKeys, PanesScreen):
         error = event.worker.error
         if event.worker.group == "training":
             self.session.failed()
-        text = f"{event.worker.name} failed: {type(error).__name__}: {error}"
+        text = _("{worker} failed: {kind}: {error}").format(
+            worker=event.worker.name, kind=type(error).__name__, error=error
+        )
         self.log_view.note(text)
         self.notify(text, severity="error", timeout=10)
         self._idle_status()
@@ -307,13 +332,15 @@ class MainScreen(LessonKeys, PanesScreen):
         if not self.session.set_pace(None):
             self.form.set_field("pace", "max")
             return
-        self.log_view.note("ctrl+y: the rest of this run at max (the next, at the form's pace)")
+        self.log_view.note(_("ctrl+y: the rest of this run at max (the next, at the form's pace)"))
 
     @on(Select.Changed, "#field-implementation")
     def implementation_chosen(self) -> None:
         """ctrl+t, or the form's drop-down: the next run's implementation."""
         if self.session.busy:
-            message = f"{self.form.implementation} will be used for the next run"
+            message = _("{implementation} will be used for the next run").format(
+                implementation=self.form.implementation
+            )
             self.log_view.note(message)
             self.notify(message, timeout=4)
         else:
@@ -329,7 +356,11 @@ class MainScreen(LessonKeys, PanesScreen):
         self.form.set_field("sweep", preset.sweep)  # "" for a single run
         question = QUESTIONS.get(name)
         if question is None:
-            self.log_view.note(f"preset {name}: {preset.description} (ctrl+r runs it)")
+            self.log_view.note(
+                _("preset {name}: {description} (ctrl+r runs it)").format(
+                    name=name, description=_(preset.description)
+                )
+            )
             return
         if self.session.learner is None:  # served: asked once, before the first question
             self.app.push_screen(NameScreen(), lambda given: self._named(given, name))
@@ -361,7 +392,7 @@ class MainScreen(LessonKeys, PanesScreen):
         """Put a recorded run's settings in the form, to run it again (the command palette)."""
         self.form.fill(config)
         self.form.set_field("sweep", "")
-        self.log_view.note("a recorded run's settings are in the form (ctrl+r runs it)")
+        self.log_view.note(_("a recorded run's settings are in the form (ctrl+r runs it)"))
 
     # --- other keys -----------------------------------------------------------------------------
 
@@ -371,7 +402,7 @@ class MainScreen(LessonKeys, PanesScreen):
     def action_pause(self) -> None:
         paused = self.session.pause()
         if paused is None:
-            self.notify("Nothing is running.", timeout=3)
+            self.notify(_("Nothing is running."), timeout=3)
             return
         if not paused:
             self.draw_live()
@@ -385,7 +416,7 @@ class MainScreen(LessonKeys, PanesScreen):
     def action_log_scale(self) -> None:
         log = self.loss.toggle_log_scale()
         self.refresh_views(force=True)
-        self.notify(f"loss axis: {'log' if log else 'linear'} scale", timeout=2)
+        self.notify(_("loss axis: log scale") if log else _("loss axis: linear scale"), timeout=2)
 
     def action_new_seed(self) -> None:
         try:
@@ -400,11 +431,14 @@ class MainScreen(LessonKeys, PanesScreen):
             names = self.landscape.next_pair()
             self.refresh_views(force=True)
             if names is not None:
-                self.notify(f"landscape: {names[0]} and {names[1]}", timeout=2)
+                self.notify(
+                    _("landscape: {first} and {second}").format(first=names[0], second=names[1]),
+                    timeout=2,
+                )
             return
         feature = self.scatter.next_feature()
         self.refresh_views(force=True)
-        self.notify(f"scatter: feature x[{feature}]", timeout=2)
+        self.notify(_("scatter: feature x[{feature}]").format(feature=feature), timeout=2)
 
     # --- the views ------------------------------------------------------------------------------
 
@@ -481,11 +515,13 @@ class MainScreen(LessonKeys, PanesScreen):
     def action_replay(self, move: str) -> None:
         """A replay key (ui/replay_keys.py): every pane shows the recorded step it leads to."""
         if self.session.busy and not self.session.paused:
-            self.notify("Replay is for a finished run, or a paused one: ctrl+o pauses.", timeout=3)
+            self.notify(
+                _("Replay is for a finished run, or a paused one: ctrl+o pauses."), timeout=3
+            )
             return
         replayed = self.session.replay(move)
         if replayed is None:
-            self.notify("Nothing to replay yet: ctrl+r runs.", timeout=3)
+            self.notify(_("Nothing to replay yet: ctrl+r runs."), timeout=3)
             return
         self.draw_replayed(replayed)
         self._take_replayed_step_again()
@@ -501,7 +537,7 @@ class MainScreen(LessonKeys, PanesScreen):
         wanted = self.session.replay_wanted()
         if wanted is None:
             if self.session.replayed is not None:
-                self.inspector.waiting("The start: no step taken yet. → shows the first.")
+                self.inspector.waiting(_("The start: no step taken yet. → shows the first."))
             return
         self._inspect_replayed(*wanted)
 
@@ -517,7 +553,7 @@ class MainScreen(LessonKeys, PanesScreen):
         if message.ask != session.replays_asked or session.replayed is None:
             return  # a newer step was asked for, or replay is over
         if message.detail is None:
-            self.inspector.waiting("That step could not be taken again.")
+            self.inspector.waiting(_("That step could not be taken again."))
             return
         recording = session.latest_recording
         pitfalls = recording.config.pitfalls if recording is not None else ()

@@ -24,6 +24,7 @@ from textual.widgets import ContentSwitcher, Input, Static
 
 from tui_linreg.config import FieldError, TrainConfig, parse_field
 from tui_linreg.engine.events import EpochEnded, Progress, RunEnded, RunStarted
+from tui_linreg.i18n import _
 from tui_linreg.session import Change, Replayed, Session
 from tui_linreg.ui.widgets.code_pane import CodePane
 from tui_linreg.ui.widgets.epoch_log import EpochLog
@@ -156,8 +157,10 @@ class PanesScreen(Screen[None]):
             self.update_node_styles()
         if small:
             self.too_small.update(
-                f"Enlarge the terminal to at least {MIN_WIDTH}×{MIN_HEIGHT}\n"
-                f"(it is {width}×{height} now).\n\nctrl+q quits."
+                _(
+                    "Enlarge the terminal to at least {min_width}×{min_height}\n"
+                    "(it is {width}×{height} now).\n\nctrl+q quits."
+                ).format(min_width=MIN_WIDTH, min_height=MIN_HEIGHT, width=width, height=height)
             )
 
     def refresh_views(self, force: bool = False) -> None:
@@ -260,9 +263,11 @@ class PanesScreen(Screen[None]):
         self.trajectory.start(event)
         self.log_view.started(event)
         self.inspector.waiting(
-            f"{config.implementation} has started: no step watched yet.\n\n"
-            "f7 takes one step (ctrl+o resumes). At a pace of 1000 steps/s or slower every "
-            "step is shown here; at max, only single steps and the run's last step."
+            _(
+                "{implementation} has started: no step watched yet.\n\n"
+                "f7 takes one step (ctrl+o resumes). At a pace of 1000 steps/s or slower every "
+                "step is shown here; at max, only single steps and the run's last step."
+            ).format(implementation=config.implementation)
         )
         if self.in_place == "code":
             self.code.show(config)
@@ -279,7 +284,7 @@ class PanesScreen(Screen[None]):
         self.table.new_data(
             truth_of(config), started.closed_form, previewed=True, features=config.features
         )
-        self.table.show("start", (*started.initial_w, started.initial_b))
+        self.table.show(_("start"), (*started.initial_w, started.initial_b))
         self.refresh_views(force=True)
 
     def draw_progress(self, change: Change) -> None:
@@ -350,12 +355,18 @@ class PanesScreen(Screen[None]):
         self.loss.marker = step / recording.steps_per_epoch
         self.loss.stale = True
         epoch, within = replayed.where
-        where = "the start" if step == 0 else f"epoch {epoch} step {within}"
-        kept = f" · one step in {recording.every:,} kept" if recording.every > 1 else ""
-        self.status.say(
-            f"replay · {recording.config.implementation} · step {step:,}/{recording.steps[-1]:,}"
-            f" · {where}{kept} · ←→ step, shift+←→ epoch, end: last"
-        )
+        said = [
+            _("replay"),
+            recording.config.implementation,
+            _("step {step:,}/{last:,}").format(step=step, last=recording.steps[-1]),
+            _("the start")
+            if step == 0
+            else _("epoch {epoch} step {within}").format(epoch=epoch, within=within),
+        ]
+        if recording.every > 1:
+            said.append(_("one step in {every:,} kept").format(every=recording.every))
+        said.append(_("←→ step, shift+←→ epoch, end: last"))
+        self.status.say(" · ".join(said))
         self.refresh_views(force=True)
 
     def draw_live(self) -> None:

@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Static
 from tui_linreg.engine.events import Outcome
 from tui_linreg.export import ExportError, csv_text, export
 from tui_linreg.history import History, RunRecord, predictions
-from tui_linreg.i18n import _
+from tui_linreg.i18n import N_, _
 from tui_linreg.reproduce import reproduce_command
 from tui_linreg.teach.questions import tally
 from tui_linreg.ui import formatting
@@ -52,42 +52,46 @@ class Column:
     name: str
     """What ``sort('…')`` calls it."""
     label: str
+    """Its header, marked (``N_``) where it is words: shown through ``_()``."""
     cell: Callable[[RunRecord], str | Text]
     order: str
-    """What the title calls sorting by it."""
+    """What the title calls sorting by it (marked, shown through ``_()``)."""
     key: Callable[[RunRecord], Any]
     """Ascending: the best, or the newest, first."""
 
 
 COLUMNS = (
-    Column("time", "time", lambda r: time.strftime("%H:%M:%S", time.localtime(r.created)),
-           "newest first", lambda r: -r.created),
-    Column("impl", "impl", lambda r: r.config.implementation, "implementation",
+    Column("time", N_("time"), lambda r: time.strftime("%H:%M:%S", time.localtime(r.created)),
+           N_("newest first"), lambda r: -r.created),
+    Column("impl", N_("impl"), lambda r: r.config.implementation, N_("implementation"),
            lambda r: r.config.implementation),
-    Column("lr", "lr", lambda r: f"{r.config.learning_rate:g}", "learning rate",
+    Column("lr", "lr", lambda r: f"{r.config.learning_rate:g}", N_("learning rate"),
            lambda r: r.config.learning_rate),
-    Column("batch", "batch", lambda r: str(r.config.batch_size), "batch size",
+    Column("batch", N_("batch"), lambda r: str(r.config.batch_size), N_("batch size"),
            lambda r: r.config.batch_size),
-    Column("outcome", "outcome", lambda r: str(r.outcome), "outcome", lambda r: str(r.outcome)),
-    Column("loss", "half-MSE", lambda r: _figure(r.half_mse), "final loss",
+    Column("outcome", N_("outcome"), lambda r: str(r.outcome), N_("outcome"),
+           lambda r: str(r.outcome)),
+    Column("loss", N_("half-MSE"), lambda r: _figure(r.half_mse), N_("final loss"),
            lambda r: r.final_loss),
     Column("distance", "|ŵ−w|", lambda r: _figure(r.distance_to_true, 3),
-           "distance to the truth", lambda r: _number(r.distance_to_true)),
-    Column("speed", "steps/s",
+           N_("distance to the truth"), lambda r: _number(r.distance_to_true)),
+    Column("speed", N_("steps/s"),
            lambda r: Text(formatting.rate(r.steps_per_s).split()[0], justify="right"),
-           "speed", lambda r: -r.steps_per_s),
-    Column("val", "val half-MSE", lambda r: _figure(r.val_half_mse), "validation half-MSE",
-           lambda r: _number(r.val_half_mse)),
-    Column("optimizer", "optimizer", lambda r: r.config.optimizer, "optimizer",
+           N_("speed"), lambda r: -r.steps_per_s),
+    Column("val", N_("val half-MSE"), lambda r: _figure(r.val_half_mse),
+           N_("validation half-MSE"), lambda r: _number(r.val_half_mse)),
+    Column("optimizer", N_("optimizer"), lambda r: r.config.optimizer, N_("optimizer"),
            lambda r: r.config.optimizer),
-    Column("decay", "w decay", lambda r: f"{r.config.weight_decay:g}", "weight decay",
+    Column("decay", N_("w decay"), lambda r: f"{r.config.weight_decay:g}", N_("weight decay"),
            lambda r: r.config.weight_decay),
-    Column("data", "data", lambda r: Path(r.config.data).name, "data", lambda r: r.config.data),
-    Column("epochs", "epochs", lambda r: str(r.config.epochs), "epochs", lambda r: r.config.epochs),
-    Column("n", "n", lambda r: f"{r.config.num_examples:,}", "examples",
+    Column("data", N_("data"), lambda r: Path(r.config.data).name, N_("data"),
+           lambda r: r.config.data),
+    Column("epochs", N_("epochs"), lambda r: str(r.config.epochs), N_("epochs"),
+           lambda r: r.config.epochs),
+    Column("n", "n", lambda r: f"{r.config.num_examples:,}", N_("examples"),
            lambda r: r.config.num_examples),
-    Column("seed", "seed", lambda r: str(r.config.seed), "seed", lambda r: r.config.seed),
-    Column("pitfalls", "pitfalls", lambda r: "+".join(r.config.pitfalls), "pitfalls",
+    Column("seed", N_("seed"), lambda r: str(r.config.seed), N_("seed"), lambda r: r.config.seed),
+    Column("pitfalls", N_("pitfalls"), lambda r: "+".join(r.config.pitfalls), N_("pitfalls"),
            lambda r: r.config.pitfalls),
 )  # fmt: skip
 """After the ✓ of a selected run: what tells runs apart comes first, so that it shows at 80
@@ -103,12 +107,14 @@ def table_row(record: RunRecord, selected: bool) -> tuple[str | Text, ...]:
 
 def summary(record: RunRecord) -> Text:
     """What the line under the table says about the highlighted run."""
-    said = f"run {record.id} · {record.message}"
+    said = _("run {id} · {message}").format(id=record.id, message=record.message)
     if record.outcome == Outcome.FINISHED:
-        said = (
-            f"run {record.id} · finished {len(record.history)} epochs in "
-            f"{formatting.seconds(record.train_s)} · {formatting.rate(record.steps_per_s)} "
-            f"on {record.device}"
+        said = _("run {id} · finished {epochs} epochs in {time} · {speed} on {device}").format(
+            id=record.id,
+            epochs=len(record.history),
+            time=formatting.seconds(record.train_s),
+            speed=formatting.rate(record.steps_per_s),
+            device=record.device,
         )
     return Text.assemble((said + "\n", "italic"), reproduce_command(record.config))
 
@@ -123,8 +129,8 @@ def tally_line(records: list[RunRecord]) -> str:
 
 class ConfirmClear(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes, clear"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("y", "answer(True)", N_("Yes, clear")),
+        Binding("n,escape", "answer(False)", N_("No")),
     ]
 
     def __init__(self, count: int) -> None:
@@ -133,8 +139,10 @@ class ConfirmClear(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            f"Forget all {self.count} recorded runs? This cannot be undone.\n\n"
-            "[b]y[/b] clears · [b]n[/b] or escape keeps them",
+            _(
+                "Forget all {count} recorded runs? This cannot be undone.\n\n"
+                "[b]y[/b] clears · [b]n[/b] or escape keeps them"
+            ).format(count=self.count),
             id="confirm",
         )
 
@@ -148,46 +156,52 @@ class RunsScreen(Screen[None]):
     AUTO_FOCUS = "#runs-table"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f2", "close", "Back", tooltip="Back to training", id="runs-back"),
+        Binding("escape,f2", "close", N_("Back"), tooltip=N_("Back to training"), id="runs-back"),
         Binding(
             "space",
             "select",
-            "Select",
-            tooltip="Overlay this run's curve (or not)",
+            N_("Select"),
+            tooltip=N_("Overlay this run's curve (or not)"),
             id="runs-select",
         ),
         Binding(
-            "l", "sort('loss')", "Sort loss", tooltip="Sort by final loss", id="runs-sort-loss"
+            "l",
+            "sort('loss')",
+            N_("Sort loss"),
+            tooltip=N_("Sort by final loss"),
+            id="runs-sort-loss",
         ),
         Binding(
             "d",
             "sort('distance')",
-            "Sort |ŵ−w|",
-            tooltip="Sort by distance to the true parameters",
+            N_("Sort |ŵ−w|"),
+            tooltip=N_("Sort by distance to the true parameters"),
             id="runs-sort-distance",
         ),
         Binding(
             "s",
             "sort('speed')",
-            "Sort speed",
-            tooltip="Sort by steps per second",
+            N_("Sort speed"),
+            tooltip=N_("Sort by steps per second"),
             id="runs-sort-speed",
         ),
         Binding(
             "c",
             "copy_command",
-            "Copy cmd",
-            tooltip="Copy the command that reproduces this run",
+            N_("Copy cmd"),
+            tooltip=N_("Copy the command that reproduces this run"),
             id="runs-copy",
         ),
         Binding(
             "e",
             "export",
-            "Export",
-            tooltip="Export the selected runs (or all) to CSV",
+            N_("Export"),
+            tooltip=N_("Export the selected runs (or all) to CSV"),
             id="runs-export",
         ),
-        Binding("x", "clear", "Clear", tooltip="Forget every recorded run", id="runs-clear"),
+        Binding(
+            "x", "clear", N_("Clear"), tooltip=N_("Forget every recorded run"), id="runs-clear"
+        ),
     ]
 
     def __init__(self, history: History, *, browser_clipboard: bool = True) -> None:
@@ -215,7 +229,7 @@ class RunsScreen(Screen[None]):
             self.notify(loaded.warning, severity="warning", timeout=8)
         self.records = loaded.records
         table = self.query_one("#runs-table", DataTable)
-        table.border_subtitle = (
+        table.border_subtitle = _(
             "space or a 2nd click selects · l d s or a header sorts · c copies · e exports"
         )
         self.refill()
@@ -230,20 +244,25 @@ class RunsScreen(Screen[None]):
         table.add_column("✓", key="✓")
         for column in COLUMNS:
             sorted_by = column.name == self.sort_key
-            table.add_column(column.label + (arrow if sorted_by else ""), key=column.name)
+            table.add_column(_(column.label) + (arrow if sorted_by else ""), key=column.name)
         self.shown = self.sorted_records()[:SHOWN_AT_MOST]
         for record in self.shown:
             table.add_row(*table_row(record, record.id in self.selected), key=record.id)
-        order = ORDERS[self.sort_key].order + (", reversed" if self.reversed else "")
-        where = f"by {order} · {formatting.path(self.history.path)}"
+        order = _(ORDERS[self.sort_key].order)
+        if self.reversed:
+            order = _("{order}, reversed").format(order=order)
+        path = formatting.path(self.history.path)
         if len(self.shown) < len(self.records):
-            where = f"first {len(self.shown):,} of {len(self.records):,} {where}"
-        table.border_title = f"runs · {where}"
+            table.border_title = _(
+                "runs · first {shown:,} of {total:,} by {order} · {path}"
+            ).format(shown=len(self.shown), total=len(self.records), order=order, path=path)
+        else:
+            table.border_title = _("runs · by {order} · {path}").format(order=order, path=path)
         self.query_one("#runs-tally", Static).update(tally_line(self.records))
         self.update_overlay()
         if not self.records:
             self.query_one("#runs-command", Static).update(
-                "No runs recorded yet: train one (ctrl+r)."
+                _("No runs recorded yet: train one (ctrl+r).")
             )
 
     def update_overlay(self) -> None:
@@ -296,37 +315,48 @@ class RunsScreen(Screen[None]):
                 io.StringIO(command + "\n"), save_filename=f"tui-linreg-{record.id}.sh"
             )
             self.notify(
-                f"{command}\n\nA browser gives its clipboard only to a page from its own machine "
-                "or over https, so the command arrives as a download.",
-                title="Cannot copy: a download instead",
+                _(
+                    "{command}\n\nA browser gives its clipboard only to a page from its own "
+                    "machine or over https, so the command arrives as a download."
+                ).format(command=command),
+                title=_("Cannot copy: a download instead"),
                 timeout=10,
             )
             return
         self.app.copy_to_clipboard(command)  # OSC 52: the browser's terminal passes it on
-        where = (
-            "your browser's clipboard" if self.app.is_web else "OSC 52: if your terminal allows it"
+        title = (
+            _("Copied (your browser's clipboard)")
+            if self.app.is_web
+            else _("Copied (OSC 52: if your terminal allows it)")
         )
-        self.notify(command, title=f"Copied ({where})", timeout=8)
+        self.notify(command, title=title, timeout=8)
 
     def action_export(self) -> None:
         chosen = [
             r for r in self.sorted_records() if r.id in self.selected
         ] or self.sorted_records()
         if not chosen:
-            self.notify("No runs to export.", timeout=3)
+            self.notify(_("No runs to export."), timeout=3)
             return
         name = f"tui-linreg-runs-{time.strftime('%Y%m%d-%H%M%S')}.csv"
         if self.app.is_web:  # the server's directory is out of a browser's reach: download it
             self.app.deliver_text(io.StringIO(csv_text(chosen)), save_filename=name)
-            self.notify(f"{len(chosen)} runs → {name}, as a download", title="Exported")
+            self.notify(
+                _("{count} runs → {name}, as a download").format(count=len(chosen), name=name),
+                title=_("Exported"),
+            )
             return
         path = Path.cwd() / name
         try:
             written = export(chosen, path)
         except ExportError as error:
-            self.notify(str(error), title="Export failed", severity="error", timeout=8)
+            self.notify(str(error), title=_("Export failed"), severity="error", timeout=8)
             return
-        self.notify(f"{len(chosen)} runs → {written}", title="Exported", timeout=8)
+        self.notify(
+            _("{count} runs → {path}").format(count=len(chosen), path=written),
+            title=_("Exported"),
+            timeout=8,
+        )
 
     def action_clear(self) -> None:
         def cleared(answer: bool | None) -> None:
@@ -335,11 +365,11 @@ class RunsScreen(Screen[None]):
             try:
                 self.history.clear()
             except OSError as error:
-                self.notify(f"cannot clear: {error.strerror}", severity="error")
+                self.notify(_("cannot clear: {why}").format(why=error.strerror), severity="error")
                 return
             self.records, self.selected = [], set()
             self.refill()
-            self.notify("History cleared.", timeout=4)
+            self.notify(_("History cleared."), timeout=4)
 
         self.app.push_screen(ConfirmClear(len(self.records)), cleared)
 

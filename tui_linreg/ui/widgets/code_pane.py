@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from tui_linreg.config import SETTINGS, TrainConfig
 from tui_linreg.folding import fold_untaken
+from tui_linreg.i18n import N_, _
 from tui_linreg.pitfalls import PITFALLS
 
 
@@ -126,7 +127,9 @@ def code_heading(config: TrainConfig) -> str:
     named where it is used and not its default."""
     shown = config.implementation
     if config.pitfalls:
-        shown += f" with {'+'.join(config.pitfalls)}"
+        shown = _("{implementation} with {pitfalls}").format(
+            implementation=shown, pitfalls="+".join(config.pitfalls)
+        )
     for name in CODE_SETTINGS:
         setting, value = SETTINGS[name], getattr(config, name)
         if setting.used(config) and value != setting.default:
@@ -134,9 +137,10 @@ def code_heading(config: TrainConfig) -> str:
     return shown
 
 
-RUNNING = "the code being run"
-LAST_RUN = "the last run's code"
-NEXT_RUN = "the next run's code (the form's)"
+RUNNING = N_("the code being run")
+LAST_RUN = N_("the last run's code")
+NEXT_RUN = N_("the next run's code (the form's)")
+"""Whose code it is, in English (compared): shown through _()."""
 
 
 class CodePane(VerticalScroll):
@@ -144,7 +148,7 @@ class CodePane(VerticalScroll):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.border_title = RUNNING
+        self.border_title = _(RUNNING)
         self.showing: str | None = None
         self.dark = True
         self.asked: TrainConfig | None = None
@@ -161,13 +165,21 @@ class CodePane(VerticalScroll):
         """The code shown is now the last run's, until the form asks for another."""
         if self.heading == RUNNING:
             self.heading = LAST_RUN
-            self.border_title = f"{self.heading} · {self.showing}"
+            self.border_title = f"{_(self.heading)} · {self.showing}"
+
+    def retranslate(self) -> None:
+        """Its title and the code's heading (the pitfalls' names stay, being flags)."""
+        if self.asked is None:
+            self.border_title = _(self.heading)
+        else:
+            self.showing = None  # drawn again: the words of the pitfalls' changes too
+            self.show(self.asked, heading=self.heading)
 
     def compose(self):  # type: ignore[no-untyped-def]
-        yield Static("loading PyTorch…", id="code-text")
+        yield Static(_("loading PyTorch…"), id="code-text")
 
     def on_mount(self) -> None:
-        self.watch(self.app, "theme", lambda _: self.restyle(), init=False)
+        self.watch(self.app, "theme", lambda _theme: self.restyle(), init=False)
 
     def show(self, config: TrainConfig, *, heading: str = RUNNING) -> None:
         """Show the training step ``config`` runs; ``heading`` says whose it is: the run in
@@ -176,13 +188,13 @@ class CodePane(VerticalScroll):
         self.asked = config
         dark = self.app.current_theme.dark
         self.heading = heading
-        self.border_title = f"{heading} · {shown}"
+        self.border_title = f"{_(heading)} · {shown}"
         if (shown, dark) == (self.showing, self.dark):
             return
         self.showing, self.dark = shown, dark
         if config.pitfalls:
-            changes = "; ".join(PITFALLS[name].change for name in config.pitfalls)
-            self.border_subtitle = f"highlighted: {changes}"
+            changes = "; ".join(_(PITFALLS[name].change) for name in config.pitfalls)
+            self.border_subtitle = _("highlighted: {changes}").format(changes=changes)
         else:
             self.border_subtitle = ""
         from rich.syntax import Syntax  # pygments loads only when the pane is first shown

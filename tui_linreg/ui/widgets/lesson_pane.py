@@ -32,12 +32,13 @@ BUTTONS = {
 class LessonPane(VerticalScroll, can_focus=True):
     DEFAULT_CLASSES = "pane"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n,right", "turn(1)", "Next page", show=False),
-        Binding("p,left", "turn(-1)", "Previous page", show=False),
-        Binding("enter", "act", "Do it", show=False),
-        Binding("c", "contents", "Contents", show=False),
-        Binding("r", "reset", "Reset", show=False),
-        Binding("escape", "leave", "Back to the form", show=False),
+        # Not in the footer: their words are looked up once, when the module is imported.
+        Binding("n,right", "turn(1)", _("Next page"), show=False),
+        Binding("p,left", "turn(-1)", _("Previous page"), show=False),
+        Binding("enter", "act", _("Do it"), show=False),
+        Binding("c", "contents", _("Contents"), show=False),
+        Binding("r", "reset", _("Reset"), show=False),
+        Binding("escape", "leave", _("Back to the form"), show=False),
     ]
 
     class Act(Message):

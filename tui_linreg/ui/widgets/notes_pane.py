@@ -18,7 +18,7 @@ from textual.widgets import Static
 from tui_linreg.i18n import _
 from tui_linreg.teach.note import Note
 from tui_linreg.ui.glossed import Glossed
-from tui_linreg.ui.maximise import MAXIMISE_BINDINGS, toggle_maximised
+from tui_linreg.ui.maximise import MAXIMISE_BINDINGS, retranslate_keys, toggle_maximised
 
 
 class NotesPane(VerticalScroll, Glossed, can_focus=True):
@@ -48,6 +48,15 @@ class NotesPane(VerticalScroll, Glossed, can_focus=True):
     @staticmethod
     def _waiting() -> Text:
         return Text(_("What to notice about a run shows here once it ends."), "dim")
+
+    def retranslate(self) -> None:
+        """Its title and keys (the notes are the run's, said when it ended)."""
+        self.border_title = _("notes")
+        retranslate_keys(self)
+        if self.notes:
+            self.border_subtitle = _("ctrl+e: whole screen and back · f10: terms")
+        else:
+            self._text.update(self._waiting())
 
     def glossed_texts(self) -> list[str]:
         return [note.text for note in self.notes]

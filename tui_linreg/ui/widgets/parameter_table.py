@@ -5,15 +5,20 @@ from __future__ import annotations
 import math
 
 from rich.text import Text
+from textual.widget import Widget
 from textual.widgets import DataTable
 
 from tui_linreg.engine.events import ClosedForm, RunEnded
+from tui_linreg.i18n import N_, _, cells
 from tui_linreg.report import reference_label
 from tui_linreg.ui.glossed import Glossed
 
 WIDTH = 8
 """Cells per number column: seven for "-3.3997" and one to keep the columns apart. The table
 has no cell padding, so both implementations' columns fit beside the plots at 80×24."""
+
+SHORT_REFERENCES = (N_("closed"), N_("ridge"), N_("optimum"))
+"""The reference's column heading, the first word of train's (report.reference_label)."""
 
 
 def _number(value: float) -> Text:
@@ -37,7 +42,7 @@ class ParameterTable(DataTable[Text], Glossed):
         super().__init__(
             id=id, cursor_type="none", zebra_stripes=True, show_cursor=False, cell_padding=0
         )
-        self.border_title = "parameters"
+        self.border_title = _("parameters")
         self.true: tuple[float, ...] = ()
         self.closed_form: ClosedForm | None = None
         self.learned: dict[str, tuple[float, ...]] = {}
@@ -45,6 +50,14 @@ class ParameterTable(DataTable[Text], Glossed):
         implementation; a sweep's value, ``lr=0.01``), in the order they started."""
         self.previewed = False
         """The table shows the form's data before a run (main.preview), not a run's."""
+        self.summarised: RunEnded | None = None
+        """The run the words under the table are about (:meth:`summarise`)."""
+
+    def retranslate(self) -> None:
+        self.border_title = _("parameters")
+        if self.summarised is not None:
+            self.summarise(self.summarised)
+        self._redraw()
 
     def glossed_texts(self) -> list[str]:
         headings = [str(column.label) for column in self.columns.values()]
@@ -87,13 +100,18 @@ class ParameterTable(DataTable[Text], Glossed):
         """Under the table: that its numbers are standardised (--standardize), and with
         validation examples the generalisation gap, the validation half-MSE less the training
         data's, at the last epoch."""
+        self.summarised = end
         said = []
         if end.standardization is not None:
-            said.append("standardised units (the log: the data's)")
+            said.append(_("standardised units (the log: the data's)"))
         last = end.history[-1] if end.history else None
         if last is not None and last.val_half_mse is not None:
             gap = last.val_half_mse - last.half_mse
-            said.append(f"{end.config.implementation} val {last.val_half_mse:.3g} · gap {gap:+.2g}")
+            said.append(
+                _("{implementation} val {val:.3g} · gap {gap:+.2g}").format(
+                    implementation=end.config.implementation, val=last.val_half_mse, gap=gap
+                )
+            )
         self.border_subtitle = " · ".join(said)
 
     def show(self, implementation: str, learned: tuple[float, ...]) -> None:
@@ -109,18 +127,31 @@ class ParameterTable(DataTable[Text], Glossed):
             self._redraw()
 
     def on_resize(self) -> None:
-        if self._errors_shown != self._errors_fit():
+        self.refit()
+
+    def refit(self) -> None:
+        """Redrawn if the room it has now changes whether the errors fit (the lessons' page
+        opened or closed beside it, the terminal resized)."""
+        if self.true and self._errors_shown != self._errors_fit():
             self._redraw()
 
     _errors_shown = True
 
     def _errors_fit(self) -> bool:
         """Whether each run's error column fits beside its value. Where the pane is too narrow
-        (a lesson's page beside it, two runs), the errors go first: every run's value stays,
-        and the error is the true value less it, a subtraction away."""
-        width = self.scrollable_content_region.width
+        (a lesson's page beside it, two runs; a sweep's many), the errors go first: every run's
+        value stays, and the error is the true value less it, a subtraction away.
+
+        The room is the most the layout lets the table take (its max-width of the row it sits
+        in), not its width now: it is as wide as its columns, so that would only ever shrink."""
+        row = self.parent
+        if not isinstance(row, Widget) or not row.size.width:
+            return True  # not laid out yet
+        most = self.styles.max_width
+        room = row.size.width if most is None else int(most.resolve(row.size, self.app.size))
         columns = 2 + 2 * len(self.learned)  # true and closed, each run's value and error
-        return width == 0 or width >= 5 + WIDTH * columns  # 0: not laid out yet
+        names = 1 + max(4, len(self.features and max(self.features, key=len)) + 3)
+        return room >= 2 + names + WIDTH * columns  # 2: the border
 
     def _redraw(self) -> None:
         self.clear(columns=True)
@@ -129,11 +160,14 @@ class ParameterTable(DataTable[Text], Glossed):
         known = not all(math.isnan(value) for value in self.true)  # real data: no truth
         self._errors_shown = self._errors_fit()
         errors = known and self._errors_shown
+        # train's heading, "closed form" shortened to fit the column (in SHORT_REFERENCES)
+        reference = (
+            "closed" if self.closed_form is None else reference_label(self.closed_form).split()[0]
+        )
         labels = [
-            *(["true"] if known else []),
-            # train's heading, "closed form" shortened to fit the column
-            "closed" if self.closed_form is None else reference_label(self.closed_form).split()[0],
-            *(x for name in self.learned for x in (name, "error")[: 2 if errors else 1]),
+            *([_("true")] if known else []),
+            _(reference),
+            *(x for name in self.learned for x in (name, _("error"))[: 2 if errors else 1]),
         ]
         waiting = Text("…", style="dim")  # the closed form comes with the first run's data
         best: tuple[Text, ...] = (
@@ -157,6 +191,6 @@ class ParameterTable(DataTable[Text], Glossed):
             # A diverged run's "-1.40e+08" is wider than the usual column: the column grows,
             # a cell is never cut short.
             longest = max(len(row[column]) for row in rows)
-            self.add_column(Text(label), width=max(WIDTH, len(label) + 1, longest + 1))
+            self.add_column(Text(label), width=max(WIDTH, cells(label) + 1, longest + 1))
         for row in rows:
             self.add_row(*row)

@@ -28,6 +28,7 @@ from tui_linreg.config import (
     config_from_text,
     synthetic,
 )
+from tui_linreg.i18n import N_, _
 from tui_linreg.settings import Choice, Section, Setting, Text, UsedWhen
 from tui_linreg.sources import DataSource, source_of
 from tui_linreg.sweep import Sweep, parse_sweep
@@ -83,7 +84,9 @@ class SectionTitle(Static, can_focus=True):
     per section: the nesting (as in Textual's Collapsible) made the first paint about 0.06 s
     slower in layout alone."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "fold", "Fold or unfold", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "fold", _("Fold or unfold"), show=False)
+    ]
 
     folded: reactive[bool] = reactive(False, init=False)
 
@@ -93,10 +96,13 @@ class SectionTitle(Static, can_focus=True):
 
     @staticmethod
     def _label(section: Section, *, folded: bool) -> str:
-        return f"{'▶' if folded else '▼'} {section}"
+        return f"{'▶' if folded else '▼'} {_(section)}"
 
     def action_fold(self) -> None:
         self.folded = not self.folded
+
+    def retranslate(self) -> None:
+        self.update(self._label(self.section, folded=self.folded))
 
     def on_click(self, event: Click) -> None:
         event.stop()
@@ -122,8 +128,8 @@ class SettingInput(OrderedInput):
     and down go through them and typing completes one; any valid value can be typed."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "choose(-1)", "Previous choice", show=False),
-        Binding("down", "choose(1)", "Next choice", show=False),
+        Binding("up", "choose(-1)", _("Previous choice"), show=False),
+        Binding("down", "choose(1)", _("Next choice"), show=False),
     ]
 
     def __init__(self, setting: Setting, value: str, *, id: str | None = None) -> None:
@@ -150,8 +156,9 @@ class SettingInput(OrderedInput):
 
 
 def _row(label: str, field: Input | Select[str], section: Section) -> Horizontal:
+    """A field and its ``label``: the English, marked with N_() (shown through _())."""
     return Horizontal(
-        Label(label, classes="field-label"),
+        Label(_(label), classes="field-label"),
         field,
         classes=f"field {in_section(section)}",
         id=f"row-{(field.id or '').removeprefix('field-')}",
@@ -195,6 +202,10 @@ def _form_rules() -> dict[str, tuple[str, Callable[[str], bool]]]:
 RELEVANT_WHEN = _form_rules()
 """Fields that only some values of another use: shown only then, so the form stays whole."""
 
+PATH_LABEL = N_("path")
+PATH_PLACEHOLDER = N_("a CSV or TSV file's path")
+SWEEP_LABEL = N_("sweep")
+
 
 class SettingsForm(VerticalScroll):
     """Every setting, section by section (each can be folded), the sweep and Run."""
@@ -206,7 +217,7 @@ class SettingsForm(VerticalScroll):
         super().__init__(id=id)
         self.initial = config
         self.initial_sweep = sweep
-        self.border_title = "settings"
+        self.border_title = _("settings")
         self._mistakes: dict[str, str] = {}
         """What each field's error line says now ("" where none)."""
         self._relevance: list[tuple[Widget, Callable[[str], bool], list[Widget]]] = []
@@ -226,15 +237,15 @@ class SettingsForm(VerticalScroll):
             compact=True,
             select_on_focus=False,
         )
-        yield _row("sweep", sweep, Section.RUN)  # the run section is the last
+        yield _row(SWEEP_LABEL, sweep, Section.RUN)  # the run section is the last
         yield Static("", id="error-sweep", classes=f"field-error {in_section(Section.RUN)}")
-        yield Button("Run", id="run", compact=True, variant="primary")
+        yield Button(_("Run"), id="run", compact=True, variant="primary")
 
     def _field(self, setting: Setting) -> ComposeResult:
         name, value = setting.name, getattr(self.initial, setting.name)
         if setting.is_switch:
             yield Checkbox(
-                setting.form_label,
+                _(setting.form_label),
                 value,
                 id=f"field-{name}",
                 classes=in_section(setting.section),
@@ -252,8 +263,8 @@ class SettingsForm(VerticalScroll):
             )
             yield _row(setting.form_label, menu, setting.section)
             path = SettingInput(setting, value if source == "file" else "", id="field-data_path")
-            path.placeholder = "a CSV or TSV file's path"
-            yield _row("path", path, setting.section)
+            path.placeholder = _(PATH_PLACEHOLDER)
+            yield _row(PATH_LABEL, path, setting.section)
             yield Static(
                 "", id=f"error-{name}", classes=f"field-error {in_section(setting.section)}"
             )
@@ -267,18 +278,40 @@ class SettingsForm(VerticalScroll):
             yield _row(setting.form_label, select, setting.section)
             return
         field = SettingInput(setting, setting.kind.show(value))
-        if isinstance(setting.kind, Text):  # what leaving it empty means
-            field.placeholder = setting.kind.empty
+        if isinstance(setting.kind, Text) and setting.kind.empty:  # what leaving it empty means
+            field.placeholder = _(setting.kind.empty)
         yield _row(setting.form_label, field, setting.section)
         yield Static("", id=f"error-{name}", classes=f"field-error {in_section(setting.section)}")
 
-    def on_mount(self) -> None:
-        # Each field's tooltip is its setting's help, the --help sentence, and its flag.
+    def _tooltips(self) -> None:
+        """Each field's tooltip: its setting's help, the --help sentence, and its flag."""
         for name, setting in SETTINGS.items():
-            said = f"{setting.help} ({setting.flag})"
-            defined = tooltip([setting.form_label])  # the glossary's word for it, if any
+            said = f"{_(setting.help)} ({setting.flag})"
+            defined = tooltip([setting.form_label])  # the glossary's word for it (English), if any
             self.query_one(f"#field-{name}").tooltip = f"{said}\n\n{defined}" if defined else said
         self.query_one("#field-data_path").tooltip = self.query_one("#field-data").tooltip
+
+    def retranslate(self) -> None:
+        """The form's words in the language now in use: its title, labels, placeholders and
+        tooltips (the section titles retranslate themselves; a mistake shown stays as said)."""
+        self.border_title = _("settings")
+        for name, setting in SETTINGS.items():
+            field = self.query_one(f"#field-{name}")
+            if isinstance(field, Checkbox):
+                field.label = _(setting.form_label)
+                continue
+            self.query_one(f"#row-{name} .field-label", Label).update(_(setting.form_label))
+            if isinstance(setting.kind, Text) and setting.kind.empty:
+                assert isinstance(field, Input)
+                field.placeholder = _(setting.kind.empty)
+        self.query_one("#row-data_path .field-label", Label).update(_(PATH_LABEL))
+        self.query_one("#field-data_path", Input).placeholder = _(PATH_PLACEHOLDER)
+        self.query_one("#row-sweep .field-label", Label).update(_(SWEEP_LABEL))
+        self.query_one("#run", Button).label = _("Run")
+        self._tooltips()
+
+    def on_mount(self) -> None:
+        self._tooltips()
         # What hides with each field of RELEVANT_WHEN, looked up once: a query by a list of
         # selectors walks and matches the whole form, 0.12 s for all of them, and each Select
         # reports a change as it mounts (a second of the first paint, before this).
@@ -328,7 +361,7 @@ class SettingsForm(VerticalScroll):
         assert event.input.id is not None
         name = event.input.id.removeprefix("field-")
         name = "data" if name == "data_path" else name  # the data file's path is data's
-        if any(other == name for other, _ in RELEVANT_WHEN.values()):
+        if any(other == name for other, _used in RELEVANT_WHEN.values()):
             self.show_relevant()
         result = event.validation_result
         message = result.failure_descriptions[0] if result and not result.is_valid else ""

@@ -18,8 +18,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui_linreg.engine.events import StepDetail
-from tui_linreg.i18n import _
-from tui_linreg.ui.maximise import MAXIMISE_BINDINGS, toggle_maximised
+from tui_linreg.i18n import N_, _
+from tui_linreg.ui.maximise import MAXIMISE_BINDINGS, retranslate_keys, toggle_maximised
 from tui_linreg.ui.replay_keys import REPLAY_BINDINGS
 
 MAX_ROWS = 200
@@ -28,13 +28,14 @@ MAX_ROWS = 200
 MAX_FEATURE_COLUMNS = 4
 """x columns shown; the parameters below list every weight."""
 
-WAITING = (
+WAITING = N_(
     "No step watched yet.\n\n"
     "f7 takes one step: from idle it starts the run and takes its first step, and each f7 "
     "after that runs the next mini-batch. ctrl+o resumes.\n\n"
     "At a pace of 1000 steps/s or slower every step is shown here as it happens; at max, "
     "only single steps and the run's last step."
 )
+"""Shown through _() (the language may change after import)."""
 
 
 def number(value: float) -> str:
@@ -52,7 +53,7 @@ def batch_table(detail: StepDetail) -> Table:
     width = len(detail.features[0]) if detail.features else 0
     shown = min(width, MAX_FEATURE_COLUMNS)
     table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
-    table.add_column("index", justify="right", style="dim")
+    table.add_column(_("index"), justify="right", style="dim")
     for i in range(shown):
         table.add_column(f"x[{i}]", justify="right")
     if width > shown:
@@ -77,8 +78,8 @@ def gradient_table(detail: StepDetail) -> Table:
     table.add_column("")
     analytic = detail.implementation == "analytic"
     table.add_column("Aᵀr" if analytic else ".grad", justify="right")
-    table.add_column("written out", justify="right")
-    table.add_column("difference", justify="right")
+    table.add_column(_("written out"), justify="right")
+    table.add_column(_("difference"), justify="right")
     read = (*detail.grad_w, detail.grad_b)
     written = (*detail.expected_w, detail.expected_b)
     bounds = detail.precision or (0.0,) * len(read)
@@ -125,7 +126,7 @@ def agreement_note(detail: StepDetail) -> Text | None:
 def update_table(detail: StepDetail) -> Table:
     names = [f"w[{i}]" for i in range(len(detail.w_before))] + ["b"]
     table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
-    for column in ("", "before", "after", "change"):
+    for column in ("", _("before"), _("after"), _("change")):
         table.add_column(column, justify="right" if column else "left")
     before = (*detail.w_before, detail.b_before)
     after = (*detail.w_after, detail.b_after)
@@ -139,22 +140,28 @@ def notes(detail: StepDetail, pitfalls: tuple[str, ...]) -> list[Text]:
     said = []
     if "forget-zero-grad" in pitfalls and detail.step + detail.epoch > 2:
         said.append(
-            "forget-zero-grad: nothing zeroed .grad, so it holds the sum of every step's "
-            "gradient so far; the difference is what earlier steps left in it."
+            _(
+                "forget-zero-grad: nothing zeroed .grad, so it holds the sum of every step's "
+                "gradient so far; the difference is what earlier steps left in it."
+            )
         )
     if "no-reshape" in pitfalls and len(detail.loss_shape) == 2 and detail.loss_shape[1] > 1:
         rows, columns = detail.loss_shape
         said.append(
-            f"no-reshape: ŷ is ({rows}, 1) and y is ({columns},), so ŷ − y broadcast to "
-            f"{rows}×{columns}: every prediction minus every label. The gradient is that "
-            "wrong loss's, not the written-out one."
+            _(
+                "no-reshape: ŷ is ({rows}, 1) and y is ({columns},), so ŷ − y broadcast to "
+                "{rows}×{columns}: every prediction minus every label. The gradient is that "
+                "wrong loss's, not the written-out one."
+            ).format(rows=rows, columns=columns)
         )
     length = len(detail.indices)
     if "lesson-divisor" in pitfalls and detail.divisor != length:
         said.append(
-            f"lesson-divisor: the lesson's sgd divides by batch_size = {detail.divisor:g}, but "
-            f"this batch holds {length}: its step is {length}/{detail.divisor:g} of the mean "
-            f"gradient's. Our scratch divides by len(y) = {length}."
+            _(
+                "lesson-divisor: the lesson's sgd divides by batch_size = {divisor:g}, but "
+                "this batch holds {length}: its step is {length}/{divisor:g} of the mean "
+                "gradient's. Our scratch divides by len(y) = {length}."
+            ).format(divisor=detail.divisor, length=length)
         )
     return [Text(line, style="yellow") for line in said]
 
@@ -167,14 +174,20 @@ def render(detail: StepDetail, pitfalls: tuple[str, ...] = (), width: int = 0) -
     """The whole inspector for one step, in one column or, ``width`` allowing, two."""
     batch: list[RenderableType] = []
     length = len(detail.indices)
-    batch.append(_heading(f"the batch: {length} examples (ŷ with θ before the update)"))
+    batch.append(
+        _heading(
+            _("the batch: {length} examples (ŷ with θ before the update)").format(length=length)
+        )
+    )
     batch.append(batch_table(detail))
     if length > MAX_ROWS:
-        batch.append(Text(f"… and {length - MAX_ROWS} more rows", style="dim"))
+        more = _("… and {count} more rows").format(count=length - MAX_ROWS)
+        batch.append(Text(more, style="dim"))
     step = _the_step(detail, pitfalls)
     first: list[RenderableType] = []  # what the pitfalls did to this step, first
     if detail.error:
-        first.append(Text(f"This step raised: {detail.error}", style="bold red"))
+        raised = _("This step raised: {error}").format(error=detail.error)
+        first.append(Text(raised, style="bold red"))
     first += notes(detail, pitfalls)
     if first:
         first.append(Text(""))
@@ -189,41 +202,50 @@ def render(detail: StepDetail, pitfalls: tuple[str, ...] = (), width: int = 0) -
 
 def _the_step(detail: StepDetail, pitfalls: tuple[str, ...]) -> list[RenderableType]:
     """The loss, the gradient and the update."""
-    parts: list[RenderableType] = [_heading("the loss")]
-    shape = str(detail.loss_shape).replace(",)", ")") if detail.loss_shape else "(): a scalar"
+    parts: list[RenderableType] = [_heading(_("the loss"))]
+    shape = str(detail.loss_shape).replace(",)", ")") if detail.loss_shape else _("(): a scalar")
     parts.append(Text(detail.loss_call))
     name = "l" if detail.loss_call.startswith("l =") else "r² / 2"  # analytic forms no l
-    parts.append(Text(f"  {name} has shape {shape}, mean {number(detail.batch_loss)}"))
+    has = _("{name} has shape {shape}, mean {mean}")
+    parts.append(Text("  " + has.format(name=name, shape=shape, mean=number(detail.batch_loss))))
+    on = detail.backward_on
     if detail.backward_value is not None:
-        why = ": backward() needs a scalar" if detail.backward_on.startswith("l.sum") else ""
-        value = number(detail.backward_value)
-        parts.append(Text(f"  backward() is called on {detail.backward_on} = {value}{why}"))
+        called = (
+            _("backward() is called on {on} = {value}: backward() needs a scalar")
+            if on.startswith("l.sum")
+            else _("backward() is called on {on} = {value}")
+        )
+        parts.append(Text("  " + called.format(on=on, value=number(detail.backward_value))))
     elif detail.implementation != "analytic":
-        parts.append(Text(f"  backward() is called on {detail.backward_on}"))
+        parts.append(Text("  " + _("backward() is called on {on}").format(on=on)))
     else:
-        parts.append(Text(f"  {detail.backward_on}"))
+        parts.append(Text(f"  {on}"))
 
-    parts += [Text(""), _heading("the gradient")]
+    parts += [Text(""), _heading(_("the gradient"))]
     if detail.implementation == "analytic":
-        parts.append(Text("no autograd: the step computes Aᵀr itself, r = Aθ − y"))
+        parts.append(Text(_("no autograd: the step computes Aᵀr itself, r = Aθ − y")))
     else:
-        parts.append(Text(f"read from {detail.gradient_names[0]} and {detail.gradient_names[1]}"))
-    parts.append(Text(f"written out: {detail.written_out}", style="dim"))
+        first, second = detail.gradient_names
+        parts.append(Text(_("read from {first} and {second}").format(first=first, second=second)))
+    written = _("written out: {formula}").format(formula=detail.written_out)
+    parts.append(Text(written, style="dim"))
     if detail.grad_w or detail.implementation == "analytic":
         parts.append(gradient_table(detail))
         note = agreement_note(detail)
         if note is not None:
             parts.append(note)
     else:
-        parts.append(
-            Text(f"{detail.gradient_names[0]} is None: backward() raised before filling it")
-        )
+        none = _("{name} is None: backward() raised before filling it")
+        parts.append(Text(none.format(name=detail.gradient_names[0])))
 
-    parts += [Text(""), _heading("the update")]
+    parts += [Text(""), _heading(_("the update"))]
     parts.append(Text(detail.update_rule))
-    parts.append(Text(f"  lr {detail.lr:g}, divisor {detail.divisor:g} ({detail.divisor_name})"))
+    lr = _("lr {lr:g}, divisor {divisor:g} ({name})")
+    parts.append(
+        Text("  " + lr.format(lr=detail.lr, divisor=detail.divisor, name=detail.divisor_name))
+    )
     if detail.error:
-        parts.append(Text("  not applied: the step raised before it", style="red"))
+        parts.append(Text("  " + _("not applied: the step raised before it"), style="red"))
     parts.append(update_table(detail))
     return parts
 
@@ -233,20 +255,31 @@ class StepInspector(VerticalScroll):
     BINDINGS: ClassVar[list[BindingType]] = [
         *REPLAY_BINDINGS,
         *MAXIMISE_BINDINGS,
-        Binding("w", "screen.walk_step", "Walk this step line by line", show=False),
+        Binding("w", "screen.walk_step", _("Walk this step line by line"), show=False),
     ]  # ↑↓ still scroll
     ALLOW_MAXIMIZE = True
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.border_title = "step inspector (f8)"
-        self.border_subtitle = "↑↓ scroll · ←→ replay · w walk · m max · f8 hides"
+        self.border_title = _("step inspector (f8)")
+        self.border_subtitle = _("↑↓ scroll · ←→ replay · w walk · m max · f8 hides")
         self.detail: StepDetail | None = None
         self.pitfalls: tuple[str, ...] = ()
         self.stale = False
+        self.waiting_text: str | None = None
+        """What :meth:`waiting` shows, if not WAITING (the screen's, in its language)."""
 
     def compose(self):  # type: ignore[no-untyped-def]
-        yield Static(WAITING, id="inspector-text")
+        yield Static(_(WAITING), id="inspector-text")
+
+    def retranslate(self) -> None:
+        retranslate_keys(self)
+        self.border_subtitle = _("↑↓ scroll · ←→ replay · w walk · m max · f8 hides")
+        if self.detail is None:
+            self.waiting(self.waiting_text)
+        else:
+            self.stale = True
+            self.flush()
 
     def action_maximise(self) -> None:
         toggle_maximised(self)
@@ -261,20 +294,26 @@ class StepInspector(VerticalScroll):
 
     replayed = False
 
-    def waiting(self, text: str = WAITING) -> None:
-        """No step to show yet (a new run starts)."""
+    def waiting(self, text: str | None = None) -> None:
+        """No step to show yet (a new run starts): ``text`` says why, WAITING by default."""
         self.detail, self.stale = None, False
-        self.border_title = "step inspector (f8)"
-        self.query_one("#inspector-text", Static).update(text)
+        self.waiting_text = text
+        self.border_title = _("step inspector (f8)")
+        self.query_one("#inspector-text", Static).update(_(WAITING) if text is None else text)
 
     def flush(self) -> None:
         if not self.stale or self.detail is None or not self.display:
             return
         self.stale = False
         detail = self.detail
-        self.border_title = (
-            "replay · " if self.replayed else "step inspector · "
-        ) + f"{detail.implementation} · epoch {detail.epoch}, step {detail.step}"
+        title = (
+            _("replay · {implementation} · epoch {epoch}, step {step}")
+            if self.replayed
+            else _("step inspector · {implementation} · epoch {epoch}, step {step}")
+        )
+        self.border_title = title.format(
+            implementation=detail.implementation, epoch=detail.epoch, step=detail.step
+        )
         width = self.size.width - 2  # the scroll bar
         self.query_one("#inspector-text", Static).update(render(detail, self.pitfalls, width))
 

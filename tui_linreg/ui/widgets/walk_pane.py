@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui_linreg.config import ConfigError, TrainConfig
-from tui_linreg.i18n import _
+from tui_linreg.i18n import _, cells
 
 if TYPE_CHECKING:  # the engine imports torch: loaded in the worker, when a walk is asked for
     from tui_linreg.engine.walk import WalkState
@@ -30,8 +30,8 @@ def _numbers(values: tuple[float, ...] | float | None) -> str:
 class WalkPane(VerticalScroll, can_focus=True):
     DEFAULT_CLASSES = "pane"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "move(1)", "Next line", show=False),
-        Binding("up,k", "move(-1)", "Previous line", show=False),
+        Binding("down,j", "move(1)", _("Next line"), show=False),
+        Binding("up,k", "move(-1)", _("Previous line"), show=False),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -99,11 +99,11 @@ class WalkPane(VerticalScroll, can_focus=True):
                 else _("not computed yet"),
                 now.loss_shape != before.loss_shape,
             ),
-            ("graph", now.graph, now.graph != before.graph),
+            (_("graph"), now.graph, now.graph != before.graph),
         )
-        width = max(len(name) for name, _shown, _changed in rows) + 1
+        width = max(cells(name) for name, _shown, _changed in rows) + 1
         for name, shown, changed in rows:
-            text.append(f"  {name:<{width}}", style="bold")
+            text.append("  " + name + " " * (width - cells(name)), style="bold")
             text.append(
                 shown + ("  ◀ " + _("changed") if changed and self.at else "") + "\n",
                 style="bold" if changed and self.at else "",

@@ -17,8 +17,9 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
+from tui_linreg.i18n import _
 from tui_linreg.ui.glossed import Glossed
-from tui_linreg.ui.maximise import MAXIMISE_BINDINGS, toggle_maximised
+from tui_linreg.ui.maximise import MAXIMISE_BINDINGS, retranslate_keys, toggle_maximised
 from tui_linreg.ui.replay_keys import REPLAY_BINDINGS
 from tui_linreg.ui.widgets.plots.axes import set_axes
 from tui_linreg.ui.widgets.plots.cells import figure_strips
@@ -40,6 +41,7 @@ class StalePlot(PlotextPlot, Glossed):
     can_focus = True  # the replay keys work where a plot has the focus
     ALLOW_MAXIMIZE = True
     PANE_TITLE = ""
+    """The pane's name, in English marked with N_() (shown through _())."""
     stale = True
     """New numbers arrived since the last draw."""
 
@@ -54,12 +56,22 @@ class StalePlot(PlotextPlot, Glossed):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.border_title = self.PANE_TITLE
+        self.border_title = self.pane_title
         self._drawing: Memo[list[Strip]] = Memo()
         """The drawing, kept until the numbers, size or theme change."""
 
     def action_maximise(self) -> None:
         toggle_maximised(self)
+
+    @property
+    def pane_title(self) -> str:
+        """PANE_TITLE in the language in use."""
+        return _(self.PANE_TITLE) if self.PANE_TITLE else ""
+
+    def retranslate(self) -> None:
+        """Its title, legends and the words inside the canvas, in the language just chosen."""
+        retranslate_keys(self)
+        self.replot()
 
     def replot(self) -> None:
         self.relabel()
@@ -144,7 +156,7 @@ class StalePlot(PlotextPlot, Glossed):
         set_axes(self.plt, self.size, xs, ys, log_y=log_y, log_x=log_x)
 
     def title(self) -> str:
-        return self.PANE_TITLE
+        return self.pane_title
 
     def subtitle(self) -> str:
         return ""

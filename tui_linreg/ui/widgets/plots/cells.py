@@ -6,6 +6,10 @@ round trip (a replay key redraws two plots). plotext keeps each cell's character
 in a matrix; a run of cells with the same colours becomes one segment, its style parsed once
 from the very ANSI code plotext would have written, so the result is the same cell for cell
 (tests/ui/test_plot_cells.py holds it to the round trip).
+
+plotext gives every character of a title or an axis label one cell; a Chinese one takes two
+on a terminal, which would push the rest of its line out of the pane. :func:`plot_text` gives
+such a character a second, empty cell in plotext's matrix, which the strips leave out.
 """
 
 from __future__ import annotations
@@ -14,10 +18,23 @@ from functools import lru_cache
 from typing import Any
 
 from plotext._utility import colors_to_ansi
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
+
+WIDE_FILLER = "\ue000"
+"""The second cell of a wide character in plotext's matrix (a private-use character, left out
+of the strips)."""
+
+
+def plot_text(text: str) -> str:
+    """``text`` for plotext's title and axis labels: each wide character followed by
+    WIDE_FILLER, so that plotext, which counts characters, counts the cells a terminal takes."""
+    if cell_len(text) == len(text):
+        return text
+    return "".join(c + WIDE_FILLER if cell_len(c) == 2 else c for c in text)
 
 
 @lru_cache(maxsize=512)
@@ -39,7 +56,7 @@ def matrix_strips(matrix: Any, base: Style) -> list[Strip]:
         segments, start = [], 0
         for column in range(1, columns + 1):
             if column == columns or colours[column] != colours[start]:
-                text = "".join(markers[start:column])
+                text = "".join(markers[start:column]).replace(WIDE_FILLER, "")
                 segments.append(Segment(text, cell_style(*colours[start], base)))
                 start = column
         strips.append(Strip(segments))

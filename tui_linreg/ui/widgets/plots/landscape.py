@@ -9,6 +9,7 @@ from functools import partial
 from rich.markup import escape
 
 from tui_linreg.engine.events import Progress, RunStarted
+from tui_linreg.i18n import N_, _, cells
 from tui_linreg.landscape import (
     Box,
     Recording,
@@ -35,6 +36,7 @@ from tui_linreg.ui.widgets.plots.axes import (
     power_label,
 )
 from tui_linreg.ui.widgets.plots.base import StalePlot
+from tui_linreg.ui.widgets.plots.cells import plot_text
 from tui_linreg.ui.widgets.plots.memo import Memo
 
 LEVEL_COLOURS: tuple[RGB, ...] = ((150, 185, 255), (110, 140, 215), (80, 100, 170), (65, 75, 125))
@@ -61,7 +63,7 @@ def level_label(value: float) -> str:
 
 
 class LandscapePlot(StalePlot):
-    PANE_TITLE = "landscape"
+    PANE_TITLE = N_("landscape")
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -145,7 +147,7 @@ class LandscapePlot(StalePlot):
     def draw(self) -> None:
         plt = self.plt
         if self.data is None:
-            plt.title("ctrl+r trains")
+            plt.title(plot_text(_("ctrl+r trains")))
             return
         piece = self.slice()
         paths = self._paths(piece)
@@ -204,7 +206,7 @@ class LandscapePlot(StalePlot):
                 plt.scatter(
                     [points[index][0]], [points[index][1]], marker="●", color=self.colour(name)
                 )
-        plt.title(self._heading(piece, contours))
+        plt.title(plot_text(self._heading(piece, contours)))
 
     def _static_lines(self, piece: Slice, box: Box, dot: float) -> tuple[list[float], Lines]:
         """The contours' levels, and the lines of the contours and the valley's axes, clipped
@@ -214,7 +216,7 @@ class LandscapePlot(StalePlot):
         for rank, excess in enumerate(contours):
             shade = LEVEL_COLOURS[rank * len(LEVEL_COLOURS) // len(contours)]
             for run in clipped(piece.ellipse(excess), box):
-                lines.append(([x for x, _ in run], [y for _, y in run], shade))
+                lines.append(([x for x, _unused in run], [y for _unused, y in run], shade))
         left, right, bottom, top = box
         reach = 2 * max(right - left, top - bottom)
         cx, cy = piece.centre
@@ -223,7 +225,7 @@ class LandscapePlot(StalePlot):
             ux, uy = axis.direction
             line = [(cx - reach * ux, cy - reach * uy), (cx + reach * ux, cy + reach * uy)]
             for run in clipped(line, box):
-                lines.append(([x for x, _ in run], [y for _, y in run], AXIS_COLOUR))
+                lines.append(([x for x, _unused in run], [y for _unused, y in run], AXIS_COLOUR))
         return contours, lines
 
     def _view(self, points: list[tuple[float, float]]) -> tuple[Box, float, int]:
@@ -231,10 +233,10 @@ class LandscapePlot(StalePlot):
         columns: it depends on the y labels' width, which depends on the view, so twice."""
         rows = max(self.size.height - 5, 4)  # less title, frame, ticks, label
         label_width = 5
-        for _ in range(2):
+        for _twice in range(2):
             columns = max(self.size.width - 2 - label_width, 10)
             box, dot = view(points, columns, rows)
-            _, ylabels, _ = linear_ticks(box[2], box[3], rows // TICK_ROWS)
+            _ticks, ylabels, _span = linear_ticks(box[2], box[3], rows // TICK_ROWS)
             label_width = max(map(len, ylabels))
         return box, dot, columns
 
@@ -242,19 +244,19 @@ class LandscapePlot(StalePlot):
         """The limits and the ticks of the view ``box``, ``columns`` wide."""
         plt, rows = self.plt, max(self.size.height - 5, 4)
         left, right, bottom, top = box
-        yticks, ylabels, _ = linear_ticks(bottom, top, rows // TICK_ROWS)
+        yticks, ylabels, _unused = linear_ticks(bottom, top, rows // TICK_ROWS)
         most = columns // TICK_GAP
         while True:
-            xticks, xlabels, _ = linear_ticks(left, right, most)
+            xticks, xlabels, _unused = linear_ticks(left, right, most)
             if most <= 2 or len(xticks) * (max(map(len, xlabels)) + 2) <= columns:
                 break
             most -= 1
         plt.xlim(left, right)
         plt.ylim(bottom, top)
         inside = [(t, n) for t, n in zip(xticks, xlabels, strict=True) if left <= t <= right]
-        plt.xticks([t for t, _ in inside], [n for _, n in inside])
+        plt.xticks([t for t, _unused in inside], [n for _unused, n in inside])
         inside = [(t, n) for t, n in zip(yticks, ylabels, strict=True) if bottom <= t <= top]
-        plt.yticks([t for t, _ in inside], [n for _, n in inside])
+        plt.yticks([t for t, _unused in inside], [n for _unused, n in inside])
 
     def _heading(self, piece: Slice, contours: list[float]) -> str:
         """Inside the canvas, on top: the stable bound, 2/λmax of the whole model, which is
@@ -268,43 +270,60 @@ class LandscapePlot(StalePlot):
         if not self.data.half_mse_per_loss and factor is not None:  # l1 or Huber: the map is
             bound = self.data.closed_form.stable_lr * factor  # the half-MSE's
         levels = (
-            [f"levels min+{level_label(contours[0])}…{level_label(contours[-1])}"]
+            [
+                _("levels min+{low}…{high}").format(
+                    low=level_label(contours[0]), high=level_label(contours[-1])
+                )
+            ]
             if contours
             else []
         )
         if bound is None:  # Adam
-            parts = ["Adam: no stable bound", *levels]
+            parts = [_("Adam: no stable bound"), *levels]
             short = parts[0]
         else:
-            parts = [f"stable: lr < {optimizer.bound_formula} = {bound:.3g}", *levels]
+            stable = _("stable: lr < {formula} = {bound:.3g}")
+            parts = [stable.format(formula=optimizer.bound_formula, bound=bound), *levels]
             here = piece.axes()[0].stable_lr * (factor or 1.0)
             if here > bound * 1.1:
-                parts.append(f"in this plane < {here:.3g}")
+                parts.append(_("in this plane < {bound:.3g}").format(bound=here))
             short = f"lr < {bound:.3g}"
         for count in range(len(parts), 0, -1):
             heading = " · ".join(parts[:count])
-            if len(heading) + 2 <= self.size.width:
+            if cells(heading) + 2 <= self.size.width:
                 return heading
         return short
 
     def title(self) -> str:
         if self.data is None:
-            return self.PANE_TITLE
+            return self.pane_title
         piece = self.slice()
         held = parameter_held(self.data.config.num_features, piece.pair)
         loss = self.data.loss_name
         if not self.data.half_mse_per_loss:  # l1, Huber: drawn exactly, but as half-MSE
-            loss = f"half-MSE, not {loss}"
+            loss = _("half-MSE, not {loss}").format(loss=loss)
         if self.data.map_penalty:  # weight decay: the objective, centred on the ridge
             loss += " + (λ/2)‖w‖²"
         if not self.data.config.bias:  # the full model's valley; the path keeps b at 0
-            loss += " · no bias: b stays 0"
-        their = "their" if held == "others" else "its"
-        for title in (
-            f"{self.PANE_TITLE} · {loss}" + (f" · {held} at {their} optimum" if held else ""),
-            f"{self.PANE_TITLE} · {loss}" + (f" · {held} at optimum" if held else ""),
-            f"{loss} · {held} at opt." if held else f"{self.PANE_TITLE} · {loss}",
-        ):
+            loss += " · " + _("no bias: b stays 0")
+        plain = "{title} · {loss}"
+        if held == "others":
+            forms = (
+                _("{title} · {loss} · others at their optimum"),
+                _("{title} · {loss} · {held} at optimum"),
+                _("{loss} · {held} at opt."),
+            )
+        elif held:
+            forms = (
+                _("{title} · {loss} · {held} at its optimum"),
+                _("{title} · {loss} · {held} at optimum"),
+                _("{loss} · {held} at opt."),
+            )
+        else:
+            forms = (plain, plain, plain)
+        shown_held = _("others") if held == "others" else held
+        for form in forms:
+            title = form.format(title=self.pane_title, loss=loss, held=shown_held)
             if fits(escape(title), self.room):
                 break
         return escape(title)
@@ -315,10 +334,15 @@ class LandscapePlot(StalePlot):
         left = [(name, rec) for name, rec in self.paths.items() if rec.left is not None]
         notes = ", ".join(self._left(name, recording, where=True) for name, recording in left)
         short = ", ".join(self._left(name, recording, where=False) for name, recording in left)
-        now = "now" if self.shown_step is None else f"step {self.shown_step:,}"
-        markers = f"○ start ● {now} [{hex_colour(GREEN)}]+[/] min"
+        now = (
+            _("now") if self.shown_step is None else _("step {step:,}").format(step=self.shown_step)
+        )
+        markers = _("○ start ● {now} {plus} min").format(
+            now=escape(now), plus=f"[{hex_colour(GREEN)}]+[/]"
+        )
         if self.data is not None and drawn_axes(self.slice()):
-            markers += f" [{hex_colour(AXIS_COLOUR)}]━[/] axes"
+            axes = _("{line} axes").format(line=f"[{hex_colour(AXIS_COLOUR)}]━[/]")
+            markers += f" {axes}"
         shown = legend(entries, self.room)
         candidates = (
             [f"{shown} · {escape(notes)}", escape(notes), f"{shown} · {escape(short)}", short]
@@ -333,14 +357,20 @@ class LandscapePlot(StalePlot):
         piece = self.slice()
         theta = recording.theta(recording.left)
         step = recording.steps[recording.left]
-        lead = f"{name} left" if len(self.paths) > 1 else "left the map"
+        many = len(self.paths) > 1
         if not where:
-            return f"{lead} at step {step:,}"
+            said = _("{name} left at step {step:,}") if many else _("left the map at step {step:,}")
+            return said.format(name=name, step=step)
         at = ", ".join(
             f"{label} {format_number(theta[k])}"
             for label, k in zip(piece.names, piece.pair, strict=True)
         )
-        return f"{lead} at step {step:,} ({at})"
+        said = (
+            _("{name} left at step {step:,} ({at})")
+            if many
+            else _("left the map at step {step:,} ({at})")
+        )
+        return said.format(name=name, step=step, at=at)
 
 
 def drawn_axes(piece: Slice) -> bool:

@@ -8,6 +8,7 @@ import math
 from rich.markup import escape
 
 from tui_linreg.engine.events import EpochEnded, Progress, RunStarted
+from tui_linreg.i18n import N_, _, cells
 from tui_linreg.ui.widgets.plots.axes import (
     CURVE_COLOURS,
     GREEN,
@@ -18,6 +19,7 @@ from tui_linreg.ui.widgets.plots.axes import (
     legend,
 )
 from tui_linreg.ui.widgets.plots.base import StalePlot
+from tui_linreg.ui.widgets.plots.cells import plot_text
 from tui_linreg.ui.widgets.plots.memo import Memo
 
 
@@ -67,7 +69,7 @@ def columns(
 class LossPlot(StalePlot):
     """Full-data half-MSE per epoch (and batch losses within epochs), the optimum as a line."""
 
-    PANE_TITLE = "loss (half-MSE)"
+    PANE_TITLE = N_("loss (half-MSE)")
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -143,16 +145,16 @@ class LossPlot(StalePlot):
 
     def draw(self) -> None:
         plt = self.plt
-        plt.xlabel("epoch")
+        plt.xlabel(plot_text(_("epoch")))
         log = self.log_scale
         curves = {name: _finite(points, log) for name, points in self.epochs.items()}
         curves = {name: points for name, points in curves.items() if points}
         if not curves:  # plotext cannot draw an empty log axis: an empty plot stays linear
-            plt.title("ctrl+r trains")
+            plt.title(plot_text(_("ctrl+r trains")))
             return
         plt.yscale("log" if log else "linear")
-        plt.title("log scale · ctrl+l" if log else "linear scale · ctrl+l")
-        last = max(x for points in curves.values() for x, _ in points)
+        plt.title(plot_text(_("log scale · ctrl+l") if log else _("linear scale · ctrl+l")))
+        last = max(x for points in curves.values() for x, _unused in points)
         optimum = self.shown_optimum()
         # A column's lowest and highest batch loss each (no spike hidden between pixels), for
         # as many columns as the canvas can have (a little more than it has, once the y
@@ -165,8 +167,8 @@ class LossPlot(StalePlot):
         self.axes(
             [0.0, right],
             [
-                *(y for _, y in batches),
-                *(y for points in curves.values() for _, y in points),
+                *(y for _unused, y in batches),
+                *(y for points in curves.values() for _unused, y in points),
                 *([] if optimum is None else [optimum]),
             ],
             log_y=log,
@@ -183,7 +185,7 @@ class LossPlot(StalePlot):
             plt.vertical_line(self.marker, color=REPLAY_COLOUR)
 
     def _columns(self, width: int, log: bool) -> tuple[float, list[tuple[float, float]]]:
-        end = max((x for x, _, _ in self.batches), default=1.0)
+        end = max((x for x, _unused, _unused in self.batches), default=1.0)
         return end, _finite(columns(self.batches, 0.0, max(end, 1.0), width), log)
 
     def shown_optimum(self) -> float | None:
@@ -194,7 +196,12 @@ class LossPlot(StalePlot):
         if optimum is None or not math.isfinite(optimum) or (optimum <= 0 and self.log_scale):
             return None
         lowest = min(
-            (y for points in self.epochs.values() for _, y in points if math.isfinite(y) and y > 0),
+            (
+                y
+                for points in self.epochs.values()
+                for _unused, y in points
+                if math.isfinite(y) and y > 0
+            ),
             default=None,
         )
         if self.log_scale and lowest is not None and optimum < 1e-6 * lowest:
@@ -203,16 +210,19 @@ class LossPlot(StalePlot):
 
     def title(self) -> str:
         """The reference line's legend (the runs' is below): each fits a narrow pane."""
-        optimum = self.optimum
+        optimum, title = self.optimum, self.pane_title
+        # The engine's name for it (closed form, ridge optimum, …), translated where marked.
+        name = _(self.optimum_name) if self.optimum_name else ""
         hidden = self.epochs and self.log_scale and self.shown_optimum() is None
         if hidden and optimum is not None and math.isfinite(optimum):
-            near = f"{self.PANE_TITLE} · {self.optimum_name} ≈ 0, below the axis"
-            return near if len(near) <= self.room else self.PANE_TITLE
+            near = _("{title} · {optimum} ≈ 0, below the axis").format(title=title, optimum=name)
+            return near if cells(near) <= self.room else title
         if not self.epochs or self.shown_optimum() is None:
-            return self.PANE_TITLE
-        closed = [(GREEN, self.optimum_name)]
-        markup = legend(closed, self.room, lead=f"{self.PANE_TITLE} · ")
-        return markup if fits(markup, self.room) else legend(closed, self.room, lead="loss · ")
+            return title
+        closed = [(GREEN, name)]
+        markup = legend(closed, self.room, lead=f"{title} · ")
+        short = _("loss")
+        return markup if fits(markup, self.room) else legend(closed, self.room, lead=f"{short} · ")
 
     def subtitle(self) -> str:
         names = list(self.epochs)

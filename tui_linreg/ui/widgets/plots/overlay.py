@@ -9,10 +9,12 @@ from typing import ClassVar
 from textual.binding import BindingType
 
 from tui_linreg.history import RunRecord
+from tui_linreg.i18n import _
 from tui_linreg.plan import differing, label_of
 from tui_linreg.ui.maximise import MAXIMISE_BINDINGS
 from tui_linreg.ui.widgets.plots.axes import PALETTE, RGB, legend
 from tui_linreg.ui.widgets.plots.base import StalePlot
+from tui_linreg.ui.widgets.plots.cells import plot_text
 
 
 class OverlayPlot(StalePlot):
@@ -34,30 +36,30 @@ class OverlayPlot(StalePlot):
         curves = [(r, [(x, y) for x, y in r.curve if y > 0]) for r in records]
         curves = [(r, points) for r, points in curves if points]
         fields = differing([r.config for r in records])
-        names = [label_of(record.config, fields) for record, _ in curves]
+        names = [label_of(record.config, fields) for record, _unused in curves]
         if len(set(names)) < len(names):  # identical settings: tell them apart by time
             names = [
                 f"{name} {time.strftime('%H:%M:%S', time.localtime(record.created))}"
-                for name, (record, _) in zip(names, curves, strict=True)
+                for name, (record, _unused) in zip(names, curves, strict=True)
             ]
         self.curves = [
             (PALETTE[index % len(PALETTE)], name, points)
-            for index, (name, (_, points)) in enumerate(zip(names, curves, strict=True))
+            for index, (name, (_unused, points)) in enumerate(zip(names, curves, strict=True))
         ]
         self.replot()
 
     def draw(self) -> None:
         plt = self.plt
-        plt.xlabel("epoch")
+        plt.xlabel(plot_text(_("epoch")))
         if not self.curves:
-            plt.title("select runs with space to overlay them")
+            plt.title(plot_text(_("select runs with space to overlay them")))
             return
-        plt.title("half-MSE per epoch, log scale")
+        plt.title(plot_text(_("half-MSE per epoch, log scale")))
         plt.yscale("log")
-        points = [point for _, _, line in self.curves for point in line]
-        self.axes((x for x, _ in points), (y for _, y in points), log_y=True)
-        for colour, _, line in self.curves:
+        points = [point for _colour, _name, line in self.curves for point in line]
+        self.axes((x for x, _unused in points), (y for _unused, y in points), log_y=True)
+        for colour, _unused, line in self.curves:
             plt.plot(*zip(*line, strict=True), marker="braille", color=colour)
 
     def subtitle(self) -> str:
-        return legend([(colour, name) for colour, name, _ in self.curves], self.room)
+        return legend([(colour, name) for colour, name, _unused in self.curves], self.room)

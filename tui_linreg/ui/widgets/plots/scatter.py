@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from tui_linreg.engine.events import RunStarted, original_units
+from tui_linreg.i18n import N_, _
 from tui_linreg.ui.widgets.plots.axes import (
     LEARNED_COLOUR,
     OUTLIER_COLOUR,
@@ -13,12 +14,13 @@ from tui_linreg.ui.widgets.plots.axes import (
     legend,
 )
 from tui_linreg.ui.widgets.plots.base import StalePlot
+from tui_linreg.ui.widgets.plots.cells import plot_text
 
 
 class ScatterPlot(StalePlot):
     """One feature against the labels, with the true and the learned relation as lines."""
 
-    PANE_TITLE = "data"
+    PANE_TITLE = N_("data")
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -51,7 +53,7 @@ class ScatterPlot(StalePlot):
     def _inliers(self) -> list[float]:
         """The labels but the outliers (--outlier): the y axis spans these."""
         assert self.data is not None
-        outliers = {index for index, _ in self.data.config.outliers}
+        outliers = {index for index, _unused in self.data.config.outliers}
         ys = self.data.sample_labels
         return [y for i, y in enumerate(ys) if i not in outliers] or list(ys)
 
@@ -110,7 +112,7 @@ class ScatterPlot(StalePlot):
         plt = self.plt
         plt.xlabel("")
         if self.data is None:
-            plt.title("ctrl+r trains")
+            plt.title(plot_text(_("ctrl+r trains")))
             return
         j, config = self.feature, self.data.config
         xs = self._xs()
@@ -131,7 +133,7 @@ class ScatterPlot(StalePlot):
         pad = 0.03 * (high - low)  # points at the extremes (Anscombe's x = 19) off the frame
         self.axes([*xs, low - pad, high + pad], shown_ys)
         bottom, top = min(shown_ys), max(shown_ys)
-        outliers = {index for index, _ in config.outliers if index < len(ys)}
+        outliers = {index for index, _unused in config.outliers if index < len(ys)}
         plt.scatter(
             [x for i, x in enumerate(xs) if i not in outliers],
             [y for i, y in enumerate(ys) if i not in outliers],
@@ -158,23 +160,25 @@ class ScatterPlot(StalePlot):
                     plt.scatter([x], [y], marker="↑" if y >= top else "↓", color=colour)
         if learned is not None:  # last: it lies over the true line once it has been learned
             plt.plot([low, high], learned, color=LEARNED_COLOUR)
-        what = f"{self.data.target_name} vs {self.data.feature_names[j]}"
-        plt.title(f"{what} · ctrl+f" if config.num_features > 1 else what)
+        what = _("{target} vs {feature}").format(
+            target=self.data.target_name, feature=self.data.feature_names[j]
+        )
+        plt.title(plot_text(f"{what} · ctrl+f" if config.num_features > 1 else what))
 
     def title(self) -> str:
         if self.data is None:
-            return self.PANE_TITLE
-        entries = [(TRUE_COLOUR, "true")] if self.data.config.truth is not None else []
+            return self.pane_title
+        entries = [(TRUE_COLOUR, _("true"))] if self.data.config.truth is not None else []
         if self.learned is not None:
             x = self._xs()
             if self._learned_line(min(x), max(x)) is not None:
-                entries.append((LEARNED_COLOUR, "untrained" if self.untrained else "learned"))
+                entries.append((LEARNED_COLOUR, _("untrained") if self.untrained else _("learned")))
         if self.earlier and entries and entries[-1][0] == LEARNED_COLOUR:  # the running run's
             entries[-1] = (LEARNED_COLOUR, self.label)  # line, by its label
         for number, label in enumerate(self.earlier):
             entries.append((PALETTE[number % len(PALETTE)], label))
 
-        return legend(entries, self.room, lead=f"{self.PANE_TITLE} · ")
+        return legend(entries, self.room, lead=f"{self.pane_title} · ")
 
     def subtitle(self) -> str:
         if self.data is None:
@@ -182,12 +186,15 @@ class ScatterPlot(StalePlot):
         config, notes = self.data.config, []
         shown = len(self.data.sample_labels)
         if shown < config.num_examples:
-            notes.append(f"{shown:,} of {config.num_examples:,} shown")
+            notes.append(
+                _("{shown:,} of {total:,} shown").format(shown=shown, total=config.num_examples)
+            )
         if config.num_features > 1:
-            notes.append("others at mean")
+            notes.append(_("others at mean"))
         outliers = "+".join(f"y[{index}]={value:g}" for index, value in config.outliers)
         if outliers:  # an arrow at the edge where it is off the axis
-            notes.append(legend([(OUTLIER_COLOUR, f"outlier {outliers}")], self.room))
+            said = _("outlier {outliers}").format(outliers=outliers)
+            notes.append(legend([(OUTLIER_COLOUR, said)], self.room))
         return " · ".join(notes)
 
 

@@ -7,6 +7,7 @@ import math
 
 from tui_linreg.config import SETTINGS
 from tui_linreg.engine.events import Outcome, RunEnded
+from tui_linreg.i18n import N_, _
 from tui_linreg.losses import loss_of
 from tui_linreg.ui.widgets.plots.axes import (
     GREEN,
@@ -16,6 +17,7 @@ from tui_linreg.ui.widgets.plots.axes import (
     legend,
 )
 from tui_linreg.ui.widgets.plots.base import StalePlot
+from tui_linreg.ui.widgets.plots.cells import plot_text
 
 DIVERGED_COLOUR = LEARNED_COLOUR
 GUIDE_COLOUR = (120, 120, 120)
@@ -36,7 +38,7 @@ class SweepPlot(StalePlot):
     half-MSE, with the stable bound for the learning rate. Log axes where the values span
     more than a decade; a diverged run is a × at the top."""
 
-    PANE_TITLE = "the sweep"
+    PANE_TITLE = N_("the sweep")
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -69,7 +71,7 @@ class SweepPlot(StalePlot):
                 (name, [end.distances[key] for end in self.ends], colour)
                 for key, name, colour in DISTANCES
             ]
-        return [("final half-MSE", [end.half_mse for end in self.ends], ORANGE)]
+        return [(_("final half-MSE"), [end.half_mse for end in self.ends], ORANGE)]
 
     def guide(self) -> list[float] | None:
         """For a sweep of n: c/√n, fitted through the data's own error (a geometric mean),
@@ -84,7 +86,7 @@ class SweepPlot(StalePlot):
         if not logs:
             return None
         c = math.exp(sum(logs) / len(logs))
-        return [c / math.sqrt(n) for n, _ in pairs]
+        return [c / math.sqrt(n) for n, _unused in pairs]
 
     def stable_bound(self) -> float | None:
         """The learning rate's cliff, for a sweep of it: the runs' own loss's bound."""
@@ -98,7 +100,7 @@ class SweepPlot(StalePlot):
     def draw(self) -> None:
         plt = self.plt
         if not self.ends:
-            plt.title("a sweep's runs, against its value, once it ends")
+            plt.title(plot_text(_("a sweep's runs, against its value, once it ends")))
             return
         setting = SETTINGS[self.field]
         xs = [float(v) for v in self.values]  # type: ignore[arg-type]  # plottable: numbers
@@ -106,7 +108,10 @@ class SweepPlot(StalePlot):
         series = self.series()
         guide = self.guide()
         finite = [
-            y for _, ys, _ in series for y in (*ys, *(guide or ())) if math.isfinite(y) and y > 0
+            y
+            for _name, ys, _colour in series
+            for y in (*ys, *(guide or ()))
+            if math.isfinite(y) and y > 0
         ]
         log_y = bool(finite) and max(finite) >= 10 * min(finite)
         top = max(finite) * (3 if log_y else 1.1) if finite else 1.0
@@ -121,7 +126,7 @@ class SweepPlot(StalePlot):
         if guide is not None:
             plt.plot(xs, guide, marker="braille", color=GUIDE_COLOUR)
         diverged = [end.outcome == Outcome.DIVERGED for end in self.ends]
-        for rank, (_, ys, colour) in reversed(list(enumerate(series))):
+        for rank, (_unused, ys, colour) in reversed(list(enumerate(series))):
             kept = [(x, y) for x, y in zip(xs, ys, strict=True) if math.isfinite(y) and y > 0]
             # The learned's error is drawn last, as points only: where it meets the data's own
             # error (given steps enough, it does), the green line still shows beneath.
@@ -143,23 +148,25 @@ class SweepPlot(StalePlot):
         if gone:
             plt.scatter(*zip(*gone, strict=True), marker="×", color=DIVERGED_COLOUR)
         plt.xlabel(setting.legend)
-        plt.title(
-            "the error against the amount of data"
-            if self.of_the_data
-            else "final half-MSE" + (" · the stable bound, green" if bound else "")
-        )
+        if self.of_the_data:
+            title = _("the error against the amount of data")
+        elif bound:
+            title = _("final half-MSE · the stable bound, green")
+        else:
+            title = _("final half-MSE")
+        plt.title(plot_text(title))
 
     def title(self) -> str:
         return (
-            f"{self.PANE_TITLE} · {SETTINGS[self.field].legend}" if self.field else self.PANE_TITLE
+            f"{self.pane_title} · {SETTINGS[self.field].legend}" if self.field else self.pane_title
         )
 
     def subtitle(self) -> str:
         if not self.ends:
             return ""
-        entries = [(colour, name) for name, _, colour in self.series()]
+        entries = [(colour, name) for name, _unused, colour in self.series()]
         if self.guide() is not None:
             entries.append((GUIDE_COLOUR, "∝ 1/√n"))
         if any(end.outcome == Outcome.DIVERGED for end in self.ends):
-            entries.append((DIVERGED_COLOUR, "× diverged"))
-        return legend(entries, self.room) + " · f4: back"
+            entries.append((DIVERGED_COLOUR, _("× diverged")))
+        return legend(entries, self.room) + " · " + _("f4: back")

@@ -5,33 +5,36 @@ from __future__ import annotations
 import math
 
 from tui_linreg.engine.events import EpochEnded, RunStarted
+from tui_linreg.i18n import N_, _, cells
 from tui_linreg.ui.widgets.plots.axes import (
     PALETTE,
     legend,
 )
 from tui_linreg.ui.widgets.plots.base import StalePlot
+from tui_linreg.ui.widgets.plots.cells import plot_text
 
 
 class TrajectoryPlot(StalePlot):
     """Each learned parameter per epoch, converging toward its true value (dotted); real
     data has none, and its lines head for the run's optimum instead."""
 
-    PANE_TITLE = "parameters per epoch"
+    PANE_TITLE = N_("parameters per epoch")
     SHOWN = 8
     """Beyond eight lines nobody can tell them apart."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.true: tuple[float, ...] = ()
-        self.target = "true"
-        """What the dotted lines are: the true values, or for real data the optimum."""
+        self.target = N_("true")
+        """What the dotted lines are: the true values, or for real data the optimum (in
+        English, shown through _())."""
         self.points: list[tuple[float, tuple[float, ...]]] = []
 
     def start(self, started: RunStarted) -> None:
         truth = started.config.truth
         best = started.closed_form
         self.true = truth if truth is not None else (*best.w, best.b)
-        self.target = "true" if truth is not None else "optimum"
+        self.target = N_("true") if truth is not None else N_("optimum")
         self.points = [(0.0, (*started.initial_w, started.initial_b))]
         self.stale = True
 
@@ -46,13 +49,15 @@ class TrajectoryPlot(StalePlot):
 
     def draw(self) -> None:
         plt = self.plt
-        plt.xlabel("epoch")
+        plt.xlabel(plot_text(_("epoch")))
         if not self.points:
-            plt.title("ctrl+r trains")
+            plt.title(plot_text(_("ctrl+r trains")))
             return
-        long = f"learned (solid) → {self.target} (dotted)"
-        short = f"learned → {self.target} (dotted)"
-        plt.title(long if len(long) + 2 <= self.size.width else short)  # plotext drops too long
+        target = _(self.target)
+        long = _("learned (solid) → {target} (dotted)").format(target=target)
+        short = _("learned → {target} (dotted)").format(target=target)
+        # plotext drops a title too long
+        plt.title(plot_text(long if cells(long) + 2 <= self.size.width else short))
         end = max(1.0, self.points[-1][0])
         shown = range(len(self.names()))
         learned = [
@@ -64,8 +69,11 @@ class TrajectoryPlot(StalePlot):
             for index in shown
         ]
         self.axes(
-            [0.0, end, *(x for x, _ in self.points)],
-            [*(self.true[index] for index in shown), *(y for line in learned for _, y in line)],
+            [0.0, end, *(x for x, _unused in self.points)],
+            [
+                *(self.true[index] for index in shown),
+                *(y for line in learned for _unused, y in line),
+            ],
         )
         # The true values first: a parameter that reaches its value lies over its dotted line
         # rather than vanishing behind it.
@@ -81,6 +89,7 @@ class TrajectoryPlot(StalePlot):
         if not self.true:
             return ""
         hidden = len(self.true) - self.SHOWN
-        note = f" · first {self.SHOWN} of {len(self.true)}" if hidden > 0 else ""
+        first = _("first {shown} of {total}").format(shown=self.SHOWN, total=len(self.true))
+        note = f" · {first}" if hidden > 0 else ""
         entries = [(PALETTE[i % len(PALETTE)], name) for i, name in enumerate(self.names())]
-        return legend(entries, self.room - len(note)) + note
+        return legend(entries, self.room - cells(note)) + note
