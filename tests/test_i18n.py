@@ -5,6 +5,7 @@ words, never a number."""
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -123,3 +124,78 @@ def test_use_switches_the_catalogue_and_back() -> None:
     finally:
         i18n.use("en")
     assert i18n._("Run") == "Run"
+
+
+SENTENCE = re.compile(r"(?:\b[A-Za-z]{2,}\b[ ,.:;']+){2,}[A-Za-z]{2,}")
+"""Three English words or more: a sentence or a label someone reads."""
+NOT_READ = {
+    "code": "a lesson's code cell: code, run as written",
+    "sweep": "a preset's sweep: a flag's value, typed as written",
+}
+"""Keyword arguments whose strings are not prose (by the keyword's name)."""
+KEPT_ENGLISH = {
+    "lr-too-small trains plain SGD": "an assertion's message (a bug of ours, never a user's)",
+    "`torch.jit.script` is deprecated": "PyTorch's own warning, matched to be silenced",
+    "field larger than field limit": "the csv module's error, matched to say it in our words",
+    "new-line character seen": "the csv module's error, matched to say it in our words",
+    "half_mse_loss, nn.functional": "a code comment in the code pane (code is never translated)",
+    "\n# What autograd computes": "a code comment in the code pane (code is never translated)",
+    "Anscombe, F. J.": "a citation",
+    "Galton, F.": "a citation",
+    "Brownlee, K. A.": "a citation",
+    "tui_linreg.datasets is not on disk": "a packaging error for a developer",
+    "others at mean": "a glossary term's name, matched against the screen's English words",
+    "b at its optimum": "a glossary term's name, matched against the screen's English words",
+    "at their optimum": "a glossary term's name, matched against the screen's English words",
+    "others at their optimum": "a glossary term's name, matched against the screen's English",
+    "stable learning rate": "a glossary term's name, matched against the screen's English words",
+    "regression to": "a glossary term's name, matched against the screen's English words",
+    "regression toward": "a glossary term's name, matched against the screen's English words",
+    "data_units is not an object": "the history's reason to skip a damaged line (not shown)",
+    "prediction is not an object": "the history's reason to skip a damaged line (not shown)",
+    "an epoch is not an object": "the history's reason to skip a damaged line (not shown)",
+    "versions is not an object": "the history's reason to skip a damaged line (not shown)",
+    "prediction's right is not": "the history's reason to skip a damaged line (counted, not shown)",
+    "start time out of range": "the history's reason to skip a damaged line (counted, not shown)",
+    "bad epoch number": "the history's reason to skip a damaged line (counted, not shown)",
+    "out of range": "the history's reason to skip a damaged line (counted, not shown)",
+    "a run starts before it ends": "an internal error (a bug of ours)",
+    "run not recorded in ": "an internal error (a bug of ours)",
+    "not an event: ": "an internal error (a bug of ours)",
+    "no such move: ": "an internal error (a bug of ours)",
+    "the step is within the run": "an internal error (a bug of ours)",
+    "a run always ends with RunEnded": "an internal error (a bug of ours)",
+    "a plan always ends with PlanEnded": "an internal error (a bug of ours)",
+}
+
+
+def _english_outside_the_catalogue(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        marked = isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("_", "N_")
+        if marked or isinstance(node, ast.Assert | ast.Expr):  # the catalogue's; docstrings
+            skipped.update(id(sub) for sub in ast.walk(node))
+        if isinstance(node, ast.keyword) and node.arg in NOT_READ:
+            skipped.update(id(sub) for sub in ast.walk(node.value))
+    return [
+        f"{path.relative_to(PACKAGE.parent)}:{node.lineno}: {node.value[:60]!r}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in skipped
+        and SENTENCE.search(node.value)
+        and not node.value.startswith(tuple(KEPT_ENGLISH))
+    ]
+
+
+def test_no_sentence_a_user_reads_bypasses_the_catalogue() -> None:
+    """Every English sentence in the package is in _() or N_(), or kept English for a reason
+    (KEPT_ENGLISH). Three words or more: a flag's value or a key's name is not caught."""
+    found = [
+        line
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if "i18n" not in path.parts
+        for line in _english_outside_the_catalogue(path)
+    ]
+    assert not found, "\n".join(found)

@@ -20,6 +20,8 @@ from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
+from tui_linreg.i18n import _
+
 MOST_COLUMNS = 1000
 MOST_ROWS = 500
 """The largest terminal a tab may ask for: beyond any screen, far below what exhausts memory."""
@@ -122,17 +124,17 @@ class LinregServer(Server):
         logging.basicConfig(level="INFO", handlers=[handler], force=True)
 
     async def on_startup(self, app: web.Application) -> None:
-        print(
-            f"tui-linreg serve: open {self.public_url} in a browser; each tab is its own app, "
-            f"recording its runs in {self.history}. ctrl+c stops.",
-            flush=True,
+        said = _(
+            "tui-linreg serve: open {url} in a browser; each tab is its own app, recording "
+            "its runs in {history}. ctrl+c stops."
         )
+        print(said.format(url=self.public_url, history=self.history), flush=True)
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """textual-serve's, with a request checked first and the app ended for certain."""
         websocket = web.WebSocketResponse(heartbeat=15)
         if not websocket.can_prepare(request).ok:
-            raise web.HTTPBadRequest(text="/ws takes a websocket: open the page at / instead")
+            raise web.HTTPBadRequest(text=_("/ws takes a websocket: open the page at / instead"))
         width = size(request.query.get("width"), MOST_COLUMNS, 80)
         height = size(request.query.get("height"), MOST_ROWS, 24)
         app_service: TabApp | None = None

@@ -13,6 +13,8 @@ from textual.css.query import NoMatches
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tui_linreg.i18n import _
+
 _move_page = OptionList._move_page
 _watch_list_visible = CommandPalette._watch__list_visible
 
@@ -50,7 +52,7 @@ def _start_no_matches_countdown_while_composed(self: CommandPalette, search_valu
         if search_value:
             lists.first().add_option(
                 Option(
-                    Align.center(Text("No matches found", style="not bold")),
+                    Align.center(Text(_("No matches found"), style="not bold")),
                     disabled=True,
                     id=self._NO_MATCHES,
                 )
