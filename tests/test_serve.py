@@ -12,12 +12,14 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,6 +42,9 @@ FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Every host but this machine unreachable, as offline or behind a firewall that blocks
+    # Google: the page must load nothing from outside.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 ]
 """What chromium needs here: without the networking flags it keeps trying to reach the
 internet, which is closed."""
@@ -217,6 +222,25 @@ def test_a_browser_trains_in_the_app_and_gets_the_export_as_a_download(tmp_path:
         while _app_processes(server) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert not _app_processes(server), "a closed tab left its app process behind"
+
+
+def test_the_served_page_loads_nothing_from_outside_this_machine(tmp_path: Path) -> None:
+    """Its stylesheets, scripts and fonts all come from the server itself: a font stylesheet on
+    another host holds up the first paint offline, and where that host is blocked."""
+    with serving(tmp_path) as (url, _server):
+        with urllib.request.urlopen(url, timeout=5) as page:
+            html = page.read().decode()
+        loaded = re.findall(r"""(?:src|href)=["']([^"']+)|url\(["']?([^"')]+)""", html)
+        addresses = [a or b for a, b in loaded]
+        assert any("fonts/RobotoMono" in address for address in addresses), addresses
+        for address in addresses:
+            assert urllib.parse.urlsplit(address).netloc in (
+                "",
+                "127.0.0.1:" + url.split(":")[2].strip("/"),
+            ), address
+            with urllib.request.urlopen(urllib.parse.urljoin(url, address), timeout=5) as got:
+                assert got.status == 200, address
+        assert "unicode-range" in html  # Chinese in a monospace CJK font of the machine's
 
 
 def test_serve_refuses_a_bad_port_and_warns_before_listening_beyond_this_machine(

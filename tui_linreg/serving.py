@@ -14,6 +14,7 @@ import json
 import logging
 import sys
 from asyncio.subprocess import Process
+from pathlib import Path
 from typing import Any
 
 from aiohttp import WSMsgType, web
@@ -111,11 +112,17 @@ class TabApp(AppService):
             pass
 
 
+TEMPLATES = Path(__file__).with_name("templates")
+"""Our copy of textual-serve's page: every font from this machine (templates/app_index.html)."""
+
+
 class LinregServer(Server):
     """textual-serve's server, taking only well-formed requests and messages."""
 
     def __init__(self, command: str, *, host: str, port: int, history: str) -> None:
-        super().__init__(command, host=host, port=port, title="tui-linreg")
+        super().__init__(
+            command, host=host, port=port, title="tui-linreg", templates_path=str(TEMPLATES)
+        )
         self.history = history
 
     def initialize_logging(self) -> None:
