@@ -117,6 +117,8 @@ class LinregApp(App[None]):
     def on_mount(self) -> None:
         self._catch_hangups()
         self._remembered_theme()
+        # The keys' words in the language now in use, whenever this module was imported.
+        keys.translated(self._bindings)
         # PyTorch loads once the first frame is on screen: its import holds the GIL for
         # seconds, and started any earlier it would hold back the first paint.
         self.call_after_refresh(self.start_loading)
