@@ -289,11 +289,16 @@ def test_two_tabs_train_independently_into_one_history(tmp_path: Path) -> None:
         browser.close()
 
 
-def _running(page: Page, history: Path, before: int) -> None:
-    """ctrl+r in this tab, then wait until its run is under way (the history does not grow:
-    the run is long)."""
+def _running(page: Page, history: Path, before: int, app: int) -> None:
+    """ctrl+r in this tab once its app process ``app`` has PyTorch loaded, then wait until its
+    run is under way (the history does not grow: the run is long). Pressed earlier, on a busy
+    machine the tab could close before its run began, leaving nothing to record."""
+    deadline = time.monotonic() + 60
+    while b"libtorch_cpu" not in Path(f"/proc/{app}/maps").read_bytes():
+        assert time.monotonic() < deadline, "the tab's app did not load PyTorch in 60 s"
+        page.wait_for_timeout(250)
     page.keyboard.press("Control+r")
-    page.wait_for_timeout(4000)  # PyTorch has loaded (the tab waited for it), and it trains
+    page.wait_for_timeout(4000)  # the warm-up, then the run (a press meanwhile is kept)
     assert len(_recorded(history)) == before, "the long run ended already"
 
 
@@ -330,7 +335,7 @@ def test_a_reload_or_a_close_mid_run_ends_the_tabs_app_and_keeps_the_history(
         history = tmp_path / "history.jsonl"
         page = _open_tab(browser, url)
         (first,) = _app_processes(server)
-        _running(page, history, 0)
+        _running(page, history, 0, first)
         page.reload()
         page.wait_for_selector("canvas, .xterm, #terminal", timeout=30_000)
         page.wait_for_timeout(3000)
@@ -338,7 +343,7 @@ def test_a_reload_or_a_close_mid_run_ends_the_tabs_app_and_keeps_the_history(
         assert not _gone([first], 5), "a reloaded tab left its app process behind"
         (second,) = _app_processes(server)
         assert second != first, "the reloaded page has an app of its own"
-        _running(page, history, len(_recorded(history)))
+        _running(page, history, len(_recorded(history)), second)
         page.close()
         assert not _gone([second], 5), "a tab closed mid-run left its app process behind"
         assert not _app_processes(server)
