@@ -199,3 +199,13 @@ def test_no_sentence_a_user_reads_bypasses_the_catalogue() -> None:
         for line in _english_outside_the_catalogue(path)
     ]
     assert not found, "\n".join(found)
+
+
+def test_an_empty_message_stays_empty_in_chinese() -> None:
+    """gettext answers "" with the catalogue's header: a question without a unit showed
+    "Project-Id-Version: …" after the learner's answer."""
+    try:
+        i18n.use("zh")
+        assert i18n._("") == ""
+    finally:
+        i18n.use("en")

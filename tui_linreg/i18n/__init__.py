@@ -34,8 +34,9 @@ _language = "en"
 
 
 def _(message: str) -> str:
-    """``message`` in the user's language (English where no catalogue is in use)."""
-    return _catalogue.gettext(message)
+    """``message`` in the user's language (English where no catalogue is in use). An empty
+    message stays empty: gettext would answer it with the catalogue's header."""
+    return _catalogue.gettext(message) if message else message
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:

@@ -146,7 +146,7 @@ AUTOGRAD = Lesson(
             ),
             runs=True,
             action=Action(
-                N_("Train without zero_(), and draw step 3's graph"),
+                N_("Draw step 3's graph, zero_() forgotten"),
                 preset="forget-zero-grad",
                 then="graph",
                 step=3,

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from tui_linreg.i18n import N_, _
+from tui_linreg.i18n import N_, _, cells, fill
 from tui_linreg.teach.lessons import LESSONS, Action, Lesson, Page
 from tui_linreg.teach.progress import LessonProgress
 
@@ -147,10 +147,24 @@ class LessonPane(VerticalScroll, can_focus=True):
         if page.runs and (lesson.name, index) not in self.outputs:
             self._run_code(lesson.name, index, page.code)
 
+    def _prose(self, text: str, style: str = "") -> Text:
+        """A paragraph, wrapped to the pane by cells where it has Chinese: Rich breaks lines
+        only at spaces, so a run of Chinese moved whole to the next line, leaving ragged ones."""
+        width = self.scrollable_content_region.width
+        if width > 10 and cells(text) != len(text):
+            # two cells spare: a comma may hang past the edge rather than start a line
+            text = "\n".join(fill(line, width - 2) for line in text.split("\n"))
+        return Text(text, style=style)
+
+    def on_resize(self) -> None:
+        if self.lesson is not None and self.is_mounted:
+            page = self.lesson.pages[self.index]
+            self.query_one("#lesson-page", Static).update(self._page(page))
+
     def _page(self, page: Page) -> RenderableType:
         parts: list[RenderableType] = [
             Text(page.shown_title() + "\n", style="bold"),
-            Text(_(page.text) + "\n"),
+            self._prose(_(page.text) + "\n"),
         ]
         if page.action is not None:
             line = Text()
@@ -172,7 +186,7 @@ class LessonPane(VerticalScroll, can_focus=True):
             else:
                 parts.append(Text(""))
         if page.after:
-            parts.append(Text(_(page.after) + "\n", style="dim"))
+            parts.append(self._prose(_(page.after) + "\n", style="dim"))
         keys = _("n next · p previous · c contents · escape: the form")
         parts.append(Text(keys, style="dim"))
         return Group(*parts)
