@@ -40,7 +40,7 @@ def test_every_message_in_the_code_has_a_translation_with_the_same_placeholders(
         )
     }
     missing = sorted(m for m in in_code if m not in catalogue or not catalogue[m].string)
-    assert not missing, f"{len(missing)} untranslated (python -m tui_linreg.i18n): {missing[:5]}"
+    assert not missing, f"{len(missing)} untranslated (python tools/catalogue.py): {missing[:5]}"
     for message in catalogue:
         if message.id:
             said, meant = PLACEHOLDERS.findall(message.string), PLACEHOLDERS.findall(message.id)
@@ -53,7 +53,7 @@ def test_the_shipped_mo_is_the_po_compiled(locale: str, tmp_path: Path) -> None:
     with compiled.open("wb") as file:
         write_mo(file, _catalogue(locale), use_fuzzy=False)
     shipped = LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
-    assert shipped.read_bytes() == compiled.read_bytes(), "python -m tui_linreg.i18n --compile"
+    assert shipped.read_bytes() == compiled.read_bytes(), "python tools/catalogue.py --compile"
 
 
 def test_the_language_is_the_flag_then_the_remembered_choice_then_the_environment() -> None:

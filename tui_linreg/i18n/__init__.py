@@ -1,7 +1,7 @@
 """The one message function. Every sentence a user reads is written ``_("…")``, with named
 placeholders filled in afterwards (``_("stable below lr {bound}").format(bound=…)``), never
 glued from pieces: a translation must be able to reorder them. English is the source text;
-the catalogues are gettext's, in ``locale/`` (``python -m tui_linreg.i18n`` extracts, updates
+the catalogues are gettext's, in ``locale/`` (``python tools/catalogue.py`` extracts, updates
 and compiles them; docs/translating.md says how). Imports only the standard library, so every
 layer may use it.
 

@@ -1,6 +1,6 @@
-"""``python -m tui_linreg.i18n``: the catalogues brought up to date with the code, with Babel
-(a development tool, in the test extras: the app itself reads the compiled ``.mo`` files with
-the standard library's gettext).
+"""``python tools/catalogue.py``: the catalogues brought up to date with the code, with Babel
+(a development tool, in the test extras and not in the package: the app itself reads the
+compiled ``.mo`` files with the standard library's gettext).
 
 1. extract every ``_("…")`` and ``N_("…")`` into ``tui_linreg.pot``;
 2. update each language's ``.po`` from it (new sentences come in untranslated, changed ones
