@@ -50,6 +50,7 @@ FLAGS = [
 internet, which is closed."""
 SCREENSHOT = Path(__file__).resolve().parents[1] / "screenshots" / "browser.png"
 LANDSCAPE_SCREENSHOT = SCREENSHOT.with_name("browser-landscape.png")
+CHINESE_SCREENSHOT = SCREENSHOT.with_name("browser-zh.png")
 
 
 def _free_port() -> int:
@@ -241,6 +242,29 @@ def test_the_served_page_loads_nothing_from_outside_this_machine(tmp_path: Path)
             with urllib.request.urlopen(urllib.parse.urljoin(url, address), timeout=5) as got:
                 assert got.status == 200, address
         assert "unicode-range" in html  # Chinese in a monospace CJK font of the machine's
+
+
+def test_serve_lang_starts_every_tab_in_chinese(tmp_path: Path) -> None:
+    """serve --lang zh: each tab's app is started in Chinese (a tab's own switch is its own),
+    and the page draws it with a CJK font of the machine's, nothing fetched from outside."""
+    _browser_pieces()
+    from playwright.sync_api import sync_playwright
+
+    with serving(tmp_path, "--lang", "zh") as (url, server), sync_playwright() as p:
+        browser = _browser(p, tmp_path, url)
+        page = _open_tab(browser, url)
+        (app,) = _app_processes(server)
+        command = Path(f"/proc/{app}/cmdline").read_bytes().split(b"\0")
+        assert command[command.index(b"--lang") + 1] == b"zh"
+        deadline = time.monotonic() + 60
+        while b"libtorch_cpu" not in Path(f"/proc/{app}/maps").read_bytes():
+            assert time.monotonic() < deadline, "the tab's app did not load PyTorch in 60 s"
+            page.wait_for_timeout(250)
+        page.wait_for_timeout(2000)  # the data previewed
+        page.keyboard.press("F12")  # the lessons' contents, in Chinese
+        page.wait_for_timeout(2000)
+        page.screenshot(path=str(CHINESE_SCREENSHOT))
+        browser.close()
 
 
 def test_serve_refuses_a_bad_port_and_warns_before_listening_beyond_this_machine(
