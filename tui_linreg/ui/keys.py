@@ -13,6 +13,7 @@ the palette switches it.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 
 from textual.binding import Binding, BindingsMap
 
@@ -27,34 +28,40 @@ SOURCE: dict[str, tuple[str, str]] = {}
 language is switched (:func:`translated`)."""
 
 
-def _key(key: str, action: str, description: str, tooltip: str, *, show: bool = True) -> Binding:
-    SOURCE[action] = (description, tooltip)
+def _key(
+    key: str,
+    action: str,
+    description: str,
+    tooltip: str,
+    *,
+    show: bool = True,
+    id: str | None = None,
+) -> Binding:
+    SOURCE[id or action] = (description, tooltip)
     return Binding(
-        key, action, _(description), show=show, priority=True, tooltip=_(tooltip), id=action
+        key,
+        action,
+        _(description),
+        show=show,
+        priority=True,
+        tooltip=_(tooltip),
+        id=id or action,
     )
 
 
 def _main(key: str, action: str, description: str, tooltip: str, *, show: bool = True) -> Binding:
     """A key of the main screen's: its id (and the footer's class, key-run) without the
     namespace."""
-    SOURCE[action] = (description, tooltip)
-    return Binding(
-        key,
-        f"{MAIN}.{action}",
-        _(description),
-        show=show,
-        priority=True,
-        tooltip=_(tooltip),
-        id=action,
-    )
+    return _key(key, f"{MAIN}.{action}", description, tooltip, show=show, id=action)
 
 
-def translated(bindings: BindingsMap) -> None:
-    """``bindings``' words in the language now in use (the footer shows them)."""
+def translated(bindings: BindingsMap, source: Mapping[str, tuple[str, str]] = SOURCE) -> None:
+    """``bindings``' words in the language now in use (the footer shows them), from their
+    English in ``source`` (by a binding's id; the app's keys by default)."""
     for key, each in bindings.key_to_bindings.items():
         bindings.key_to_bindings[key] = [
-            dataclasses.replace(b, description=_(SOURCE[b.id][0]), tooltip=_(SOURCE[b.id][1]))
-            if b.id in SOURCE
+            dataclasses.replace(b, description=_(source[b.id][0]), tooltip=_(source[b.id][1]))
+            if b.id is not None and b.id in source
             else b
             for b in each
         ]

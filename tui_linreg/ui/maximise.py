@@ -3,12 +3,11 @@ terminal); m or escape puts it back. Textual's own maximise, given a key."""
 
 from __future__ import annotations
 
-import dataclasses
-
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
 
 from tui_linreg.i18n import N_, _
+from tui_linreg.ui import keys
 
 WORDS: dict[str, tuple[str, str]] = {
     "maximise": (N_("Maximise"), N_("This pane on the whole screen, or back")),
@@ -44,11 +43,4 @@ def toggle_maximised(pane: Widget) -> None:
 
 def retranslate_keys(pane: Widget) -> None:
     """``pane``'s m in the footer, in the language now in use (a pane's ``retranslate``)."""
-    bindings = pane._bindings
-    for key, each in bindings.key_to_bindings.items():
-        bindings.key_to_bindings[key] = [
-            dataclasses.replace(b, description=_(WORDS[b.id][0]), tooltip=_(WORDS[b.id][1]))
-            if b.id in WORDS
-            else b
-            for b in each
-        ]
+    keys.translated(pane._bindings, WORDS)
